@@ -291,3 +291,20 @@ def dumps_mapping(mapping: Mapping[str, object] | None) -> str | None:
 
 def today() -> str:
     return dt.date.today().isoformat()
+
+
+def load_areas(root: Path | None = None):
+    """The canonical area table (codes, names, level, aggregate flag, groups) as a DataFrame."""
+    path = Path(root or DATA_CACHE) / SNAPSHOT_DIR / "areas.parquet"
+    if not path.exists():
+        raise StoreError(f"no area table at {path}; rebuild the snapshot with "
+                         "`python -m connectors build-snapshot --from ../shared/data`")
+    return pq.read_table(path).to_pandas()
+
+
+def data_version(root: Path | None = None) -> str:
+    """A short content hash of every stored Parquet file: cite it to pin the numbers shown."""
+    digest = hashlib.sha256()
+    for (source, dataset), path in sorted(dataset_files(root).items()):
+        digest.update(f"{source}/{dataset}:{sha256_file(path)}\n".encode())
+    return digest.hexdigest()[:12]

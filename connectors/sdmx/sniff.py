@@ -1,0 +1,127 @@
+"""Recognise what a message body is before anyone parses it, and refuse what must never be parsed.
+
+Every reader starts from :func:`load_body` + :func:`sniff`: the body is unzipped if needed, and
+empty bodies, HTML error pages and XML carrying DTD entity declarations (XXE, "billion laughs")
+are refused here with one clear line, so the format readers never see them.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import pathlib
+import re
+import zipfile
+from dataclasses import dataclass
+
+from connectors.sdmx import SDMXParseError
+
+_DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
+_ENTITY = re.compile(rb"<!ENTITY", re.IGNORECASE)
+_XML_ROOT = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)[\s>/]")
+MAX_ZIP_MEMBER = 4 << 30  # refuse zip bombs claiming more than 4 GB
+
+
+@dataclass
+class Body:
+    """The raw bytes of one message plus the name used in error messages."""
+
+    data: bytes
+    name: str
+
+
+def load_body(message: bytes | str | pathlib.Path, what: str = "message") -> Body:
+    """Read ``message`` (bytes, path or path string) and unzip a single-member zip."""
+    if isinstance(message, bytes | bytearray | memoryview):
+        body = Body(bytes(message), f"<{what} bytes>")
+    else:
+        path = pathlib.Path(message)
+        try:
+            body = Body(path.read_bytes(), str(path))
+        except OSError as exc:
+            raise SDMXParseError(f"cannot read {what} {path}: {exc.strerror or exc}") from exc
+    if body.data[:4] == b"PK\x03\x04":
+        body = _unzip(body)
+    return body
+
+
+def _unzip(body: Body) -> Body:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(body.data))
+        members = [m for m in archive.infolist() if not m.is_dir()]
+    except zipfile.BadZipFile as exc:
+        raise SDMXParseError(f"{body.name}: broken zip archive ({exc})") from exc
+    if len(members) != 1:
+        names = ", ".join(m.filename for m in members[:5])
+        raise SDMXParseError(f"{body.name}: expected a zip with one SDMX message inside, found {len(members)} ({names})")
+    member = members[0]
+    if member.file_size > MAX_ZIP_MEMBER:
+        raise SDMXParseError(f"{body.name}: zip member {member.filename} claims {member.file_size} bytes; refusing")
+    return Body(archive.read(member), f"{body.name}!{member.filename}")
+
+
+def _head(data: bytes, size: int = 4096) -> bytes:
+    head = data[:size]
+    if head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:]
+    return head.lstrip()
+
+
+def sniff(body: Body) -> str:
+    """Return one of ``xml``, ``json``, ``csv``, ``estat-tsv``; raise for anything else."""
+    data = body.data
+    head = _head(data)
+    if not head:
+        raise SDMXParseError(f"{body.name}: empty body (no SDMX message)")
+    lowered = head[:512].lower()
+    if lowered.startswith((b"<!doctype html", b"<html")) or (b"<html" in lowered and b"<body" in head.lower()):
+        raise SDMXParseError(f"{body.name}: got an HTML page, not an SDMX message (an error page from the server?)")
+    if head.startswith(b"<"):
+        refuse_unsafe_xml(body)
+        return "xml"
+    if head.startswith((b"{", b"[")):
+        return "json"
+    first_line = head.split(b"\n", 1)[0]
+    if b"\\" in first_line and b"\t" in first_line:
+        return "estat-tsv"
+    if first_line.upper().startswith((b"STRUCTURE", b"DATAFLOW", b'"STRUCTURE', b'"DATAFLOW')):
+        return "csv"
+    raise SDMXParseError(
+        f"{body.name}: not an SDMX message (starts with {head[:60]!r}; "
+        "expected SDMX-ML, SDMX-JSON, SDMX-CSV or a Eurostat TSV)"
+    )
+
+
+def refuse_unsafe_xml(body: Body) -> None:
+    """Refuse any DTD that declares entities: they are never expanded and never fetched."""
+    prolog = body.data[:65536]
+    if _DOCTYPE.search(prolog) and (_ENTITY.search(body.data) or b"SYSTEM" in prolog or b"PUBLIC" in prolog):
+        raise SDMXParseError(
+            f"{body.name}: refusing XML with a DOCTYPE declaring entities or external DTDs "
+            "(possible XXE / entity-expansion attack); SDMX messages never need one"
+        )
+
+
+def xml_root(body: Body) -> str:
+    """Local name of the root element (e.g. ``StructureSpecificData``, ``Structure``)."""
+    data = body.data
+    pos = 0
+    while True:
+        match = _XML_ROOT.search(data, pos)
+        if match is None:
+            raise SDMXParseError(f"{body.name}: no XML root element found (truncated or not XML)")
+        start = match.start()
+        if data[start + 1 : start + 2] in (b"?", b"!"):
+            pos = match.end()
+            continue
+        return match.group(1).decode("ascii", "replace")
+
+
+def load_json(body: Body) -> dict:
+    try:
+        document = json.loads(body.data)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SDMXParseError(f"{body.name}: invalid JSON ({exc})") from exc
+    if not isinstance(document, dict):
+        raise SDMXParseError(f"{body.name}: JSON is not an SDMX-JSON message (top level is {type(document).__name__})")
+    return document

@@ -1,0 +1,236 @@
+"""The one mapping from "a column per SDMX component" to the store's long table.
+
+Every reader (CSV, TSV, SDMX-ML, SDMX-JSON, and the sdmx1 oracle) ends by building a
+:class:`Components` table and calling :func:`to_tidy`, so the rules below hold for every format:
+
+* ``series``: the codes of every non-time dimension, in DSD order, joined with ``.`` (an SDMX key).
+* ``ref_area``: the first dimension whose id is in :data:`AREA_DIMENSIONS` (case-insensitive), else ``_Z``.
+* ``value``: float; :data:`MISSING_MARKERS` become null and the marker is kept in ``obs_status`` when
+  the message carries no explicit status.
+* ``unit`` / ``unit_mult`` / ``obs_status``: from :data:`UNIT_COMPONENTS`, ``UNIT_MULT`` and
+  :data:`STATUS_COMPONENTS` (dimension or attribute); ``unit_mult`` is recorded, never applied.
+* ``dimensions``: JSON of every non-time dimension; ``attributes``: JSON of every other attribute.
+
+Rows without a time period cannot be stored (the store keys on year); they are dropped and counted.
+The JSON columns are built once per distinct series / attribute combination, not once per row.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from connectors import store
+from connectors.periods import PeriodError, period_columns
+from connectors.sdmx import SDMXParseError
+
+#: Dimension ids that name the country / region, in order of preference.
+AREA_DIMENSIONS = (
+    "REF_AREA",
+    "GEO",
+    "COUNTRY",
+    "LOCATION",
+    "REF_AREA_CODE",
+    "GEO_AREA",
+    "REPORTING_COUNTRY",
+    "ECONOMY",
+    "AREA",
+    "REGION",
+)
+TIME_DIMENSIONS = ("TIME_PERIOD", "TIME")
+MEASURES = ("OBS_VALUE",)
+UNIT_COMPONENTS = ("UNIT_MEASURE", "UNIT", "UNIT_MEAS")
+UNIT_MULT_COMPONENTS = ("UNIT_MULT",)
+STATUS_COMPONENTS = ("OBS_STATUS", "OBS_FLAG")
+#: Published spellings of "no value here".
+MISSING_MARKERS = ("", "NaN", "nan", "-", ":", "..", "NA", "n/a", "N/A")
+NO_AREA = "_Z"
+
+
+@dataclass
+class Components:
+    """A message flattened to one string column per component, plus what each column is."""
+
+    table: pa.Table
+    dimensions: list[str]  # non-time dimensions in DSD / series-key order
+    time_dimension: str
+    measure: str
+    attributes: list[str] = field(default_factory=list)
+
+
+def _pick(ids: list[str], wanted: tuple[str, ...]) -> str | None:
+    by_upper = {i.upper(): i for i in ids}
+    for name in wanted:
+        if name in by_upper:
+            return by_upper[name]
+    return None
+
+
+def area_dimension(dimensions: list[str]) -> str | None:
+    return _pick(dimensions, AREA_DIMENSIONS)
+
+
+def _strings(column: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray:
+    if isinstance(column, pa.Array):
+        column = pa.chunked_array([column])
+    if pa.types.is_dictionary(column.type):
+        column = column.cast(column.type.value_type)
+    if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+        column = column.cast(pa.string())
+    return column.cast(pa.string())
+
+
+def _values(column: pa.ChunkedArray, name: str) -> tuple[pa.ChunkedArray, pa.ChunkedArray]:
+    """Float values and, per row, the missing marker that replaced a value (or null)."""
+    if pa.types.is_floating(column.type) or pa.types.is_integer(column.type):
+        values = column.cast(pa.float64())
+        nan = pc.is_nan(values)
+        return pc.if_else(nan, pa.scalar(None, pa.float64()), values), pa.nulls(len(column), pa.string())
+    text = pc.utf8_trim_whitespace(_strings(column))
+    is_marker = pc.or_kleene(pc.is_in(text, value_set=pa.array(MISSING_MARKERS)), pc.is_null(text))
+    is_marker = pc.fill_null(is_marker, True)
+    kept = pc.if_else(is_marker, pa.scalar(None, pa.string()), text)
+    try:
+        values = kept.cast(pa.float64())
+    except pa.ArrowInvalid:
+        try:  # decimal comma (SDMX-CSV with ';' delimiter)
+            values = pc.replace_substring(kept, ",", ".").cast(pa.float64())
+        except pa.ArrowInvalid as exc:
+            bad = _first_unparsable(kept)
+            raise SDMXParseError(f"{name}: observation value {bad!r} is not a number") from exc
+    marker = pc.if_else(
+        pc.and_(is_marker, pc.invert(pc.fill_null(pc.equal(text, ""), True))), text, pa.scalar(None, pa.string())
+    )
+    return values, marker
+
+
+def _first_unparsable(column: pa.ChunkedArray) -> str:
+    for value in pc.unique(column).to_pylist():
+        if value is None:
+            continue
+        try:
+            float(value.replace(",", "."))
+        except ValueError:
+            return value
+    return "?"
+
+
+def _unit_mult(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    text = pc.utf8_trim_whitespace(_strings(column))
+    distinct = pc.unique(text).to_pylist()
+    mapped = []
+    for value in distinct:
+        try:
+            number = int(float(value)) if value not in (None, "") else None
+        except ValueError:
+            number = None
+        mapped.append(number if number is None or -128 <= number <= 127 else None)
+    index = pc.index_in(text, value_set=pa.array(distinct, pa.string()))
+    return pc.take(pa.array(mapped, pa.int8()), index)
+
+
+def _json_per_distinct(key: pa.ChunkedArray, columns: dict[str, pa.ChunkedArray]) -> pa.ChunkedArray:
+    """One JSON object per row, computed once per distinct ``key`` (first row of each key)."""
+    distinct = pc.unique(key)
+    first = pc.index_in(distinct, value_set=key)
+    picked = {name: pc.take(col, first).to_pylist() for name, col in columns.items()}
+    texts = []
+    for i in range(len(distinct)):
+        mapping = {name: values[i] for name, values in picked.items() if values[i] not in (None, "")}
+        texts.append(store.dumps_mapping(mapping))
+    return pc.take(pa.array(texts, pa.string()), pc.index_in(key, value_set=distinct))
+
+
+def _combined_key(columns: list[pa.ChunkedArray], length: int) -> pa.ChunkedArray:
+    if not columns:
+        return pa.chunked_array([pa.array([""] * length, pa.string())]) if length else pa.chunked_array([], pa.string())
+    filled = [pc.fill_null(c, "\x00") for c in columns]
+    if len(filled) == 1:
+        return filled[0]
+    return pc.binary_join_element_wise(*filled, "\x1f")
+
+
+def to_tidy(comp: Components, *, source: str, dataset: str, name: str) -> tuple[pa.Table, dict]:
+    """Map :class:`Components` to a table conformed to :data:`connectors.store.SCHEMA`.
+
+    Returns the table and notes for the summary (rows dropped for lack of a time period).
+    """
+    raw = comp.table
+    notes: dict = {}
+    if comp.time_dimension not in raw.column_names:
+        raise SDMXParseError(f"{name}: no time dimension column ({comp.time_dimension}) in the observations")
+    time = pc.utf8_trim_whitespace(_strings(raw[comp.time_dimension]))
+    has_time = pc.fill_null(pc.not_equal(time, ""), False)
+    dropped = len(time) - pc.sum(has_time).as_py() if len(time) else 0
+    if dropped:
+        notes["rows_without_time_period"] = dropped
+        raw = raw.filter(has_time)
+        time = time.filter(has_time)
+    n = raw.num_rows
+    strings = {c: _strings(raw[c]) for c in raw.column_names if c != comp.measure}
+
+    dims = [d for d in comp.dimensions if d in strings]
+    if dims:
+        series = pc.binary_join_element_wise(*[pc.fill_null(strings[d], "") for d in dims], ".")
+    else:
+        series = pa.chunked_array([pa.array([""] * n, pa.string())])
+    area = area_dimension(dims)
+    ref_area = pc.fill_null(strings[area], NO_AREA) if area else pa.array([NO_AREA] * n, pa.string())
+
+    if comp.measure in raw.column_names:
+        values, marker = _values(raw[comp.measure], name)
+    else:
+        values, marker = pa.nulls(n, pa.float64()), pa.nulls(n, pa.string())
+
+    present = list(strings)
+    unit_col = _pick(present, UNIT_COMPONENTS)
+    mult_col = _pick(present, UNIT_MULT_COMPONENTS)
+    status_col = _pick([a for a in comp.attributes if a in strings], STATUS_COMPONENTS)
+    status = pc.coalesce(strings[status_col], marker) if status_col else marker
+
+    attribute_ids = [a for a in comp.attributes if a in strings and a not in (mult_col, status_col) and a not in dims]
+    if unit_col in attribute_ids:
+        attribute_ids.remove(unit_col)
+    try:
+        periods = period_columns(time)
+    except PeriodError as exc:
+        raise SDMXParseError(f"{name}: {exc}") from exc
+
+    columns = {
+        "source": pa.array([source] * n, pa.string()) if n < 2 else pa.repeat(source, n),
+        "dataset": pa.repeat(dataset, n),
+        "series": series,
+        "ref_area": ref_area,
+        "time_period": time,
+        "freq": periods["freq"],
+        "year": periods["year"],
+        "period_start": periods["period_start"],
+        "value": values,
+        "unit": strings[unit_col] if unit_col else pa.nulls(n, pa.string()),
+        "unit_mult": _unit_mult(strings[mult_col]) if mult_col else pa.nulls(n, pa.int8()),
+        "obs_status": status,
+        "dimensions": _json_per_distinct(series, {d: strings[d] for d in dims}) if n else pa.nulls(0, pa.string()),
+        "attributes": (
+            _json_per_distinct(
+                _combined_key([strings[a] for a in attribute_ids], n), {a: strings[a] for a in attribute_ids}
+            )
+            if n and attribute_ids
+            else pa.nulls(n, pa.string())
+        ),
+    }
+    arrays = {k: (v if isinstance(v, pa.ChunkedArray) else pa.chunked_array([v])) for k, v in columns.items()}
+    arrays["source"] = pa.chunked_array([pa.repeat(source, n)]) if n else pa.chunked_array([], pa.string())
+    arrays["dataset"] = pa.chunked_array([pa.repeat(dataset, n)]) if n else pa.chunked_array([], pa.string())
+    table = pa.table(arrays)
+    try:
+        return store.conform(table), notes
+    except store.StoreError as exc:
+        raise SDMXParseError(f"{name}: {exc}") from exc
+
+
+def parse_json_safe(text: str) -> dict:
+    """Read one of our JSON columns back (tests and callers comparing rows)."""
+    return json.loads(text) if text else {}

@@ -1,0 +1,326 @@
+"""Stream SDMX-ML 2.1 / 3.0 data messages (generic and structure-specific) into component columns.
+
+Messages can hold millions of observations, so this reader never builds the tree: lxml
+``iterparse`` hands over one element at a time, each finished ``Series`` / ``Obs`` is cleared,
+and observations are turned into Arrow columns every :data:`CHUNK` rows. Series, group and
+dataset attributes are kept once per series and joined to observations at the end by index.
+
+Which id is a dimension comes from the DSD when one is given (``structure=``); otherwise from the
+message: generic messages say it (``SeriesKey`` / ``ObsKey``), structure-specific ones do not, so
+every series-level id not in :data:`KNOWN_ATTRIBUTES` is taken to be a dimension.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from lxml import etree
+
+from connectors.sdmx import SDMXParseError
+from connectors.sdmx.sniff import Body
+from connectors.sdmx.structure import DataStructure, local
+from connectors.sdmx.tidy import MEASURES, TIME_DIMENSIONS, Components
+
+CHUNK = 65_536
+SERIES_INDEX = "\x00series"
+#: Attribute ids from the SDMX cross-domain concepts and common provider DSDs. Only used to tell
+#: attributes from dimensions in a structure-specific message read without its DSD.
+KNOWN_ATTRIBUTES = frozenset(
+    """OBS_STATUS OBS_FLAG OBS_CONF OBS_COM OBS_PRE_BREAK CONF_STATUS CONF_STATUS_OBS UNIT_MULT UNIT_MEASURE UNIT
+    DECIMALS TITLE TITLE_COMPL COLL_METHOD COLLECTION COMPILATION COMMENT COMMENT_OBS COMMENT_TS SOURCE_AGENCY
+    SOURCE_PUB TIME_FORMAT EMBARGO_TIME PRE_BREAK_VALUE BREAKS DOM_SER_IDS PUBL_ECB PUBL_MU PUBL_PUBLIC
+    UNIT_INDEX_BASE NAT_TITLE BASE_PER REFERENCE_PERIOD TIME_PER_COLLECT UNIT_PRICE_BASE OBS_NOTE NOTE
+    COVERAGE BASE_YEAR OBS_EDP_WBB""".split()
+)
+DATASET_HOUSEKEEPING = frozenset(
+    """structureRef dataScope action setID validFromDate validToDate publicationYear publicationPeriod
+    reportingBeginDate reportingEndDate""".split()
+)
+DATA_ROOTS = frozenset(
+    {"StructureSpecificData", "StructureSpecificTimeSeriesData", "GenericData", "GenericTimeSeriesData"}
+)
+
+
+@dataclass
+class Header:
+    structure_id: str = ""  # DSD or dataflow id the message refers to
+    structure_kind: str = ""  # "Structure" (DSD) or "StructureUsage" (dataflow)
+    agency: str = ""
+    dimension_at_observation: str = "TIME_PERIOD"
+    dataset_id: str = ""
+    footer: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class _State:
+    rows: list[dict] = field(default_factory=list)
+    chunks: list[pa.Table] = field(default_factory=list)
+    series: list[dict] = field(default_factory=lambda: [{}])  # index 0: observations outside any series
+    groups: list[tuple[str, dict]] = field(default_factory=list)
+    dataset_attributes: dict = field(default_factory=dict)
+    seen_dimensions: dict = field(default_factory=dict)  # ordered set of ids the message says are dimensions
+    observations: int = 0
+
+    def flush(self) -> None:
+        if self.rows:
+            self.chunks.append(pa.Table.from_pylist(self.rows))
+            self.rows = []
+
+
+def _urn_id(text: str) -> tuple[str, str]:
+    """(agency, id) from ``urn:...Dataflow=ECB:EXR(1.0)``."""
+    tail = text.strip().rsplit("=", 1)[-1]
+    agency, _, rest = tail.partition(":")
+    return agency, rest.split("(", 1)[0]
+
+
+def _header(element: etree._Element, header: Header) -> None:
+    for child in element.iter():
+        tag = local(child.tag)
+        if tag == "Structure" and child.get("dimensionAtObservation"):
+            header.dimension_at_observation = child.get("dimensionAtObservation")
+        elif tag in ("Structure", "StructureUsage") and local(child.getparent().tag) == "Structure":
+            ref = next((r for r in child if local(r.tag) == "Ref"), None)
+            if ref is not None:
+                header.structure_id, header.agency = ref.get("id", ""), ref.get("agencyID", "")
+            elif (child.text or "").strip().startswith("urn:"):
+                header.agency, header.structure_id = _urn_id(child.text)
+            header.structure_kind = tag
+        elif tag == "DataSetID":
+            header.dataset_id = (child.text or "").strip()
+
+
+def _footer(element: etree._Element) -> list[dict]:
+    messages = []
+    for message in element.iter():
+        if local(message.tag) == "Message":
+            texts = [(t.text or "").strip() for t in message.iter() if local(t.tag) == "Text"]
+            messages.append({"code": message.get("code", ""), "severity": message.get("severity", ""), "text": texts})
+    return messages
+
+
+def _plain(attrib) -> dict:
+    """Unqualified XML attributes: in structure-specific messages these are the SDMX components."""
+    return {k: v for k, v in attrib.items() if k[0] != "{"}
+
+
+def _values_of(element: etree._Element) -> dict:
+    return {v.get("id"): v.get("value") for v in element if v.get("id") is not None}
+
+
+def _generic_obs(element: etree._Element, state: _State, dim_at_obs: str) -> dict:
+    row: dict = {}
+    for child in element:
+        tag = local(child.tag)
+        if tag == "ObsDimension":
+            key = child.get("id") or dim_at_obs
+            row[key] = child.get("value")
+            state.seen_dimensions.setdefault(key, None)
+        elif tag == "ObsKey":
+            values = _values_of(child)
+            row.update(values)
+            for key in values:
+                state.seen_dimensions.setdefault(key, None)
+        elif tag == "ObsValue":
+            row[child.get("id") or "OBS_VALUE"] = child.get("value")
+        elif tag == "Attributes":
+            row.update(_values_of(child))
+    return row
+
+
+def stream(body: Body) -> tuple[_State, Header, str]:
+    """Run ``iterparse`` over the message and collect observations, series, groups and header."""
+    header = Header()
+    state = _State()
+    root_name = ""
+    current = 0
+    events = etree.iterparse(
+        io.BytesIO(body.data),
+        events=("start", "end"),
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        remove_comments=True,
+    )
+    generic = False
+    dim_at_obs = "TIME_PERIOD"
+    try:
+        for event, element in events:
+            tag = element.tag
+            if not isinstance(tag, str):
+                continue
+            name = tag.rsplit("}", 1)[-1] if tag[0] == "{" else tag
+            if event == "start":
+                if not root_name:
+                    root_name = name
+                    generic = name.startswith("Generic")
+                elif name == "Series":
+                    state.series.append(_plain(element.attrib) if not generic else {})
+                    current = len(state.series) - 1
+                    if not generic:
+                        for key in state.series[current]:
+                            state.seen_dimensions.setdefault(key, None)
+                elif name == "DataSet" and not generic:
+                    state.dataset_attributes.update(
+                        {k: v for k, v in _plain(element.attrib).items() if k not in DATASET_HOUSEKEEPING}
+                    )
+                continue
+            # end events
+            if name == "Obs":
+                if generic:
+                    row = _generic_obs(element, state, dim_at_obs)
+                else:
+                    row = _plain(element.attrib)
+                row[SERIES_INDEX] = current
+                state.rows.append(row)
+                state.observations += 1
+                if len(state.rows) >= CHUNK:
+                    state.flush()
+                element.clear()
+                parent = element.getparent()  # drop finished siblings so memory stays bounded
+                while parent is not None and element.getprevious() is not None:
+                    del parent[0]
+            elif name == "Series":
+                current = 0
+                element.clear()
+                parent = element.getparent()
+                while parent is not None and element.getprevious() is not None:
+                    del parent[0]
+            elif generic and name == "SeriesKey":
+                values = _values_of(element)
+                state.series[current].update(values)
+                for key in values:
+                    state.seen_dimensions.setdefault(key, None)
+            elif generic and name == "Attributes" and local(element.getparent().tag) == "Series":
+                state.series[current].update(_values_of(element))
+            elif generic and name == "Attributes" and local(element.getparent().tag) == "DataSet":
+                state.dataset_attributes.update(_values_of(element))
+            elif name == "Group":
+                if generic:
+                    key = next((_values_of(c) for c in element if local(c.tag) == "GroupKey"), {})
+                    attrs = next((_values_of(c) for c in element if local(c.tag) == "Attributes"), {})
+                    state.groups.append((element.get("type", ""), {**key, "\x00key": list(key)} | attrs))
+                else:
+                    group_type = element.get("{http://www.w3.org/2001/XMLSchema-instance}type", "")
+                    state.groups.append((group_type.rsplit(":", 1)[-1], _plain(element.attrib)))
+                element.clear()
+            elif name == "Header":
+                _header(element, header)
+                dim_at_obs = header.dimension_at_observation
+                element.clear()
+            elif name == "Footer":
+                header.footer = _footer(element)
+            elif name == "Attributes" and not generic:
+                pass
+    except etree.XMLSyntaxError as exc:
+        raise SDMXParseError(f"{body.name}: malformed or truncated XML ({exc.msg})") from exc
+    state.flush()
+    return state, header, root_name
+
+
+def _apply_groups(state: _State, dsd: DataStructure | None, dimension_ids: set[str]) -> None:
+    """Copy each group's attributes onto every series whose key matches the group's key."""
+    if not state.groups:
+        return
+    by_type: dict[tuple[str, tuple[str, ...]], dict[tuple, dict]] = {}
+    for group_type, values in state.groups:
+        if "\x00key" in values:  # generic: the message says which ids form the key
+            key_ids = tuple(values["\x00key"])
+        elif dsd is not None and group_type in dsd.groups:
+            key_ids = tuple(dsd.groups[group_type])
+        else:
+            key_ids = tuple(k for k in values if k in dimension_ids)
+        attrs = {k: v for k, v in values.items() if k not in key_ids and k != "\x00key"}
+        by_type.setdefault((group_type, key_ids), {})[tuple(values.get(k) for k in key_ids)] = attrs
+    for series in state.series[1:]:
+        for (_, key_ids), lookup in by_type.items():
+            attrs = lookup.get(tuple(series.get(k) for k in key_ids))
+            if attrs:
+                for k, v in attrs.items():
+                    series.setdefault(k, v)
+
+
+def read_xml_data(body: Body, dsd_lookup) -> tuple[Components, Header, dict]:
+    """Parse one SDMX-ML data message. ``dsd_lookup(structure_id)`` returns a DSD or None."""
+    state, header, root_name = stream(body)
+    if root_name not in DATA_ROOTS:
+        raise SDMXParseError(f"{body.name}: <{root_name}> is not an SDMX-ML data message")
+    dsd: DataStructure | None = dsd_lookup(header.structure_id) if dsd_lookup else None
+    generic = root_name.startswith("Generic")
+
+    obs = pa.concat_tables(state.chunks, promote_options="default") if state.chunks else pa.table({SERIES_INDEX: []})
+    for series in state.series:
+        for k, v in state.dataset_attributes.items():
+            series.setdefault(k, v)
+
+    # Which ids are dimensions: DSD first, else what the message says / our list of known attributes.
+    present = list(dict.fromkeys([*obs.column_names, *(k for s in state.series for k in s)]))
+    present = [c for c in present if c != SERIES_INDEX]
+    time_dim = _time_dimension(dsd, header, present)
+    measure = next((m for m in (dsd.measures if dsd else []) if m in present), None) or _pick_measure(present)
+    notes: dict = {}
+    if dsd is not None and dsd.dimensions and all(d in present for d in dsd.dimensions if d != time_dim):
+        dimensions = [d for d in dsd.dimensions if d != time_dim]
+    else:
+        if dsd is not None:
+            notes["structure_mismatch"] = f"DSD {dsd.id} dimensions {dsd.dimensions} do not match the message"
+        seen = list(state.seen_dimensions)
+        if not generic:
+            seen = [k for k in seen if k not in KNOWN_ATTRIBUTES]
+            if header.dimension_at_observation in present and header.dimension_at_observation not in seen:
+                seen.append(header.dimension_at_observation)
+        dimensions = [d for d in seen if d not in (time_dim, measure)]
+    _apply_groups(state, dsd, set(dimensions))
+
+    series_table = pa.Table.from_pylist(state.series) if any(state.series) else None
+    columns: dict[str, pa.ChunkedArray] = {}
+    if series_table is not None and obs.num_rows:
+        index = obs[SERIES_INDEX]
+        for name in series_table.column_names:
+            if name not in obs.column_names:
+                columns[name] = pc.take(series_table[name], index)
+    for name in obs.column_names:
+        if name == SERIES_INDEX:
+            continue
+        columns[name] = obs[name]
+        if series_table is not None and name in series_table.column_names and obs.num_rows:
+            columns[name] = pc.coalesce(obs[name], pc.take(series_table[name], obs[SERIES_INDEX]))
+    table = pa.table(columns) if columns else pa.table({})
+    attributes = [c for c in table.column_names if c not in dimensions and c not in (time_dim, measure)]
+    summary = {
+        "message": root_name,
+        "structure_id": header.structure_id,
+        "structure_kind": header.structure_kind,
+        "agency": header.agency,
+        "dimension_at_observation": header.dimension_at_observation,
+        "structure_used": dsd.id if dsd is not None and "structure_mismatch" not in notes else None,
+        **notes,
+    }
+    if header.dataset_id:
+        summary["dataset_id"] = header.dataset_id
+    if header.footer:
+        summary["footer"] = header.footer
+    comp = Components(
+        table=table, dimensions=dimensions, time_dimension=time_dim, measure=measure, attributes=attributes
+    )
+    return comp, header, summary
+
+
+def _time_dimension(dsd: DataStructure | None, header: Header, present: list[str]) -> str:
+    if dsd is not None and dsd.time_dimension in present:
+        return dsd.time_dimension
+    for name in TIME_DIMENSIONS:
+        if name in present:
+            return name
+    return dsd.time_dimension if dsd is not None else "TIME_PERIOD"
+
+
+def _pick_measure(present: list[str]) -> str:
+    for name in MEASURES:
+        if name in present:
+            return name
+    return "OBS_VALUE"

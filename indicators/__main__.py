@@ -1,0 +1,125 @@
+"""Command line for analysts: ``python -m indicators validate|list|values|schema``.
+
+``validate`` is what an analyst runs after editing a definition file: exit 0 when every file
+is good, exit 1 with one line per problem (file, field, what is expected) otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+from indicators.catalog import DEFINITIONS_DIR, definition_files, validate_all
+
+
+def _known_series() -> set[tuple[str, str, str]] | None:
+    from connectors import store
+
+    files = store.dataset_files()
+    if not files:
+        return None
+    table = store.scan(columns=["source", "dataset", "series"])
+    unique = table.group_by(["source", "dataset", "series"]).aggregate([])
+    return set(zip(*(unique[c].to_pylist() for c in ("source", "dataset", "series")), strict=True))
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    paths = []
+    for target in args.paths or [DEFINITIONS_DIR]:
+        target = Path(target)
+        if not target.exists():
+            print(f"{target}: no such file or folder", file=sys.stderr)
+            return 2
+        paths.extend(definition_files(target))
+    if not paths:
+        print(f"no definition files (*.yaml) under {args.paths}", file=sys.stderr)
+        return 1
+    known = None if args.no_data else _known_series()
+    definitions, problems = validate_all(paths, known)
+    for line in problems:
+        print(line, file=sys.stderr)
+    checked = "" if known is not None else " (data references not checked: no store)"
+    print(f"{len(paths)} files, {len(definitions)} valid, {len(problems)} problems{checked}")
+    return 1 if problems else 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    definitions, problems = validate_all(definition_files())
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
+        return 1
+    rows = [
+        {"id": d.id, "title": d.title, "theme": d.theme, "level": d.level, "unit": d.unit,
+         "direction": d.direction.value, "derived": d.formula is not None}
+        for d in sorted(definitions.values(), key=lambda d: (d.theme, d.id))
+    ]
+    counts = {
+        "by_theme": dict(Counter(r["theme"] for r in rows)),
+        "by_level": dict(Counter(r["level"] for r in rows)),
+        "total": len(rows),
+    }
+    if args.json:
+        print(json.dumps({"indicators": rows, "counts": counts}, indent=2))
+    else:
+        for r in rows:
+            print(f"{r['theme']:<10} {r['level']:<10} {r['id']:<45} {r['title']}")
+        print(json.dumps(counts))
+    return 0
+
+
+def cmd_values(args: argparse.Namespace) -> int:
+    from indicators import query
+
+    try:
+        areas = args.areas.split(",") if args.areas else None
+        frame = query.panel(args.id, areas, (args.start, args.end))
+    except query.QueryError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    if args.format == "json":
+        print(frame.to_json(orient="records"))
+    else:
+        sys.stdout.write(frame.to_csv(index=False))
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from indicators.schema import json_schema
+
+    text = json.dumps(json_schema(), indent=2) + "\n"
+    if args.out:
+        Path(args.out).write_text(text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m indicators", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("validate", help="check definition files (all, or the given files/folders)")
+    p.add_argument("paths", nargs="*")
+    p.add_argument("--no-data", action="store_true", help="skip checking that series exist in the store")
+    p.set_defaults(handler=cmd_validate)
+    p = sub.add_parser("list", help="list every indicator with its theme and level")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_list)
+    p = sub.add_parser("values", help="print an indicator's values")
+    p.add_argument("id")
+    p.add_argument("--areas", help="comma-separated ref_area codes, e.g. SWE,USA")
+    p.add_argument("--from", dest="start", type=int)
+    p.add_argument("--to", dest="end", type=int)
+    p.add_argument("--format", choices=["csv", "json"], default="csv")
+    p.set_defaults(handler=cmd_values)
+    p = sub.add_parser("schema", help="print the JSON Schema of definition files")
+    p.add_argument("--out")
+    p.set_defaults(handler=cmd_schema)
+    args = parser.parse_args(argv)
+    return int(args.handler(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,104 @@
+"""Loads every indicator definition file and checks it against the schema, its folder and the store.
+
+``indicators/definitions/<theme>/<id>.yaml`` is the only place an indicator is declared: the
+file name is its id and the folder its theme, so both are checked here rather than trusted.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from indicators.schema import Definition, DefinitionError, describe_validation_error
+
+DEFINITIONS_DIR = Path(__file__).resolve().parent / "definitions"
+
+
+def definition_files(root: Path = DEFINITIONS_DIR) -> list[Path]:
+    root = Path(root)
+    if root.is_file():
+        return [root]
+    return sorted(root.rglob("*.yaml")) + sorted(root.rglob("*.yml"))
+
+
+def load_definition(path: Path) -> Definition:
+    """Parse and validate one file; raise :class:`DefinitionError` listing every problem."""
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise DefinitionError(path, [f"not valid YAML{where}: {getattr(exc, 'problem', exc)}"]) from None
+    if not isinstance(raw, dict):
+        raise DefinitionError(path, ["expected a mapping of fields (id: ..., title: ...), got "
+                                     f"{type(raw).__name__}"])
+    try:
+        definition = Definition.model_validate(raw)
+    except ValidationError as exc:
+        raise DefinitionError(path, describe_validation_error(exc)) from None
+    problems = []
+    if definition.id != path.stem:
+        problems.append(f"field 'id': is {definition.id!r} but the file is named {path.name}; "
+                        f"rename the file to {definition.id}.yaml or set id: {path.stem}")
+    if path.parent.name in ("economy", "inclusive", "circular", "climate") and definition.theme != path.parent.name:
+        problems.append(f"field 'theme': is {definition.theme!r} but the file is in the {path.parent.name}/ folder; "
+                        "move the file or fix the theme")
+    if problems:
+        raise DefinitionError(path, problems)
+    return definition
+
+
+def formula_names(formula: str) -> set[str]:
+    """Indicator ids a formula refers to (names that are not function calls)."""
+    tree = ast.parse(formula, mode="eval")
+    called = {n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} - called
+
+
+def validate_all(paths: Iterable[Path], known_series: set[tuple[str, str, str]] | None = None):
+    """Validate files; return (definitions by id, problems as 'file: message' lines)."""
+    definitions: dict[str, Definition] = {}
+    where: dict[str, Path] = {}
+    problems: list[str] = []
+    for path in paths:
+        try:
+            definition = load_definition(path)
+        except DefinitionError as exc:
+            problems.extend(f"{exc.path}: {p}" for p in exc.problems)
+            continue
+        if definition.id in definitions:
+            problems.append(f"{path}: field 'id': {definition.id!r} is already defined in {where[definition.id]}")
+            continue
+        definitions[definition.id] = definition
+        where[definition.id] = path
+    for ident, definition in definitions.items():
+        series = definition.series
+        if series and known_series is not None and (series.source, series.dataset, series.code) not in known_series:
+            near = sorted(c for s, d, c in known_series if (s, d) == (series.source, series.dataset))[:12]
+            hint = f"codes in {series.source}/{series.dataset} include {near}" if near else \
+                f"there is no dataset {series.source}/{series.dataset} in the store"
+            problems.append(f"{where[ident]}: field 'series': no series {series.code!r} in the store; {hint}")
+        if definition.formula:
+            try:
+                unknown = formula_names(definition.formula) - set(definitions)
+            except SyntaxError as exc:
+                problems.append(f"{where[ident]}: field 'formula': not a valid expression ({exc.msg})")
+                continue
+            if unknown:
+                problems.append(f"{where[ident]}: field 'formula': refers to unknown indicator(s) {sorted(unknown)}")
+    return definitions, problems
+
+
+@lru_cache(maxsize=1)
+def catalog() -> dict[str, Definition]:
+    """All shipped definitions by id (cached; raises if any file is invalid)."""
+    definitions, problems = validate_all(definition_files())
+    if problems:
+        raise DefinitionError(DEFINITIONS_DIR, problems)
+    return definitions

@@ -1,0 +1,157 @@
+"""The query API the dashboard calls: indicator panels, latest values with ranks, areas and peer groups.
+
+Nothing here knows about Streamlit or Altair. Results are cached by their arguments, so a
+dashboard rerun that asks the same question costs a dictionary lookup; returned frames are
+shared between callers and must be treated as read-only.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pandas as pd
+
+from connectors import store
+from indicators.catalog import catalog
+from indicators.schema import Definition, Direction
+
+PANEL_COLUMNS = ["indicator", "ref_area", "year", "value"]
+
+
+class QueryError(ValueError):
+    """A question the data cannot answer (unknown indicator, no data); the message says which."""
+
+
+def definition(indicator_id: str) -> Definition:
+    try:
+        return catalog()[indicator_id]
+    except KeyError:
+        raise QueryError(f"unknown indicator {indicator_id!r}; see `python -m indicators list`") from None
+
+
+@lru_cache(maxsize=1)
+def areas() -> pd.DataFrame:
+    """Every known area, indexed by ref_area (names, level, aggregate flag, groups)."""
+    return store.load_areas().set_index("ref_area", drop=False)
+
+
+def area_name(ref_area: str) -> str:
+    table = areas()
+    return str(table.at[ref_area, "name"]) if ref_area in table.index else ref_area
+
+
+@lru_cache(maxsize=256)
+def _raw_panel(indicator_id: str) -> pd.DataFrame:
+    """All annual observations of one raw (series-backed) indicator, scale applied."""
+    item = definition(indicator_id)
+    if item.series is None:
+        raise QueryError(f"indicator {indicator_id!r} is derived (formula: {item.formula}); use panel()")
+    ref = item.series
+    table = store.scan(
+        series=[ref.code],
+        datasets=[ref.dataset],
+        sources=[ref.source],
+        columns=["ref_area", "year", "freq", "value"],
+    )
+    frame = table.to_pandas()
+    frame = frame[frame["freq"].fillna("A") == "A"].drop(columns="freq")
+    frame = frame.dropna(subset=["value"])
+    frame["value"] = frame["value"] * ref.scale
+    frame.insert(0, "indicator", indicator_id)
+    frame["year"] = frame["year"].astype("int64")
+    return frame.sort_values(["ref_area", "year"]).reset_index(drop=True)[PANEL_COLUMNS]
+
+
+def panel(
+    indicator_ids: list[str] | tuple[str, ...] | str,
+    ref_areas: list[str] | tuple[str, ...] | None = None,
+    years: tuple[int | None, int | None] | None = None,
+) -> pd.DataFrame:
+    """Long table ``indicator, ref_area, year, value`` for the given indicators, areas and years."""
+    if isinstance(indicator_ids, str):
+        indicator_ids = [indicator_ids]
+    frames = [_raw_panel(i) for i in indicator_ids]
+    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=PANEL_COLUMNS)
+    if ref_areas is not None:
+        frame = frame[frame["ref_area"].isin(list(ref_areas))]
+    if years is not None:
+        low, high = years
+        if low is not None:
+            frame = frame[frame["year"] >= low]
+        if high is not None:
+            frame = frame[frame["year"] <= high]
+    return frame.reset_index(drop=True)
+
+
+def coverage(indicator_id: str) -> dict:
+    """How much data an indicator has: countries, aggregates, first and last year."""
+    frame = _raw_panel(indicator_id)
+    table = areas()
+    is_aggregate = frame["ref_area"].map(table["is_aggregate"]).fillna(False).astype(bool)
+    return {
+        "areas": int(frame.loc[~is_aggregate, "ref_area"].nunique()),
+        "aggregates": int(frame.loc[is_aggregate, "ref_area"].nunique()),
+        "first_year": int(frame["year"].min()) if len(frame) else None,
+        "last_year": int(frame["year"].max()) if len(frame) else None,
+        "observations": len(frame),
+    }
+
+
+def latest(
+    indicator_id: str,
+    ref_areas: list[str] | tuple[str, ...] | None = None,
+    max_year: int | None = None,
+    max_age: int | None = None,
+) -> pd.DataFrame:
+    """Latest value per area (up to ``max_year``), ranked within the given areas, 1 = best.
+
+    ``max_age`` drops areas whose latest value is more than that many years older than the
+    newest value in the selection, so stale numbers are not ranked beside fresh ones silently.
+    """
+    frame = panel(indicator_id, ref_areas, (None, max_year))
+    if frame.empty:
+        return frame.assign(rank=pd.Series(dtype="Int64"))
+    last = frame.sort_values("year").groupby("ref_area", as_index=False).tail(1)
+    if max_age is not None:
+        last = last[last["year"] >= last["year"].max() - max_age]
+    ascending = definition(indicator_id).direction == Direction.lower_is_better
+    last = last.assign(rank=last["value"].rank(ascending=ascending, method="min").astype("Int64"))
+    last = last.assign(name=last["ref_area"].map(area_name))
+    return last.sort_values(["rank", "ref_area"]).reset_index(drop=True)
+
+
+def countries() -> pd.DataFrame:
+    table = areas()
+    return table[(table["level"] == "country") & ~table["is_aggregate"]]
+
+
+def peer_group(group: str) -> list[str]:
+    """Member codes of a named peer group: OECD, EU27, an income group or a world region."""
+    table = countries()
+    if group == "OECD":
+        members = table[table["oecd"].fillna(False)]
+    elif group == "EU27":
+        members = table[table["eu27"].fillna(False)]
+    elif group in set(table["income_group"].dropna()):
+        members = table[table["income_group"] == group]
+    elif group in set(table["world_region"].dropna()):
+        members = table[table["world_region"] == group]
+    else:
+        raise QueryError(f"unknown peer group {group!r}")
+    return sorted(members["ref_area"])
+
+
+def data_version() -> str:
+    return _data_version()
+
+
+@lru_cache(maxsize=1)
+def _data_version() -> str:
+    return store.data_version()
+
+
+def provenance_for(indicator_id: str) -> store.Provenance:
+    ref = definition(indicator_id).series
+    if ref is None:
+        raise QueryError(f"indicator {indicator_id!r} is derived; see the indicators in its formula")
+    return store.read_provenance(ref.source, ref.dataset)

@@ -1,0 +1,110 @@
+"""The schema every indicator definition file must satisfy, and readable errors when one does not.
+
+Definitions are YAML files written by analysts, so an error must name the file, the field and
+what is expected — never a Python traceback. The JSON Schema exported from these models
+(``python -m indicators schema``) lets editors check a file while it is typed.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+THEMES = ("economy", "inclusive", "circular", "climate")
+LEVELS = ("country", "nuts2", "tl2", "gdl_region")
+
+
+class Direction(StrEnum):
+    higher_is_better = "higher_is_better"
+    lower_is_better = "lower_is_better"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SeriesRef(Strict):
+    """Where the raw numbers live in the store: dataset plus the series code inside it."""
+
+    source: str = Field(min_length=1, description="store source folder, e.g. gapminder")
+    dataset: str = Field(min_length=1, description="dataset inside the source, e.g. fasttrack")
+    code: str = Field(min_length=1, description="series code inside the dataset, e.g. gdp_pcap")
+    scale: float = Field(1.0, description="multiply stored values by this (e.g. 0.01 to turn % into a share)")
+
+
+class SourceInfo(Strict):
+    publisher: str = Field(min_length=1)
+    licence: str = Field(min_length=1)
+    url: str = ""
+
+
+class Target(Strict):
+    """A goal for the indicator: a value to reach by a year, and who set it."""
+
+    value: float
+    year: int = Field(ge=1990, le=2100)
+    kind: Literal["at_least", "at_most"] = Field(description="at_least: reach or exceed; at_most: stay at or below")
+    source: Literal["SDG", "EU", "OECD", "national", "threshold"]
+    label: str = Field(min_length=1, description="e.g. 'SDG 8.5: full employment'")
+    url: str = ""
+
+
+class Definition(Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="equals the file name without .yaml")
+    title: str = Field(min_length=3)
+    short_title: str = ""
+    theme: Literal["economy", "inclusive", "circular", "climate"]
+    level: Literal["country", "nuts2", "tl2", "gdl_region"] = "country"
+    unit: str = Field(min_length=1)
+    direction: Direction
+    description: str = Field(min_length=10)
+    why_it_matters: str = ""
+    series: SeriesRef | None = None
+    formula: str | None = Field(None, description="a derived measure over other indicator ids, e.g. 'co2_cons / pop'")
+    source: SourceInfo
+    targets: list[Target] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _one_origin(self) -> Definition:
+        if (self.series is None) == (self.formula is None):
+            raise ValueError("give exactly one of 'series' (raw data) or 'formula' (derived from other indicators)")
+        return self
+
+    @property
+    def label(self) -> str:
+        return self.short_title or self.title
+
+
+class DefinitionError(Exception):
+    """One or more problems in a definition file, each naming the file, the field and the fix."""
+
+    def __init__(self, path: Path, problems: list[str]):
+        self.path = Path(path)
+        self.problems = problems
+        super().__init__("\n".join(f"{path}: {p}" for p in problems))
+
+
+def describe_validation_error(error: ValidationError) -> list[str]:
+    """Turn pydantic's errors into one line each: field path, what is wrong, what is expected."""
+    lines = []
+    for item in error.errors():
+        field = ".".join(str(p) for p in item["loc"]) or "(file)"
+        got = item.get("input")
+        message = item["msg"]
+        if item["type"] == "missing":
+            message = "is required but missing"
+        elif item["type"] == "extra_forbidden":
+            allowed = ", ".join(sorted(Definition.model_fields))
+            message = f"is not a known field (known fields: {allowed})"
+        elif item["type"] == "literal_error" or item["type"] == "enum":
+            message = f"{message} (got {got!r})"
+        lines.append(f"field '{field}': {message}")
+    return lines
+
+
+def json_schema() -> dict:
+    return Definition.model_json_schema()
