@@ -53,9 +53,11 @@ def geometric(values: np.ndarray, weights: np.ndarray, floor: float = GEOMETRIC_
 
     Requires non-negative inputs: negative values raise :class:`AggregationError` (normalise
     with ``minmax``/``rank``/``goalposts``/``distance_to_target``, not ``zscore``). Zeros,
-    which would zero the whole score, are raised to ``floor`` (default 0.01, i.e. 1% of a
-    [0, 1] scale) before taking logs; this is the only adjustment made and is recorded by
-    the composite runner.
+    which would zero the whole score whatever the other indicators say, are handled by a
+    floor: every value below ``floor`` (default 0.01, i.e. 1% of a [0, 1] scale), zeros
+    included, is raised to ``floor`` before taking logs. Raising all small values, not just
+    exact zeros, keeps the method monotone (a zero never scores above 0.005). This is the only
+    adjustment made; the composite runner records the floor used.
     """
     if np.nanmin(values, initial=np.inf) < 0:
         raise AggregationError(
@@ -107,14 +109,18 @@ def aggregate(
     score = np.full(len(matrix), np.nan)
     if enough.any():
         # a zero-weight indicator must not make a unit look covered, nor enter the mean
-        score[enough] = func(np.where(w > 0, values[enough], np.nan), np.broadcast_to(w, values[enough].shape), **options)
+        score[enough] = func(
+            np.where(w > 0, values[enough], np.nan), np.broadcast_to(w, values[enough].shape), **options
+        )
     reasons = []
     for row, ok in zip(range(len(matrix)), enough, strict=True):
         if ok:
             reasons.append(None)
             continue
         lacking = [c for c, has, wt in zip(matrix.columns, present[row], w, strict=True) if not has and wt > 0]
-        reasons.append(f"coverage {coverage[row]:.2f} below minimum {min_coverage:.2f}; missing: {', '.join(map(str, lacking))}")
+        reasons.append(
+            f"coverage {coverage[row]:.2f} below minimum {min_coverage:.2f}; missing: {', '.join(map(str, lacking))}"
+        )
     index = matrix.index
     return Aggregate(
         score=pd.Series(score, index=index, name="score"),

@@ -217,7 +217,9 @@ def decoupling_status(pressure: pd.Series, driver: pd.Series, start: int, end: i
     status = np.where(
         (frame["driver_change"] > 0) & (frame["pressure_change"] < 0),
         "absolute",
-        np.where((frame["driver_change"] > 0) & (frame["pressure_change"] < frame["driver_change"]), "relative", "none"),
+        np.where(
+            (frame["driver_change"] > 0) & (frame["pressure_change"] < frame["driver_change"]), "relative", "none"
+        ),
     )
     missing = frame[["pressure_change", "driver_change"]].isna().any(axis=1)
     frame["status"] = pd.Series(status, index=frame.index, dtype=object).where(~missing, None)

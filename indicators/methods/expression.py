@@ -42,8 +42,12 @@ class Measure:
     unit: str | None
 
 
-_OPERATORS = {ast.Add: ("+", operator.add), ast.Sub: ("-", operator.sub), ast.Mult: ("*", operator.mul),
-              ast.Div: ("/", operator.truediv)}
+_OPERATORS = {
+    ast.Add: ("+", operator.add),
+    ast.Sub: ("-", operator.sub),
+    ast.Mult: ("*", operator.mul),
+    ast.Div: ("/", operator.truediv),
+}
 
 
 def _where(node: ast.AST, text: str) -> str:
@@ -130,7 +134,9 @@ def unit_of(text: str, variable_units: Mapping[str, str]) -> str:
     return units.DIMENSIONLESS if result.unit is None else result.unit
 
 
-def _evaluate(node: ast.AST, text: str, variables: Mapping[str, pd.Series], variable_units: Mapping[str, str]) -> Measure:
+def _evaluate(
+    node: ast.AST, text: str, variables: Mapping[str, pd.Series], variable_units: Mapping[str, str]
+) -> Measure:
     if isinstance(node, ast.Constant):
         return Measure(float(node.value), None)
     if isinstance(node, ast.Name):
@@ -182,7 +188,9 @@ def _call(node: ast.Call, text: str, variables: Mapping[str, pd.Series], variabl
         raise FormulaError(f"{name}() takes parameters {list(transform.parameters)}: {_where(node, text)}")
     for keyword in node.keywords:
         if keyword.arg not in transform.parameters:
-            raise FormulaError(f"{name}() has no parameter {keyword.arg!r}; its parameters: {list(transform.parameters)}")
+            raise FormulaError(
+                f"{name}() has no parameter {keyword.arg!r}; its parameters: {list(transform.parameters)}"
+            )
         params[keyword.arg] = keyword.value.value
     measures = [_evaluate(arg, text, variables, variable_units) for arg in series_args]
     arg_units = [units.DIMENSIONLESS if m.unit is None else m.unit for m in measures]

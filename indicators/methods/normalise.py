@@ -59,7 +59,9 @@ def rank(values: pd.Series, direction: str = "higher_is_better") -> pd.Series:
     return (ranks - 1) / (n - 1)
 
 
-def distance_to_target(values: pd.Series, direction: str = "higher_is_better", target: float | None = None) -> pd.Series:
+def distance_to_target(
+    values: pd.Series, direction: str = "higher_is_better", target: float | None = None
+) -> pd.Series:
     """Progress from the worst observed unit (0) to ``target`` (1), capped at 1.
 
     For higher-is-better: ``(x - min) / (target - min)``; for lower-is-better:
@@ -77,7 +79,10 @@ def distance_to_target(values: pd.Series, direction: str = "higher_is_better", t
 
 
 def goalposts(
-    values: pd.Series, direction: str = "higher_is_better", lower: float | None = None, upper: float | None = None,
+    values: pd.Series,
+    direction: str = "higher_is_better",
+    lower: float | None = None,
+    upper: float | None = None,
     log: bool = False,
 ) -> pd.Series:
     """``(x - lower) / (upper - lower)`` clipped to [0, 1], with fixed goalposts.
@@ -123,5 +128,7 @@ def normalise(
     missing = [c for c in matrix.columns if c not in directions]
     if missing:
         raise KeyError(f"no direction given for indicator(s) {missing}; pass directions={{id: 'higher_is_better'|...}}")
-    out = {column: func(matrix[column], directions[column], **dict(params.get(column, {}))) for column in matrix.columns}
+    out = {
+        column: func(matrix[column], directions[column], **dict(params.get(column, {}))) for column in matrix.columns
+    }
     return pd.DataFrame(out, index=matrix.index, columns=matrix.columns)

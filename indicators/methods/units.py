@@ -75,6 +75,7 @@ def parse(unit: str | None) -> Unit:
 
 def format_unit(unit: Unit) -> str:
     """Write parsed units back as ``a*b/c/d^2``; dimensionless is ``"1"``."""
+
     def term(atom: str, power: int) -> str:
         return atom if abs(power) == 1 else f"{atom}^{abs(power)}"
 

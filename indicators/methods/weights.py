@@ -80,7 +80,9 @@ def nested(
     ungrouped = [i for i in indicators if i not in set(grouped)]
     unknown = [i for i in grouped if i not in set(indicators)]
     if ungrouped or unknown:
-        raise WeightError(f"groups must cover the indicators exactly; not in any group: {ungrouped}, unknown: {unknown}")
+        raise WeightError(
+            f"groups must cover the indicators exactly; not in any group: {ungrouped}, unknown: {unknown}"
+        )
     theme_share = equal(list(groups)) if group_weights is None else given(list(groups), group_weights)
     out = {}
     for theme, members in groups.items():
