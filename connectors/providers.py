@@ -187,7 +187,7 @@ class CatalogueEntry(_Strict):
 
     @property
     def store_source(self) -> str:
-        return self.source or self.provider
+        return self.source or self.provider.lower()
 
     @property
     def store_dataset(self) -> str:
@@ -302,7 +302,7 @@ def build_url(
         params["updatedAfter"] = updated_after
     url = f"{provider.base_url}/{path}"
     if params:
-        url += "?" + urlencode(params, safe=":+,")
+        url += "?" + urlencode(params, safe=":,")
     headers = {"User-Agent": USER_AGENT}
     if fmt.accept:
         headers["Accept"] = fmt.accept
