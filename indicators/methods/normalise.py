@@ -44,7 +44,7 @@ def zscore(values: pd.Series, direction: str = "higher_is_better") -> pd.Series:
     """``(x - mean) / sd`` (sample sd) on the direction-oriented values."""
     x = _oriented(values, direction)
     sd = x.std(ddof=1)
-    if not np.isfinite(sd) or sd == 0:
+    if not np.isfinite(sd) or x.max() == x.min():  # exact test: a constant's computed sd may be 1e-14, not 0
         return x.where(x.isna(), 0.0)
     return (x - x.mean()) / sd
 
