@@ -158,8 +158,9 @@ def read_sdmx_csv(body: Body, dsd: DataStructure | None) -> tuple[Components, di
         dimensions = [c for c in before if c != time_dim]
     attributes = [c for c in data_columns if c not in dimensions and c not in (time_dim, measure)]
     table = pa.table({c: columns[c] for c in data_columns})
-    comp = Components(table=table, dimensions=dimensions, time_dimension=time_dim, measure=measure,
-                      attributes=attributes)
+    comp = Components(
+        table=table, dimensions=dimensions, time_dimension=time_dim, measure=measure, attributes=attributes
+    )
     return comp, labels, summary
 
 
@@ -194,7 +195,8 @@ def read_estat_tsv(body: Body) -> tuple[Components, dict]:
         piece["OBS_FLAG"] = pc.if_else(pc.equal(flag, ""), pa.scalar(None, pa.string()), flag)
         pieces.append(pa.table(piece).filter(keep))
     table = pa.concat_tables(pieces) if pieces else pa.table({d: pa.array([], pa.string()) for d in dimensions})
-    comp = Components(table=table, dimensions=dimensions, time_dimension="TIME_PERIOD", measure="OBS_VALUE",
-                      attributes=["OBS_FLAG"])
+    comp = Components(
+        table=table, dimensions=dimensions, time_dimension="TIME_PERIOD", measure="OBS_VALUE", attributes=["OBS_FLAG"]
+    )
     summary = {"time_header": time_name, "periods": len([p for p in periods if p]), "series_rows": raw.num_rows}
     return comp, summary

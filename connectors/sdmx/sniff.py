@@ -18,7 +18,6 @@ from connectors.sdmx import SDMXParseError
 
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 _ENTITY = re.compile(rb"<!ENTITY", re.IGNORECASE)
-_XML_ROOT = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)[\s>/]")
 MAX_ZIP_MEMBER = 4 << 30  # refuse zip bombs claiming more than 4 GB
 
 
@@ -53,7 +52,9 @@ def _unzip(body: Body) -> Body:
         raise SDMXParseError(f"{body.name}: broken zip archive ({exc})") from exc
     if len(members) != 1:
         names = ", ".join(m.filename for m in members[:5])
-        raise SDMXParseError(f"{body.name}: expected a zip with one SDMX message inside, found {len(members)} ({names})")
+        raise SDMXParseError(
+            f"{body.name}: expected a zip with one SDMX message inside, found {len(members)} ({names})"
+        )
     member = members[0]
     if member.file_size > MAX_ZIP_MEMBER:
         raise SDMXParseError(f"{body.name}: zip member {member.filename} claims {member.file_size} bytes; refusing")
@@ -104,17 +105,17 @@ def refuse_unsafe_xml(body: Body) -> None:
 
 def xml_root(body: Body) -> str:
     """Local name of the root element (e.g. ``StructureSpecificData``, ``Structure``)."""
-    data = body.data
-    pos = 0
-    while True:
-        match = _XML_ROOT.search(data, pos)
-        if match is None:
-            raise SDMXParseError(f"{body.name}: no XML root element found (truncated or not XML)")
-        start = match.start()
-        if data[start + 1 : start + 2] in (b"?", b"!"):
-            pos = match.end()
-            continue
-        return match.group(1).decode("ascii", "replace")
+    from lxml import etree
+
+    events = etree.iterparse(
+        io.BytesIO(body.data), events=("start",), resolve_entities=False, no_network=True, load_dtd=False
+    )
+    try:
+        for _, element in events:
+            return etree.QName(element).localname
+    except etree.XMLSyntaxError as exc:
+        raise SDMXParseError(f"{body.name}: malformed or truncated XML ({exc.msg})") from exc
+    raise SDMXParseError(f"{body.name}: no XML root element found (truncated or not XML)")
 
 
 def load_json(body: Body) -> dict:

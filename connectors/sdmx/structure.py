@@ -20,7 +20,9 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 def safe_parser() -> etree.XMLParser:
     """An lxml parser that never resolves entities, loads DTDs or touches the network."""
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, dtd_validation=False)
+    return etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, dtd_validation=False
+    )
 
 
 @dataclass
@@ -141,7 +143,12 @@ def read_structure(body: Body) -> StructureInfo:
             # the artefact families (Codelists, DataStructures, ...) directly under <Structures>
             ids = [c.get("id", "") for c in element if isinstance(c.tag, str) and local(c.tag) != "Annotations"]
             artefacts.setdefault(tag, []).extend(ids)
-        if tag == "DataStructure" and element.get("id") and parent is not None and local(parent.tag) == "DataStructures":
+        if (
+            tag == "DataStructure"
+            and element.get("id")
+            and parent is not None
+            and local(parent.tag) == "DataStructures"
+        ):
             structures.append(_data_structure(element))
         elif tag == "Dataflow" and element.get("id") and parent is not None and local(parent.tag) == "Dataflows":
             dataflows[element.get("id")] = _ref_id(next((c for c in element if local(c.tag) == "Structure"), element))

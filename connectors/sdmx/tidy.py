@@ -98,24 +98,24 @@ def _values(column: pa.ChunkedArray, name: str) -> tuple[pa.ChunkedArray, pa.Chu
     except pa.ArrowInvalid:
         try:  # decimal comma (SDMX-CSV with ';' delimiter)
             values = pc.replace_substring(kept, ",", ".").cast(pa.float64())
-        except pa.ArrowInvalid as exc:
-            bad = _first_unparsable(kept)
-            raise SDMXParseError(f"{name}: observation value {bad!r} is not a number") from exc
+        except pa.ArrowInvalid:
+            values = _lenient_floats(kept)
     marker = pc.if_else(
         pc.and_(is_marker, pc.invert(pc.fill_null(pc.equal(text, ""), True))), text, pa.scalar(None, pa.string())
     )
     return values, marker
 
 
-def _first_unparsable(column: pa.ChunkedArray) -> str:
-    for value in pc.unique(column).to_pylist():
-        if value is None:
-            continue
+def _lenient_floats(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Numbers where they are numbers, null for text (counted by :func:`to_tidy` as non-numeric)."""
+    distinct = pc.unique(column).to_pylist()
+    mapped = []
+    for value in distinct:
         try:
-            float(value.replace(",", "."))
+            mapped.append(float(value.replace(",", ".")) if value is not None else None)
         except ValueError:
-            return value
-    return "?"
+            mapped.append(None)
+    return pc.take(pa.array(mapped, pa.float64()), pc.index_in(column, value_set=pa.array(distinct, pa.string())))
 
 
 def _unit_mult(column: pa.ChunkedArray) -> pa.ChunkedArray:
@@ -160,8 +160,13 @@ def to_tidy(comp: Components, *, source: str, dataset: str, name: str) -> tuple[
     """
     raw = comp.table
     notes: dict = {}
+    if raw.num_rows == 0:
+        return store.SCHEMA.empty_table(), notes
     if comp.time_dimension not in raw.column_names:
-        raise SDMXParseError(f"{name}: no time dimension column ({comp.time_dimension}) in the observations")
+        raise SDMXParseError(
+            f"{name}: {raw.num_rows} observations but no time dimension ({comp.time_dimension}); the store keys "
+            "every observation on a period (pass structure= if the DSD names another time dimension)"
+        )
     time = pc.utf8_trim_whitespace(_strings(raw[comp.time_dimension]))
     has_time = pc.fill_null(pc.not_equal(time, ""), False)
     dropped = len(time) - pc.sum(has_time).as_py() if len(time) else 0
@@ -185,6 +190,12 @@ def to_tidy(comp: Components, *, source: str, dataset: str, name: str) -> tuple[
     else:
         values, marker = pa.nulls(n, pa.float64()), pa.nulls(n, pa.string())
 
+    if comp.measure in raw.column_names and not pa.types.is_floating(raw[comp.measure].type):
+        blank = pc.fill_null(pc.equal(pc.utf8_trim_whitespace(_strings(raw[comp.measure])), ""), True)
+        unread = pc.and_(pc.is_null(values), pc.and_(pc.is_null(marker), pc.invert(blank)))
+        non_numeric = pc.sum(unread).as_py() or 0
+        if non_numeric:
+            notes["non_numeric_values"] = non_numeric
     present = list(strings)
     unit_col = _pick(present, UNIT_COMPONENTS)
     mult_col = _pick(present, UNIT_MULT_COMPONENTS)

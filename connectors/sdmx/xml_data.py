@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
+from itertools import chain
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -29,15 +30,10 @@ SERIES_INDEX = "\x00series"
 #: Attribute ids from the SDMX cross-domain concepts and common provider DSDs. Only used to tell
 #: attributes from dimensions in a structure-specific message read without its DSD.
 KNOWN_ATTRIBUTES = frozenset(
-    """OBS_STATUS OBS_FLAG OBS_CONF OBS_COM OBS_PRE_BREAK CONF_STATUS CONF_STATUS_OBS UNIT_MULT UNIT_MEASURE UNIT
-    DECIMALS TITLE TITLE_COMPL COLL_METHOD COLLECTION COMPILATION COMMENT COMMENT_OBS COMMENT_TS SOURCE_AGENCY
-    SOURCE_PUB TIME_FORMAT EMBARGO_TIME PRE_BREAK_VALUE BREAKS DOM_SER_IDS PUBL_ECB PUBL_MU PUBL_PUBLIC
-    UNIT_INDEX_BASE NAT_TITLE BASE_PER REFERENCE_PERIOD TIME_PER_COLLECT UNIT_PRICE_BASE OBS_NOTE NOTE
-    COVERAGE BASE_YEAR OBS_EDP_WBB""".split()
+    ["OBS_STATUS", "OBS_FLAG", "OBS_CONF", "OBS_COM", "OBS_PRE_BREAK", "CONF_STATUS", "CONF_STATUS_OBS", "UNIT_MULT", "UNIT_MEASURE", "UNIT", "DECIMALS", "TITLE", "TITLE_COMPL", "COLL_METHOD", "COLLECTION", "COMPILATION", "COMMENT", "COMMENT_OBS", "COMMENT_TS", "SOURCE_AGENCY", "SOURCE_PUB", "TIME_FORMAT", "EMBARGO_TIME", "PRE_BREAK_VALUE", "BREAKS", "DOM_SER_IDS", "PUBL_ECB", "PUBL_MU", "PUBL_PUBLIC", "UNIT_INDEX_BASE", "NAT_TITLE", "BASE_PER", "REFERENCE_PERIOD", "TIME_PER_COLLECT", "UNIT_PRICE_BASE", "OBS_NOTE", "NOTE", "COVERAGE", "BASE_YEAR", "OBS_EDP_WBB"]
 )
 DATASET_HOUSEKEEPING = frozenset(
-    """structureRef dataScope action setID validFromDate validToDate publicationYear publicationPeriod
-    reportingBeginDate reportingEndDate""".split()
+    ["structureRef", "dataScope", "action", "setID", "validFromDate", "validToDate", "publicationYear", "publicationPeriod", "reportingBeginDate", "reportingEndDate"]
 )
 DATA_ROOTS = frozenset(
     {"StructureSpecificData", "StructureSpecificTimeSeriesData", "GenericData", "GenericTimeSeriesData"}
@@ -66,8 +62,15 @@ class _State:
 
     def flush(self) -> None:
         if self.rows:
-            self.chunks.append(pa.Table.from_pylist(self.rows))
+            self.chunks.append(rows_to_table(self.rows))
             self.rows = []
+
+
+def rows_to_table(rows: list[dict]) -> pa.Table:
+    """Rows with varying keys to a table of string columns (``from_pylist`` alone looks at row 1 only)."""
+    names = list(dict.fromkeys(chain.from_iterable(rows)))
+    fields = [(n, pa.int32() if n == SERIES_INDEX else pa.string()) for n in names]
+    return pa.Table.from_pylist(rows, schema=pa.schema(fields))
 
 
 def _urn_id(text: str) -> tuple[str, str]:
@@ -270,13 +273,12 @@ def read_xml_data(body: Body, dsd_lookup) -> tuple[Components, Header, dict]:
             notes["structure_mismatch"] = f"DSD {dsd.id} dimensions {dsd.dimensions} do not match the message"
         seen = list(state.seen_dimensions)
         if not generic:
+            seen += [c for c in obs.column_names if c != SERIES_INDEX and c not in state.seen_dimensions]
             seen = [k for k in seen if k not in KNOWN_ATTRIBUTES]
-            if header.dimension_at_observation in present and header.dimension_at_observation not in seen:
-                seen.append(header.dimension_at_observation)
         dimensions = [d for d in seen if d not in (time_dim, measure)]
     _apply_groups(state, dsd, set(dimensions))
 
-    series_table = pa.Table.from_pylist(state.series) if any(state.series) else None
+    series_table = rows_to_table(state.series) if any(state.series) else None
     columns: dict[str, pa.ChunkedArray] = {}
     if series_table is not None and obs.num_rows:
         index = obs[SERIES_INDEX]

@@ -1,0 +1,239 @@
+"""Route a message to its reader, pick the engine, and assemble the :class:`ParsedMessage`.
+
+Decisions made here, once for every format:
+
+* ``engine="auto"`` uses the fast path and falls back to sdmx1 only for messages the fast
+  path does not cover (:class:`NotCovered`); real errors (truncated XML, unsafe DTD) are not retried.
+* An SDMX footer message (e.g. Eurostat code 413 "your file will be ready later") is returned as
+  ``kind="data"`` with 0 observations and the footer in ``summary["footer"]``, so a caller can tell
+  "nothing yet" from "broken"; :func:`connectors.store.write_dataset` refuses to store it.
+* An SDMX ``Error`` message raises :class:`SDMXParseError` quoting the provider's code and text.
+* ``source`` / ``dataset`` default to the message's agency / dataflow (or structure) id.
+"""
+
+from __future__ import annotations
+
+import pathlib
+import re
+
+import pyarrow.compute as pc
+
+from connectors import store
+from connectors.sdmx import ENGINES, ParsedMessage, SDMXParseError, csv_data, json_data, oracle, structure, xml_data
+from connectors.sdmx.sniff import Body, load_body, load_json, sniff, xml_root
+from connectors.sdmx.tidy import Components, to_tidy
+
+
+class NotCovered(SDMXParseError):
+    """The fast path does not read this kind of message (``engine="auto"`` then tries sdmx1)."""
+
+
+STRUCTURE_ROOTS = {"Structure", "RegistryInterface", "GenericMetadata", "StructureSpecificMetadata", "Metadata"}
+
+
+def _xml_format(body: Body, root: str) -> str:
+    head = body.data[:4096]
+    version = "3.0" if b"v3_0" in head else "2.1" if b"v2_1" in head else "2.0" if b"v2_0" in head else "?"
+    if root in xml_data.DATA_ROOTS:
+        flavour = "generic" if root.startswith("Generic") else "structurespecific"
+        return f"sdmx-ml-{version}-{flavour}"
+    return f"sdmx-ml-{version}-{root.lower()}"
+
+
+def _bare_id(text: str) -> str:
+    """``ESTAT:SDG_08_10(1.0)`` -> ``SDG_08_10``; ``OECD.X:DSD_A@DF_B(1.1): label`` -> ``DSD_A@DF_B``."""
+    text = text.split("): ", 1)[0]
+    text = text.split(":", 1)[1] if ":" in text else text
+    return text.split("(", 1)[0].strip()
+
+
+def _agency(text: str) -> str:
+    return text.split(":", 1)[0].strip() if ":" in text else ""
+
+
+def _same_flow(expected: str, found: str) -> bool:
+    a, b = _bare_id(expected).upper(), _bare_id(found).upper()
+    return a == b or b.endswith("@" + a) or a.endswith("@" + b)
+
+
+def _check_dataflow(expected: str | None, found: list[str], name: str) -> None:
+    if not expected or not found:
+        return
+    others = [f for f in found if not _same_flow(expected, f)]
+    if others and len(others) == len(found):
+        raise SDMXParseError(
+            f"{name}: message belongs to dataflow {others[0]!r}, not the expected {expected!r} "
+            "(wrong URL or catalogue entry?)"
+        )
+
+
+def _structure_info(structure_input) -> structure.StructureInfo | None:
+    if structure_input is None:
+        return None
+    body = load_body(structure_input, "structure")
+    if sniff(body) != "xml":
+        raise SDMXParseError(f"{body.name}: structure= must be an SDMX-ML structure message")
+    return structure.read_structure(body)
+
+
+def _finish(
+    comp: Components,
+    *,
+    body: Body,
+    fmt: str,
+    source: str,
+    dataset: str,
+    labels: dict,
+    summary: dict,
+) -> ParsedMessage:
+    table, notes = to_tidy(comp, source=source or "SDMX", dataset=dataset or _stem(body), name=body.name)
+    summary.update(notes)
+    series_count = pc.count_distinct(table["series"]).as_py() if table.num_rows else 0
+    return ParsedMessage(
+        kind="data",
+        table=table,
+        dimensions=list(comp.dimensions),
+        series_count=series_count,
+        observations=table.num_rows,
+        labels=labels,
+        summary=summary,
+        format=fmt,
+    )
+
+
+def _stem(body: Body) -> str:
+    stem = pathlib.Path(body.name.split("!")[-1]).stem
+    return re.sub(r"[^A-Za-z0-9_.@-]+", "_", stem) or "dataset"
+
+
+def _structure_result(body: Body, fmt: str, info: structure.StructureInfo | None, summary: dict) -> ParsedMessage:
+    return ParsedMessage(
+        kind="structure",
+        table=None,
+        labels=info.labels if info else {},
+        summary=info.summary if info else summary,
+        format=fmt,
+    )
+
+
+def _error_message(body: Body) -> SDMXParseError:
+    info = re.findall(rb'code="([^"]*)"', body.data[:65536])
+    texts = re.findall(rb"<(?:\w+:)?Text[^>]*>([^<]*)</", body.data[:65536])
+    code = info[0].decode() if info else "?"
+    text = "; ".join(t.decode("utf-8", "replace").strip() for t in texts[:3]) or "no text"
+    return SDMXParseError(f"{body.name}: the provider returned an SDMX error message (code {code}): {text}")
+
+
+def _fast(body: Body, kind: str, info, *, source: str, dataset: str, expect: str | None) -> ParsedMessage:
+    if kind == "xml":
+        root = xml_root(body)
+        fmt = _xml_format(body, root)
+        if root == "Error":
+            raise _error_message(body)
+        if root in STRUCTURE_ROOTS or root.endswith("Query"):
+            return _structure_result(body, fmt, structure.read_structure(body), {})
+        if root not in xml_data.DATA_ROOTS:
+            raise NotCovered(f"{body.name}: the fast reader does not handle <{root}> messages")
+        comp, header, summary = xml_data.read_xml_data(body, info.find if info else None)
+        flow_kind = header.structure_kind == "StructureUsage"
+        if flow_kind:
+            _check_dataflow(expect, [header.structure_id], body.name)
+        labels = {d: info.labels[d] for d in comp.dimensions if info and d in info.labels}
+        return _finish(
+            comp,
+            body=body,
+            fmt=fmt,
+            source=source or header.agency,
+            dataset=dataset or header.dataset_id or header.structure_id,
+            labels=labels,
+            summary=summary,
+        )
+    if kind == "json":
+        document = load_json(body)
+        if json_data.is_structure_json(document):
+            data = document["data"]
+            summary = {
+                "message": "sdmx-json structure/metadata",
+                "artefacts": {k: len(v) for k, v in data.items() if isinstance(v, list)},
+            }
+            return _structure_result(body, "sdmx-json-2.0-structure", None, summary)
+        comp, labels, summary = json_data.read_sdmx_json(document, body.name)
+        agency, flow = json_data.dataflow_of(document)
+        _check_dataflow(expect, [flow] if flow else [], body.name)
+        summary.update({"agency": agency, "dataflow": flow})
+        return _finish(
+            comp,
+            body=body,
+            fmt=f"sdmx-json-{summary['sdmx_json']}",
+            source=source or agency,
+            dataset=dataset or flow,
+            labels=labels,
+            summary=summary,
+        )
+    if kind == "csv":
+        dsd = info.structures[0] if info and info.structures else None
+        comp, labels, summary = csv_data.read_sdmx_csv(body, dsd)
+        ids = summary.get("structure_ids") or []
+        _check_dataflow(expect, ids, body.name)
+        first = ids[0] if ids else ""
+        return _finish(
+            comp,
+            body=body,
+            fmt=f"sdmx-csv-{summary['sdmx_csv']}",
+            source=source or _agency(first),
+            dataset=dataset or _bare_id(first),
+            labels=labels,
+            summary=summary,
+        )
+    comp, summary = csv_data.read_estat_tsv(body)
+    return _finish(
+        comp, body=body, fmt="estat-tsv", source=source or "ESTAT", dataset=dataset, labels={}, summary=summary
+    )
+
+
+def _sdmx1(body: Body, kind: str, structure_input, *, source: str, dataset: str, expect) -> ParsedMessage:
+    if kind == "estat-tsv":
+        raise SDMXParseError(f"{body.name}: sdmx1 cannot read Eurostat TSV; use engine='fast'")
+    structure_body = load_body(structure_input, "structure") if structure_input is not None else None
+    header = xml_data.Header()
+    if kind == "xml":
+        root = xml_root(body)
+        if root == "Error":
+            raise _error_message(body)
+        # the header names the DSD sdmx1 must be given; read it cheaply from the first bytes
+        match = re.search(rb'<(?:\w+:)?Ref[^>]*\bid="([^"]+)"', body.data[:65536])
+        header.structure_id = match.group(1).decode() if match else ""
+        agency = re.search(rb'<(?:\w+:)?Ref[^>]*\bagencyID="([^"]+)"', body.data[:65536])
+        header.agency = agency.group(1).decode() if agency else ""
+    what, comp, summary = oracle.read_with_sdmx1(body, structure_body, header.structure_id)
+    fmt = f"sdmx1-{kind}"
+    if what == "structure":
+        info = structure.read_structure(body) if kind == "xml" else None
+        return _structure_result(body, fmt, info, summary)
+    return _finish(
+        comp,
+        body=body,
+        fmt=fmt,
+        source=source or header.agency,
+        dataset=dataset or header.structure_id,
+        labels={},
+        summary=summary,
+    )
+
+
+def parse(message, *, structure=None, source="", dataset="", expect_dataflow=None, engine="auto") -> ParsedMessage:
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
+    body = load_body(message)
+    kind = sniff(body)
+    if engine == "sdmx1":
+        return _sdmx1(body, kind, structure, source=source, dataset=dataset, expect=expect_dataflow)
+    info = _structure_info(structure)
+    try:
+        return _fast(body, kind, info, source=source, dataset=dataset, expect=expect_dataflow)
+    except NotCovered:
+        if engine == "fast":
+            raise
+        return _sdmx1(body, kind, structure, source=source, dataset=dataset, expect=expect_dataflow)
+    except store.StoreError as exc:
+        raise SDMXParseError(f"{body.name}: {exc}") from exc

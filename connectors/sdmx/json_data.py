@@ -1,0 +1,170 @@
+"""Read SDMX-JSON 1.0 and 2.0 data messages with the json module.
+
+SDMX-JSON stores every code once in ``structure`` and refers to it by position: series keys
+like ``"0:3:1"``, observation arrays ``[value, attribute index, ...]``. This module resolves
+those positions into component columns; a position that points nowhere is an error naming it,
+because a silently wrong code is worse than no data.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+from connectors.sdmx import SDMXParseError
+from connectors.sdmx.tidy import Components
+
+TIME_ROLES = {"TIME_PERIOD", "TIME", "time"}
+
+
+def _value_id(value) -> str | None:
+    if isinstance(value, dict):
+        for key in ("id", "value", "name"):
+            if key in value and value[key] is not None:
+                return str(value[key])
+        return None
+    return None if value is None else str(value)
+
+
+def _is_time(dim: dict) -> bool:
+    roles = dim.get("roles") or [dim.get("role")]
+    return dim.get("id") in ("TIME_PERIOD", "TIME") or any(r in TIME_ROLES for r in roles if r)
+
+
+def message_parts(document: dict, name: str) -> tuple[str, list[dict], list[dict]]:
+    """(version, data sets, structures); raises if the JSON is not an SDMX-JSON data message."""
+    if "data" in document and isinstance(document["data"], dict) and "dataSets" in document["data"]:
+        data = document["data"]
+        structures = data.get("structures") or ([data["structure"]] if "structure" in data else [])
+        return "2.0", data["dataSets"], structures
+    if "dataSets" in document and "structure" in document:
+        return "1.0", document["dataSets"], [document["structure"]]
+    raise SDMXParseError(f"{name}: JSON is not an SDMX-JSON data message (no dataSets with a structure)")
+
+
+def is_structure_json(document: dict) -> bool:
+    data = document.get("data")
+    return isinstance(data, dict) and "dataSets" not in data and bool(data)
+
+
+def _decode(values: list[dict], position: str, what: str, name: str) -> str | None:
+    try:
+        index = int(position)
+        return _value_id(values[index])
+    except (ValueError, IndexError) as exc:
+        raise SDMXParseError(f"{name}: {what} position {position!r} does not exist ({len(values)} values)") from exc
+
+
+def _attributes(defs: list[dict], indices: list, name: str, row: dict, problems: list) -> None:
+    """Resolve attribute positions; a position past the attribute's values is left out and counted."""
+    for definition, index in zip(defs, indices, strict=False):
+        if index is None:
+            continue
+        values = definition.get("values") or []
+        if isinstance(index, int) and 0 <= index < len(values):
+            row[definition["id"]] = _value_id(values[index])
+        elif isinstance(index, int):
+            problems.append(f"{definition['id']}[{index}]")
+        else:
+            row[definition["id"]] = _value_id(index)
+
+
+def read_sdmx_json(document: dict, name: str) -> tuple[Components, dict, dict]:
+    version, datasets, structures = message_parts(document, name)
+    if not structures:
+        raise SDMXParseError(f"{name}: SDMX-JSON message without a structure section")
+    rows: list[dict] = []
+    labels: dict[str, dict[str, str]] = {}
+    first = structures[0]
+    all_dims: list[dict] = []
+    for level in ("dataSet", "series", "observation"):
+        all_dims.extend(first.get("dimensions", {}).get(level, []))
+    ordered = sorted(
+        enumerate(all_dims),
+        key=lambda p: (p[1].get("keyPosition") if p[1].get("keyPosition") is not None else 1e9, p[0]),
+    )
+    time_dims = [d["id"] for d in all_dims if _is_time(d)]
+    dimensions = [d["id"] for _, d in ordered if d["id"] not in time_dims]
+    measure_defs = first.get("measures", {}).get("observation") or [{"id": "OBS_VALUE"}]
+    for dim in all_dims:
+        labels[dim["id"]] = {v["id"]: v.get("name", "") for v in dim.get("values", []) if "id" in v and v.get("name")}
+    ignored_groups = 0
+    problems: list[str] = []
+    for number, dataset in enumerate(datasets):
+        structure = structures[dataset.get("structure", 0)] if version == "2.0" else first
+        dims = structure.get("dimensions", {})
+        attrs = structure.get("attributes", {})
+        base: dict = {}
+        for dim in dims.get("dataSet", []):
+            if dim.get("values"):
+                base[dim["id"]] = _value_id(dim["values"][0])
+        for definition in attrs.get("dataSet", []):
+            if definition.get("values") and "attributes" not in dataset and len(definition["values"]) == 1:
+                base[definition["id"]] = _value_id(definition["values"][0])
+        _attributes(attrs.get("dataSet", []), dataset.get("attributes") or [], name, base, problems)
+        ignored_groups += len(dataset.get("dimensionGroupAttributes") or {})
+        n_measures = len(structure.get("measures", {}).get("observation") or measure_defs)
+        measure_ids = [m["id"] for m in (structure.get("measures", {}).get("observation") or measure_defs)]
+
+        def observation(row: dict, key: str, values: list, obs_dims: list[dict]) -> None:
+            if key != "" and obs_dims:
+                for dim, position in zip(obs_dims, key.split(":"), strict=False):
+                    row[dim["id"]] = _decode(dim.get("values", []), position, f"dimension {dim['id']}", name)
+            values = values if isinstance(values, list) else [values]
+            for mid, value in zip(measure_ids, values[:n_measures], strict=False):
+                row[mid] = (
+                    None if value is None else (repr(float(value)) if isinstance(value, int | float) else str(value))
+                )
+            _attributes(attrs.get("observation", []), values[n_measures:], name, row, problems)
+            rows.append(row)
+
+        if "series" in dataset:
+            for series_key, series in (dataset.get("series") or {}).items():
+                series_row = dict(base)
+                for dim, position in zip(dims.get("series", []), series_key.split(":"), strict=False):
+                    series_row[dim["id"]] = _decode(dim.get("values", []), position, f"dimension {dim['id']}", name)
+                _attributes(attrs.get("series", []), series.get("attributes") or [], name, series_row, problems)
+                for obs_key, values in (series.get("observations") or {}).items():
+                    observation(dict(series_row), obs_key, values, dims.get("observation", []))
+        for obs_key, values in (dataset.get("observations") or {}).items():
+            flat_dims = dims.get("series", []) + dims.get("observation", [])
+            observation(dict(base), obs_key, values, flat_dims)
+        del number
+    columns = sorted({k for row in rows for k in row})
+    table = pa.Table.from_pylist(rows, schema=pa.schema([(c, pa.string()) for c in columns])) if rows else pa.table({})
+    time_dim = time_dims[0] if time_dims else "TIME_PERIOD"
+    measure = measure_ids[0] if datasets else "OBS_VALUE"
+    attributes = [c for c in columns if c not in dimensions and c not in (time_dim, measure)]
+    summary = {"sdmx_json": version, "datasets": len(datasets)}
+    if problems:
+        summary["attribute_positions_missing"] = {"count": len(problems), "examples": sorted(set(problems))[:5]}
+    if ignored_groups:
+        summary["dimension_group_attributes_ignored"] = ignored_groups
+    comp = Components(
+        table=table, dimensions=dimensions, time_dimension=time_dim, measure=measure, attributes=attributes
+    )
+    return comp, {k: v for k, v in labels.items() if v}, summary
+
+
+def dataflow_of(document: dict) -> tuple[str, str]:
+    """(agency, dataflow id) from the message's links, when it says."""
+    version_links = []
+    data = document.get("data") if isinstance(document.get("data"), dict) else None
+    if data:
+        for structure in data.get("structures") or []:
+            version_links.extend(structure.get("links") or [])
+    else:
+        version_links.extend((document.get("structure") or {}).get("links") or [])
+    for link in version_links:
+        urn = link.get("urn") or ""
+        if "Dataflow=" in urn:
+            tail = urn.split("Dataflow=", 1)[1]
+            agency, _, rest = tail.partition(":")
+            return agency, rest.split("(", 1)[0]
+        if link.get("rel") == "dataflow" and link.get("href"):
+            parts = [p for p in link["href"].rstrip("/").split("/") if p]
+            if "dataflow" in parts:
+                after = parts[parts.index("dataflow") + 1 :]
+                if len(after) >= 2:
+                    return after[0], after[1]
+    sender = ((document.get("header") or document.get("meta") or {}).get("sender") or {}).get("id", "")
+    return sender, ""
