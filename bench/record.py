@@ -15,12 +15,19 @@ import time
 from collections.abc import Callable
 
 
-def record(name: str, value: float, unit: str, baseline: float | None = None, synthetic: bool = False,
-           note: str = "") -> dict:
+def record(
+    name: str, value: float, unit: str, baseline: float | None = None, synthetic: bool = False, note: str = ""
+) -> dict:
     ratio = (value / baseline) if baseline not in (None, 0) else None
-    return {"name": name, "value": round(value, 6), "unit": unit,
-            "baseline": None if baseline is None else round(baseline, 6),
-            "ratio": None if ratio is None else round(ratio, 3), "synthetic": synthetic, "note": note}
+    return {
+        "name": name,
+        "value": round(value, 6),
+        "unit": unit,
+        "baseline": None if baseline is None else round(baseline, 6),
+        "ratio": None if ratio is None else round(ratio, 3),
+        "synthetic": synthetic,
+        "note": note,
+    }
 
 
 def median_seconds(func: Callable[[], object], repeat: int = 5) -> float:

@@ -9,7 +9,8 @@ the newest input's date rather than today, and nothing depends on the machine.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
+import csv
+import hashlib
 import json
 import sys
 from pathlib import Path
@@ -30,12 +31,30 @@ class SnapshotError(Exception):
     """The snapshot could not be built; the message names the input and the fix."""
 
 
+def builder_version() -> str:
+    """Content hash of the code and tables that shape the snapshot (not the git commit, so that
+    rebuilding from the same inputs with the same builder gives byte-identical sidecars)."""
+    package = Path(__file__).resolve().parent
+    files = [
+        package / "snapshot.py",
+        package / "snapshot.yaml",
+        package / "areas.py",
+        package / "store.py",
+        package / "periods.py",
+        *sorted((package / "files").glob("*.py")),
+        *sorted((package / "areas").glob("*.csv")),
+    ]
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return "builder-sha256:" + digest.hexdigest()[:16]
+
+
 def load_spec(path: Path = SPEC_PATH) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
-def _provenance(entry: dict, inputs: dict[str, str], mtimes: list[float], extra: dict) -> Provenance:
-    built = dt.datetime.fromtimestamp(max(mtimes), dt.UTC).date().isoformat() if mtimes else ""
+def _provenance(entry: dict, inputs: dict[str, str], extra: dict) -> Provenance:
     return Provenance(
         source=entry["source"],
         dataset=entry["dataset"],
@@ -45,9 +64,9 @@ def _provenance(entry: dict, inputs: dict[str, str], mtimes: list[float], extra:
         citation=entry["citation"],
         original_source=entry["original_source"],
         query="file: " + entry["path"],
-        retrieved_or_built=built,
+        retrieved_or_built=entry["vintage"],
         inputs=inputs,
-        code_version="snapshot-builder-1",
+        code_version=builder_version(),
         extra=extra,
     )
 
@@ -60,7 +79,7 @@ def build_ddf(entry: dict, shared: Path, registry: area_codes.AreaRegistry, obse
     folder = shared / entry["path"]
     concepts = ddf.read_concepts(folder)
     geo_map = registry.m49 if entry["geo_key"] == "geo_area" else registry.gapminder
-    parts, reports, inputs, mtimes, series_meta = [], [], {}, [], {}
+    parts, reports, inputs, series_meta = [], [], {}, {}
     for item in entry["series"]:
         concept = item.get("concept", item["id"])
         path = ddf.find_datapoints(folder, concept)
@@ -79,16 +98,17 @@ def build_ddf(entry: dict, shared: Path, registry: area_codes.AreaRegistry, obse
         parts.append(table)
         reports.append(report)
         inputs[_relative(path, shared)] = sha256_file(path)
-        mtimes.append(path.stat().st_mtime)
         meta = concepts.get(concept, {})
         series_meta[item["id"]] = {
             "title": meta.get("name") or meta.get("description") or concept,
             "description": meta.get("description", ""),
             "unit": item.get("unit") or meta.get("unit", ""),
             "source_url": meta.get("source_url", ""),
+            "updated": meta.get("updated", ""),
+            "version": meta.get("version", ""),
             "filter": item.get("filter", {}),
         }
-    return pa.concat_tables(parts), inputs, mtimes, {"series": series_meta, "reports": reports}
+    return pa.concat_tables(parts), inputs, {"series": series_meta, "reports": reports}
 
 
 def build_owid(entry: dict, shared: Path, registry: area_codes.AreaRegistry, observed_until: int):
@@ -110,15 +130,19 @@ def build_owid(entry: dict, shared: Path, registry: area_codes.AreaRegistry, obs
         observed_until=observed_until,
     )
     package = owid.read_datapackage(folder)
-    described = {f.get("name"): f.get("description", "") for r in package.get("resources", [])
-                 for f in r.get("schema", {}).get("fields", [])}
-    series_meta = {spec["id"]: {"title": column, "description": described.get(column, ""), "unit": spec.get("unit", "")}
-                   for column, spec in entry["columns"].items()}
+    described = {
+        f.get("name"): f.get("description", "")
+        for r in package.get("resources", [])
+        for f in r.get("schema", {}).get("fields", [])
+    }
+    series_meta = {
+        spec["id"]: {"title": column, "description": described.get(column, ""), "unit": spec.get("unit", "")}
+        for column, spec in entry["columns"].items()
+    }
     inputs = {_relative(path, shared): sha256_file(path)}
-    mtimes = [path.stat().st_mtime]
     if (folder / "datapackage.json").exists():
         inputs[_relative(folder / "datapackage.json", shared)] = sha256_file(folder / "datapackage.json")
-    return table, inputs, mtimes, {"series": series_meta, "reports": [report]}
+    return table, inputs, {"series": series_meta, "reports": [report]}
 
 
 READERS = {"ddf": build_ddf, "owid": build_owid}
@@ -132,23 +156,46 @@ def build_snapshot(shared: Path, out_root: Path = DATA_CACHE, spec: dict | None 
         raise SnapshotError(f"{shared} has no panel/ folder: pass the shared data folder, e.g. --from ../shared/data")
     observed_until = int(spec["observed_until"])
     area_spec = spec["areas"]
-    registry = area_codes.load_registry(shared / area_spec["gapminder_country_entities"],
-                                        shared / area_spec["un_geo_areas"])
+    registry = area_codes.load_registry(
+        shared / area_spec["gapminder_country_entities"], shared / area_spec["un_geo_areas"]
+    )
+    manifest = read_manifest(shared)
     written = []
     for entry in spec["sources"]:
         reader = READERS.get(entry["reader"])
         if reader is None:
-            raise SnapshotError(f"{entry['source']}/{entry['dataset']}: unknown reader {entry['reader']!r}; "
-                                f"use one of {sorted(READERS)}")
-        table, inputs, mtimes, extra = reader(entry, shared, registry, observed_until)
+            raise SnapshotError(
+                f"{entry['source']}/{entry['dataset']}: unknown reader {entry['reader']!r}; "
+                f"use one of {sorted(READERS)}"
+            )
+        table, inputs, extra = reader(entry, shared, registry, observed_until)
         extra["observed_until"] = observed_until
-        path = write_dataset(table, _provenance(entry, inputs, mtimes, extra), root=out_root)
+        extra["upstream"] = {name: manifest.get(name, {}) for name in inputs}
+        path = write_dataset(table, _provenance(entry, inputs, extra), root=out_root)
         written.append(path)
         unmapped = sorted({a for r in extra["reports"] for a in r.get("unmapped_areas", [])})
-        log(f"{entry['source']}/{entry['dataset']}: {table.num_rows:,} rows, "
-            f"{len(unmapped)} source areas without a canonical code")
+        log(
+            f"{entry['source']}/{entry['dataset']}: {table.num_rows:,} rows, "
+            f"{len(unmapped)} source areas without a canonical code"
+        )
     written.append(write_areas(registry, out_root, area_spec, shared))
     return written
+
+
+def read_manifest(shared: Path) -> dict[str, dict[str, str]]:
+    """Upstream repository and commit of every shared file, from its MANIFEST.csv (if present)."""
+    path = shared / "MANIFEST.csv"
+    if not path.exists():
+        return {}
+    with open(path, newline="", encoding="utf-8") as handle:
+        return {
+            row["path"]: {
+                "repository": row["source_repository"],
+                "path": row["source_path"],
+                "commit": row["source_commit"],
+            }
+            for row in csv.DictReader(handle)
+        }
 
 
 def write_areas(registry: area_codes.AreaRegistry, out_root: Path, area_spec: dict, shared: Path) -> Path:
@@ -158,7 +205,9 @@ def write_areas(registry: area_codes.AreaRegistry, out_root: Path, area_spec: di
     sidecar = {
         "publisher": area_spec["publisher"],
         "licence": area_spec["licence"],
-        "inputs": {area_spec[k]: sha256_file(shared / area_spec[k]) for k in ("gapminder_country_entities", "un_geo_areas")},
+        "inputs": {
+            area_spec[k]: sha256_file(shared / area_spec[k]) for k in ("gapminder_country_entities", "un_geo_areas")
+        },
         "groups": "connectors/areas/groups.csv (OECD and EU27 membership as of 2026)",
         "row_count": registry.table().num_rows,
     }

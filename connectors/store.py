@@ -297,8 +297,10 @@ def load_areas(root: Path | None = None):
     """The canonical area table (codes, names, level, aggregate flag, groups) as a DataFrame."""
     path = Path(root or DATA_CACHE) / SNAPSHOT_DIR / "areas.parquet"
     if not path.exists():
-        raise StoreError(f"no area table at {path}; rebuild the snapshot with "
-                         "`python -m connectors build-snapshot --from ../shared/data`")
+        raise StoreError(
+            f"no area table at {path}; rebuild the snapshot with "
+            "`python -m connectors build-snapshot --from ../shared/data`"
+        )
     return pq.read_table(path).to_pandas()
 
 

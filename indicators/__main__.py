@@ -52,8 +52,15 @@ def cmd_list(args: argparse.Namespace) -> int:
         print("\n".join(problems), file=sys.stderr)
         return 1
     rows = [
-        {"id": d.id, "title": d.title, "theme": d.theme, "level": d.level, "unit": d.unit,
-         "direction": d.direction.value, "derived": d.formula is not None}
+        {
+            "id": d.id,
+            "title": d.title,
+            "theme": d.theme,
+            "level": d.level,
+            "unit": d.unit,
+            "direction": d.direction.value,
+            "derived": d.formula is not None,
+        }
         for d in sorted(definitions.values(), key=lambda d: (d.theme, d.id))
     ]
     counts = {

@@ -36,19 +36,22 @@ def load_definition(path: Path) -> Definition:
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         raise DefinitionError(path, [f"not valid YAML{where}: {getattr(exc, 'problem', exc)}"]) from None
     if not isinstance(raw, dict):
-        raise DefinitionError(path, ["expected a mapping of fields (id: ..., title: ...), got "
-                                     f"{type(raw).__name__}"])
+        raise DefinitionError(path, [f"expected a mapping of fields (id: ..., title: ...), got {type(raw).__name__}"])
     try:
         definition = Definition.model_validate(raw)
     except ValidationError as exc:
         raise DefinitionError(path, describe_validation_error(exc)) from None
     problems = []
     if definition.id != path.stem:
-        problems.append(f"field 'id': is {definition.id!r} but the file is named {path.name}; "
-                        f"rename the file to {definition.id}.yaml or set id: {path.stem}")
+        problems.append(
+            f"field 'id': is {definition.id!r} but the file is named {path.name}; "
+            f"rename the file to {definition.id}.yaml or set id: {path.stem}"
+        )
     if path.parent.name in ("economy", "inclusive", "circular", "climate") and definition.theme != path.parent.name:
-        problems.append(f"field 'theme': is {definition.theme!r} but the file is in the {path.parent.name}/ folder; "
-                        "move the file or fix the theme")
+        problems.append(
+            f"field 'theme': is {definition.theme!r} but the file is in the {path.parent.name}/ folder; "
+            "move the file or fix the theme"
+        )
     if problems:
         raise DefinitionError(path, problems)
     return definition
@@ -81,8 +84,11 @@ def validate_all(paths: Iterable[Path], known_series: set[tuple[str, str, str]] 
         series = definition.series
         if series and known_series is not None and (series.source, series.dataset, series.code) not in known_series:
             near = sorted(c for s, d, c in known_series if (s, d) == (series.source, series.dataset))[:12]
-            hint = f"codes in {series.source}/{series.dataset} include {near}" if near else \
-                f"there is no dataset {series.source}/{series.dataset} in the store"
+            hint = (
+                f"codes in {series.source}/{series.dataset} include {near}"
+                if near
+                else f"there is no dataset {series.source}/{series.dataset} in the store"
+            )
             problems.append(f"{where[ident]}: field 'series': no series {series.code!r} in the store; {hint}")
         if definition.formula:
             try:

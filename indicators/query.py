@@ -155,3 +155,53 @@ def provenance_for(indicator_id: str) -> store.Provenance:
     if ref is None:
         raise QueryError(f"indicator {indicator_id!r} is derived; see the indicators in its formula")
     return store.read_provenance(ref.source, ref.dataset)
+
+
+def source_line(indicator_ids: list[str] | tuple[str, ...]) -> str:
+    """'Source: … · Licence: … · Data version …' for the indicators a chart shows."""
+    seen: dict[str, str] = {}
+    built = set()
+    for ident in dict.fromkeys(indicator_ids):
+        item = definition(ident)
+        seen.setdefault(item.source.publisher, item.source.licence)
+        try:
+            built.add(provenance_for(ident).retrieved_or_built)
+        except (QueryError, store.StoreError):
+            pass
+    sources = "; ".join(f"{publisher} ({licence})" for publisher, licence in seen.items())
+    vintage = f" · Vintage: {'; '.join(sorted(built - {''}))}" if built - {""} else ""
+    return f"Source: {sources}{vintage} · Snapshot {data_version()}"
+
+
+def trajectory(
+    indicator_id: str,
+    ref_areas: list[str] | tuple[str, ...],
+    years: tuple[int | None, int | None] | None = None,
+    base_year: int | None = None,
+) -> tuple[pd.DataFrame, list[str]]:
+    """Lines for the chosen areas (with names), optionally indexed to ``base_year`` = 100.
+
+    Returns the frame and notes on areas that could not be shown (no data, or no value in
+    the base year), so the page can say so instead of leaving a line out silently.
+    """
+    frame = panel(indicator_id, ref_areas, years)
+    notes = []
+    missing = [a for a in ref_areas if a not in set(frame["ref_area"])]
+    if missing:
+        notes.append(f"no data for {', '.join(area_name(a) for a in missing)} in this period")
+    if base_year is not None:
+        base = frame[frame["year"] == base_year].set_index("ref_area")["value"]
+        unusable = sorted(set(frame["ref_area"]) - set(base[base != 0].index))
+        if unusable:
+            notes.append(f"no {base_year} value to index {', '.join(area_name(a) for a in unusable)}; left out")
+        frame = frame[frame["ref_area"].isin(base[base != 0].index)]
+        frame = frame.assign(value=frame["value"] / frame["ref_area"].map(base) * 100)
+    order = {code: i for i, code in enumerate(ref_areas)}
+    frame = frame.assign(name=frame["ref_area"].map(area_name), _order=frame["ref_area"].map(order))
+    frame = frame.sort_values(["_order", "year"]).drop(columns="_order").reset_index(drop=True)
+    return frame, notes
+
+
+def year_range(indicator_id: str) -> tuple[int, int]:
+    frame = _raw_panel(indicator_id)
+    return int(frame["year"].min()), int(frame["year"].max())

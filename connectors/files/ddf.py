@@ -37,8 +37,7 @@ def read_concepts(folder: Path) -> dict[str, dict[str, str]]:
     """Concept id -> its catalogue row (name, unit, description ...), from every concepts file."""
     concepts: dict[str, dict[str, str]] = {}
     for path in sorted(folder.glob("ddf--concepts*.csv")):
-        table = pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(strings_can_be_null=False,
-                                                                           column_types={}))
+        table = pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(strings_can_be_null=False, column_types={}))
         for row in table.to_pylist():
             concepts[str(row["concept"])] = {k: ("" if v is None else str(v)) for k, v in row.items()}
     return concepts
@@ -66,8 +65,9 @@ def read_datapoints(
         raise DDFError(f"{path.name}: expected key columns {geo_key!r} and {time_key!r}, found {keys}")
     for key in keys:
         text_types[key] = pa.string()
-    table = pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(column_types={**text_types,
-                                                                                    value_column: pa.float64()}))
+    table = pacsv.read_csv(
+        path, convert_options=pacsv.ConvertOptions(column_types={**text_types, value_column: pa.float64()})
+    )
     report: dict = {"file": path.name, "rows_read": table.num_rows}
     for key, wanted in (filters or {}).items():
         if key not in keys:
@@ -97,7 +97,10 @@ def read_datapoints(
     if dims:
         columns = {k: table[k].to_pylist() for k in dims}
         dim_json = pa.array(
-            [json.dumps({k: columns[k][i] for k in sorted(dims)}, separators=(",", ":")) for i in range(table.num_rows)],
+            [
+                json.dumps({k: columns[k][i] for k in sorted(dims)}, separators=(",", ":"))
+                for i in range(table.num_rows)
+            ],
             pa.string(),
         )
     unit_column = next((table[k] for k in UNIT_KEYS if k in keys), None)

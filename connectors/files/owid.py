@@ -53,8 +53,11 @@ def read_columns(
         if code is None and iso and not str(iso).startswith("OWID_") and (valid_codes is None or iso in valid_codes):
             code = iso
         codes.append(code)
-    report: dict = {"file": path.name, "rows_read": table.num_rows,
-                    "unmapped_areas": sorted({e for e, c in zip(entities, codes, strict=True) if c is None})}
+    report: dict = {
+        "file": path.name,
+        "rows_read": table.num_rows,
+        "unmapped_areas": sorted({e for e, c in zip(entities, codes, strict=True) if c is None}),
+    }
     keep = pa.array([c is not None for c in codes])
     ref_area = pa.array(codes, pa.string()).filter(keep)
     table = table.filter(keep)

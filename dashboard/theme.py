@@ -1,0 +1,51 @@
+"""The one chart theme: Okabe–Ito colours (safe for the common colour-vision deficiencies),
+readable type from phone to projector, and a deliberate row ceiling instead of Altair's
+silent-looking 5,000-row error.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+
+#: Okabe & Ito (2008) palette, reordered so the first colours differ most in lightness too.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+CONTEXT_GREY = "#BBBBBB"
+THEME_COLOURS = {"economy": "#0072B2", "inclusive": "#CC79A7", "circular": "#009E73", "climate": "#D55E00"}
+STATUS_COLOURS = {
+    "achieved": "#009E73",
+    "on_track": "#56B4E9",
+    "moderately_improving": "#E69F00",
+    "stagnating_or_worsening": "#D55E00",
+}
+#: Charts embed at most this many rows; more is refused loudly (see :func:`check_rows`).
+MAX_ROWS = 50_000
+THEME_NAME = "beyond_gdp"
+
+
+class TooManyRowsError(ValueError):
+    """A chart was asked to draw more rows than :data:`MAX_ROWS`; narrow the selection."""
+
+
+def check_rows(n_rows: int, what: str) -> None:
+    if n_rows > MAX_ROWS:
+        raise TooManyRowsError(
+            f"{what}: {n_rows:,} rows is more than the {MAX_ROWS:,} a chart draws; "
+            "choose fewer areas or a shorter period (no rows are dropped silently)"
+        )
+
+
+@alt.theme.register(THEME_NAME, enable=True)
+def beyond_gdp_theme() -> alt.theme.ThemeConfig:
+    return {
+        "config": {
+            "font": "Source Sans Pro, Helvetica, Arial, sans-serif",
+            "range": {"category": PALETTE},
+            "axis": {"labelFontSize": 12, "titleFontSize": 13, "gridColor": "#E6E6E6"},
+            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom", "columns": 4},
+            "title": {"fontSize": 16, "anchor": "start", "subtitleFontSize": 12, "subtitleColor": "#555555"},
+            "view": {"stroke": None},
+        }
+    }
+
+
+alt.data_transformers.enable("default", max_rows=MAX_ROWS)

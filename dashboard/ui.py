@@ -1,0 +1,37 @@
+"""Page furniture shared by every Streamlit page: notices, source lines, data table and CSV.
+
+The only dashboard module besides the pages that imports streamlit; it keeps each page
+short and makes "source under every chart" and "download exactly what is shown" one call.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+
+def show_notices(notices: tuple[str, ...] | list[str]) -> None:
+    """Problems with the link the visitor opened, in one short box (never a traceback)."""
+    if notices:
+        st.info(
+            "Some link settings were not understood and defaults were used: " + "; ".join(notices) + ".",
+            icon=":material/link_off:",
+        )
+
+
+def source_caption(text: str) -> None:
+    st.caption(text)
+
+
+def data_table(frame: pd.DataFrame, *, file_name: str, key: str, label: str = "Show the data") -> None:
+    """A toggle that reveals exactly the rows drawn, plus a CSV download of the same rows."""
+    if st.toggle(label, key=f"{key}_table"):
+        st.dataframe(frame, hide_index=True, width="stretch")
+    st.download_button(
+        "Download CSV",
+        frame.to_csv(index=False).encode("utf-8"),
+        file_name=file_name,
+        mime="text/csv",
+        key=f"{key}_csv",
+        icon=":material/download:",
+    )
