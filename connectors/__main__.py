@@ -12,6 +12,7 @@ import sys
 
 COMMAND_MODULES = [
     "connectors.snapshot",
+    "connectors.sdmx.commands",
     "connectors.refresh",
 ]
 

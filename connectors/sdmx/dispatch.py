@@ -144,7 +144,7 @@ def _fast(body: Body, kind: str, info, *, source: str, dataset: str, expect: str
             body=body,
             fmt=fmt,
             source=source or header.agency,
-            dataset=dataset or header.dataset_id or header.structure_id,
+            dataset=dataset or header.structure_id or header.dataset_id,
             labels=labels,
             summary=summary,
         )
@@ -197,14 +197,11 @@ def _sdmx1(body: Body, kind: str, structure_input, *, source: str, dataset: str,
     structure_body = load_body(structure_input, "structure") if structure_input is not None else None
     header = xml_data.Header()
     if kind == "xml":
-        root = xml_root(body)
-        if root == "Error":
+        if xml_root(body) == "Error":
             raise _error_message(body)
-        # the header names the DSD sdmx1 must be given; read it cheaply from the first bytes
-        match = re.search(rb'<(?:\w+:)?Ref[^>]*\bid="([^"]+)"', body.data[:65536])
-        header.structure_id = match.group(1).decode() if match else ""
-        agency = re.search(rb'<(?:\w+:)?Ref[^>]*\bagencyID="([^"]+)"', body.data[:65536])
-        header.agency = agency.group(1).decode() if agency else ""
+        header = xml_data.read_header(body)  # names the DSD sdmx1 must be given
+    elif kind == "json":
+        header.agency, header.structure_id = json_data.dataflow_of(load_json(body))
     what, comp, summary = oracle.read_with_sdmx1(body, structure_body, header.structure_id)
     fmt = f"sdmx1-{kind}"
     if what == "structure":

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import logging
+from contextlib import contextmanager
 
 import pyarrow as pa
 
@@ -21,12 +22,32 @@ def _source(body: Body):
     return io.BytesIO(body.data)
 
 
+@contextmanager
+def _isolated_sdmx1():
+    """Undo sdmx1's process-wide parser registrations after each read.
+
+    sdmx1 2.28 registers handlers for every namespace a structure-specific message declares on a
+    class-level table and never removes them; a later, unrelated message then fails with
+    ``ValueError: urn:...ObsLevelDim:...``. Restoring the table keeps reads independent.
+    """
+    from sdmx.reader.xml import v21, v30
+
+    saved = {cls: dict(cls.parser) for cls in (v21.Reader, v30.Reader)}
+    try:
+        yield
+    finally:
+        for cls, table in saved.items():
+            cls.parser.clear()
+            cls.parser.update(table)
+
+
 def read_structure_object(structure: Body, structure_id: str = ""):
     """The sdmx1 DSD object in a structure message (by id, via a dataflow, or the only one)."""
     import sdmx
 
     try:
-        message = sdmx.read_sdmx(_source(structure))
+        with _isolated_sdmx1():
+            message = sdmx.read_sdmx(_source(structure))
     except Exception as exc:  # sdmx1 raises many kinds of errors; report them as one
         raise SDMXParseError(f"{structure.name}: sdmx1 cannot read this structure message ({exc})") from exc
     dsds = dict(getattr(message, "structure", {}) or {})
@@ -49,7 +70,8 @@ def read_with_sdmx1(body: Body, structure: Body | None, structure_id: str = "") 
     if structure is not None:
         kwargs["structure"] = read_structure_object(structure, structure_id)
     try:
-        message = sdmx.read_sdmx(_source(body), **kwargs)
+        with _isolated_sdmx1():
+            message = sdmx.read_sdmx(_source(body), **kwargs)
     except Exception as exc:
         raise SDMXParseError(f"{body.name}: sdmx1 cannot read this message ({type(exc).__name__}: {exc})") from exc
     kind = type(message).__name__

@@ -66,6 +66,8 @@ def _ref_id(element: etree._Element) -> str:
         if local(child.tag) == "Ref" and child.get("id"):
             return child.get("id")
         text = (child.text or "").strip()
+        if text and not text.startswith("urn:") and local(child.tag) == "DimensionReference":
+            return text
         if text.startswith("urn:"):
             tail = text.rsplit("=", 1)[-1]
             item = tail.split(")", 1)[-1].lstrip(".")
@@ -94,14 +96,25 @@ def _name(element: etree._Element) -> str:
     return ""
 
 
+COMPONENT_TAGS = ("Dimension", "MeasureDimension", "TimeDimension", "Attribute", "PrimaryMeasure", "Measure")
+
+
+def _concept_id(component: etree._Element) -> str:
+    """A component without an ``id`` takes its concept's id (SDMX 2.1 default)."""
+    for child in component:
+        if local(child.tag) == "ConceptIdentity":
+            return _ref_id(child)
+    return ""
+
+
 def _data_structure(element: etree._Element) -> DataStructure:
     dsd = DataStructure(id=element.get("id", ""), agency=element.get("agencyID", ""))
     positioned: list[tuple[int, int, str]] = []
     measures: list[str] = []
     for number, child in enumerate(element.iter()):
         tag = local(child.tag)
-        cid = child.get("id")
-        if tag == "Dimension" and cid:
+        cid = child.get("id") or (_concept_id(child) if tag in COMPONENT_TAGS else None)
+        if tag in ("Dimension", "MeasureDimension") and cid:
             positioned.append((int(child.get("position") or 10_000), number, cid))
         elif tag == "TimeDimension" and cid:
             dsd.time_dimension = cid
@@ -114,7 +127,7 @@ def _data_structure(element: etree._Element) -> DataStructure:
                 _ref_id(ref) for ref in child.iter() if local(ref.tag) in ("GroupDimension", "DimensionReference")
             ]
             dsd.groups[cid] = [d for d in dict.fromkeys(dsd.groups[cid]) if d]
-        if tag in ("Dimension", "TimeDimension", "Attribute", "PrimaryMeasure", "Measure") and cid:
+        if tag in COMPONENT_TAGS and cid:
             codelist = _enumeration(child)
             if codelist:
                 dsd.codelists[cid] = codelist

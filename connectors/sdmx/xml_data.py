@@ -26,6 +26,7 @@ from connectors.sdmx.structure import DataStructure, local
 from connectors.sdmx.tidy import MEASURES, TIME_DIMENSIONS, Components
 
 CHUNK = 65_536
+XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
 SERIES_INDEX = "\x00series"
 #: Attribute ids from the SDMX cross-domain concepts and common provider DSDs. Only used to tell
 #: attributes from dimensions in a structure-specific message read without its DSD.
@@ -46,6 +47,7 @@ class Header:
     structure_kind: str = ""  # "Structure" (DSD) or "StructureUsage" (dataflow)
     agency: str = ""
     dimension_at_observation: str = "TIME_PERIOD"
+    explicit_measures: bool = False
     dataset_id: str = ""
     footer: list[dict] = field(default_factory=list)
 
@@ -85,6 +87,7 @@ def _header(element: etree._Element, header: Header) -> None:
         tag = local(child.tag)
         if tag == "Structure" and child.get("dimensionAtObservation"):
             header.dimension_at_observation = child.get("dimensionAtObservation")
+            header.explicit_measures = child.get("explicitMeasures") == "true"
         elif tag in ("Structure", "StructureUsage") and local(child.getparent().tag) == "Structure":
             ref = next((r for r in child if local(r.tag) == "Ref"), None)
             if ref is not None:
@@ -94,6 +97,22 @@ def _header(element: etree._Element, header: Header) -> None:
             header.structure_kind = tag
         elif tag == "DataSetID":
             header.dataset_id = (child.text or "").strip()
+
+
+def read_header(body: Body) -> Header:
+    """Only the ``<Header>`` of a message (stops parsing there): which structure and agency it names."""
+    header = Header()
+    events = etree.iterparse(
+        io.BytesIO(body.data), events=("end",), resolve_entities=False, no_network=True, load_dtd=False
+    )
+    try:
+        for _, element in events:
+            if local(element.tag) == "Header":
+                _header(element, header)
+                break
+    except etree.XMLSyntaxError as exc:
+        raise SDMXParseError(f"{body.name}: malformed or truncated XML ({exc.msg})") from exc
+    return header
 
 
 def _footer(element: etree._Element) -> list[dict]:
@@ -150,6 +169,7 @@ def stream(body: Body) -> tuple[_State, Header, str]:
         remove_comments=True,
     )
     generic = False
+    explicit = False
     dim_at_obs = "TIME_PERIOD"
     try:
         for event, element in events:
@@ -178,6 +198,8 @@ def stream(body: Body) -> tuple[_State, Header, str]:
                     row = _generic_obs(element, state, dim_at_obs)
                 else:
                     row = _plain(element.attrib)
+                    if explicit and dim_at_obs not in row:  # measure dimension given as xsi:type
+                        row[dim_at_obs] = element.get(XSI_TYPE, "").rsplit(":", 1)[-1]
                 row[SERIES_INDEX] = current
                 state.rows.append(row)
                 state.observations += 1
@@ -208,12 +230,13 @@ def stream(body: Body) -> tuple[_State, Header, str]:
                     attrs = next((_values_of(c) for c in element if local(c.tag) == "Attributes"), {})
                     state.groups.append((element.get("type", ""), {**key, "\x00key": list(key)} | attrs))
                 else:
-                    group_type = element.get("{http://www.w3.org/2001/XMLSchema-instance}type", "")
+                    group_type = element.get(XSI_TYPE, "")
                     state.groups.append((group_type.rsplit(":", 1)[-1], _plain(element.attrib)))
                 element.clear()
             elif name == "Header":
                 _header(element, header)
                 dim_at_obs = header.dimension_at_observation
+                explicit = header.explicit_measures
                 element.clear()
             elif name == "Footer":
                 header.footer = _footer(element)
@@ -225,10 +248,12 @@ def stream(body: Body) -> tuple[_State, Header, str]:
     return state, header, root_name
 
 
-def _apply_groups(state: _State, dsd: DataStructure | None, dimension_ids: set[str]) -> None:
-    """Copy each group's attributes onto every series whose key matches the group's key."""
-    if not state.groups:
-        return
+def _apply_groups(table: pa.Table, state: _State, dsd: DataStructure | None, dimension_ids: set[str]) -> pa.Table:
+    """Join each group's attributes onto every observation whose key matches the group's key.
+
+    Done on the finished table (not per series) because in flat and cross-sectional messages
+    part of the group key sits on the observations.
+    """
     by_type: dict[tuple[str, tuple[str, ...]], dict[tuple, dict]] = {}
     for group_type, values in state.groups:
         if "\x00key" in values:  # generic: the message says which ids form the key
@@ -239,12 +264,23 @@ def _apply_groups(state: _State, dsd: DataStructure | None, dimension_ids: set[s
             key_ids = tuple(k for k in values if k in dimension_ids)
         attrs = {k: v for k, v in values.items() if k not in key_ids and k != "\x00key"}
         by_type.setdefault((group_type, key_ids), {})[tuple(values.get(k) for k in key_ids)] = attrs
-    for series in state.series[1:]:
-        for (_, key_ids), lookup in by_type.items():
-            attrs = lookup.get(tuple(series.get(k) for k in key_ids))
-            if attrs:
-                for k, v in attrs.items():
-                    series.setdefault(k, v)
+    for (_, key_ids), lookup in by_type.items():
+        if not key_ids or not all(k in table.column_names for k in key_ids):
+            continue
+        rows = [dict(zip(key_ids, key, strict=True)) | attrs for key, attrs in lookup.items()]
+        groups = rows_to_table(rows)
+        renamed = {c: c + "\x00group" for c in groups.column_names if c not in key_ids}
+        groups = groups.rename_columns([renamed.get(c, c) for c in groups.column_names])
+        table = table.join(groups, keys=list(key_ids), join_type="left outer", use_threads=False)
+        for name, temporary in renamed.items():
+            column = table[temporary]
+            if name in table.column_names:
+                column = pc.coalesce(table[name], column)
+                table = table.set_column(table.column_names.index(name), name, column)
+            else:
+                table = table.append_column(name, column)
+            table = table.drop_columns([temporary])
+    return table
 
 
 def read_xml_data(body: Body, dsd_lookup) -> tuple[Components, Header, dict]:
@@ -276,7 +312,6 @@ def read_xml_data(body: Body, dsd_lookup) -> tuple[Components, Header, dict]:
             seen += [c for c in obs.column_names if c != SERIES_INDEX and c not in state.seen_dimensions]
             seen = [k for k in seen if k not in KNOWN_ATTRIBUTES]
         dimensions = [d for d in seen if d not in (time_dim, measure)]
-    _apply_groups(state, dsd, set(dimensions))
 
     series_table = rows_to_table(state.series) if any(state.series) else None
     columns: dict[str, pa.ChunkedArray] = {}
@@ -292,6 +327,8 @@ def read_xml_data(body: Body, dsd_lookup) -> tuple[Components, Header, dict]:
         if series_table is not None and name in series_table.column_names and obs.num_rows:
             columns[name] = pc.coalesce(obs[name], pc.take(series_table[name], obs[SERIES_INDEX]))
     table = pa.table(columns) if columns else pa.table({})
+    if state.groups and table.num_rows:
+        table = _apply_groups(table, state, dsd, set(dimensions))
     attributes = [c for c in table.column_names if c not in dimensions and c not in (time_dim, measure)]
     summary = {
         "message": root_name,
