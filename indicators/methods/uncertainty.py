@@ -1,0 +1,182 @@
+"""How much a composite ranking depends on its modelling choices: Monte Carlo rank intervals.
+
+Each draw re-runs the composite with perturbed weights and with a normalisation and an
+aggregation method drawn from the candidates; the spread of each unit's rank over the draws
+says how far its place is a fact about the data rather than about the choices. Two units
+whose 5-95% rank intervals overlap are not reliably ordered by the index.
+
+What varies per draw:
+
+* weights: ``dirichlet`` draws ``Dirichlet(concentration * k * w)``, centred on the chosen
+  weights ``w`` (k indicators; higher concentration = tighter), or ``uniform`` multiplies
+  each weight by ``U(1 - spread, 1 + spread)`` and renormalises;
+* normalisation and aggregation: drawn uniformly among the valid pairs of the candidates.
+  ``zscore`` with ``geometric`` is not a valid pair (z-scores are negative) and is skipped.
+
+Missing data follows :mod:`indicators.methods.aggregate`: present indicators are reweighted,
+and units below ``min_coverage`` at the chosen weights are left out of the ranking (NaN).
+
+Everything is vectorised: normalised matrices are computed once per method, and every
+draw's scores for one (normalisation, aggregation) pair are one matrix product.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from indicators.methods.aggregate import GEOMETRIC_FLOOR, aggregate
+from indicators.methods.normalise import NORMALISERS, normalise
+from indicators.methods.registry import lookup
+
+INVALID_PAIRS = {("zscore", "geometric")}
+
+
+@dataclass(frozen=True)
+class RankUncertainty:
+    """Per unit: the rank under the chosen method and the 5/50/95% ranks over the draws.
+
+    ``table`` columns: ``rank`` (chosen method), ``median_rank``, ``rank_p05``, ``rank_p95``,
+    ``group`` (units of one group are statistically indistinguishable from its leader, the
+    best-placed member: their intervals overlap the leader's). Rank 1 is best.
+    """
+
+    table: pd.DataFrame
+    record: dict = field(default_factory=dict)
+
+    def indistinguishable(self, a: str, b: str) -> bool:
+        """True when the 5-95% rank intervals of ``a`` and ``b`` overlap."""
+        t = self.table
+        return bool(t.at[a, "rank_p05"] <= t.at[b, "rank_p95"] and t.at[b, "rank_p05"] <= t.at[a, "rank_p95"])
+
+    def overlapping_pairs(self) -> pd.DataFrame:
+        """Every pair (a, b), a ranked above b by median, whose intervals overlap."""
+        t = self.table.dropna(subset=["median_rank"]).sort_values("median_rank")
+        low, high = t["rank_p05"].to_numpy(), t["rank_p95"].to_numpy()
+        overlap = (low[:, None] <= high[None, :]) & (low[None, :] <= high[:, None])
+        i, j = np.nonzero(np.triu(overlap, k=1))
+        return pd.DataFrame({"a": t.index[i], "b": t.index[j]})
+
+
+def _weight_draws(
+    weights: np.ndarray, draws: int, rng: np.random.Generator, noise: str, concentration: float, spread: float
+) -> np.ndarray:
+    if noise == "dirichlet":
+        alpha = np.maximum(concentration * weights.size * weights, 1e-3)
+        drawn = rng.dirichlet(alpha, size=draws)
+        return np.where(weights > 0, drawn, 0.0)  # a switched-off indicator stays off
+    if noise == "uniform":
+        if not 0 <= spread < 1:
+            raise ValueError(f"uniform weight spread must be in [0, 1); got {spread}")
+        drawn = weights * rng.uniform(1 - spread, 1 + spread, size=(draws, weights.size))
+        return drawn / drawn.sum(axis=1, keepdims=True)
+    raise ValueError(f"weight_noise must be 'dirichlet' or 'uniform'; got {noise!r}")
+
+
+def _scores(normalised: np.ndarray, draws_weights: np.ndarray, aggregation: str) -> np.ndarray:
+    """Scores (units x draws) for one normalised matrix under each row of ``draws_weights``."""
+    present = ~np.isnan(normalised)
+    covered = present.astype(float) @ draws_weights.T
+    if aggregation == "arithmetic":
+        return (np.where(present, normalised, 0.0) @ draws_weights.T) / covered
+    if aggregation == "geometric":
+        logs = np.log(np.maximum(np.where(present, normalised, 1.0), GEOMETRIC_FLOOR))
+        return np.exp((logs @ draws_weights.T) / covered)
+    raise ValueError(f"unknown aggregation {aggregation!r}")
+
+
+def _ranks(scores: np.ndarray) -> np.ndarray:
+    """Rank 1 = highest score, per column; NaN scores rank last (and are masked by the caller)."""
+    order = np.argsort(-np.nan_to_num(scores, nan=-np.inf), axis=0, kind="stable")
+    ranks = np.empty_like(order)
+    np.put_along_axis(ranks, order, np.arange(1, scores.shape[0] + 1)[:, None], axis=0)
+    return ranks
+
+
+def _groups(table: pd.DataFrame) -> pd.Series:
+    """Greedy grouping down the median ranking: a unit joins the current group while its 5%
+    rank is within the group leader's 95% rank; otherwise it starts a new group."""
+    ordered = table.dropna(subset=["median_rank"]).sort_values(["median_rank", "rank"])
+    group, leader_high, labels = 0, -np.inf, {}
+    for unit, low, high in zip(ordered.index, ordered["rank_p05"], ordered["rank_p95"], strict=True):
+        if low > leader_high:
+            group, leader_high = group + 1, high
+        labels[unit] = group
+    return pd.Series(labels, dtype="Int64").reindex(table.index)
+
+
+def rank_uncertainty(
+    matrix: pd.DataFrame,
+    directions: Mapping[str, str],
+    weights: pd.Series,
+    *,
+    draws: int = 1000,
+    seed: int = 0,
+    normalisations: Sequence[str] = ("minmax", "zscore", "rank"),
+    aggregations: Sequence[str] = ("arithmetic", "geometric"),
+    base: tuple[str, str] = ("minmax", "arithmetic"),
+    weight_noise: str = "dirichlet",
+    concentration: float = 20.0,
+    spread: float = 0.25,
+    min_coverage: float = 0.75,
+) -> RankUncertainty:
+    """Monte Carlo rank intervals for the composite of ``matrix`` (index ref_area, columns indicator).
+
+    Reproducible: the same ``seed`` gives the same result (``numpy.random.Generator``).
+    """
+    for name in (*normalisations, base[0]):
+        lookup(NORMALISERS, name, "normalisation")
+        if name in ("distance_to_target", "goalposts"):
+            raise ValueError(f"{name} needs per-indicator parameters; use minmax, zscore or rank in rank_uncertainty")
+    pairs = [(n, a) for n in normalisations for a in aggregations if (n, a) not in INVALID_PAIRS]
+    if not pairs:
+        raise ValueError(f"no valid (normalisation, aggregation) pair among {normalisations} x {aggregations}")
+    w = weights.reindex(matrix.columns).to_numpy(dtype=float)
+    if np.isnan(w).any() or (w < 0).any() or w.sum() <= 0:
+        raise ValueError("weights must give a non-negative number for every column of the matrix, with a positive sum")
+    w = w / w.sum()
+    rng = np.random.default_rng(seed)
+    drawn_weights = _weight_draws(w, draws, rng, weight_noise, concentration, spread)
+    drawn_pairs = rng.integers(0, len(pairs), size=draws)
+
+    normalised = {n: normalise(matrix, n, directions).to_numpy(dtype=float) for n in {p[0] for p in pairs} | {base[0]}}
+    base_result = aggregate(
+        pd.DataFrame(normalised[base[0]], index=matrix.index, columns=matrix.columns),
+        pd.Series(w, index=matrix.columns),
+        base[1],
+        min_coverage=min_coverage,
+    )
+    eligible = base_result.score.notna().to_numpy()
+
+    scores = np.empty((int(eligible.sum()), draws))
+    for p, (norm, agg) in enumerate(pairs):
+        chosen = np.flatnonzero(drawn_pairs == p)
+        if chosen.size:
+            scores[:, chosen] = _scores(normalised[norm][eligible], drawn_weights[chosen], agg)
+    ranks = _ranks(scores)
+    p05, p50, p95 = np.percentile(ranks, [5, 50, 95], axis=1)
+
+    table = pd.DataFrame(index=matrix.index)
+    table["rank"] = base_result.score.rank(ascending=False, method="min")
+    for column, values in (("median_rank", p50), ("rank_p05", p05), ("rank_p95", p95)):
+        table[column] = np.nan
+        table.loc[eligible, column] = values
+    table["group"] = _groups(table)
+    table["coverage"] = base_result.coverage
+    record = {
+        "draws": draws,
+        "seed": seed,
+        "weight_noise": weight_noise,
+        "concentration": concentration,
+        "spread": spread,
+        "pairs": [list(p) for p in pairs],
+        "base": list(base),
+        "weights": dict(zip(matrix.columns, w.tolist(), strict=True)),
+        "min_coverage": min_coverage,
+        "units_ranked": int(eligible.sum()),
+        "units_excluded": int((~eligible).sum()),
+    }
+    return RankUncertainty(table=table, record=record)
