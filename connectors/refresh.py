@@ -79,15 +79,20 @@ def _still_in_use(current: tuple[Path, store.Provenance] | None, root: Path | No
     return f"still using {shown} ({when})"
 
 
-def _parse(body: bytes, entry: CatalogueEntry):
-    from connectors.sdmx import parse_message
+def _parse(body: bytes, entry: CatalogueEntry, url: str):
+    """Parse a response, naming the URL in any error (the parser only sees bytes)."""
+    from connectors.sdmx import SDMXParseError, parse_message
 
-    return parse_message(
-        body,
-        source=entry.store_source,
-        dataset=entry.store_dataset,
-        expect_dataflow=entry.dataflow.id if entry.dataflow else None,
-    )
+    try:
+        return parse_message(
+            body,
+            source=entry.store_source,
+            dataset=entry.store_dataset,
+            expect_dataflow=entry.dataflow.id if entry.dataflow else None,
+        )
+    except SDMXParseError as exc:
+        reason = str(exc).removeprefix("<message bytes>: ")
+        raise SDMXParseError(f"unusable response from {url}: {reason}") from exc
 
 
 def refresh_one(
@@ -136,7 +141,7 @@ def _refresh(entry, provider, fetcher, providers, root, since, force, now, curre
         )  # fmt: skip
         if probe.status == "unchanged":
             return Outcome(label, "unchanged", f"{label}: unchanged since {after} ({probe.reason})")
-        delta = _parse(probe.body, entry)
+        delta = _parse(probe.body, entry, probe_url)
         if delta.observations == 0 or delta.table is None or delta.table.num_rows == 0:
             return Outcome(label, "unchanged", f"{label}: unchanged since {after} (no observations in the delta)")
         result = fetcher.fetch(url, headers, provider=provider, dataset=label)
@@ -145,11 +150,11 @@ def _refresh(entry, provider, fetcher, providers, root, since, force, now, curre
         if result.status == "unchanged":
             return Outcome(label, "unchanged", f"{label}: unchanged ({result.reason})")
 
-    parsed = _parse(result.body, entry)
+    parsed = _parse(result.body, entry, url)
     if parsed.kind != "data" or parsed.table is None or parsed.table.num_rows == 0:
         raise store.StoreError(
-            f"the message holds no observations ({parsed.kind} message, format {parsed.format or 'unknown'}); "
-            "check the key in catalogue.yaml"
+            f"the message from {url} holds no observations ({parsed.kind} message, format "
+            f"{parsed.format or 'unknown'}); check the dataflow and key in catalogue.yaml"
         )
     retrieved = now or _utc_now()
     provenance = _provenance(entry, provider, url, result, parsed, retrieved)
