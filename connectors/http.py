@@ -196,6 +196,7 @@ class Fetcher:
         self.connection_retries = connection_retries
         self.limiters: dict[str, RateLimiter] = {}
         self.slept: list[float] = []  # every backoff pause, for the summary and for tests
+        self.unreachable: set[str] = set()  # hosts that failed to connect during this run
 
     def limiter(self, provider: Provider) -> RateLimiter:
         if provider.id not in self.limiters:
@@ -244,6 +245,10 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
+        host = re.sub(r"^https?://([^/]+).*$", r"\1", url)
+        if host in self.unreachable:  # one offline wait per host and run, not one per dataset
+            raise Offline(f"could not reach {host} (earlier in this run)", dataset=dataset, url=url,
+                          fix="check the network connection")  # fmt: skip
         limiter = self.limiter(provider)
         family = provider.requested.family
         attempt, connection_failures = 0, 0
@@ -272,7 +277,7 @@ class Fetcher:
             except requests.exceptions.ConnectionError as exc:
                 connection_failures += 1
                 if connection_failures > self.connection_retries:
-                    host = re.sub(r"^https?://([^/]+).*$", r"\1", url)
+                    self.unreachable.add(host)
                     raise Offline(
                         f"could not reach {host}", dataset=dataset, url=url, fix="check the network connection"
                     ) from exc

@@ -202,6 +202,9 @@ def test_no_network_is_offline_after_one_retry(fetcher, estat):
     with pytest.raises(http.Offline, match="no network: could not reach ec.europa.eu"):
         _fetch(fetcher, estat)
     assert len(responses.calls) == 2
+    with pytest.raises(http.Offline, match="earlier in this run"):  # the next dataset does not wait again
+        _fetch(fetcher, estat, url=URL + "&x=2")
+    assert len(responses.calls) == 2
 
 
 @responses.activate
