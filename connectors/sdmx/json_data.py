@@ -8,6 +8,8 @@ because a silently wrong code is worse than no data.
 
 from __future__ import annotations
 
+from functools import partial
+
 import pyarrow as pa
 
 from connectors.sdmx import SDMXParseError
@@ -68,6 +70,33 @@ def _attributes(defs: list[dict], indices: list, name: str, row: dict, problems:
             row[definition["id"]] = _value_id(index)
 
 
+def _observation(
+    row: dict,
+    key: str,
+    values: list,
+    obs_dims: list[dict],
+    *,
+    rows: list,
+    measure_ids: list[str],
+    n_measures: int,
+    attribute_defs: list[dict],
+    name: str,
+    problems: list,
+) -> None:
+    """One observation array ``[measure..., attribute position...]`` into ``row``, appended to ``rows``."""
+    if key != "" and obs_dims:
+        for dim, position in zip(obs_dims, key.split(":"), strict=False):
+            row[dim["id"]] = _decode(dim.get("values", []), position, f"dimension {dim['id']}", name)
+    values = values if isinstance(values, list) else [values]
+    for mid, value in zip(measure_ids, values[:n_measures], strict=False):
+        if value is None:
+            row[mid] = None
+        else:
+            row[mid] = repr(float(value)) if isinstance(value, int | float) else str(value)
+    _attributes(attribute_defs, values[n_measures:], name, row, problems)
+    rows.append(row)
+
+
 def read_sdmx_json(document: dict, name: str) -> tuple[Components, dict, dict]:
     version, datasets, structures = message_parts(document, name)
     if not structures:
@@ -105,17 +134,15 @@ def read_sdmx_json(document: dict, name: str) -> tuple[Components, dict, dict]:
         n_measures = len(structure.get("measures", {}).get("observation") or measure_defs)
         measure_ids = [m["id"] for m in (structure.get("measures", {}).get("observation") or measure_defs)]
 
-        def observation(row: dict, key: str, values: list, obs_dims: list[dict]) -> None:
-            if key != "" and obs_dims:
-                for dim, position in zip(obs_dims, key.split(":"), strict=False):
-                    row[dim["id"]] = _decode(dim.get("values", []), position, f"dimension {dim['id']}", name)
-            values = values if isinstance(values, list) else [values]
-            for mid, value in zip(measure_ids, values[:n_measures], strict=False):
-                row[mid] = (
-                    None if value is None else (repr(float(value)) if isinstance(value, int | float) else str(value))
-                )
-            _attributes(attrs.get("observation", []), values[n_measures:], name, row, problems)
-            rows.append(row)
+        observation = partial(
+            _observation,
+            rows=rows,
+            measure_ids=measure_ids,
+            n_measures=n_measures,
+            attribute_defs=attrs.get("observation", []),
+            name=name,
+            problems=problems,
+        )
 
         if "series" in dataset:
             for series_key, series in (dataset.get("series") or {}).items():

@@ -83,6 +83,16 @@ def _strings(column: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray:
     return column.cast(pa.string())
 
 
+def _blank_to_null(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """An empty cell means "not given" in every SDMX format; store it as null, not as ''."""
+    if column.null_count == len(column):
+        return column
+    blank = pc.equal(column, "")
+    if not pc.any(blank).as_py():
+        return column
+    return pc.if_else(blank, pa.scalar(None, pa.string()), column)
+
+
 def _values(column: pa.ChunkedArray, name: str) -> tuple[pa.ChunkedArray, pa.ChunkedArray]:
     """Float values and, per row, the missing marker that replaced a value (or null)."""
     if pa.types.is_floating(column.type) or pa.types.is_integer(column.type):
@@ -175,7 +185,7 @@ def to_tidy(comp: Components, *, source: str, dataset: str, name: str) -> tuple[
         raw = raw.filter(has_time)
         time = time.filter(has_time)
     n = raw.num_rows
-    strings = {c: _strings(raw[c]) for c in raw.column_names if c != comp.measure}
+    strings = {c: _blank_to_null(_strings(raw[c])) for c in raw.column_names if c != comp.measure}
 
     dims = [d for d in comp.dimensions if d in strings]
     if dims:

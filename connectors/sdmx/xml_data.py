@@ -31,10 +31,62 @@ SERIES_INDEX = "\x00series"
 #: Attribute ids from the SDMX cross-domain concepts and common provider DSDs. Only used to tell
 #: attributes from dimensions in a structure-specific message read without its DSD.
 KNOWN_ATTRIBUTES = frozenset(
-    ["OBS_STATUS", "OBS_FLAG", "OBS_CONF", "OBS_COM", "OBS_PRE_BREAK", "CONF_STATUS", "CONF_STATUS_OBS", "UNIT_MULT", "UNIT_MEASURE", "UNIT", "DECIMALS", "TITLE", "TITLE_COMPL", "COLL_METHOD", "COLLECTION", "COMPILATION", "COMMENT", "COMMENT_OBS", "COMMENT_TS", "SOURCE_AGENCY", "SOURCE_PUB", "TIME_FORMAT", "EMBARGO_TIME", "PRE_BREAK_VALUE", "BREAKS", "DOM_SER_IDS", "PUBL_ECB", "PUBL_MU", "PUBL_PUBLIC", "UNIT_INDEX_BASE", "NAT_TITLE", "BASE_PER", "REFERENCE_PERIOD", "TIME_PER_COLLECT", "UNIT_PRICE_BASE", "OBS_NOTE", "NOTE", "COVERAGE", "BASE_YEAR", "OBS_EDP_WBB"]
+    [
+        "OBS_STATUS",
+        "OBS_FLAG",
+        "OBS_CONF",
+        "OBS_COM",
+        "OBS_PRE_BREAK",
+        "CONF_STATUS",
+        "CONF_STATUS_OBS",
+        "UNIT_MULT",
+        "UNIT_MEASURE",
+        "UNIT",
+        "DECIMALS",
+        "TITLE",
+        "TITLE_COMPL",
+        "COLL_METHOD",
+        "COLLECTION",
+        "COMPILATION",
+        "COMMENT",
+        "COMMENT_OBS",
+        "COMMENT_TS",
+        "SOURCE_AGENCY",
+        "SOURCE_PUB",
+        "TIME_FORMAT",
+        "EMBARGO_TIME",
+        "PRE_BREAK_VALUE",
+        "BREAKS",
+        "DOM_SER_IDS",
+        "PUBL_ECB",
+        "PUBL_MU",
+        "PUBL_PUBLIC",
+        "UNIT_INDEX_BASE",
+        "NAT_TITLE",
+        "BASE_PER",
+        "REFERENCE_PERIOD",
+        "TIME_PER_COLLECT",
+        "UNIT_PRICE_BASE",
+        "OBS_NOTE",
+        "NOTE",
+        "COVERAGE",
+        "BASE_YEAR",
+        "OBS_EDP_WBB",
+    ]
 )
 DATASET_HOUSEKEEPING = frozenset(
-    ["structureRef", "dataScope", "action", "setID", "validFromDate", "validToDate", "publicationYear", "publicationPeriod", "reportingBeginDate", "reportingEndDate"]
+    [
+        "structureRef",
+        "dataScope",
+        "action",
+        "setID",
+        "validFromDate",
+        "validToDate",
+        "publicationYear",
+        "publicationPeriod",
+        "reportingBeginDate",
+        "reportingEndDate",
+    ]
 )
 DATA_ROOTS = frozenset(
     {"StructureSpecificData", "StructureSpecificTimeSeriesData", "GenericData", "GenericTimeSeriesData"}

@@ -1,0 +1,145 @@
+"""What the parser refuses, and the ``parse`` command's contract (one JSON line, exit 0 / 2, no traceback)."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from connectors import store
+from connectors.sdmx import SDMXParseError, parse_message
+
+ROOT = Path(__file__).resolve().parents[2]
+SDMX = ROOT.parent / "shared" / "data" / "sdmx"
+needs_data = pytest.mark.skipif(not SDMX.is_dir(), reason=f"real SDMX messages not found at {SDMX}")
+
+XXE = b"""<?xml version="1.0"?>
+<!DOCTYPE data [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+<message:GenericData xmlns:message="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message">&xxe;</message:GenericData>
+"""
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
+<message:StructureSpecificData xmlns:message="x"><DataSet><Series A="&lol3;"/></DataSet></message:StructureSpecificData>
+"""
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (XXE, "DOCTYPE"),
+        (BILLION_LAUGHS, "DOCTYPE"),
+        (b"", "empty body"),
+        (b"   \n\t ", "empty body"),
+        (b"<!DOCTYPE html><html><body><h1>503 Service Unavailable</h1></body></html>", "HTML page"),
+        (b"<html><head></head><body>Error</body></html>", "HTML page"),
+        (b'{"hello": "world"}', "not an SDMX-JSON data message"),
+        (b"[1, 2, 3]", "not an SDMX-JSON message"),
+        (b"{not json", "invalid JSON"),
+        (b"just some text", "not an SDMX message"),
+    ],
+)
+def test_refused_bodies_say_why(body, reason):
+    with pytest.raises(SDMXParseError, match=reason) as caught:
+        parse_message(body)
+    assert "\n" not in str(caught.value)
+
+
+@needs_data
+def test_truncated_xml_is_an_error_not_partial_data():
+    whole = (SDMX / "ECB_EXR/1/M.USD.EUR.SP00.A.xml").read_bytes()
+    with pytest.raises(SDMXParseError, match="truncated"):
+        parse_message(whole[: len(whole) // 2])
+
+
+def test_sdmx_error_message_quotes_the_provider():
+    body = b"""<?xml version="1.0"?><mes:Error xmlns:mes="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message"
+    xmlns:com="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/common"><mes:ErrorMessage code="100">
+    <com:Text>No Results Found</com:Text></mes:ErrorMessage></mes:Error>"""
+    with pytest.raises(SDMXParseError, match=r"code 100\): No Results Found"):
+        parse_message(body)
+
+
+@needs_data
+def test_other_dataflow_than_expected_is_refused():
+    message = SDMX / "v3/xml/ECB_EXR0.xml"  # header: StructureUsage Dataflow=ECB:EXR(1.0)
+    assert parse_message(message, expect_dataflow="ECB:EXR").observations == 116
+    with pytest.raises(SDMXParseError, match="belongs to dataflow 'EXR', not the expected 'NAMA_10_GDP'"):
+        parse_message(message, expect_dataflow="NAMA_10_GDP")
+    csv_message = SDMX / "ESTAT/beyond_gdp/ESTAT_SDG_08_10_real-gdp-per-capita_sdmx-csv2-labels.csv"
+    assert parse_message(csv_message, expect_dataflow="sdg_08_10").observations == 1896
+    with pytest.raises(SDMXParseError, match="not the expected"):
+        parse_message(csv_message, expect_dataflow="ESTAT:NAMA_10_GDP")
+
+
+@needs_data
+def test_zipped_message_is_unzipped_and_multi_member_zip_refused():
+    raw = (SDMX / "ECB_EXR/rg-ts.xml").read_bytes()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("rg-ts.xml", raw)
+    assert parse_message(buffer.getvalue()).table.equals(parse_message(raw).table)
+    two = io.BytesIO()
+    with zipfile.ZipFile(two, "w") as archive:
+        archive.writestr("a.xml", raw)
+        archive.writestr("b.xml", raw)
+    with pytest.raises(SDMXParseError, match="one SDMX message inside, found 2"):
+        parse_message(two.getvalue())
+
+
+def test_missing_file_names_it(tmp_path):
+    with pytest.raises(SDMXParseError, match="nothing-here.xml"):
+        parse_message(tmp_path / "nothing-here.xml")
+
+
+def test_missing_markers_become_null_values_with_the_marker_kept():
+    body = b"STRUCTURE,STRUCTURE_ID,ACTION,REF_AREA,TIME_PERIOD,OBS_VALUE\n" + b"".join(
+        f"dataflow,X:Y(1.0),I,A{i},2020,{v}\n".encode() for i, v in enumerate(["1.5", "NaN", ":", "", "..", "NA", "-"])
+    )
+    table = parse_message(body).table.sort_by("ref_area")
+    assert table["value"].to_pylist() == [1.5, None, None, None, None, None, None]
+    assert table["obs_status"].to_pylist() == [None, "NaN", ":", None, "..", "NA", "-"]
+    assert table["ref_area"].to_pylist()[0] == "A0"
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "connectors", "parse", *args], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+
+
+@needs_data
+def test_cli_prints_one_json_line_and_writes_parquet(tmp_path):
+    out = tmp_path / "exr.parquet"
+    done = run_cli(
+        str(SDMX / "ECB_EXR/rg-xs-ss.xml"),
+        "--structure",
+        str(SDMX / "ECB_EXR/rg-structure-full.xml"),
+        "--out",
+        str(out),
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.strip().splitlines()
+    assert len(lines) == 1
+    summary = json.loads(lines[0])
+    assert summary["kind"] == "data" and summary["observations"] == 12 and summary["series"] == 4
+    assert summary["format"] == "sdmx-ml-2.1-structurespecific"
+    assert summary["dimensions"][:2] == ["FREQ", "CURRENCY"]
+    table = pq.read_table(out)
+    assert table.schema.equals(store.SCHEMA) and table.num_rows == 12
+
+
+def test_cli_unreadable_message_exits_2_with_one_line(tmp_path):
+    page = tmp_path / "error.xml"
+    page.write_bytes(b"<html><body>Bad gateway</body></html>")
+    done = run_cli(str(page))
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert "error.xml" in done.stderr and "HTML page" in done.stderr and "Traceback" not in done.stderr
