@@ -1,0 +1,68 @@
+"""Chart builders return valid Vega-Lite that survives a JSON round trip and renders."""
+
+from __future__ import annotations
+
+import json
+
+import altair as alt
+import pandas as pd
+import pytest
+import vl_convert as vlc
+
+from dashboard import charts
+from dashboard.theme import MAX_ROWS, TooManyRowsError
+
+FRAME = pd.DataFrame(
+    {
+        "ref_area": ["SWE", "SWE", "USA", "USA"],
+        "name": ["Sweden", "Sweden", "USA", "USA"],
+        "year": [2000, 2001, 2000, 2001],
+        "value": [5.5, 5.2, 20.1, 19.8],
+    }
+)
+LATEST = pd.DataFrame(
+    {"ref_area": ["SWE", "USA"], "name": ["Sweden", "USA"], "year": [2001, 2001], "value": [5.2, 19.8], "rank": [1, 2]}
+)
+
+
+def _roundtrip(chart: alt.TopLevelMixin) -> dict:
+    spec = chart.to_dict(validate=True)
+    again = json.loads(json.dumps(spec))
+    assert again == spec
+    assert alt.Chart.from_dict(again) if "layer" not in again else alt.LayerChart.from_dict(again)
+    return spec
+
+
+@pytest.mark.parametrize("scale", ["linear", "log", "indexed"])
+def test_trajectory_chart_is_valid_vega_lite(scale):
+    spec = _roundtrip(charts.trajectory_chart(FRAME, title="CO2", unit="t", scale=scale, base_year=2000))
+    assert spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
+    values = next(iter(spec["datasets"].values()))
+    assert len(values) == 4
+    assert spec["layer"][0]["encoding"]["tooltip"]
+    assert vlc.vegalite_to_svg(json.dumps(spec)).startswith("<svg")
+
+
+def test_context_lines_are_grey_and_drawn_first():
+    context = FRAME.assign(ref_area=["DEU"] * 4, name=["Germany"] * 4)
+    spec = _roundtrip(charts.trajectory_chart(FRAME, title="CO2", unit="t", context=context))
+    assert spec["layer"][0]["mark"]["color"] == "#BBBBBB"
+
+
+def test_ranked_chart_orders_by_rank_and_draws_the_median():
+    spec = _roundtrip(charts.ranked_chart(LATEST, title="CO2", unit="t", higher_is_better=False, median=10.0))
+    assert spec["layer"][0]["encoding"]["y"]["sort"] == {"field": "rank", "order": "ascending"}
+    assert any(layer.get("mark", {}).get("strokeDash") for layer in spec["layer"])
+    assert vlc.vegalite_to_svg(json.dumps(spec)).startswith("<svg")
+
+
+def test_too_many_rows_is_refused_not_truncated():
+    big = pd.DataFrame({"ref_area": "X", "name": "X", "year": range(MAX_ROWS + 1), "value": 1.0})
+    with pytest.raises(TooManyRowsError, match="no rows are dropped"):
+        charts.trajectory_chart(big, title="big", unit="t")
+
+
+def test_text_alternatives_name_every_line():
+    text = charts.describe_trajectories(FRAME, "CO2", "t")
+    assert "Sweden: 5.5 in 2000 to 5.2 in 2001" in text and "USA" in text
+    assert "1. Sweden 5.2 (2001)" in charts.describe_ranking(LATEST, "CO2", "t")

@@ -1,0 +1,70 @@
+"""AppTest of the Trajectories page: renders from a link, follows widget changes, survives bad links."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+def _open(**params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.switch_page("dashboard/pages/trajectories.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _charts(at: AppTest) -> list:
+    return at.get("vega_lite_chart")
+
+
+def test_link_reproduces_the_view():
+    at = _open(ind="co2_per_capita", areas="SWE,USA,CHN", **{"from": "1990", "to": "2020"})
+    assert at.selectbox(key="traj_indicator").value == "co2_per_capita"
+    assert at.multiselect(key="traj_areas").value == ["SWE", "USA", "CHN"]
+    assert at.slider(key="traj_years").value == (1990, 2020)
+    assert len(_charts(at)) == 2  # trajectory + ranking
+    assert any("Source:" in c.value for c in at.caption)
+    assert at.query_params["ind"] == ["co2_per_capita"] or at.query_params["ind"] == "co2_per_capita"
+
+
+def test_widget_changes_update_the_url_and_charts():
+    at = _open(areas="SWE,USA")
+    at.selectbox(key="traj_indicator").set_value("life_expectancy").run()
+    assert not at.exception
+    assert "life_expectancy" in str(at.query_params["ind"])
+    at.toggle(key="traj_gdp").set_value(True).run()
+    assert len(_charts(at)) == 3  # indicator + GDP per capita + ranking
+    at.radio(key="traj_scale").set_value("indexed").run()
+    assert not at.exception
+    assert "indexed" in str(at.query_params["scale"])
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"ind": "does_not_exist"},
+        {"areas": "<script>alert(1)</script>"},
+        {"from": "banana", "to": "99999999"},
+        {"scale": "'; DROP TABLE", "context": "maybe", "unknown": "1"},
+    ],
+)
+def test_bad_links_get_a_notice_and_the_default_view(params):
+    at = _open(**params)
+    assert at.info, "a notice should explain what was ignored"
+    assert "<script>" not in at.info[0].value or "'<script>" in at.info[0].value
+    assert len(_charts(at)) >= 2
+
+
+def test_data_table_toggle_shows_exactly_the_charted_rows():
+    at = _open(ind="gini_index", areas="SWE,BRA", **{"from": "2000", "to": "2010"})
+    at.toggle(key="traj_gini_index_table").set_value(True).run()
+    frame = at.dataframe[0].value
+    assert set(frame["ref_area"]) <= {"SWE", "BRA"}
+    assert frame["year"].between(2000, 2010).all()

@@ -1,0 +1,109 @@
+"""Every shipped definition is valid and resolves to data; broken files get errors naming file and field."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from indicators import query
+from indicators.catalog import DEFINITIONS_DIR, catalog, definition_files, load_definition, validate_all
+from indicators.schema import DefinitionError
+
+ROOT = Path(__file__).resolve().parents[2]
+GOOD = """\
+id: {id}
+title: Test indicator
+theme: climate
+unit: t CO2/person
+direction: lower_is_better
+description: A definition used by the tests only.
+series: {{source: gapminder, dataset: fasttrack, code: co2_pcap_terr}}
+source: {{publisher: Gapminder, licence: CC BY 4.0}}
+"""
+
+
+def _write(folder: Path, name: str, text: str) -> Path:
+    path = folder / "climate" / f"{name}.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def test_every_shipped_definition_loads_and_counts_per_theme():
+    definitions = catalog()
+    assert len(definitions) >= 16
+    per_theme = Counter(d.theme for d in definitions.values())
+    assert all(per_theme[t] >= 4 for t in ("economy", "inclusive", "circular", "climate")), per_theme
+    assert {p.stem for p in definition_files()} == set(definitions)
+
+
+def test_every_definition_resolves_to_data():
+    for ident, item in catalog().items():
+        if item.series is None:
+            continue
+        frame = query.panel(ident)
+        assert len(frame) > 0, f"{ident} reads {item.series} but the store has no rows for it"
+
+
+def test_a_good_file_validates(tmp_path):
+    path = _write(tmp_path, "test_ok", GOOD.format(id="test_ok"))
+    assert load_definition(path).id == "test_ok"
+
+
+@pytest.mark.parametrize(
+    ("name", "edit", "expected"),
+    [
+        ("no_unit", lambda t: t.replace("unit: t CO2/person\n", ""), "field 'unit': is required"),
+        ("bad_dir", lambda t: t.replace("lower_is_better", "down"), "field 'direction'"),
+        ("bad_theme", lambda t: t.replace("theme: climate", "theme: weather"), "field 'theme'"),
+        ("typo_field", lambda t: t + "descripton: oops\n", "field 'descripton': is not a known field"),
+        ("wrong_id", lambda t: t.replace("id: wrong_id", "id: other_name"), "rename the file"),
+        ("both", lambda t: t + "formula: a + b\n", "exactly one of 'series'"),
+        ("bad_yaml", lambda t: t.replace("title: Test indicator", "title: [unclosed"), "not valid YAML at line"),
+    ],
+)
+def test_broken_files_name_file_and_field(tmp_path, name, edit, expected):
+    path = _write(tmp_path, name, edit(GOOD.format(id=name)))
+    with pytest.raises(DefinitionError) as error:
+        load_definition(path)
+    assert str(path) in str(error.value)
+    assert expected in str(error.value)
+
+
+def test_unknown_series_is_reported_with_nearby_codes(tmp_path):
+    path = _write(tmp_path, "ghost", GOOD.format(id="ghost").replace("co2_pcap_terr", "co2_pcap_ter"))
+    known = {("gapminder", "fasttrack", "co2_pcap_terr"), ("gapminder", "fasttrack", "gdp_pcap")}
+    _, problems = validate_all([path], known)
+    assert len(problems) == 1
+    assert "field 'series'" in problems[0] and "co2_pcap_terr" in problems[0] and "ghost.yaml" in problems[0]
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "indicators", *args], capture_output=True, text=True, cwd=ROOT)
+
+
+def test_validate_command_passes_on_the_shipped_files():
+    result = _cli("validate")
+    assert result.returncode == 0, result.stderr
+    assert "0 problems" in result.stdout
+
+
+def test_validate_command_fails_and_names_the_problem(tmp_path):
+    _write(tmp_path, "bad_dir", GOOD.format(id="bad_dir").replace("lower_is_better", "down"))
+    result = _cli("validate", str(tmp_path))
+    assert result.returncode == 1
+    assert "bad_dir.yaml: field 'direction'" in result.stderr
+
+
+def test_list_json_reports_counts():
+    import json
+
+    result = _cli("list", "--json")
+    assert result.returncode == 0
+    data = json.loads(result.stdout)
+    assert data["counts"]["total"] == len(list(DEFINITIONS_DIR.rglob("*.yaml")))
+    assert {"id", "theme", "level"} <= set(data["indicators"][0])
