@@ -11,7 +11,10 @@ version, so that any published number can be regenerated: ``run_composite(result
 Steps, each a registered method from :mod:`indicators.methods`:
 
 1. per ref_area and indicator, take the value at the reference year, or the latest one within
-   ``latest_within`` years before it (the year used is kept in ``result.years``);
+   ``latest_within`` years before it (the year used is kept in ``result.years``). A reference
+   year of ``latest`` means the last year that every scored indicator has reached (the earliest
+   of their last years), so one slow-to-update indicator cannot fall wholly out of the window;
+   faster ones then use their value of that year, not a newer one;
 2. normalise each indicator across ref_areas (direction-aware, higher = better);
 3. aggregate indicators into pillars, then pillars into the index, each with its own method
    and minimum coverage; a ref_area below coverage gets NaN and a reason, never an imputed value.
@@ -252,7 +255,8 @@ def run_composite(
     if wanted.empty:
         raise CompositeError(f"composite {spec['id']!r}: the panel has no values for any of {[ids[m] for m in scored]}")
     ref = spec.get("reference_year", "latest")
-    reference_year = int(wanted["year"].max()) if ref == "latest" else int(ref)
+    # "latest": the last year every scored indicator has reached, so no indicator is wholly out of the window
+    reference_year = int(wanted.groupby("indicator")["year"].max().min()) if ref == "latest" else int(ref)
 
     values, years = _cross_section(panel, {m: ids[m] for m in scored + beside}, reference_year, within)
     score_values = values[scored]
