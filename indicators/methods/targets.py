@@ -1,6 +1,6 @@
 """Targets: where each ref_area stands against a goal, and whether its trend will get it there.
 
-A :class:`Target` is a value to reach by a year, with where it comes from (SDG, EU,
+A :class:`Target` is a value to reach by a year, with where it comes from (SDG, EU, OECD,
 national, threshold) and its kind. ``at_least`` and ``social_floor`` are met from above
 (life expectancy, employment); ``at_most`` and ``planetary_boundary`` from below (emissions,
 material footprint).
@@ -33,7 +33,7 @@ import pandas as pd
 from indicators.methods.trend import project, recent_trend
 
 KINDS = ("at_least", "at_most", "planetary_boundary", "social_floor")
-SOURCES = ("SDG", "EU", "national", "threshold")
+SOURCES = ("SDG", "EU", "OECD", "national", "threshold")
 STATUSES = ("achieved", "on_track", "moderately_improving", "stagnating_or_worsening")
 MODERATE_SHARE = 0.5
 

@@ -107,6 +107,15 @@ def test_bad_definitions_name_the_field(override, message):
         run_composite(TINY, tiny_panel(), DIRECTIONS, params_override=override)
 
 
+def test_latest_reference_year_is_the_last_year_all_indicators_reached():
+    panel = pd.concat([tiny_panel(), pd.DataFrame([("good_id", "A", 2023, 99.0)], columns=tiny_panel().columns)])
+    result = run_composite(TINY, panel, DIRECTIONS)
+    assert result.record["reference_year"] == 2020  # bad_id and other_id stop in 2020
+    assert result.values.loc["A", "good"] == 10.0  # the 2023 value is after the reference year
+    fixed = run_composite(TINY, panel, DIRECTIONS, params_override={"reference_year": 2023, "latest_within": 5})
+    assert fixed.values.loc["A", "good"] == 99.0 and fixed.years.loc["A", "bad"] == 2020
+
+
 def test_missing_direction_is_refused():
     with pytest.raises(CompositeError, match="no direction for \\['other_id'\\]"):
         run_composite(TINY, tiny_panel(), {k: v for k, v in DIRECTIONS.items() if k != "other_id"})

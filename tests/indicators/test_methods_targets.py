@@ -80,5 +80,5 @@ def test_at_least_target_distance_and_passed_deadline():
 def test_bad_target_is_refused():
     with pytest.raises(ValueError, match="kind must be one of at_least"):
         Target(1.0, 2030, "SDG", "ceiling")
-    with pytest.raises(ValueError, match="source must be one of SDG"):
+    with pytest.raises(ValueError, match="source must be one of SDG, EU, OECD"):
         Target(1.0, 2030, "UN", "at_most")
