@@ -149,3 +149,309 @@ def as_dict(view: TrajectoryView) -> dict:
 
 def field_names() -> list[str]:
     return [f.name for f in fields(TrajectoryView) if f.name != "notices"]
+
+
+#: Parameters every shareable page accepts besides its own view fields.
+SHARE_PARAMS = ("embed", "v", "chart")
+_VERSION = re.compile(r"^[0-9a-f]{6,64}$")
+
+
+@dataclass(frozen=True)
+class ShareOptions:
+    """How a link asks for a view to be shown: bare for an iframe, pinned to a data version, which chart."""
+
+    embed: bool = False
+    version: str | None = None
+    chart: str | None = None
+    notices: tuple[str, ...] = field(default=(), compare=False)
+
+
+def parse_share(params: Mapping[str, object], *, charts: Iterable[str]) -> ShareOptions:
+    """Read ``embed``, ``v`` (data version the link was made with) and ``chart`` (which chart of the page).
+
+    Like the view fields, each is checked against a closed set or a strict pattern; a bad value
+    is dropped with a notice.
+    """
+    notices: list[str] = []
+    raw = {key: _first(params, key) for key in SHARE_PARAMS}
+    embed = False
+    if raw["embed"] is not None:
+        embed = raw["embed"].strip().lower() in ("1", "true", "yes", "on")
+    version = None
+    if raw["v"] is not None:
+        if _VERSION.match(raw["v"]):
+            version = raw["v"]
+        else:
+            notices.append(f"'v' must be a data version such as 3d8733c31ec8; ignored {_shown(raw['v'])}")
+    chart = None
+    if raw["chart"] is not None:
+        known = list(charts)
+        if raw["chart"] in known:
+            chart = raw["chart"]
+        else:
+            notices.append(f"'chart' must be one of {', '.join(known)}; ignored {_shown(raw['chart'])}")
+    return ShareOptions(embed=embed, version=version, chart=chart, notices=tuple(notices))
+
+
+# --- Overview, Compare and Indicators catalogue pages -------------------------------------------------
+
+PEER_KINDS = ("income_group", "world_region", "oecd", "eu27", "all", "similar_gdp", "custom")
+DEFAULT_SINCE = 2010
+DEFAULT_SIMILAR = 15
+SIMILAR_RANGE = (5, 60)
+MAX_INDICATORS = 8
+COMPARE_CHARTS = ("ranked", "multiples", "table")
+FORMS = ("per_capita", "total")
+MAX_QUERY_TEXT = 80
+
+
+def _raw_params(params: Mapping[str, object], allowed: set[str], notices: list[str]) -> dict[str, str | None]:
+    """The allowed parameters as strings (last value wins), with notices for unknown or over-long ones."""
+    for key in params:
+        if key not in allowed:
+            notices.append(f"unknown parameter {_shown(str(key))} ignored")
+    raw = {k: _first(params, k) for k in allowed}
+    for key, value in raw.items():
+        if value is not None and len(value) > MAX_PARAM_LENGTH:
+            notices.append(f"'{key}' is too long ({len(value)} characters); ignored")
+            raw[key] = None
+    return raw
+
+
+def _choice(raw: str | None, name: str, options: Iterable[str], default, notices: list[str]):
+    if raw is None:
+        return default
+    options = tuple(options)
+    if raw in options:
+        return raw
+    notices.append(f"'{name}' must be one of {', '.join(options)}; ignored {_shown(raw)}")
+    return default
+
+
+def _area(raw: str | None, name: str, known: set[str], default: str, notices: list[str]) -> str:
+    if raw is None:
+        return default
+    code = raw.strip().upper()
+    if _CODE.match(code) and code in known:
+        return code
+    notices.append(f"unknown area code {_shown(raw)} for '{name}'; showing {default}")
+    return default
+
+
+def _area_list(raw: str | None, name: str, known: set[str], notices: list[str], limit: int = 60) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    codes = [c.strip().upper() for c in raw.split(",") if c.strip()]
+    good = [c for c in dict.fromkeys(codes) if _CODE.match(c) and c in known]
+    bad = [c for c in codes if c not in good]
+    if bad:
+        notices.append(f"unknown area code(s) {', '.join(_shown(b) for b in bad[:5])} in '{name}' ignored")
+    if len(good) > limit:
+        notices.append(f"at most {limit} areas in '{name}'; kept the first {limit}")
+        good = good[:limit]
+    return tuple(good)
+
+
+def _count(raw: str | None, name: str, bounds: tuple[int, int], default: int, notices: list[str]) -> int:
+    if raw is None:
+        return default
+    low, high = bounds
+    if raw.strip().isdigit() and low <= int(raw) <= high:
+        return int(raw)
+    notices.append(f"'{name}' must be a whole number from {low} to {high}; ignored {_shown(raw)}")
+    return default
+
+
+@dataclass(frozen=True)
+class OverviewView:
+    """What the Overview page shows: one place, the peers it is ranked among, and the trend start year."""
+
+    area: str = "SWE"
+    peers: str = "income_group"
+    since: int = DEFAULT_SINCE
+    similar: int = DEFAULT_SIMILAR
+    custom: tuple[str, ...] = ()
+    notices: tuple[str, ...] = field(default=(), compare=False)
+
+    def to_query(self) -> dict[str, str]:
+        default = OverviewView()
+        query: dict[str, str] = {}
+        if self.area != default.area:
+            query["area"] = self.area
+        if self.peers != default.peers:
+            query["peers"] = self.peers
+        if self.since != default.since:
+            query["since"] = str(self.since)
+        if self.peers == "similar_gdp" and self.similar != default.similar:
+            query["n"] = str(self.similar)
+        if self.peers == "custom" and self.custom:
+            query["with"] = ",".join(self.custom)
+        return query
+
+
+def parse_overview(
+    params: Mapping[str, object],
+    *,
+    areas: Iterable[str],
+    years: tuple[int, int] = (1990, 2023),
+    extra_allowed: Iterable[str] = (),
+) -> OverviewView:
+    """Build an :class:`OverviewView` from URL parameters; ``years`` bounds the trend start year."""
+    notices: list[str] = []
+    known = set(areas)
+    raw = _raw_params(params, {"area", "peers", "since", "n", "with", *extra_allowed}, notices)
+    default = OverviewView()
+    area = _area(raw["area"], "area", known, default.area if default.area in known else min(known), notices)
+    peers = _choice(raw["peers"], "peers", PEER_KINDS, default.peers, notices)
+    since = _year(raw["since"], "since", years, notices) or default.since
+    similar = _count(raw["n"], "n", SIMILAR_RANGE, default.similar, notices)
+    custom = _area_list(raw["with"], "with", known, notices)
+    if peers == "custom" and not custom:
+        notices.append("'peers=custom' needs a list of areas in 'with'; using the income group")
+        peers = default.peers
+    return OverviewView(area, peers, since, similar, custom, notices=tuple(notices))
+
+
+@dataclass(frozen=True)
+class CompareView:
+    """What the Compare page shows: indicators across a peer group, in a chosen year and chart."""
+
+    indicators: tuple[str, ...] = ("life_expectancy", "co2_per_capita", "gini_index")
+    area: str = "SWE"
+    peers: str = "oecd"
+    similar: int = DEFAULT_SIMILAR
+    custom: tuple[str, ...] = ()
+    year: int | None = None
+    form: str = "per_capita"
+    chart: str = "ranked"
+    level: str = "country"
+    within: str | None = None
+    notices: tuple[str, ...] = field(default=(), compare=False)
+
+    def to_query(self) -> dict[str, str]:
+        default = CompareView()
+        query: dict[str, str] = {}
+        if self.indicators != default.indicators:
+            query["ind"] = ",".join(self.indicators)
+        if self.area != default.area:
+            query["area"] = self.area
+        if self.peers != default.peers:
+            query["peers"] = self.peers
+        if self.peers == "similar_gdp" and self.similar != default.similar:
+            query["n"] = str(self.similar)
+        if self.peers == "custom" and self.custom:
+            query["with"] = ",".join(self.custom)
+        if self.year is not None:
+            query["year"] = str(self.year)
+        if self.form != default.form:
+            query["form"] = self.form
+        if self.chart != default.chart:
+            query["view"] = self.chart
+        if self.level != default.level:
+            query["level"] = self.level
+        if self.within:
+            query["within"] = self.within
+        return query
+
+
+def parse_compare(
+    params: Mapping[str, object],
+    *,
+    indicators: Iterable[str],
+    areas: Iterable[str],
+    levels: Iterable[str] = ("country",),
+    countries: Iterable[str] = (),
+    years: tuple[int, int] = (1800, 2100),
+    extra_allowed: Iterable[str] = (),
+) -> CompareView:
+    """Build a :class:`CompareView`; ``countries`` are the codes a ``within`` filter may name."""
+    notices: list[str] = []
+    known_indicators, known_areas = list(indicators), set(areas)
+    allowed = {"ind", "area", "peers", "n", "with", "year", "form", "view", "level", "within", *extra_allowed}
+    raw = _raw_params(params, allowed, notices)
+    default = CompareView()
+    chosen = default.indicators
+    if raw["ind"] is not None:
+        asked = [i.strip() for i in raw["ind"].split(",") if i.strip()]
+        good = [i for i in dict.fromkeys(asked) if i in known_indicators]
+        bad = [i for i in asked if i not in good]
+        if bad:
+            notices.append(f"unknown indicator(s) {', '.join(_shown(b) for b in bad[:5])} ignored")
+        if len(good) > MAX_INDICATORS:
+            notices.append(f"at most {MAX_INDICATORS} indicators; kept the first {MAX_INDICATORS}")
+            good = good[:MAX_INDICATORS]
+        if good:
+            chosen = tuple(good)
+        else:
+            notices.append("no known indicator left; showing the default selection")
+    chosen = tuple(i for i in chosen if i in known_indicators) or tuple(known_indicators[:1])
+    fallback_area = default.area if default.area in known_areas else (min(known_areas) if known_areas else "")
+    area = _area(raw["area"], "area", known_areas, fallback_area, notices)
+    peers = _choice(raw["peers"], "peers", PEER_KINDS, default.peers, notices)
+    similar = _count(raw["n"], "n", SIMILAR_RANGE, default.similar, notices)
+    custom = _area_list(raw["with"], "with", known_areas, notices)
+    if peers == "custom" and not custom:
+        notices.append("'peers=custom' needs a list of areas in 'with'; using OECD members")
+        peers = default.peers
+    year = _year(raw["year"], "year", years, notices)
+    form = _choice(raw["form"], "form", FORMS, default.form, notices)
+    chart = _choice(raw["view"], "view", COMPARE_CHARTS, default.chart, notices)
+    level = _choice(raw["level"], "level", tuple(levels), default.level, notices)
+    within = None
+    if raw["within"] is not None:
+        within = _area(raw["within"], "within", set(countries), "", notices) or None
+    return CompareView(chosen, area, peers, similar, custom, year, form, chart, level, within, tuple(notices))
+
+
+@dataclass(frozen=True)
+class CatalogueView:
+    """What the Indicators catalogue shows: a search text, theme and level filters, one opened indicator."""
+
+    text: str = ""
+    theme: str | None = None
+    level: str | None = None
+    indicator: str | None = None
+    notices: tuple[str, ...] = field(default=(), compare=False)
+
+    def to_query(self) -> dict[str, str]:
+        query: dict[str, str] = {}
+        if self.text:
+            query["q"] = self.text
+        if self.theme:
+            query["theme"] = self.theme
+        if self.level:
+            query["level"] = self.level
+        if self.indicator:
+            query["ind"] = self.indicator
+        return query
+
+
+def clean_search_text(text: str) -> str:
+    """Search text kept as plain printable characters, at most :data:`MAX_QUERY_TEXT` long."""
+    return "".join(ch for ch in text if ch.isprintable()).strip()[:MAX_QUERY_TEXT]
+
+
+def parse_catalogue(
+    params: Mapping[str, object],
+    *,
+    indicators: Iterable[str],
+    themes: Iterable[str],
+    levels: Iterable[str],
+    extra_allowed: Iterable[str] = (),
+) -> CatalogueView:
+    notices: list[str] = []
+    raw = _raw_params(params, {"q", "theme", "level", "ind", *extra_allowed}, notices)
+    text = ""
+    if raw["q"] is not None:
+        text = clean_search_text(raw["q"])
+        if len(raw["q"].strip()) > MAX_QUERY_TEXT:
+            notices.append(f"search text shortened to {MAX_QUERY_TEXT} characters")
+    theme = _choice(raw["theme"], "theme", themes, None, notices)
+    level = _choice(raw["level"], "level", levels, None, notices)
+    indicator = None
+    if raw["ind"] is not None:
+        if raw["ind"] in set(indicators):
+            indicator = raw["ind"]
+        else:
+            notices.append(f"unknown indicator {_shown(raw['ind'])} ignored")
+    return CatalogueView(text, theme, level, indicator, tuple(notices))

@@ -1,0 +1,309 @@
+"""Shareable views: a registry of every chart a link can name, and the facts that make it citable.
+
+A *view kind* is one chart a page can show (the Trajectories page has two: ``trajectory`` and
+``ranking``). Each kind registers a pure ``parse`` (URL parameters -> view object, with a
+notice for every bad value) and a pure ``build`` (view -> :class:`Drawn`: the Altair chart, the
+exact rows it draws, its title and the indicators it shows). From that one entry this module
+derives everything sharing needs — the permalink (pinned to the data version), the iframe URL,
+the source line, licence, vintage and a suggested citation — and ``dashboard.export`` turns it
+into HTML, PNG, SVG, CSV or Vega-Lite JSON, ``dashboard.bake`` into a static site, and
+``dashboard.share_panel`` into the buttons under a chart. No Streamlit here, so the CLI, the
+bake and the tests call exactly what the app calls.
+
+How another page registers its views (one entry)
+-------------------------------------------------
+1. In a module without streamlit (e.g. ``dashboard/compare_views.py``), write
+   ``parse(params) -> view`` — the view must have ``.notices`` and ``.to_query()`` like
+   :class:`dashboard.view_state.TrajectoryView` — and ``build(view) -> Drawn``, then call::
+
+       register(ViewKind("compare", page="compare", label="Comparison chart", parse=parse, build=build))
+
+2. Add the module's name to :data:`VIEW_MODULES` below. That is all: ``python -m dashboard export
+   "compare?..."`` works, ``share_panel("compare", view)`` can be placed under the chart, and a
+   ``views.yaml`` entry with ``chart=compare`` bakes it.
+
+Parameters every link may carry besides the view's own (see :func:`dashboard.view_state.parse_share`):
+``chart`` (which kind, when a page has several), ``v`` (the data version the link was made with)
+and ``embed`` (``true`` for the bare iframe view).
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import re
+import textwrap
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import altair as alt
+import pandas as pd
+
+from dashboard.view_state import SHARE_PARAMS, ShareOptions, parse_share
+from indicators import query
+
+#: Modules that register view kinds when imported; add yours here (see the module docstring).
+VIEW_MODULES: tuple[str, ...] = ("dashboard.trajectory_views",)
+#: Where permalinks point when the app cannot tell (CLI, bake) — set it for a public deployment.
+PUBLIC_URL_ENV = "BEYOND_GDP_PUBLIC_URL"
+DEFAULT_PUBLIC_URL = "http://localhost:8501"
+#: A link longer than this is not a view someone shared; refuse it rather than parse it.
+MAX_LINK_LENGTH = 100_000
+MAX_LINK_FIELDS = 50
+PROJECT_NAME = "Beyond GDP dashboard"
+
+
+class ShareError(ValueError):
+    """A link or view that cannot be shared or exported; the message says what and how to fix it."""
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """What a view kind's ``build`` returns: the chart and exactly the rows it draws."""
+
+    chart: alt.TopLevelMixin
+    data: pd.DataFrame
+    title: str
+    indicators: tuple[str, ...]
+    stem: str  # file-name stem, e.g. "co2_per_capita_trajectory" (letters, digits, _ and - only)
+    description: str = ""  # a text alternative for the chart
+    notes: tuple[str, ...] = ()  # areas left out and similar, to show under the chart
+
+
+@dataclass(frozen=True)
+class ViewKind:
+    """One chart a link can name: its page, and the pure functions that parse and draw it."""
+
+    kind: str
+    page: str
+    label: str
+    parse: Callable[[Mapping[str, object]], Any]
+    build: Callable[[Any], Drawn]
+
+
+@dataclass(frozen=True)
+class ViewMeta:
+    """Everything a reader needs to trust, reuse and cite a chart."""
+
+    title: str
+    description: str
+    source_line: str
+    publishers: tuple[str, ...]
+    licences: tuple[str, ...]
+    source_urls: tuple[str, ...]
+    vintage: str
+    data_version: str
+    pinned_version: str | None
+    permalink: str
+    embed_url: str
+    citation: str
+    notes: tuple[str, ...] = ()
+
+    @property
+    def version_notice(self) -> str | None:
+        """Set when the link was made with other data than the app now runs."""
+        if self.pinned_version and self.pinned_version != self.data_version:
+            return (
+                f"This link was made with data snapshot {self.pinned_version}; this dashboard now runs snapshot "
+                f"{self.data_version}, so the numbers may differ from what was shared."
+            )
+        return None
+
+
+@dataclass(frozen=True)
+class SharedView:
+    """A view resolved from a link and drawn: the chart, its rows and its metadata."""
+
+    kind: ViewKind
+    view: Any
+    options: ShareOptions
+    chart: alt.TopLevelMixin
+    data: pd.DataFrame
+    meta: ViewMeta
+    stem: str
+    notices: tuple[str, ...] = field(default=())
+
+    def file_name(self, extension: str) -> str:
+        return f"{self.stem}_{self.meta.data_version}.{extension}"
+
+
+_REGISTRY: dict[str, ViewKind] = {}
+
+
+def register(kind: ViewKind) -> ViewKind:
+    """Add a view kind; its name is what ``?chart=`` and ``views.yaml`` use."""
+    if not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", kind.kind):
+        raise ShareError(f"view kind {kind.kind!r}: use lowercase letters, digits and _ (it appears in URLs)")
+    existing = _REGISTRY.get(kind.kind)
+    if existing is not None and existing.page != kind.page:
+        raise ShareError(f"view kind {kind.kind!r} is already registered by page {existing.page!r}")
+    _REGISTRY[kind.kind] = kind
+    return kind
+
+
+def registry() -> dict[str, ViewKind]:
+    for module in VIEW_MODULES:
+        importlib.import_module(module)
+    return dict(_REGISTRY)
+
+
+def kinds_for_page(page: str) -> list[ViewKind]:
+    return [k for k in registry().values() if k.page == page]
+
+
+def pages() -> list[str]:
+    return list(dict.fromkeys(k.page for k in registry().values()))
+
+
+# -- links -------------------------------------------------------------------------------------
+
+
+def public_url(browser_url: str | None = None, page: str | None = None) -> str:
+    """The dashboard's address for permalinks: ``$BEYOND_GDP_PUBLIC_URL``, else the browser's, else localhost.
+
+    The environment variable wins because a deployment behind a proxy knows its public name
+    better than the address a browser reports; ``browser_url`` (``st.context.url``) includes the
+    current page's path, which is trimmed off.
+    """
+    configured = os.environ.get(PUBLIC_URL_ENV, "").strip()
+    for candidate in (configured, browser_url or ""):
+        if candidate:
+            clean = _checked_base(candidate, from_env=candidate == configured)
+            if clean is None:
+                continue
+            if page and clean.endswith("/" + page):
+                clean = clean[: -len(page) - 1]
+            return clean
+    return DEFAULT_PUBLIC_URL
+
+
+def _checked_base(url: str, *, from_env: bool) -> str | None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(ch in url for ch in "<>\"' \\\n\r\t"):
+        if from_env:
+            raise ShareError(
+                f"{PUBLIC_URL_ENV}={url!r} is not an http(s) address such as https://beyondgdp.example.org"
+            )
+        return None
+    return f"{parts.scheme}://{parts.netloc}{parts.path}".rstrip("/")
+
+
+def split_link(link: str) -> tuple[str | None, dict[str, list[str]]]:
+    """A shared link, a path with a query or a bare query string -> (page or None, parameters)."""
+    if len(link) > MAX_LINK_LENGTH:
+        raise ShareError(f"the link is {len(link):,} characters long; a view link is at most {MAX_LINK_LENGTH:,}")
+    text = link.strip()
+    if "://" in text:
+        parts = urlsplit(text)
+        path, query_string = parts.path, parts.query
+    elif "?" in text:
+        path, query_string = text.split("?", 1)
+    elif "=" in text or not text:
+        path, query_string = "", text
+    else:
+        path, query_string = text, ""
+    page = path.strip("/").rsplit("/", 1)[-1] or None
+    try:
+        params = parse_qs(query_string, keep_blank_values=True, max_num_fields=MAX_LINK_FIELDS)
+    except ValueError:
+        raise ShareError(f"the link has more than {MAX_LINK_FIELDS} parameters; a view needs a handful") from None
+    return page, params
+
+
+def resolve(params: Mapping[str, object], page: str | None = None) -> tuple[ViewKind, Any, ShareOptions]:
+    """Which kind of view the parameters ask for, the parsed view and the share options."""
+    known = registry()
+    if page is not None and page not in pages():
+        raise ShareError(f"no shareable views on page {page!r}; pages with views: {', '.join(pages())}")
+    candidates = kinds_for_page(page) if page else list(known.values())
+    options = parse_share(params, charts=[k.kind for k in candidates])
+    kind = known[options.chart] if options.chart else candidates[0]
+    view = kind.parse({k: v for k, v in params.items() if k not in SHARE_PARAMS})
+    return kind, view, options
+
+
+def permalink(kind: ViewKind, view: Any, *, base_url: str, version: str | None, embed: bool = False) -> str:
+    """The link that reopens exactly this view (pinned to ``version`` when given)."""
+    params = dict(view.to_query())
+    if kind.kind != kinds_for_page(kind.page)[0].kind:
+        params["chart"] = kind.kind
+    if version:
+        params["v"] = version
+    if embed:
+        params["embed"] = "true"
+    query_string = urlencode(params, safe=",")
+    return f"{base_url.rstrip('/')}/{kind.page}" + (f"?{query_string}" if query_string else "")
+
+
+def citation(title: str, publishers: tuple[str, ...], version: str, link: str, year: int | None = None) -> str:
+    year = year or date.today().year
+    return f"{PROJECT_NAME} ({year}). {title}. Data: {'; '.join(publishers)}. Snapshot {version}. {link}"
+
+
+# -- building ----------------------------------------------------------------------------------
+
+
+def build(kind: ViewKind, view: Any, options: ShareOptions | None = None, *, base_url: str | None = None) -> SharedView:
+    """Draw a parsed view and gather its metadata; the permalink pins the running data version."""
+    options = options or ShareOptions()
+    drawn = kind.build(view)
+    if not re.fullmatch(r"[A-Za-z0-9_\-]{1,120}", drawn.stem):
+        raise ShareError(f"view kind {kind.kind!r} returned an unsafe file stem {drawn.stem!r}")
+    base = base_url or public_url()
+    version = query.data_version()
+    link = permalink(kind, view, base_url=base, version=version)
+    definitions = [query.definition(i) for i in drawn.indicators]
+    publishers = tuple(dict.fromkeys(d.source.publisher for d in definitions))
+    meta = ViewMeta(
+        title=drawn.title,
+        description=drawn.description,
+        source_line=query.source_line(list(drawn.indicators)),
+        publishers=publishers,
+        licences=tuple(dict.fromkeys(d.source.licence for d in definitions)),
+        source_urls=tuple(dict.fromkeys(d.source.url for d in definitions if d.source.url)),
+        vintage=_vintage(drawn.indicators),
+        data_version=version,
+        pinned_version=options.version,
+        permalink=link,
+        embed_url=permalink(kind, view, base_url=base, version=version, embed=True),
+        citation=citation(drawn.title, publishers, version, link),
+        notes=drawn.notes,
+    )
+    return SharedView(
+        kind=kind,
+        view=view,
+        options=options,
+        chart=drawn.chart,
+        data=drawn.data,
+        meta=meta,
+        stem=drawn.stem,
+        notices=tuple(view.notices) + tuple(options.notices),
+    )
+
+
+def share_link(link: str, *, base_url: str | None = None) -> SharedView:
+    """Parse a link (URL, ``page?query`` or bare query string) and build the view it names."""
+    page, params = split_link(link)
+    kind, view, options = resolve(params, page)
+    return build(kind, view, options, base_url=base_url)
+
+
+def _vintage(indicator_ids: tuple[str, ...]) -> str:
+    vintages = []
+    for ident in indicator_ids:
+        try:
+            vintages.append(query.provenance_for(ident).retrieved_or_built)
+        except (query.QueryError, OSError, ValueError):
+            continue
+    return "; ".join(sorted({v for v in vintages if v})) or "not recorded"
+
+
+def footer_lines(meta: ViewMeta, width: int = 110) -> list[str]:
+    """Source, licence, version and citation wrapped for the bottom of a static image."""
+    lines = [meta.source_line, f"Licence: {'; '.join(meta.licences)}", f"Cite as: {meta.citation}"]
+    if meta.version_notice:
+        lines.insert(0, meta.version_notice)
+    return [piece for line in lines for piece in textwrap.wrap(line, width, break_on_hyphens=False)]
