@@ -60,7 +60,7 @@ def spec(shared: SharedView, *, width: int | None = None) -> dict:
     """The chart's Vega-Lite spec with inline data, carrying its metadata in ``usermeta``."""
     chart = shared.chart if width is None else shared.chart.properties(width=width)
     result = chart.to_dict()
-    result["usermeta"] = {"beyond_gdp": _meta_dict(shared.meta)}
+    result["usermeta"] = {"beyond_gdp": meta_dict(shared.meta)}
     return result
 
 
@@ -79,7 +79,7 @@ def image_spec(shared: SharedView) -> dict:
         padding=12,
     )
     result = chart.to_dict()
-    result["usermeta"] = {"beyond_gdp": _meta_dict(shared.meta)}
+    result["usermeta"] = {"beyond_gdp": meta_dict(shared.meta)}
     return result
 
 
@@ -172,7 +172,7 @@ def write(shared: SharedView, fmt: str, path: Path) -> Path:
     return path
 
 
-def _meta_dict(meta: ViewMeta) -> dict:
+def meta_dict(meta: ViewMeta) -> dict:
     return {
         "title": meta.title,
         "source": meta.source_line,
