@@ -202,7 +202,7 @@ def _sdmx1(body: Body, kind: str, structure_input, *, source: str, dataset: str,
         header = xml_data.read_header(body)  # names the DSD sdmx1 must be given
     elif kind == "json":
         header.agency, header.structure_id = json_data.dataflow_of(load_json(body))
-    what, comp, summary = oracle.read_with_sdmx1(body, structure_body, header.structure_id)
+    what, comp, summary = oracle.read_with_sdmx1(body, structure_body, header.structure_id, kind)
     fmt = f"sdmx1-{kind}"
     if what == "structure":
         info = structure.read_structure(body) if kind == "xml" else None

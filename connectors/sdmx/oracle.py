@@ -61,7 +61,9 @@ def read_structure_object(structure: Body, structure_id: str = ""):
     raise SDMXParseError(f"{structure.name}: no data structure definition in this structure message")
 
 
-def read_with_sdmx1(body: Body, structure: Body | None, structure_id: str = "") -> tuple[str, Components | None, dict]:
+def read_with_sdmx1(
+    body: Body, structure: Body | None, structure_id: str = "", kind: str = "xml"
+) -> tuple[str, Components | None, dict]:
     """Return ("data", components, summary) or ("structure", None, summary)."""
     import sdmx
 
@@ -71,7 +73,7 @@ def read_with_sdmx1(body: Body, structure: Body | None, structure_id: str = "") 
         kwargs["structure"] = read_structure_object(structure, structure_id)
     try:
         with _isolated_sdmx1():
-            message = sdmx.read_sdmx(_source(body), **kwargs)
+            message = sdmx.read_sdmx(_source(body), format=kind.upper(), **kwargs)
     except Exception as exc:
         raise SDMXParseError(f"{body.name}: sdmx1 cannot read this message ({type(exc).__name__}: {exc})") from exc
     kind = type(message).__name__

@@ -205,77 +205,112 @@ def _generic_obs(element: etree._Element, state: _State, dim_at_obs: str) -> dic
     return row
 
 
+#: The only elements the reader reacts to; lxml filters the rest in C, which is most of the speed.
+EVENT_TAGS = [
+    f"{{*}}{name}"
+    for name in (
+        *sorted(DATA_ROOTS),
+        "Header",
+        "Footer",
+        "DataSet",
+        "Series",
+        "Obs",
+        "Group",
+        "SeriesKey",
+        "Attributes",
+    )
+]
+TRIM_EVERY = 1024  # drop finished observations from the tree every this many
+
+
+def _drop_finished(element: etree._Element) -> None:
+    parent = element.getparent()
+    if parent is not None:
+        while element.getprevious() is not None:
+            del parent[0]
+
+
 def stream(body: Body) -> tuple[_State, Header, str]:
-    """Run ``iterparse`` over the message and collect observations, series, groups and header."""
+    """Run ``iterparse`` (end events only) and collect observations, series, groups and header.
+
+    A structure-specific observation ends before its ``Series`` does, so it is tagged with the
+    index the series *will* get (``len(series)``); the series' attributes are stored when it ends.
+    """
+    from connectors.sdmx.sniff import xml_root
+
     header = Header()
     state = _State()
-    root_name = ""
-    current = 0
+    root_name = xml_root(body)
+    generic = root_name.startswith("Generic")
+    current = 0  # generic: index of the series being read (set at its SeriesKey)
     events = etree.iterparse(
         io.BytesIO(body.data),
-        events=("start", "end"),
+        events=("end",),
+        tag=EVENT_TAGS,
         resolve_entities=False,
         no_network=True,
         load_dtd=False,
         huge_tree=False,
         remove_comments=True,
     )
-    generic = False
     explicit = False
     dim_at_obs = "TIME_PERIOD"
+    rows = state.rows
+    append = rows.append
+    series = state.series
     try:
-        for event, element in events:
+        for _, element in events:
             tag = element.tag
-            if not isinstance(tag, str):
+            if tag == "Obs":  # structure-specific observation: the hot path
+                row = dict(element.attrib)
+                if explicit and dim_at_obs not in row:  # measure dimension given as xsi:type
+                    row[dim_at_obs] = element.get(XSI_TYPE, "").rsplit(":", 1)[-1]
+                row[SERIES_INDEX] = len(series)
+                append(row)
+                element.clear()
+                if len(rows) % TRIM_EVERY == 0:
+                    _drop_finished(element)
+                    if len(rows) >= CHUNK:
+                        state.observations += len(rows)
+                        state.flush()
+                        rows = state.rows
+                        append = rows.append
                 continue
             name = tag.rsplit("}", 1)[-1] if tag[0] == "{" else tag
-            if event == "start":
-                if not root_name:
-                    root_name = name
-                    generic = name.startswith("Generic")
-                elif name == "Series":
-                    state.series.append(_plain(element.attrib) if not generic else {})
-                    current = len(state.series) - 1
-                    if not generic:
-                        for key in state.series[current]:
-                            state.seen_dimensions.setdefault(key, None)
-                elif name == "DataSet" and not generic:
-                    state.dataset_attributes.update(
-                        {k: v for k, v in _plain(element.attrib).items() if k not in DATASET_HOUSEKEEPING}
-                    )
-                continue
-            # end events
-            if name == "Obs":
-                if generic:
-                    row = _generic_obs(element, state, dim_at_obs)
-                else:
-                    row = _plain(element.attrib)
-                    if explicit and dim_at_obs not in row:  # measure dimension given as xsi:type
-                        row[dim_at_obs] = element.get(XSI_TYPE, "").rsplit(":", 1)[-1]
+            if name == "Obs":  # generic observation
+                row = _generic_obs(element, state, dim_at_obs)
                 row[SERIES_INDEX] = current
-                state.rows.append(row)
-                state.observations += 1
-                if len(state.rows) >= CHUNK:
-                    state.flush()
+                append(row)
                 element.clear()
-                parent = element.getparent()  # drop finished siblings so memory stays bounded
-                while parent is not None and element.getprevious() is not None:
-                    del parent[0]
+                _drop_finished(element)
+                if len(rows) >= CHUNK:
+                    state.observations += len(rows)
+                    state.flush()
+                    rows = state.rows
+                    append = rows.append
             elif name == "Series":
+                if not generic:
+                    values = _plain(element.attrib)
+                    series.append(values)
+                    for key in values:
+                        state.seen_dimensions.setdefault(key, None)
                 current = 0
                 element.clear()
-                parent = element.getparent()
-                while parent is not None and element.getprevious() is not None:
-                    del parent[0]
+                _drop_finished(element)
             elif generic and name == "SeriesKey":
                 values = _values_of(element)
-                state.series[current].update(values)
+                series.append(values)
+                current = len(series) - 1
                 for key in values:
                     state.seen_dimensions.setdefault(key, None)
             elif generic and name == "Attributes" and local(element.getparent().tag) == "Series":
-                state.series[current].update(_values_of(element))
+                series[current].update(_values_of(element))
             elif generic and name == "Attributes" and local(element.getparent().tag) == "DataSet":
                 state.dataset_attributes.update(_values_of(element))
+            elif name == "DataSet" and not generic:
+                state.dataset_attributes.update(
+                    {k: v for k, v in _plain(element.attrib).items() if k not in DATASET_HOUSEKEEPING}
+                )
             elif name == "Group":
                 if generic:
                     key = next((_values_of(c) for c in element if local(c.tag) == "GroupKey"), {})
@@ -292,11 +327,12 @@ def stream(body: Body) -> tuple[_State, Header, str]:
                 element.clear()
             elif name == "Footer":
                 header.footer = _footer(element)
-            elif name == "Attributes" and not generic:
-                pass
     except etree.XMLSyntaxError as exc:
         raise SDMXParseError(f"{body.name}: malformed or truncated XML ({exc.msg})") from exc
+    state.observations += len(state.rows)
     state.flush()
+    if not generic and len(series) == 1:  # flat message: observations point at a series that never came
+        series.append({})
     return state, header, root_name
 
 
@@ -344,6 +380,9 @@ def read_xml_data(body: Body, dsd_lookup) -> tuple[Components, Header, dict]:
     generic = root_name.startswith("Generic")
 
     obs = pa.concat_tables(state.chunks, promote_options="default") if state.chunks else pa.table({SERIES_INDEX: []})
+    qualified = [c for c in obs.column_names if c.startswith("{")]  # xsi:type and other non-SDMX attributes
+    if qualified:
+        obs = obs.drop_columns(qualified)
     for series in state.series:
         for k, v in state.dataset_attributes.items():
             series.setdefault(k, v)
