@@ -67,6 +67,7 @@ class AreaRegistry:
     gapminder: dict[str, str] = field(default_factory=dict)  # gapminder geo id -> ISO3
     m49: dict[str, str] = field(default_factory=dict)  # M49 number (no leading zeros) -> code
     names: dict[str, str] = field(default_factory=dict)  # OWID/Gapminder entity name -> code
+    extra_inputs: dict[str, str] = field(default_factory=dict)  # region name/boundary files -> sha256
 
     def add(self, ref_area: str, **values) -> None:
         row = {name: None for name in AREA_SCHEMA.names}

@@ -16,11 +16,12 @@ import sys
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import yaml
 
 from connectors import areas as area_codes
-from connectors.files import ddf, owid
+from connectors.files import ddf, owid, regions
 from connectors.store import DATA_CACHE, SNAPSHOT_DIR, Provenance, sha256_file, write_dataset
 
 SPEC_PATH = Path(__file__).resolve().parent / "snapshot.yaml"
@@ -145,7 +146,182 @@ def build_owid(entry: dict, shared: Path, registry: area_codes.AreaRegistry, obs
     return table, inputs, {"series": series_meta, "reports": [report]}
 
 
-READERS = {"ddf": build_ddf, "owid": build_owid}
+def _nuts_shapes(entry: dict, shared: Path) -> tuple[dict, dict[str, str]]:
+    paths = [shared / p for p in entry["nuts_shapes"]]
+    return regions.read_nuts_shapes(paths), {_relative(p, shared): sha256_file(p) for p in paths}
+
+
+def _add_region(registry: area_codes.AreaRegistry, code: str, **values) -> None:
+    """Add a region row; a region code may never overwrite a country or aggregate row."""
+    existing = registry.rows.get(code)
+    if existing and existing["level"] in ("country", "aggregate"):
+        raise SnapshotError(
+            f"region code {code!r} collides with the {existing['level']} {existing['name']!r}; "
+            "map it to another code in connectors/areas/nuts_history.csv"
+        )
+    registry.add(code, is_aggregate=False, **values)
+
+
+def build_eurostat_regions(entry: dict, shared: Path, registry: area_codes.AreaRegistry, observed_until: int):
+    """Eurostat NUTS tables (TSV) harmonised to NUTS 2021 codes, plus their area rows."""
+    folder = shared / entry["path"]
+    history = regions.read_nuts_history()
+    shapes, inputs = _nuts_shapes(entry, shared)
+    iso2_to_iso3 = {row["iso2"]: code for code, row in registry.rows.items() if row.get("iso2")}
+    parts, reports, series_meta = [], [], {}
+    for item in entry["files"]:
+        path = folder / item["file"]
+        table, report = regions.read_eurostat_tsv(
+            path,
+            series=item["series"],
+            history=history,
+            shapes=shapes,
+            source=entry["source"],
+            dataset=entry["dataset"],
+            observed_until=observed_until,
+        )
+        parts.append(table)
+        reports.append(report)
+        inputs[_relative(path, shared)] = sha256_file(path)
+        for spec in item["series"]:
+            series_meta[spec["id"]] = {
+                "title": spec.get("title", spec["id"]),
+                "unit": spec["unit"],
+                "table": item["file"].removesuffix(".tsv"),
+                "filter": spec.get("filter", {}),
+            }
+    table = pa.concat_tables(parts)
+    for code in sorted(set(table["ref_area"].to_pylist())):
+        known = shapes.get(code) or {}
+        name = known.get("name") or history.get(code, {}).get("name")
+        if not name:
+            name = f"Extra-regio ({code[:2]})" if regions.is_extra_regio(code) else code
+        _add_region(
+            registry,
+            code,
+            name=name,
+            level=regions.nuts_level(code),
+            iso2=code if len(code) == 2 else None,
+            country=iso2_to_iso3.get(regions.nuts_iso2(code)),
+        )
+    registry.extra_inputs.update({k: v for k, v in inputs.items() if "boundaries" in k})
+    without_shape = {code: why for r in reports for code, why in r["codes_without_shape"].items()}
+    extra = {
+        "series": series_meta,
+        "reports": reports,
+        "nuts_version": "data published under NUTS 2010/2013 codes, harmonised to NUTS 2021 where the boundary "
+        "did not change (connectors/areas/nuts_history.csv)",
+        "codes_without_shape": dict(sorted(without_shape.items())),
+    }
+    return table, inputs, extra
+
+
+def build_oecd_regions(entry: dict, shared: Path, registry: area_codes.AreaRegistry, observed_until: int):
+    """OECD Regional Well-Being (TL2, one edition): scores and raw indicators, plus TL2 area rows."""
+    path = shared / entry["path"]
+    table, report, found = regions.read_oecd_wellbeing(
+        path,
+        columns=entry["columns"],
+        year=int(entry["year"]),
+        source=entry["source"],
+        dataset=entry["dataset"],
+        note=entry["reference_period"],
+    )
+    history = regions.read_nuts_history()
+    shapes, inputs = _nuts_shapes(entry, shared)
+    inputs[_relative(path, shared)] = sha256_file(path)
+    unknown = sorted(c for c in set(table["ref_area"].to_pylist()) if c not in registry.rows and len(c) == 3)
+    without_shape = {}
+    for region in found:
+        code = region["code"]
+        country = region["country"] or registry.names.get(region["country_name"])
+        if code not in registry.rows or registry.rows[code]["level"] in ("tl2", "tl3"):
+            _add_region(registry, code, name=region["name"], level=region["level"], country=country)
+        nuts = regions.tl2_to_nuts_2021(code, history)
+        if nuts not in shapes:
+            without_shape[code] = (
+                history[nuts]["note"] if nuts in history else "no boundary file for this country's TL2 regions"
+            )
+    report["codes_without_shape"] = without_shape
+    extra = {
+        "series": {
+            spec["id"]: {"title": spec.get("title", column), "unit": spec["unit"], "column": column}
+            for column, spec in entry["columns"].items()
+        },
+        "reports": [report],
+        "reference_period": entry["reference_period"],
+        "country_rows_not_in_area_table": unknown,
+        "codes_without_shape": dict(sorted(without_shape.items())),
+        "tl2_to_nuts_2021": {
+            r["code"]: regions.tl2_to_nuts_2021(r["code"], history)
+            for r in found
+            if regions.tl2_to_nuts_2021(r["code"], history) != r["code"]
+        },
+    }
+    return table, inputs, extra
+
+
+def build_gdl_regions(entry: dict, shared: Path, registry: area_codes.AreaRegistry, observed_until: int):
+    """Global Data Lab subnational series keyed by ``gdlcode``, plus GDL area rows."""
+    folder = shared / entry["path"]
+    found = regions.read_gdl_regions(folder)
+    codes = {key: row["gdlcode"] for key, row in found.items()}
+    concepts = ddf.read_concepts(folder)
+    parts, reports, inputs, series_meta = [], [], {}, {}
+    for item in entry["series"]:
+        concept = item.get("concept", item["id"])
+        path = folder / "datapoints" / f"ddf--datapoints--{concept}--by--subnat--year.csv"
+        table, report = ddf.read_datapoints(
+            path,
+            geo_key="subnat",
+            time_key="year",
+            area_codes=codes,
+            series=item["id"],
+            source=entry["source"],
+            dataset=entry["dataset"],
+            unit=item["unit"],
+            observed_until=observed_until,
+        )
+        if item.get("scale"):
+            table = table.set_column(
+                table.schema.get_field_index("value"), "value", pc.multiply(table["value"], item["scale"])
+            )
+        parts.append(table)
+        reports.append(report)
+        inputs[_relative(path, shared)] = sha256_file(path)
+        meta = concepts.get(concept, {})
+        series_meta[item["id"]] = {
+            "title": meta.get("longdescr") or meta.get("shortdescr") or concept,
+            "unit": item["unit"],
+            "concept": concept,
+            "scale": item.get("scale", 1),
+        }
+    table = pa.concat_tables(parts)
+    used = set(table["ref_area"].to_pylist())
+    for row in found.values():
+        if row["gdlcode"] in used:
+            _add_region(registry, row["gdlcode"], name=row["name"], level="gdl_region", country=row["iso3"])
+    for name in ("ddf--entities--level--subnat.csv", "ddf--entities--level--national.csv"):
+        inputs[_relative(folder / name, shared)] = sha256_file(folder / name)
+    shape_file = shared / entry["shapes"]
+    with_shape = regions.topojson_keys(shape_file, entry["shapes_object"], "gdlcode")
+    inputs[_relative(shape_file, shared)] = sha256_file(shape_file)
+    missing = sorted(used - with_shape)
+    extra = {
+        "series": series_meta,
+        "reports": reports,
+        "codes_without_shape": {code: "not in the GDL boundary file (shdi2022)" for code in missing},
+    }
+    return table, inputs, extra
+
+
+READERS = {
+    "ddf": build_ddf,
+    "owid": build_owid,
+    "eurostat_regions": build_eurostat_regions,
+    "oecd_regions": build_oecd_regions,
+    "gdl_regions": build_gdl_regions,
+}
 
 
 def build_snapshot(shared: Path, out_root: Path = DATA_CACHE, spec: dict | None = None, log=print) -> list[Path]:
@@ -207,7 +383,8 @@ def write_areas(registry: area_codes.AreaRegistry, out_root: Path, area_spec: di
         "licence": area_spec["licence"],
         "inputs": {
             area_spec[k]: sha256_file(shared / area_spec[k]) for k in ("gapminder_country_entities", "un_geo_areas")
-        },
+        }
+        | dict(sorted(registry.extra_inputs.items())),
         "groups": "connectors/areas/groups.csv (OECD and EU27 membership as of 2026)",
         "row_count": registry.table().num_rows,
     }
@@ -218,7 +395,7 @@ def write_areas(registry: area_codes.AreaRegistry, out_root: Path, area_spec: di
 def _command(args: argparse.Namespace) -> int:
     try:
         files = build_snapshot(Path(args.shared), Path(args.out))
-    except (SnapshotError, ddf.DDFError, owid.OWIDError, FileNotFoundError) as exc:
+    except (SnapshotError, ddf.DDFError, owid.OWIDError, regions.RegionFileError, FileNotFoundError) as exc:
         print(f"build-snapshot failed: {exc}", file=sys.stderr)
         return 2
     total = sum(f.stat().st_size for f in files)
