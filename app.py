@@ -2,15 +2,25 @@
 
 import streamlit as st
 
+from dashboard.embed import EMBED_CSS, embed_requested
+
 st.set_page_config(page_title="Beyond GDP", page_icon=":material/public:", layout="wide")
+#: ?embed=true (an iframe on another site): no navigation, no Streamlit chrome; pages draw only the chart.
+embed = embed_requested()
+if embed:
+    st.markdown(EMBED_CSS, unsafe_allow_html=True)  # a fixed constant, never text from the URL
 
 pages = [
+    st.Page(
+        "dashboard/pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview", default=True
+    ),
     st.Page(
         "dashboard/pages/trajectories.py",
         title="Trajectories",
         icon=":material/show_chart:",
         url_path="trajectories",
-        default=True,
     ),
+    st.Page("dashboard/pages/compare.py", title="Compare", icon=":material/leaderboard:", url_path="compare"),
+    st.Page("dashboard/pages/catalogue.py", title="Indicators", icon=":material/menu_book:", url_path="catalogue"),
 ]
-st.navigation(pages).run()
+st.navigation(pages, position="hidden" if embed else "sidebar").run()

@@ -1,0 +1,293 @@
+"""Compare page: one or more indicators across a peer group, as ranked dot plots with the group
+median, as small multiples (one strip per indicator), or as a table.
+
+Peer groups are relative to a chosen place (its income group, world region, the countries nearest
+in GDP per capita) or fixed (OECD, EU27, all, a list). Levels other than countries (NUTS2, TL2,
+GDL regions) are offered as soon as areas and definitions of that level exist. The view lives in
+the URL.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import compare_charts, ui
+from dashboard.view_state import (
+    COMPARE_CHARTS,
+    FORMS,
+    MAX_INDICATORS,
+    PEER_KINDS,
+    SIMILAR_RANGE,
+    CompareView,
+    parse_compare,
+)
+from indicators import assess, query
+from indicators.schema import Direction
+
+LEVEL_LABELS = {
+    "country": "Countries",
+    "nuts2": "NUTS 2 regions",
+    "tl2": "OECD TL2 regions",
+    "gdl_region": "GDL regions",
+}
+CHART_LABELS = {"ranked": "Ranked", "multiples": "Small multiples", "table": "Table"}
+REGION_PEER_KINDS = ("all", "custom")
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _chart_spec(kind: str, ident: str, members: tuple[str, ...], year: int | None, area: str, peer_label: str) -> dict:
+    """One chart as a Vega-Lite dict, built once per input: Altair's build + to_dict costs ~100 ms a chart."""
+    table, _ = assess.compare_table((ident,), members, year)
+    item = query.definition(ident)
+    options = dict(
+        title=item.label,
+        unit=item.unit,
+        higher_is_better=item.direction == Direction.higher_is_better,
+        highlight=[area],
+        median=float(table["median"].iloc[0]),
+    )
+    if kind == "ranked":
+        return compare_charts.ranked_dots(table, **options, median_label=f"Median of {peer_label}").to_dict()
+    return compare_charts.strip_panel(table, **options).to_dict()
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _source_line(indicator_ids: tuple[str, ...]) -> str:
+    return query.source_line(list(indicator_ids))
+
+
+def _options(level: str) -> tuple[list[str], list[str]]:
+    """(indicator ids, area codes) available at a level; countries also list aggregates to focus on."""
+    indicators = [d.id for d in assess.definitions_at(level)]
+    table = query.areas()
+    kinds = {level} | ({"aggregate"} if level == "country" else set())
+    table = table[table["level"].isin(kinds)]
+    return indicators, list(table.sort_values(["is_aggregate", "name"])["ref_area"])
+
+
+def _parents() -> list[str]:
+    """Countries that have regions of some level (for the 'regions within one country' filter)."""
+    table = query.areas()
+    regional = table[table["level"] != "country"]["country"].dropna()
+    return sorted(set(regional) & set(table.index))
+
+
+def _initialise_widgets(view: CompareView) -> None:
+    if st.session_state.get("cmp_initialised"):
+        return
+    st.session_state.update(
+        cmp_indicators=list(view.indicators),
+        cmp_area=view.area,
+        cmp_peers=view.peers,
+        cmp_similar=view.similar,
+        cmp_custom=list(view.custom),
+        cmp_year=view.year or "latest",
+        cmp_form=view.form,
+        cmp_chart=view.chart,
+        cmp_level=view.level,
+        cmp_within=view.within or "",
+        cmp_initialised=True,
+    )
+
+
+def render() -> None:
+    params = st.query_params.to_dict()
+    levels = assess.levels_with_data() or ("country",)
+    asked_level = params.get("level") if params.get("level") in levels else "country"
+    indicator_ids, area_codes = _options(asked_level)
+    view = parse_compare(
+        params, indicators=indicator_ids, areas=area_codes, levels=levels, countries=_parents(), years=(1960, 2100)
+    )
+    _initialise_widgets(view)
+
+    st.title("Compare")
+    st.caption("Where does a place stand among its peers — on several measures at once?")
+    ui.show_notices(view.notices)
+
+    level = view.level
+    if len(levels) > 1:
+        level = st.radio("Level", levels, key="cmp_level", horizontal=True, format_func=LEVEL_LABELS.get)
+        indicator_ids, area_codes = _options(level)
+        _keep_valid("cmp_indicators", indicator_ids, indicator_ids[:2])
+        _keep_valid("cmp_area", area_codes, area_codes[0] if area_codes else "")
+    definitions = {d.id: d for d in assess.definitions_at(level)}
+
+    chosen = st.multiselect(
+        "Indicators",
+        indicator_ids,
+        key="cmp_indicators",
+        format_func=lambda i: f"{definitions[i].theme.title()} · {definitions[i].label}",
+        max_selections=MAX_INDICATORS,
+        placeholder="Choose one or more",
+    )
+    controls = st.columns([3, 3, 2])
+    area = controls[0].selectbox("Highlight", area_codes, key="cmp_area", format_func=query.area_name)
+    kinds = PEER_KINDS if level == "country" else REGION_PEER_KINDS
+    _keep_valid("cmp_peers", kinds, "all")
+    peers = controls[1].selectbox("Peer group", kinds, key="cmp_peers", format_func=assess.PEER_KIND_LABELS.get)
+    years = _year_choices(chosen)
+    _keep_valid("cmp_year", years, "latest")
+    year = controls[2].selectbox(
+        "Year", years, key="cmp_year", format_func=lambda y: "Latest" if y == "latest" else str(y)
+    )
+
+    similar, custom, within = view.similar, tuple(view.custom), None
+    if peers == "similar_gdp":
+        similar = st.slider("How many countries nearest in GDP per capita", *SIMILAR_RANGE, key="cmp_similar")
+    elif peers == "custom":
+        custom = tuple(
+            st.multiselect(
+                "Areas to compare",
+                area_codes,
+                key="cmp_custom",
+                format_func=query.area_name,
+                max_selections=60,
+                placeholder="Choose areas",
+            )
+        )
+    if level != "country":
+        parents = [""] + _parents()
+        _keep_valid("cmp_within", parents, "")
+        within = (
+            st.selectbox(
+                "Regions within one country",
+                parents,
+                key="cmp_within",
+                format_func=lambda c: "All countries" if c == "" else query.area_name(c),
+            )
+            or None
+        )
+
+    options = st.columns([3, 3])
+    pairs = assess.per_capita_pairs()
+    has_pair = any(i in pairs or i in pairs.values() for i in chosen)
+    form = view.form
+    if has_pair:
+        form = options[0].radio(
+            "Form",
+            FORMS,
+            key="cmp_form",
+            horizontal=True,
+            format_func={"per_capita": "Per capita", "total": "Total"}.get,
+        )
+    chart = options[1].radio("Show as", COMPARE_CHARTS, key="cmp_chart", horizontal=True, format_func=CHART_LABELS.get)
+
+    current = CompareView(
+        indicators=tuple(chosen) or view.indicators,
+        area=area,
+        peers=peers,
+        similar=similar,
+        custom=custom,
+        year=None if year == "latest" else int(year),
+        form=form,
+        chart=chart,
+        level=level,
+        within=within,
+    )
+    if current.to_query() != params:
+        st.query_params.from_dict(current.to_query())
+    if not chosen:
+        st.warning("Choose at least one indicator.")
+        return
+
+    shown = tuple(dict.fromkeys(assess.other_form(i, form) for i in chosen))
+    group = assess.peer_group(peers, area, level=level, n_similar=similar, custom=custom, within=within)
+    for note in group.notes:
+        st.caption(f"Note: {note}.")
+    table, notes = assess.compare_table(shown, group.members, current.year)
+    st.caption(
+        f"{len(group.members)} areas in the peer group ({group.label}); "
+        f"{'latest value' if current.year is None else f'latest value up to {current.year}'} of each, "
+        f"ranked only when at most {assess.RECENT_YEARS} years older than the group's newest."
+    )
+    if table.empty:
+        st.warning("None of these areas has data for the chosen indicators.")
+        return
+    if chart == "ranked":
+        _ranked(table, shown, group, area, current.year)
+    elif chart == "multiples":
+        _multiples(table, shown, group, area, current.year)
+    else:
+        _table(table, shown)
+    for note in notes:
+        st.caption(f"Note: {note}.")
+
+
+def _keep_valid(key: str, options, fallback) -> None:
+    """Reset a widget's stored value when it is no longer among its options (e.g. after a level change)."""
+    value = st.session_state.get(key)
+    if isinstance(value, list):
+        kept = [v for v in value if v in options]
+        if kept != value:
+            st.session_state[key] = kept or list(fallback)
+    elif value is not None and value not in options:
+        st.session_state[key] = fallback
+
+
+def _year_choices(indicator_ids: list[str]) -> list:
+    last = 1960
+    first = 2100
+    for ident in indicator_ids:
+        low, high = query.year_range(ident)
+        first, last = min(first, low), max(last, high)
+    if first > last:
+        return ["latest"]
+    return ["latest", *range(last, max(first, 1960) - 1, -1)]
+
+
+def _ranked(table: pd.DataFrame, shown: tuple[str, ...], group: assess.PeerGroup, area: str, year: int | None) -> None:
+    columns = st.columns(2) if len(shown) > 1 else [st.container()]
+    for i, ident in enumerate(shown):
+        rows = table[table["indicator"] == ident]
+        if rows.empty:
+            continue
+        item = query.definition(ident)
+        median = float(rows["median"].iloc[0])
+        with columns[i % len(columns)]:
+            spec = _chart_spec("ranked", ident, group.members, year, area, group.label)
+            alt_text = compare_charts.describe_ranked(rows, title=item.label, unit=item.unit, median=median)
+            st.vega_lite_chart(spec, width="stretch", alt=alt_text)
+            ui.source_caption(_source_line((ident,)))
+            ui.data_table(_shown_rows(rows), file_name=f"compare_{ident}.csv", key=f"cmp_rank_{ident}")
+
+
+def _multiples(
+    table: pd.DataFrame, shown: tuple[str, ...], group: assess.PeerGroup, area: str, year: int | None
+) -> None:
+    st.caption("One strip per indicator; better is always to the right. The dashed line is the peer-group median.")
+    columns = st.columns(2) if len(shown) > 1 else [st.container()]
+    for i, ident in enumerate(shown):
+        rows = table[table["indicator"] == ident]
+        if rows.empty:
+            continue
+        item = query.definition(ident)
+        median = float(rows["median"].iloc[0])
+        with columns[i % len(columns)]:
+            spec = _chart_spec("strip", ident, group.members, year, area, group.label)
+            alt_text = compare_charts.describe_strip(
+                rows, title=item.label, unit=item.unit, highlight=[area], median=median
+            )
+            st.vega_lite_chart(spec, width="stretch", alt=alt_text)
+    ui.source_caption(_source_line(shown))
+    ui.data_table(_shown_rows(table), file_name="compare_multiples.csv", key="cmp_multiples")
+
+
+def _table(table: pd.DataFrame, shown: tuple[str, ...]) -> None:
+    labels = {ident: query.definition(ident).label for ident in shown}
+    wide = table.pivot_table(index="name", columns="indicator", values="value", aggfunc="first")
+    wide = wide.reindex(columns=[i for i in shown if i in wide.columns]).rename(columns=labels)
+    st.dataframe(wide, width="stretch")
+    ui.source_caption(_source_line(shown))
+    ui.data_table(_shown_rows(table), file_name="compare_table.csv", key="cmp_table", label="Show ranks and years")
+
+
+def _shown_rows(rows: pd.DataFrame) -> pd.DataFrame:
+    """Exactly the rows drawn, with units, for the table toggle and the CSV."""
+    units = {ident: query.definition(ident).unit for ident in rows["indicator"].unique()}
+    return rows.assign(unit=rows["indicator"].map(units))[
+        ["indicator", "rank", "ref_area", "name", "year", "value", "unit", "median"]
+    ]
+
+
+render()
