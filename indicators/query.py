@@ -62,6 +62,28 @@ def _raw_panel(indicator_id: str) -> pd.DataFrame:
     return frame.sort_values(["ref_area", "year"]).reset_index(drop=True)[PANEL_COLUMNS]
 
 
+@lru_cache(maxsize=64)
+def _formula_panel(indicator_id: str) -> pd.DataFrame:
+    """All years of a derived indicator, evaluated from the indicators its formula names."""
+    from indicators.methods import derived, expression
+
+    item = definition(indicator_id)
+    names = expression.names_in(item.formula)
+    variables = {name: derived.series_from_panel(_indicator_frame(name), name) for name in names}
+    result = expression.evaluate(item.formula, variables, {name: definition(name).unit for name in names})
+    values = result.values.replace([float("inf"), float("-inf")], float("nan")).dropna()
+    frame = derived.series_to_panel(values, indicator_id)
+    frame["year"] = frame["year"].astype("int64")
+    return frame.sort_values(["ref_area", "year"]).reset_index(drop=True)[PANEL_COLUMNS]
+
+
+def _indicator_frame(indicator_id: str) -> pd.DataFrame:
+    """Raw or derived: every observation of one indicator (read-only, cached)."""
+    if definition(indicator_id).series is None:
+        return _formula_panel(indicator_id)
+    return _raw_panel(indicator_id)
+
+
 def panel(
     indicator_ids: list[str] | tuple[str, ...] | str,
     ref_areas: list[str] | tuple[str, ...] | None = None,
@@ -70,7 +92,7 @@ def panel(
     """Long table ``indicator, ref_area, year, value`` for the given indicators, areas and years."""
     if isinstance(indicator_ids, str):
         indicator_ids = [indicator_ids]
-    frames = [_raw_panel(i) for i in indicator_ids]
+    frames = [_indicator_frame(i) for i in indicator_ids]
     frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=PANEL_COLUMNS)
     if ref_areas is not None:
         frame = frame[frame["ref_area"].isin(list(ref_areas))]
@@ -203,5 +225,5 @@ def trajectory(
 
 
 def year_range(indicator_id: str) -> tuple[int, int]:
-    frame = _raw_panel(indicator_id)
+    frame = _indicator_frame(indicator_id)
     return int(frame["year"].min()), int(frame["year"].max())
