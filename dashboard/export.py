@@ -257,6 +257,10 @@ a {{ color: #0060A0; }} .source {{ font-size: 14px; color: #444; }}
 (function () {{
   var target = document.getElementById("vis");
   var spec = JSON.parse(document.getElementById("beyond-gdp-spec").textContent);
+  if (target.clientWidth < 600) {{
+    spec.config = spec.config || {{}};
+    spec.config.legend = Object.assign({{}}, spec.config.legend, {{ columns: 2, labelLimit: 140 }});
+  }}
   vegaEmbed(target, spec, {{ renderer: "svg", actions: false }}).catch(function (error) {{
     target.textContent = "The chart could not be drawn (" + error.message + "); the data is listed below.";
   }});

@@ -6,10 +6,14 @@ as a link; a bad link gets a notice and the default view.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
-from dashboard import charts, ui
-from dashboard.view_state import SCALES, TrajectoryView, parse_trajectory
+from dashboard import charts, embed, ui
+from dashboard.share_panel import pinned_version, share_panel
+from dashboard.trajectory_views import PAGE
+from dashboard.view_state import SCALES, SHARE_PARAMS, TrajectoryView, parse_trajectory
 from indicators import query
 from indicators.catalog import catalog
 from indicators.schema import Direction
@@ -47,17 +51,21 @@ def _initialise_widgets(view: TrajectoryView, first_year: int, last_year: int) -
 
 
 def render() -> None:
+    if embed.embed_requested():
+        embed.render_embed(PAGE)
+        return
     definitions = catalog()
     indicator_ids = _indicator_options()
     area_codes = _area_options()
     params = st.query_params.to_dict()
-    view = parse_trajectory(params, indicators=indicator_ids, areas=area_codes, extra_allowed=("gdp",))
+    view = parse_trajectory(params, indicators=indicator_ids, areas=area_codes, extra_allowed=("gdp", *SHARE_PARAMS))
     first_year, last_year = query.year_range(view.indicator)
     _initialise_widgets(view, first_year, last_year)
 
     st.title("Trajectories")
     st.caption("How a measure of wellbeing has moved over time — next to GDP, not instead of it.")
     ui.show_notices(view.notices)
+    version = pinned_version(params)
 
     controls = st.columns([3, 4])
     indicator = controls[0].selectbox(
@@ -104,6 +112,7 @@ def render() -> None:
         context=context,
     )
     query_params = current.to_query() | ({"gdp": "1"} if with_gdp and indicator != GDP else {})
+    query_params |= {"v": version} if version else {}
     if query_params != params:
         st.query_params.from_dict(query_params)
 
@@ -142,6 +151,7 @@ def _trajectory_block(column, ident: str, view: TrajectoryView) -> None:
         ui.data_table(
             frame[["ref_area", "name", "year", "value"]], file_name=f"{ident}_trajectories.csv", key=f"traj_{ident}"
         )
+        share_panel("trajectory", replace(view, indicator=ident), key=f"share_traj_{ident}")
 
 
 def _ranking_block(column, ident: str, view: TrajectoryView) -> None:
@@ -158,12 +168,18 @@ def _ranking_block(column, ident: str, view: TrajectoryView) -> None:
             higher_is_better=item.direction == Direction.higher_is_better,
             highlight=list(view.areas[:1]),
         )
-        st.altair_chart(chart, width="stretch", alt=charts.describe_ranking(latest, item.label, item.unit))
+        st.altair_chart(
+            chart,
+            width="stretch",
+            height=embed.element_height(chart),
+            alt=charts.describe_ranking(latest, item.label, item.unit),
+        )
         better = "higher" if item.direction == Direction.higher_is_better else "lower"
         st.caption(f"Ranked among the selected areas; {better} is better. {query.source_line([ident])}")
         ui.data_table(
             latest[["rank", "ref_area", "name", "year", "value"]], file_name=f"{ident}_latest.csv", key=f"rank_{ident}"
         )
+        share_panel("ranking", view, key=f"share_rank_{ident}")
 
 
 render()

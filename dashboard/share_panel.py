@@ -1,0 +1,90 @@
+"""The "Share this view" panel under a chart: permalink, iframe snippet, citation and downloads.
+
+One call per chart — ``share_panel("trajectory", view)`` — for any view kind registered in
+:mod:`dashboard.share`. The images and the standalone HTML are produced only when their button
+is clicked (Streamlit calls the function then), so the panel costs nothing on a rerun.
+Everything shown comes from the parsed view and our own metadata, as plain text or code blocks,
+never as HTML.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import streamlit as st
+
+from dashboard import export, share
+from dashboard.view_state import parse_share
+from indicators.query import data_version
+
+IFRAME_HEIGHT = 560
+
+
+def base_url(page: str) -> str:
+    """``$BEYOND_GDP_PUBLIC_URL`` if set, else the address in the visitor's browser, else localhost."""
+    try:
+        browser = st.context.url
+    except Exception:  # outside a running app (bare script, some test runners) there is no browser URL
+        browser = None
+    return share.public_url(browser, page=page)
+
+
+def iframe_snippet(shared: share.SharedView, height: int = IFRAME_HEIGHT) -> str:
+    e = html.escape
+    return (
+        f'<iframe src="{e(shared.meta.embed_url)}" title="{e(shared.meta.title)}" width="100%" height="{height}" '
+        'style="border:0" loading="lazy"></iframe>'
+    )
+
+
+def share_panel(view_kind: str, view: Any, *, key: str | None = None) -> share.SharedView | None:
+    """Draw the panel for ``view`` (an object the kind's ``parse`` returns); returns the shared view."""
+    kind = share.registry()[view_kind]
+    key = key or f"share_{view_kind}"
+    try:
+        shared = share.build(kind, view, base_url=base_url(kind.page))
+    except Exception as error:  # the chart above already told the visitor what is missing
+        st.caption(f"Sharing is unavailable for this view: {error}")
+        return None
+    meta = shared.meta
+    with st.expander("Share, embed or download this chart", icon=":material/share:"):
+        st.caption(f"Link to this view (pinned to data snapshot {meta.data_version})")
+        st.code(meta.permalink, language=None, wrap_lines=True)
+        st.caption("Embed it in a web page")
+        st.code(iframe_snippet(shared), language="html", wrap_lines=True)
+        st.caption("Cite as")
+        st.code(meta.citation, language=None, wrap_lines=True)
+        columns = st.columns(4)
+        downloads = (
+            ("PNG", "png", lambda: export.to_png(shared)),
+            ("SVG", "svg", lambda: export.to_svg(shared)),
+            ("CSV", "csv", lambda: export.to_csv(shared)),
+            ("HTML", "html", lambda: export.to_html(shared)),
+        )
+        for column, (label, fmt, make) in zip(columns, downloads, strict=True):
+            column.download_button(
+                label,
+                make,
+                file_name=shared.file_name(fmt),
+                mime=export.MIME[fmt],
+                key=f"{key}_{fmt}",
+                icon=":material/download:",
+                on_click="ignore",
+                width="stretch",
+                help="Standalone page that works offline, with source and citation" if fmt == "html" else None,
+            )
+    return shared
+
+
+def pinned_version(params: dict) -> str | None:
+    """The data version a link pins (``v=``), with a notice when the running data differs; None if unpinned."""
+    version = parse_share(params, charts=()).version
+    running = data_version()
+    if version and version != running:
+        st.info(
+            f"This link was made with data snapshot {version}; the dashboard now runs snapshot {running}, "
+            "so the numbers may differ from what was shared.",
+            icon=":material/history:",
+        )
+    return version
