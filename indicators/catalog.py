@@ -6,7 +6,6 @@ file name is its id and the folder its theme, so both are checked here rather th
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -14,6 +13,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from indicators.methods import expression, units
 from indicators.schema import Definition, DefinitionError, describe_validation_error
 
 DEFINITIONS_DIR = Path(__file__).resolve().parent / "definitions"
@@ -57,11 +57,61 @@ def load_definition(path: Path) -> Definition:
     return definition
 
 
-def formula_names(formula: str) -> set[str]:
-    """Indicator ids a formula refers to (names that are not function calls)."""
-    tree = ast.parse(formula, mode="eval")
-    called = {n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
-    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} - called
+def _cycle(start: str, definitions: dict[str, Definition]) -> list[str] | None:
+    """The first chain of formulas leading from ``start`` back to itself, if any."""
+    path: list[str] = []
+
+    def visit(ident: str) -> list[str] | None:
+        if ident in path:
+            return path[path.index(ident) :] + [ident]
+        item = definitions.get(ident)
+        if item is None or not item.formula:
+            return None
+        path.append(ident)
+        for name in expression.names_in(item.formula):
+            found = visit(name)
+            if found:
+                return found
+        path.pop()
+        return None
+
+    return visit(start)
+
+
+#: A formula of like quantities (thousands / thousands * 100) yields a pure number; these
+#: declared units are the ways people name such numbers.
+DIMENSIONLESS_NAMES = ("%", "pp", "index", "ratio", "share", "score")
+
+
+def _units_agree(computed: str, declared: str) -> bool:
+    if units.normalise_unit(computed) == units.normalise_unit(declared):
+        return True
+    return computed in (units.DIMENSIONLESS, "%") and declared.strip().lower().startswith(DIMENSIONLESS_NAMES)
+
+
+def _check_formula(ident: str, definitions: dict[str, Definition]) -> list[str]:
+    """Problems with a derived indicator: unsafe or invalid formula, unknown inputs, cycles, units."""
+    item = definitions[ident]
+    try:
+        names = expression.names_in(item.formula)
+    except expression.FormulaError as exc:
+        return [f"field 'formula': {exc}"]
+    unknown = sorted(set(names) - set(definitions))
+    if unknown:
+        return [f"field 'formula': refers to unknown indicator(s) {unknown}; use ids from `python -m indicators list`"]
+    cycle = _cycle(ident, definitions)
+    if cycle:
+        return [f"field 'formula': derived indicators form a cycle: {' -> '.join(cycle)}"]
+    try:
+        computed = expression.unit_of(item.formula, {n: definitions[n].unit for n in names})
+    except (units.UnitError, expression.FormulaError) as exc:
+        return [f"field 'formula': {exc}"]
+    if not _units_agree(computed, item.unit):
+        return [
+            f"field 'unit': is {item.unit!r} but the formula gives {computed!r}; "
+            "declare the unit the formula produces (or rescale the formula)"
+        ]
+    return []
 
 
 def validate_all(paths: Iterable[Path], known_series: set[tuple[str, str, str]] | None = None):
@@ -91,13 +141,7 @@ def validate_all(paths: Iterable[Path], known_series: set[tuple[str, str, str]] 
             )
             problems.append(f"{where[ident]}: field 'series': no series {series.code!r} in the store; {hint}")
         if definition.formula:
-            try:
-                unknown = formula_names(definition.formula) - set(definitions)
-            except SyntaxError as exc:
-                problems.append(f"{where[ident]}: field 'formula': not a valid expression ({exc.msg})")
-                continue
-            if unknown:
-                problems.append(f"{where[ident]}: field 'formula': refers to unknown indicator(s) {sorted(unknown)}")
+            problems.extend(f"{where[ident]}: {p}" for p in _check_formula(ident, definitions))
     return definitions, problems
 
 

@@ -13,6 +13,7 @@ import pandas as pd
 
 from connectors import store
 from indicators.catalog import catalog
+from indicators.methods import derived, expression
 from indicators.schema import Definition, Direction
 
 PANEL_COLUMNS = ["indicator", "ref_area", "year", "value"]
@@ -65,7 +66,6 @@ def _raw_panel(indicator_id: str) -> pd.DataFrame:
 @lru_cache(maxsize=64)
 def _formula_panel(indicator_id: str) -> pd.DataFrame:
     """All years of a derived indicator, evaluated from the indicators its formula names."""
-    from indicators.methods import derived, expression
 
     item = definition(indicator_id)
     names = expression.names_in(item.formula)
@@ -211,13 +211,13 @@ def trajectory(
     missing = [a for a in ref_areas if a not in set(frame["ref_area"])]
     if missing:
         notes.append(f"no data for {', '.join(area_name(a) for a in missing)} in this period")
-    if base_year is not None:
-        base = frame[frame["year"] == base_year].set_index("ref_area")["value"]
-        unusable = sorted(set(frame["ref_area"]) - set(base[base != 0].index))
+    if base_year is not None and not frame.empty:
+        series = derived.series_from_panel(frame, indicator_id)
+        indexed = derived.index(series, base_year).replace([float("inf"), float("-inf")], float("nan")).dropna()
+        unusable = sorted(set(frame["ref_area"]) - set(indexed.index.get_level_values(0)))
         if unusable:
             notes.append(f"no {base_year} value to index {', '.join(area_name(a) for a in unusable)}; left out")
-        frame = frame[frame["ref_area"].isin(base[base != 0].index)]
-        frame = frame.assign(value=frame["value"] / frame["ref_area"].map(base) * 100)
+        frame = derived.series_to_panel(indexed, indicator_id)
     order = {code: i for i, code in enumerate(ref_areas)}
     frame = frame.assign(name=frame["ref_area"].map(area_name), _order=frame["ref_area"].map(order))
     frame = frame.sort_values(["_order", "year"]).drop(columns="_order").reset_index(drop=True)

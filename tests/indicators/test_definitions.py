@@ -107,3 +107,46 @@ def test_list_json_reports_counts():
     data = json.loads(result.stdout)
     assert data["counts"]["total"] == len(list(DEFINITIONS_DIR.rglob("*.yaml")))
     assert {"id", "theme", "level"} <= set(data["indicators"][0])
+
+
+DERIVED = """\
+id: {id}
+title: Derived test indicator
+theme: climate
+unit: {unit}
+direction: lower_is_better
+description: A derived definition used by the tests only.
+formula: "{formula}"
+source: {{publisher: Test, licence: CC BY 4.0}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({"d1": ("co2_per_capita - nothing_here", "t CO2/person")}, "unknown indicator(s) ['nothing_here']"),
+        ({"d2": ("__import__('os').system('echo hi')", "t")}, "field 'formula'"),
+        ({"d3": ("co2_per_capita.real", "t")}, "field 'formula'"),
+        ({"d4": ("co2_per_capita - gdp_per_capita_ppp", "t")}, "field 'formula'"),
+        ({"d5": ("co2_per_capita / gdp_per_capita_ppp", "t")}, "field 'unit'"),
+        ({"d6": ("d7 * 2", "t"), "d7": ("d6 / 2", "t")}, "cycle"),
+    ],
+)
+def test_bad_formulas_are_caught_before_any_data_is_read(tmp_path, files, expected):
+    paths = list(definition_files())
+    for name, (formula, unit) in files.items():
+        paths.append(_write(tmp_path, name, DERIVED.format(id=name, formula=formula, unit=unit)))
+    _, problems = validate_all(paths)
+    assert problems, "the broken formula was accepted"
+    assert any(expected in p and "tmp" in p for p in problems), problems
+
+
+def test_a_good_formula_validates_and_computes(tmp_path):
+    good = _write(
+        tmp_path,
+        "co2_gap",
+        DERIVED.format(id="co2_gap", formula="co2_consumption_per_capita - co2_per_capita", unit="t CO2/person"),
+    )
+    definitions, problems = validate_all([*definition_files(), good])
+    assert not problems
+    assert definitions["co2_gap"].formula
