@@ -7,6 +7,7 @@ shared between callers and must be treated as read-only.
 
 from __future__ import annotations
 
+import contextlib
 from functools import lru_cache
 
 import pandas as pd
@@ -107,7 +108,7 @@ def panel(
 
 def coverage(indicator_id: str) -> dict:
     """How much data an indicator has: countries, aggregates, first and last year."""
-    frame = _raw_panel(indicator_id)
+    frame = _indicator_frame(indicator_id)
     table = areas()
     is_aggregate = frame["ref_area"].map(table["is_aggregate"]).fillna(False).astype(bool)
     return {
@@ -179,20 +180,38 @@ def provenance_for(indicator_id: str) -> store.Provenance:
     return store.read_provenance(ref.source, ref.dataset)
 
 
+def raw_inputs(indicator_id: str) -> list[str]:
+    """The series-backed indicators a (possibly derived) indicator is computed from, in order."""
+    item = definition(indicator_id)
+    if item.formula is None:
+        return [indicator_id]
+    found: list[str] = []
+    for name in expression.names_in(item.formula):
+        found.extend(i for i in raw_inputs(name) if i not in found)
+    return found
+
+
 def source_line(indicator_ids: list[str] | tuple[str, ...]) -> str:
-    """'Source: … · Licence: … · Data version …' for the indicators a chart shows."""
+    """'Source: publisher (licence) · Vintage: … · Snapshot …' for the indicators a chart shows.
+
+    Derived indicators are credited to the publishers of the series they are computed from.
+    """
+    raw = list(dict.fromkeys(i for ident in indicator_ids for i in raw_inputs(ident)))
     seen: dict[str, str] = {}
-    built = set()
-    for ident in dict.fromkeys(indicator_ids):
+    built: set[str] = set()
+    for ident in raw:
         item = definition(ident)
         seen.setdefault(item.source.publisher, item.source.licence)
-        try:
+        with contextlib.suppress(store.StoreError):
             built.add(provenance_for(ident).retrieved_or_built)
-        except (QueryError, store.StoreError):
-            pass
     sources = "; ".join(f"{publisher} ({licence})" for publisher, licence in seen.items())
     vintage = f" · Vintage: {'; '.join(sorted(built - {''}))}" if built - {""} else ""
-    return f"Source: {sources}{vintage} · Snapshot {data_version()}"
+    derived_note = (
+        " · Computed by Beyond GDP from these series"
+        if len(raw) != len(set(indicator_ids)) or any(definition(i).formula for i in indicator_ids)
+        else ""
+    )
+    return f"Source: {sources}{vintage}{derived_note} · Snapshot {data_version()}"
 
 
 def trajectory(

@@ -109,7 +109,7 @@ def cagr(values: pd.Series, years: int = 5) -> pd.Series:
 def index(values: pd.Series, base_year: int) -> pd.Series:
     """Each ref_area's series rescaled so that its ``base_year`` value is 100."""
     _check_index(values)
-    base = values.xs(int(base_year), level=1)
+    base = values[values.index.get_level_values(1) == int(base_year)].droplevel(1)
     areas = values.index.get_level_values(0)
     return 100.0 * values / base.reindex(areas).to_numpy()
 
