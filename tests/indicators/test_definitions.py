@@ -150,3 +150,12 @@ def test_a_good_formula_validates_and_computes(tmp_path):
     definitions, problems = validate_all([*definition_files(), good])
     assert not problems
     assert definitions["co2_gap"].formula
+
+
+def test_the_exported_json_schema_is_current():
+    import json
+
+    from indicators.schema import json_schema
+
+    committed = json.loads((ROOT / "docs" / "indicator.schema.json").read_text())
+    assert committed == json_schema(), "run `python -m indicators schema --out docs/indicator.schema.json`"
