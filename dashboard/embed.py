@@ -7,6 +7,8 @@ instead of drawing its controls. The view comes from the link, parsed against th
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from dashboard import share, ui
@@ -22,9 +24,15 @@ footer, #MainMenu { display: none !important; }
   max-width: 100% !important; }
 </style>"""
 
+_MARKDOWN_SIGNS = re.compile(r"[\\`*_{}\[\]()<>#+\-.!|~:$&\"'=]")
 EMBED_LEGEND_COLUMNS = 2
 #: Title, subtitle, x axis and a few legend rows around a chart's plotting area, in pixels.
 CHART_FURNITURE_PX = 150
+
+
+def markdown_text(text: str) -> str:
+    """Text from a link shown as itself: every Markdown (and Streamlit ``:icon:``/``:color[]``) sign escaped."""
+    return _MARKDOWN_SIGNS.sub(r"\\\g<0>", text)
 
 
 def element_height(chart) -> int | str:
@@ -51,7 +59,13 @@ def render_embed(page: str) -> None:
     except (share.ShareError, QueryError) as error:
         st.warning(f"This embedded chart cannot be drawn: {error}")
         return
-    ui.show_notices(shared.notices)
+    if shared.notices:
+        st.info(
+            "Some link settings were not understood and defaults were used: "
+            + "; ".join(markdown_text(n) for n in shared.notices)
+            + ".",
+            icon=":material/link_off:",
+        )
     # An iframe may be a phone's width: two legend columns fit from 320 px up, and still read at 1200 px.
     chart = shared.chart.configure_legend(columns=EMBED_LEGEND_COLUMNS, labelLimit=140)
     st.altair_chart(chart, width="stretch", height=element_height(chart), alt=shared.meta.description or None)

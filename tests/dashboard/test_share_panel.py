@@ -1,0 +1,52 @@
+"""The share panel under each Trajectories chart: permalink with the view's parameters, iframe, citation, downloads."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from indicators import query
+
+PAGE = str(Path(__file__).resolve().parents[2] / "dashboard" / "pages" / "trajectories.py")
+
+
+@pytest.fixture(scope="module")
+def app() -> AppTest:
+    test = AppTest.from_file(PAGE, default_timeout=60)
+    for key, value in {"ind": "co2_per_capita", "areas": "USA,CHN,IND", "from": "1995", "to": "2015"}.items():
+        test.query_params[key] = value
+    test.context = {"url": "https://beyondgdp.example.org/trajectories"}
+    return test.run()
+
+
+def test_each_chart_has_its_downloads(app):
+    assert not app.exception
+    labels = [b.proto.label for b in app.get("download_button")]
+    assert labels.count("PNG") == labels.count("SVG") == labels.count("HTML") == 2
+    assert labels.count("CSV") == 2  # plus the two "Download CSV" of the data tables
+
+
+def test_permalink_iframe_and_citation_carry_the_view(app):
+    codes = [c.value for c in app.code]
+    permalink, iframe, citation = codes[:3]
+    version = query.data_version()
+    assert permalink == (
+        f"https://beyondgdp.example.org/trajectories?ind=co2_per_capita&areas=USA,CHN,IND&from=1995&to=2015&v={version}"
+    )
+    assert iframe.startswith('<iframe src="') and html.escape(permalink + "&embed=true") in iframe
+    assert citation.endswith(f"Snapshot {version}. {permalink}") and "Gapminder" in citation
+    ranking_link = codes[3]
+    assert "chart=ranking" in ranking_link and "ind=co2_per_capita" in ranking_link
+
+
+def test_a_pinned_link_to_other_data_shows_a_notice_and_keeps_its_pin():
+    test = AppTest.from_file(PAGE, default_timeout=60)
+    for key, value in {"ind": "gini_index", "areas": "USA", "v": "0123456789ab"}.items():
+        test.query_params[key] = value
+    test.run()
+    assert not test.exception
+    assert any("0123456789ab" in i.value and query.data_version() in i.value for i in test.info)
+    assert test.query_params["v"] in ("0123456789ab", ["0123456789ab"])
