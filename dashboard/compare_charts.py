@@ -84,7 +84,7 @@ def ranked_dots(
         .mark_text(align="left", dx=8, fontSize=11, fontWeight="bold", color=HIGHLIGHT)
         .encode(text=alt.Text("value:Q", format=",.3~g"))
     )
-    subtitle = f"Best at the top; dashed line: {median_label.lower()}"
+    subtitle = f"Best at the top; dashed line: {median_label}"
     if data["older"].any():
         subtitle += f"; hollow dots: a year before {newest}"
     return alt.layer(dots, labels, *_median_rule(median, median_label)).properties(

@@ -46,7 +46,12 @@ def standing_chart(card: pd.DataFrame, *, title: str, peer_label: str) -> alt.La
         track_start=0.0,
         track_end=100.0,
     )
-    y = alt.Y("label:N", title=None, sort=alt.EncodingSortField("order", order="ascending"))
+    y = alt.Y(
+        "label:N",
+        title=None,
+        sort=alt.EncodingSortField("order", order="ascending"),
+        axis=alt.Axis(labelLimit=170, labelFontSize=12),
+    )
     x = alt.X(
         "percentile:Q",
         title=f"Position among {peer_label} (0 = worst, 100 = best)",
@@ -71,7 +76,7 @@ def standing_chart(card: pd.DataFrame, *, title: str, peer_label: str) -> alt.La
         .encode(x=alt.X("percentile:Q", scale=alt.Scale(domain=[0, 100], nice=False)))
     )
     verdict_scale = alt.Scale(domain=list(VERDICT_COLOURS), range=list(VERDICT_COLOURS.values()))
-    colour = alt.Color("verdict:N", title="Trend", scale=verdict_scale, legend=alt.Legend(orient="bottom", columns=2))
+    colour = alt.Color("verdict:N", title="Trend", scale=verdict_scale, legend=None)
     ranked = base.transform_filter("isValid(datum.percentile)")
     dots = ranked.mark_circle(size=150, opacity=1, stroke="white", strokeWidth=1).encode(
         y=y, x=x, color=colour, tooltip=tooltip
@@ -81,7 +86,11 @@ def standing_chart(card: pd.DataFrame, *, title: str, peer_label: str) -> alt.La
     )
     return alt.layer(track, middle, dots, arrows).properties(
         title=alt.TitleParams(
-            title, subtitle="Dot: latest value's rank among peers; arrow: trend (→ = no clear change)"
+            title,
+            subtitle=[
+                "Dot: rank of the latest value among peers; arrow: trend.",
+                "Green: improving · vermillion: worsening · grey: no clear change (→)",
+            ],
         ),
         height=max(80, 34 * len(data)),
         width="container",
@@ -109,7 +118,7 @@ def scorecard_table(card: pd.DataFrame) -> pd.DataFrame:
         rows.append(
             {
                 "Indicator": row["label"],
-                "Latest": f"{row['value']:,.4g}" if has_value else "no data",
+                "Latest": format_value(row["value"]) if has_value else "no data",
                 "Unit": row["unit"],
                 "Year": int(row["year"]) if has_value else None,
                 "Rank": f"{int(row['rank'])} of {int(row['n_ranked'])}" if pd.notna(row["rank"]) else "—",
@@ -119,6 +128,13 @@ def scorecard_table(card: pd.DataFrame) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def format_value(value: float) -> str:
+    """Readable numbers: thousands separators for large values, four significant digits for small ones."""
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:.4g}"
 
 
 def _target_text(row: pd.Series) -> str:

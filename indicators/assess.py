@@ -61,13 +61,13 @@ CONFIDENCE = 0.90
 #: Indicators that have both a per-capita and an absolute (total) form: per-capita id -> total id.
 #: A pair is offered only when both definitions exist (see :func:`per_capita_pairs`); no schema change.
 PER_CAPITA_PAIRS = {
-    "co2_per_capita": "co2_total",
+    "co2_per_capita": "co2_territorial_total",
     "co2_consumption_per_capita": "co2_consumption_total",
     "ghg_per_capita": "ghg_total",
-    "material_footprint_per_capita": "material_footprint",
-    "domestic_material_consumption_per_capita": "domestic_material_consumption",
+    "material_footprint_per_capita": "material_footprint_total",
+    "domestic_material_consumption_per_capita": "domestic_material_consumption_total",
     "ewaste_per_capita": "ewaste_total",
-    "plastic_waste_per_capita": "plastic_waste_total",
+    "gdp_per_capita_usd": "gdp_total_usd",
 }
 
 TREND_VERDICTS = ("improving", "worsening", "no clear change", "too few points")
@@ -134,6 +134,18 @@ def levels_with_data() -> tuple[str, ...]:
     return tuple(level for level in order if level in present and level in defined)
 
 
+def scorecard_definitions(level: str) -> list[Definition]:
+    """What a place's scorecard shows: every definition of the level except totals (ranking a country's
+    total emissions mostly ranks its size; the per-capita form is on the card) and re-based indices
+    (``index(x, base_year=...)`` moves exactly like ``x``)."""
+    totals = set(PER_CAPITA_PAIRS.values())
+    return [
+        d
+        for d in definitions_at(level)
+        if d.id not in totals and not (d.formula or "").replace(" ", "").startswith("index(")
+    ]
+
+
 def definitions_at(level: str) -> list[Definition]:
     """Definitions of one level in theme order, then by label."""
     found = [d for d in catalog().values() if d.level == level]
@@ -170,7 +182,11 @@ def peer_group(
     focus_row = table.loc[focus] if focus in table.index else None
     name = query.area_name(focus)
     if level != "country" and kind not in ("all", "custom"):
-        where = f" in {query.area_name(within)}" if within else ""
+        parent = focus_row["country"] if focus_row is not None and "country" in focus_row else None
+        if not within and isinstance(parent, str) and parent:
+            within = parent
+            pool = pool[pool["country"] == within]
+        where = f" of {query.area_name(within)}" if within else ""
         notes.append(f"'{PEER_KIND_LABELS.get(kind, kind)}' applies to countries; compared with all regions{where}")
         kind = "all"
     if kind in ("income_group", "world_region"):
@@ -353,7 +369,7 @@ def scorecard(ref_area: str, members: tuple[str, ...], since: int = 2010) -> pd.
     if level == "aggregate":
         level = "country"
     rows = []
-    for item in definitions_at(level):
+    for item in scorecard_definitions(level):
         try:
             own = area_panel(item.id, ref_area)
         except query.QueryError:
@@ -480,10 +496,11 @@ def _scorecard_row(item: Definition, ref_area: str, own: pd.DataFrame, members: 
     return _row(item, **values)
 
 
-def headline(card: pd.DataFrame, ref_area: str, since: int) -> str:
-    """'Since 2010, GDP per capita (PPP) in Sweden rose 18% (2010–2025); of 17 wellbeing indicators …'
+def headline(card: pd.DataFrame, ref_area: str, since: int) -> tuple[str, str]:
+    """('Since 2010, GDP per capita in Sweden rose 18% (to 2025); of 20 wellbeing indicators …', coverage note).
 
-    Counts only indicators with a trend since ``since``; names those without recent data.
+    Counts only indicators with a trend since ``since``; the note names those whose latest value is
+    not recent and those without data, so the sentence never hides what it could not count.
     """
     name = area_name(ref_area)
     parts = []
@@ -510,15 +527,19 @@ def headline(card: pd.DataFrame, ref_area: str, since: int) -> str:
     else:
         parts.append(f"no wellbeing indicator has enough data since {since} to show a trend")
     sentence = "; ".join(parts) + "."
+    notes = []
     without = wellbeing[wellbeing["year"].isna()]
     stale = wellbeing[wellbeing["year"].notna() & ~wellbeing["recent"].astype(bool)]
+    few = wellbeing[wellbeing["year"].notna() & (wellbeing["verdict"] == "too few points")]
     if len(stale):
         newest = int(card["year"].max())
         listed = ", ".join(f"{r['label']} ({int(r['year'])})" for _, r in stale.iterrows())
-        sentence += f" Not recent (more than {RECENT_YEARS} years before {newest}): {listed}."
+        notes.append(f"Latest value more than {RECENT_YEARS} years before {newest}: {listed}.")
+    if len(few):
+        notes.append(f"Fewer than {MIN_TREND_POINTS} values since {since}, so no trend: {', '.join(few['label'])}.")
     if len(without):
-        sentence += f" No data: {', '.join(without['label'])}."
-    return sentence
+        notes.append(f"No data: {', '.join(without['label'])}.")
+    return sentence, " ".join(notes)
 
 
 @lru_cache(maxsize=64)
@@ -531,7 +552,7 @@ def place_signals(ref_area: str, members: tuple[str, ...], since: int = 2010) ->
     name = area_name(ref_area)
     gdp = area_panel(GDP, ref_area).set_index(["ref_area", "year"])["value"].rename(index={ref_area: name})
     found = []
-    for item in definitions_at("country"):
+    for item in scorecard_definitions("country"):
         try:
             own = area_panel(item.id, ref_area)
         except query.QueryError:

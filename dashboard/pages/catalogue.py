@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import ui
-from dashboard.view_state import CatalogueView, clean_search_text, parse_catalogue
+from dashboard.view_state import SHARE_PARAMS, CatalogueView, clean_search_text, parse_catalogue
 from indicators import assess, query
 from indicators.catalog import catalog
 from indicators.schema import LEVELS, THEMES, Direction
@@ -63,7 +63,9 @@ def matches(table: pd.DataFrame, text: str, theme: str | None, level: str | None
 def render() -> None:
     definitions = catalog()
     params = st.query_params.to_dict()
-    view = parse_catalogue(params, indicators=list(definitions), themes=THEMES, levels=LEVELS)
+    view = parse_catalogue(
+        params, indicators=list(definitions), themes=THEMES, levels=LEVELS, extra_allowed=SHARE_PARAMS
+    )
     _initialise_widgets(view)
 
     st.title("Indicators")

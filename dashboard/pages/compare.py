@@ -18,6 +18,7 @@ from dashboard.view_state import (
     FORMS,
     MAX_INDICATORS,
     PEER_KINDS,
+    SHARE_PARAMS,
     SIMILAR_RANGE,
     CompareView,
     parse_compare,
@@ -33,6 +34,10 @@ LEVEL_LABELS = {
 }
 CHART_LABELS = {"ranked": "Ranked", "multiples": "Small multiples", "table": "Table"}
 REGION_PEER_KINDS = ("all", "custom")
+#: Title, subtitle and axis around a chart's plotting area: Streamlit 1.67 does not size a layered chart
+#: from its spec, so the element height is given explicitly.
+CHART_FURNITURE_PX = 110
+STRIP_FURNITURE_PX = 70
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
@@ -97,7 +102,13 @@ def render() -> None:
     asked_level = params.get("level") if params.get("level") in levels else "country"
     indicator_ids, area_codes = _options(asked_level)
     view = parse_compare(
-        params, indicators=indicator_ids, areas=area_codes, levels=levels, countries=_parents(), years=(1960, 2100)
+        params,
+        indicators=indicator_ids,
+        areas=area_codes,
+        levels=levels,
+        countries=_parents(),
+        years=(1960, 2100),
+        extra_allowed=SHARE_PARAMS,
     )
     _initialise_widgets(view)
 
@@ -247,7 +258,7 @@ def _ranked(table: pd.DataFrame, shown: tuple[str, ...], group: assess.PeerGroup
         with columns[i % len(columns)]:
             spec = _chart_spec("ranked", ident, group.members, year, area, group.label)
             alt_text = compare_charts.describe_ranked(rows, title=item.label, unit=item.unit, median=median)
-            st.vega_lite_chart(spec, width="stretch", alt=alt_text)
+            st.vega_lite_chart(spec, width="stretch", height=spec["height"] + CHART_FURNITURE_PX, alt=alt_text)
             ui.source_caption(_source_line((ident,)))
             ui.data_table(_shown_rows(rows), file_name=f"compare_{ident}.csv", key=f"cmp_rank_{ident}")
 
@@ -268,7 +279,7 @@ def _multiples(
             alt_text = compare_charts.describe_strip(
                 rows, title=item.label, unit=item.unit, highlight=[area], median=median
             )
-            st.vega_lite_chart(spec, width="stretch", alt=alt_text)
+            st.vega_lite_chart(spec, width="stretch", height=spec["height"] + STRIP_FURNITURE_PX, alt=alt_text)
     ui.source_caption(_source_line(shown))
     ui.data_table(_shown_rows(table), file_name="compare_multiples.csv", key="cmp_multiples")
 

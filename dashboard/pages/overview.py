@@ -11,7 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import scorecard, ui
-from dashboard.view_state import PEER_KINDS, SIMILAR_RANGE, OverviewView, parse_overview
+from dashboard.view_state import PEER_KINDS, SHARE_PARAMS, SIMILAR_RANGE, OverviewView, parse_overview
 from indicators import assess, query
 
 THEME_TITLES = {
@@ -20,6 +20,10 @@ THEME_TITLES = {
     "circular": "Circular: materials and waste",
     "climate": "Climate: emissions and energy",
 }
+#: Title, subtitle, axis and legend around a chart's plotting area: Streamlit 1.67 does not size a layered
+#: chart from its spec, so the element height is given explicitly.
+CHART_FURNITURE_PX = 110
+ROW_PX = 35
 SINCE_CHOICES = (2000, 2005, 2010, 2015)
 SIGNAL_TITLES = {
     "new_record": "New record",
@@ -67,7 +71,7 @@ def render() -> None:
     area_codes = _area_options()
     params = st.query_params.to_dict()
     last_year = query.year_range(assess.GDP)[1]
-    view = parse_overview(params, areas=area_codes, years=(1990, last_year - 2))
+    view = parse_overview(params, areas=area_codes, years=(1990, last_year - 2), extra_allowed=SHARE_PARAMS)
     _initialise_widgets(view)
 
     st.title("Overview")
@@ -97,14 +101,19 @@ def render() -> None:
     if current.to_query() != params:
         st.query_params.from_dict(current.to_query())
 
-    group = assess.peer_group(peers, area, n_similar=similar, custom=custom)
+    level = str(query.areas().at[area, "level"])
+    level = "country" if level == "aggregate" else level
+    group = assess.peer_group(peers, area, level=level, n_similar=similar, custom=custom)
     for note in group.notes:
         st.caption(f"Note: {note}.")
     card = assess.scorecard(area, group.members, since)
     if card["year"].isna().all():
         st.warning(f"There is no data for {query.area_name(area)} yet.")
         return
-    st.markdown(f"#### {assess.headline(card, area, since)}")
+    sentence, coverage = assess.headline(card, area, since)
+    st.markdown(f"##### {sentence}")
+    if coverage:
+        st.caption(f"Coverage: {coverage}")
     st.caption(
         f"Ranks are among {group.label} ({len(group.members)} areas; only values at most {assess.RECENT_YEARS} years "
         f"older than the group's newest are ranked). Trend: Theil-Sen slope since {since} with a "
@@ -127,12 +136,13 @@ def _theme_block(rows, title: str, theme: str, group: assess.PeerGroup, area: st
         chart_title = f"{title.split(':')[0]}: standing among peers"
         spec = _standing_spec(area, group.members, since, theme, chart_title, group.label)
         alt_text = scorecard.describe_standing(ranked, title=chart_title, peer_label=group.label)
-        st.vega_lite_chart(spec, width="stretch", alt=alt_text)
+        st.vega_lite_chart(spec, width="stretch", height=spec["height"] + CHART_FURNITURE_PX, alt=alt_text)
     table = scorecard.scorecard_table(rows)
     st.dataframe(
         table,
         hide_index=True,
         width="stretch",
+        height=ROW_PX * (len(table) + 1) + 3,  # every row visible: no scrolling hides an indicator
         column_config={
             "Since": st.column_config.LineChartColumn(f"Since {since}", width="small"),
             "Year": st.column_config.NumberColumn(format="%d"),
