@@ -22,5 +22,6 @@ pages = [
     ),
     st.Page("dashboard/pages/compare.py", title="Compare", icon=":material/leaderboard:", url_path="compare"),
     st.Page("dashboard/pages/catalogue.py", title="Indicators", icon=":material/menu_book:", url_path="catalogue"),
+    st.Page("dashboard/pages/maps.py", title="Maps", icon=":material/map:", url_path="maps"),
 ]
 st.navigation(pages, position="hidden" if embed else "sidebar").run()
