@@ -7,8 +7,6 @@ instead of drawing its controls. The view comes from the link, parsed against th
 
 from __future__ import annotations
 
-import re
-
 import streamlit as st
 
 from dashboard import share, ui
@@ -24,15 +22,9 @@ footer, #MainMenu { display: none !important; }
   max-width: 100% !important; }
 </style>"""
 
-_MARKDOWN_SIGNS = re.compile(r"[\\`*_{}\[\]()<>#+\-.!|~:$&\"'=]")
 EMBED_LEGEND_COLUMNS = 2
 #: Title, subtitle, x axis and a few legend rows around a chart's plotting area, in pixels.
 CHART_FURNITURE_PX = 150
-
-
-def markdown_text(text: str) -> str:
-    """Text from a link shown as itself: every Markdown (and Streamlit ``:icon:``/``:color[]``) sign escaped."""
-    return _MARKDOWN_SIGNS.sub(r"\\\g<0>", text)
 
 
 def element_height(chart) -> int | str:
@@ -62,7 +54,7 @@ def render_embed(page: str) -> None:
     if shared.notices:
         st.info(
             "Some link settings were not understood and defaults were used: "
-            + "; ".join(markdown_text(n) for n in shared.notices)
+            + "; ".join(ui.markdown_text(n) for n in shared.notices)
             + ".",
             icon=":material/link_off:",
         )

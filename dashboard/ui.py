@@ -6,8 +6,18 @@ short and makes "source under every chart" and "download exactly what is shown" 
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import streamlit as st
+
+_MARKDOWN_SIGNS = re.compile(r"[\\`*_{}\[\]()<>#+\-.!|~:$&\"'=]")
+
+
+def markdown_text(text: str) -> str:
+    """Text from a link shown as itself: every Markdown (and Streamlit ``:icon:``/``:color[]``) sign escaped,
+    so a crafted link cannot make a notice show a clickable link, an image or styled text."""
+    return _MARKDOWN_SIGNS.sub(r"\\\g<0>", text)
 
 
 def show_notices(notices: tuple[str, ...] | list[str]) -> None:

@@ -68,3 +68,10 @@ def test_data_table_toggle_shows_exactly_the_charted_rows():
     frame = at.dataframe[0].value
     assert set(frame["ref_area"]) <= {"SWE", "BRA"}
     assert frame["year"].between(2000, 2010).all()
+
+
+def test_a_link_cannot_inject_markdown_into_the_notice():
+    at = _open(ind="[click me](https://evil.example) :red[alarm]")
+    notice = at.info[0].value
+    assert "[click me](https" not in notice and ":red[" not in notice
+    assert "\\[click me\\]" in notice
