@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import embed
+from dashboard import embed, ui
 from indicators import query
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -79,6 +79,6 @@ def test_the_embed_css_is_a_fixed_constant():
 
 
 def test_link_text_is_shown_as_itself_not_as_markdown():
-    shown = embed.markdown_text("'[click](https://evil.example)' :red[x] <b>")
+    shown = ui.markdown_text("'[click](https://evil.example)' :red[x] <b>")
     assert "[click](" not in shown and ":red[" not in shown and "<b>" not in shown
     assert shown.replace("\\", "") == "'[click](https://evil.example)' :red[x] <b>"
