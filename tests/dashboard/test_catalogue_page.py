@@ -1,0 +1,79 @@
+"""Indicators catalogue: search and filters, the URL view state, and an AppTest over the real definitions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.view_state import MAX_QUERY_TEXT, CatalogueView, parse_catalogue
+from indicators.schema import LEVELS, THEMES
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+PAGE = "dashboard/pages/catalogue.py"
+INDICATORS = ["life_expectancy", "co2_per_capita"]
+
+
+def _parse(params):
+    return parse_catalogue(params, indicators=INDICATORS, themes=THEMES, levels=LEVELS)
+
+
+def test_catalogue_view_state():
+    assert _parse({}) == CatalogueView()
+    view = _parse({"q": "poverty line", "theme": "inclusive", "level": "nuts2", "ind": "life_expectancy"})
+    assert (view.text, view.theme, view.level, view.indicator) == (
+        "poverty line",
+        "inclusive",
+        "nuts2",
+        "life_expectancy",
+    )
+    assert _parse(view.to_query()) == view
+    bad = _parse({"q": "x\x00y" + "z" * 200, "theme": "sports", "level": "moon", "ind": "<b>", "other": "1"})
+    assert bad.text == "xy" + "z" * (MAX_QUERY_TEXT - 2) and bad.theme is None and bad.level is None
+    text = " ".join(bad.notices)
+    for fragment in ("shortened", "'theme' must be", "'level' must be", "unknown indicator", "'other'"):
+        assert fragment in text
+
+
+def _open(**params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.mark.slow
+def test_search_and_filters_from_a_link():
+    at = _open(q="poverty", theme="inclusive", ind="extreme_poverty_rate")
+    assert at.text_input(key="cat_text").value == "poverty"
+    titles = [e.label for e in at.expander if e.label != "Read the guide here"]
+    assert titles and all(t.startswith("Inclusive · ") for t in titles)
+    opened = [e for e in at.expander if "Extreme poverty" in e.label or "extreme poverty" in e.label.lower()]
+    assert opened
+    text = " ".join(m.value for m in opened[0].markdown)
+    for fragment in ("Unit:", "Coverage:", "Source:", "licence", "Target:"):
+        assert fragment in text, fragment
+    assert any("adding-an-indicator.md" in m.value for m in at.markdown)
+
+
+@pytest.mark.slow
+def test_typing_a_search_updates_the_url_and_the_list():
+    at = _open()
+    everything = len(at.expander)
+    at.text_input(key="cat_text").set_value("co2").run()
+    assert not at.exception
+    assert 0 < len(at.expander) < everything
+    assert at.query_params["q"] in ("co2", ["co2"])
+    at.selectbox(key="cat_level").set_value("nuts2").run()
+    assert not at.exception and at.query_params["level"] in ("nuts2", ["nuts2"])
+
+
+@pytest.mark.slow
+def test_bad_link_gets_a_notice():
+    at = _open(theme="sports", ind="nope")
+    assert at.info and "were not understood" in at.info[0].value
+    assert at.selectbox(key="cat_theme").value == ""

@@ -1,0 +1,190 @@
+"""Compare page: ranked dot plot and small-multiple strips as golden Vega-Lite specs, the URL view
+state, and an AppTest over the real snapshot (links, widgets, levels, bad links)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import vl_convert as vlc
+from streamlit.testing.v1 import AppTest
+
+from dashboard import compare_charts
+from dashboard.view_state import CompareView, parse_compare
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+GOLDEN = Path(__file__).resolve().parent / "golden"
+PAGE = "dashboard/pages/compare.py"
+
+#: Synthetic ranked values (for the chart specs only): one older value, drawn hollow.
+RANKED = pd.DataFrame(
+    {
+        "ref_area": ["CHE", "JPN", "SWE", "USA"],
+        "name": ["Switzerland", "Japan", "Sweden", "USA"],
+        "year": [2025, 2025, 2024, 2025],
+        "value": [84.6, 84.4, 83.6, 79.0],
+        "rank": [1, 2, 3, 4],
+    }
+)
+
+
+def normalised(spec: dict) -> dict:
+    """The spec without the shared theme config, and Altair's content-hash dataset names made stable."""
+    spec = {key: value for key, value in spec.items() if key != "config"}
+    text = json.dumps(spec, sort_keys=True)
+    for i, name in enumerate(sorted(spec.get("datasets", {}))):
+        text = text.replace(name, f"data-{i}")
+    return json.loads(re.sub(r"(param|view)_\d+", r"\1_N", text))
+
+
+def check_golden(name: str, spec: dict) -> None:
+    path = GOLDEN / f"{name}.vl.json"
+    spec = normalised(spec)
+    if os.environ.get("UPDATE_GOLDEN") or not path.exists():
+        path.write_text(json.dumps(spec, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert spec == json.loads(path.read_text(encoding="utf-8")), f"{path.name} changed; review, then UPDATE_GOLDEN=1"
+
+
+def test_ranked_dots_golden_spec_median_and_hollow_older_values():
+    chart = compare_charts.ranked_dots(
+        RANKED, title="Life expectancy", unit="years", higher_is_better=True, highlight=["SWE"], median=84.0
+    )
+    spec = chart.to_dict(validate=True)
+    check_golden("compare_ranked", spec)
+    assert "hollow dots: a year before 2025" in spec["title"]["subtitle"]
+    medians = [layer for layer in spec["layer"] if layer.get("mark", {}).get("strokeDash")]
+    assert len(medians) == 1
+    assert vlc.vegalite_to_svg(json.dumps(spec)).startswith("<svg")
+
+
+def test_lower_is_better_reverses_the_axis_so_better_is_right():
+    spec = compare_charts.strip_panel(
+        RANKED, title="CO2", unit="t", higher_is_better=False, highlight=["SWE"], median=None
+    ).to_dict(validate=True)
+    check_golden("compare_strip", spec)
+    scales = [layer["encoding"]["x"]["scale"] for layer in spec["layer"] if "x" in layer.get("encoding", {})]
+    assert scales and all(scale["reverse"] is True for scale in scales)
+    assert spec["layer"][0]["encoding"]["x"]["title"] == "t (better →)"
+
+
+def test_text_alternatives():
+    text = compare_charts.describe_ranked(RANKED, title="Life expectancy", unit="years", median=84.0, limit=2)
+    assert text.startswith("Ranking of Life expectancy (years), best first: 1. Switzerland 84.6 (2025)")
+    assert "and 2 more" in text and "median 84" in text
+    strip = compare_charts.describe_strip(RANKED, title="LE", unit="years", highlight=["SWE"], median=84.0)
+    assert "Sweden 83.6, rank 3 of 4" in strip
+
+
+INDICATORS = ["life_expectancy", "co2_per_capita", "gini_index", "ewaste_per_capita"]
+AREAS = ["SWE", "USA", "DEU", "IND"]
+
+
+def _parse(params):
+    return parse_compare(params, indicators=INDICATORS, areas=AREAS, levels=("country", "nuts2"), countries=["SWE"])
+
+
+def test_compare_view_state_round_trip_and_bad_values():
+    assert _parse({}) == CompareView()
+    view = _parse(
+        {
+            "ind": "gini_index,co2_per_capita",
+            "area": "IND",
+            "peers": "similar_gdp",
+            "n": "20",
+            "year": "2015",
+            "form": "total",
+            "view": "multiples",
+            "level": "nuts2",
+            "within": "swe",
+        }
+    )
+    assert (view.indicators, view.area, view.peers, view.similar, view.year) == (
+        ("gini_index", "co2_per_capita"),
+        "IND",
+        "similar_gdp",
+        20,
+        2015,
+    )
+    assert (view.form, view.chart, view.level, view.within) == ("total", "multiples", "nuts2", "SWE")
+    assert _parse(view.to_query()) == view and view.notices == ()
+    bad = _parse(
+        {
+            "ind": "x,<img>",
+            "peers": "buddies",
+            "year": "soon",
+            "form": "wide",
+            "view": "pie",
+            "level": "planet",
+            "within": "ZZZ",
+            "n": "-3",
+            "area": "XXX",
+        }
+    )
+    assert bad == CompareView()
+    text = " ".join(bad.notices)
+    for fragment in (
+        "unknown indicator(s)",
+        "'peers' must be",
+        "'year' must be a year",
+        "'form' must be",
+        "'view' must be",
+        "'level' must be",
+        "for 'within'",
+        "'n' must be",
+        "unknown area code",
+    ):
+        assert fragment in text, fragment
+
+
+def _open(**params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.mark.slow
+def test_compare_link_reproduces_the_view_and_widgets_update_it():
+    at = _open(ind="life_expectancy,co2_per_capita", area="DEU", peers="eu27")
+    assert at.multiselect(key="cmp_indicators").value == ["life_expectancy", "co2_per_capita"]
+    assert at.selectbox(key="cmp_area").value == "DEU"
+    assert len(at.get("vega_lite_chart")) == 2
+    assert any("27 areas in the peer group" in c.value for c in at.caption)
+    assert sum("Source:" in c.value for c in at.caption) == 2
+    at.radio(key="cmp_chart").set_value("multiples").run()
+    assert not at.exception and len(at.get("vega_lite_chart")) == 2
+    at.radio(key="cmp_chart").set_value("table").run()
+    assert not at.exception and not at.get("vega_lite_chart") and at.dataframe
+    assert at.query_params["view"] in ("table", ["table"])
+    at.selectbox(key="cmp_year").set_value(2015).run()
+    assert not at.exception and at.query_params["year"] in ("2015", ["2015"])
+
+
+@pytest.mark.slow
+def test_per_capita_total_switch_shows_the_total_form():
+    at = _open(ind="co2_per_capita", form="total")
+    assert at.radio(key="cmp_form").value == "total"
+    specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    assert specs and "total" in json.dumps(specs[0]["title"]).lower()
+
+
+@pytest.mark.slow
+def test_regions_within_one_country():
+    at = _open(level="nuts2", within="DEU", view="table")
+    assert at.radio(key="cmp_level").value == "nuts2"
+    assert any("all regions of Germany" in c.value for c in at.caption)
+
+
+@pytest.mark.slow
+def test_compare_bad_link_gets_a_notice_and_the_default_view():
+    at = _open(ind="<script>alert(1)</script>", peers="x", year="x", zoom="1")
+    assert at.info and "were not understood" in at.info[0].value
+    assert at.multiselect(key="cmp_indicators").value == list(CompareView().indicators)
+    assert len(at.get("vega_lite_chart")) == 3

@@ -1,0 +1,129 @@
+"""Overview page: the scorecard chart as a golden Vega-Lite spec, the URL view state, and an AppTest
+that renders from a link, follows widget changes and survives bad links."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import vl_convert as vlc
+from streamlit.testing.v1 import AppTest
+
+from dashboard import scorecard
+from dashboard.view_state import OverviewView, parse_overview
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+GOLDEN = Path(__file__).resolve().parent / "golden"
+PAGE = "dashboard/pages/overview.py"
+
+#: A hand-made scorecard of one theme (synthetic numbers, for the chart spec only).
+CARD = pd.DataFrame(
+    {
+        "indicator": ["life_expectancy", "gini_index", "unemployment_rate", "youth_neet_rate"],
+        "label": ["Life expectancy", "Gini index", "Unemployment rate", "Youth NEET rate"],
+        "percentile": [87.9, 72.9, 14.0, None],
+        "rank": [8, 17, 50, None],
+        "n_ranked": [59, 60, 58, None],
+        "value": [83.6, 32.31, 8.4, 6.1],
+        "year": [2025, 2025, 2024, 2018],
+        "unit": ["years", "index (0-100)", "%", "%"],
+        "arrow": ["↑", "↑", "→", ""],
+        "verdict": ["improving", "worsening", "no clear change", "too few points"],
+    }
+)
+
+
+def normalised(spec: dict) -> dict:
+    """The spec without the shared theme config, and Altair's content-hash dataset names made stable."""
+    spec = {key: value for key, value in spec.items() if key != "config"}
+    text = json.dumps(spec, sort_keys=True)
+    for i, name in enumerate(sorted(spec.get("datasets", {}))):
+        text = text.replace(name, f"data-{i}")
+    return json.loads(re.sub(r"(param|view)_\d+", r"\1_N", text))
+
+
+def check_golden(name: str, spec: dict) -> None:
+    path = GOLDEN / f"{name}.vl.json"
+    spec = normalised(spec)
+    if os.environ.get("UPDATE_GOLDEN") or not path.exists():
+        path.write_text(json.dumps(spec, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert spec == json.loads(path.read_text(encoding="utf-8")), f"{path.name} changed; review, then UPDATE_GOLDEN=1"
+
+
+def test_standing_chart_matches_its_golden_spec_and_renders():
+    rows = CARD[CARD["percentile"].notna()]
+    chart = scorecard.standing_chart(rows, title="Inclusive: standing among peers", peer_label="High income countries")
+    spec = chart.to_dict(validate=True)
+    check_golden("overview_standing", spec)
+    values = next(iter(spec["datasets"].values()))
+    assert [v["label"] for v in values] == ["Life expectancy", "Gini index", "Unemployment rate"]
+    assert vlc.vegalite_to_svg(json.dumps(spec)).startswith("<svg")
+
+
+def test_standing_chart_text_alternative_and_table():
+    text = scorecard.describe_standing(CARD, title="Inclusive", peer_label="OECD")
+    assert "Life expectancy: rank 8 of 59, trend improving" in text
+    assert "Youth NEET rate: not ranked, trend too few points" in text
+    table = scorecard.scorecard_table(
+        CARD.assign(target=None, status=None, distance=None, target_value=None, target_year=None, sparkline=[[1.0]] * 4)
+    )
+    assert list(table["Rank"]) == ["8 of 59", "17 of 60", "50 of 58", "—"]
+    assert list(table["Trend"]) == ["↑ improving", "↑ worsening", "→ no clear change", "too few points"]
+    assert scorecard.format_value(65596.66) == "65,597" and scorecard.format_value(0.05675) == "0.05675"
+
+
+AREAS = ["SWE", "USA", "DEU", "EU27", "SE11"]
+
+
+def test_overview_view_state_round_trip_and_bad_values():
+    assert parse_overview({}, areas=AREAS) == OverviewView()
+    view = parse_overview({"area": "deu", "peers": "custom", "with": "SWE,USA", "since": "2015"}, areas=AREAS)
+    assert (view.area, view.peers, view.custom, view.since) == ("DEU", "custom", ("SWE", "USA"), 2015)
+    assert parse_overview(view.to_query(), areas=AREAS) == view and view.notices == ()
+    bad = parse_overview({"area": "<b>x</b>", "peers": "friends", "since": "1700", "n": "999", "zz": "1"}, areas=AREAS)
+    assert bad == OverviewView()
+    text = " ".join(bad.notices)
+    for fragment in ("unknown area code", "'peers' must be one of", "'since' 1700 is outside", "'n' must be", "'zz'"):
+        assert fragment in text
+    lonely = parse_overview({"peers": "custom"}, areas=AREAS)
+    assert lonely.peers == "income_group" and "needs a list of areas" in lonely.notices[0]
+
+
+def _open(**params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.mark.slow
+def test_overview_renders_from_a_link_and_follows_widgets():
+    at = _open(area="DEU", peers="oecd", since="2015")
+    assert at.selectbox(key="ov_area").value == "DEU"
+    assert at.selectbox(key="ov_peers").value == "oecd"
+    headline = [m.value for m in at.markdown if "GDP per capita in Germany" in m.value]
+    assert headline and "wellbeing indicators with a trend since 2015" in headline[0]
+    assert len(at.get("vega_lite_chart")) == 4  # one standing chart per theme
+    assert len(at.dataframe) >= 4
+    assert sum("Source:" in c.value for c in at.caption) >= 4
+    at.selectbox(key="ov_peers").set_value("similar_gdp").run()
+    assert not at.exception
+    assert at.slider(key="ov_similar").value == 15
+    assert at.query_params["peers"] in ("similar_gdp", ["similar_gdp"])
+    at.selectbox(key="ov_area").set_value("SWE").run()
+    assert not at.exception and "area" not in at.query_params  # the default place leaves the link short
+
+
+@pytest.mark.slow
+def test_overview_bad_link_gets_a_notice_not_a_traceback():
+    at = _open(area="<script>", peers="nope", since="abc")
+    assert at.info and "were not understood" in at.info[0].value
+    assert at.selectbox(key="ov_area").value == "SWE"
+    assert len(at.get("vega_lite_chart")) == 4
