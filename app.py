@@ -23,5 +23,8 @@ pages = [
     st.Page("dashboard/pages/compare.py", title="Compare", icon=":material/leaderboard:", url_path="compare"),
     st.Page("dashboard/pages/catalogue.py", title="Indicators", icon=":material/menu_book:", url_path="catalogue"),
     st.Page("dashboard/pages/maps.py", title="Maps", icon=":material/map:", url_path="maps"),
+    st.Page(
+        "dashboard/pages/data_sources.py", title="Data & sources", icon=":material/database:", url_path="data-sources"
+    ),
 ]
 st.navigation(pages, position="hidden" if embed else "sidebar").run()
