@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import maps, ui
-from dashboard.view_state import MAP_LEVELS, MapView, parse_map
+from dashboard.view_state import DEFAULT_MAP_INDICATORS, MAP_LEVELS, MapView, parse_map
 from indicators import query
 from indicators.catalog import catalog
 
@@ -71,7 +71,8 @@ def render() -> None:
     level = controls[0].radio("Areas", levels, key="map_level", format_func=maps.LEVEL_LABELS.get)
     options = by_level[level]
     if st.session_state.get("map_indicator") not in options:
-        st.session_state["map_indicator"] = view.indicator if view.indicator in options else options[0]
+        preferred = [view.indicator, DEFAULT_MAP_INDICATORS.get(level)]
+        st.session_state["map_indicator"] = next((i for i in preferred if i in options), options[0])
     definitions = catalog()
     indicator = controls[1].selectbox(
         "Indicator",

@@ -1,0 +1,71 @@
+"""AppTest of the Maps page: links open the right view, widgets switch level and year, bad links give a notice."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = "/work/main/app.py"
+PAGE = "dashboard/pages/maps.py"
+
+
+def _open(**params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _captions(at: AppTest) -> str:
+    return " ".join(c.value for c in at.caption)
+
+
+def test_nuts2_link_shows_the_map_lists_regions_without_shapes_and_source():
+    at = _open(level="nuts2", year="2012")
+    assert at.radio(key="map_level").value == "nuts2"
+    assert at.select_slider(key="map_year").value == 2012
+    text = _captions(at)
+    assert "regions in the data have no shape in the map" in text and "IE01" in text
+    assert "Source: Eurostat" in text and "darker = better" in text
+    assert not at.info
+
+
+def test_switching_level_and_year_updates_the_url():
+    at = _open()
+    assert at.radio(key="map_level").value == "country"
+    at.radio(key="map_level").set_value("gdl_region").run()
+    assert not at.exception
+    assert at.selectbox(key="map_indicator").value == "gdl_shdi"
+    at.select_slider(key="map_year").set_value(2000).run()
+    assert not at.exception
+    assert at.query_params["level"] in ("gdl_region", ["gdl_region"]) and at.query_params["year"] in ("2000", ["2000"])
+    start = time.perf_counter()
+    at.select_slider(key="map_year").set_value(2001).run()
+    assert time.perf_counter() - start < 2.0  # generous: AppTest itself adds overhead on a shared machine
+
+
+def test_tl2_offers_the_ranking_for_regions_without_boundaries():
+    at = _open(level="tl2", ind="tl2_pm25")
+    text = _captions(at)
+    assert "no shape in the map" in text and "New South Wales (AU1)" in text
+    assert "boundaries here only in Europe" in text
+    assert any("Ranking" in s.value for s in at.subheader)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"level": "bogus", "year": "abc"},
+        {"level": "nuts2", "ind": "gdp_per_capita_ppp", "country": "ZZZ"},
+        {"ind": "'; DROP TABLE", "year": "99999"},
+    ],
+)
+def test_bad_links_give_a_notice_and_a_map(params):
+    at = _open(**params)
+    assert at.info and "not understood" in at.info[0].value
+    assert _captions(at)
