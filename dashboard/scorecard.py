@@ -27,6 +27,7 @@ STATUS_LABELS = {
     "stagnating_or_worsening": "Stagnating or worsening",
     "insufficient_data": "Too few points",
 }
+ROW_HEIGHT = 44
 STANDING_COLUMNS = ["indicator", "label", "percentile", "rank", "n_ranked", "value", "year", "unit", "arrow", "verdict"]
 
 
@@ -46,15 +47,11 @@ def standing_chart(card: pd.DataFrame, *, title: str, peer_label: str) -> alt.La
         track_start=0.0,
         track_end=100.0,
     )
-    y = alt.Y(
-        "label:N",
-        title=None,
-        sort=alt.EncodingSortField("order", order="ascending"),
-        axis=alt.Axis(labelLimit=170, labelFontSize=12),
-    )
+    # Names sit above their track instead of on a y axis, so a phone-wide chart keeps its full width.
+    y = alt.Y("label:N", title=None, sort=alt.EncodingSortField("order", order="ascending"), axis=None)
     x = alt.X(
         "percentile:Q",
-        title=f"Position among {peer_label} (0 = worst, 100 = best)",
+        title="Percentile among peers (100 = best)",
         scale=alt.Scale(domain=[0, 100], nice=False),
         axis=alt.Axis(values=[0, 25, 50, 75, 100]),
     )
@@ -81,18 +78,22 @@ def standing_chart(card: pd.DataFrame, *, title: str, peer_label: str) -> alt.La
     dots = ranked.mark_circle(size=150, opacity=1, stroke="white", strokeWidth=1).encode(
         y=y, x=x, color=colour, tooltip=tooltip
     )
-    arrows = ranked.mark_text(dy=-12, fontSize=13, fontWeight="bold").encode(
+    arrows = ranked.mark_text(dx=13, align="left", baseline="middle", fontSize=14, fontWeight="bold").encode(
         y=y, x=x, text="arrow:N", color=alt.Color("verdict:N", scale=verdict_scale, legend=None)
     )
-    return alt.layer(track, middle, dots, arrows).properties(
+    names = base.mark_text(align="left", baseline="bottom", dy=-7, fontSize=12, color="#333333").encode(
+        y=y, x=alt.X("track_start:Q", scale=alt.Scale(domain=[0, 100], nice=False)), text="label:N"
+    )
+    return alt.layer(track, middle, names, dots, arrows).properties(
         title=alt.TitleParams(
             title,
             subtitle=[
-                "Dot: rank of the latest value among peers; arrow: trend.",
-                "Green: improving · vermillion: worsening · grey: no clear change (→)",
+                "Dot: rank among peers, right is best.",
+                "Arrow: trend; green = improving,",
+                "vermillion = worsening, grey = no clear change.",
             ],
         ),
-        height=max(80, 34 * len(data)),
+        height=max(80, ROW_HEIGHT * len(data)),
         width="container",
     )
 
@@ -119,12 +120,12 @@ def scorecard_table(card: pd.DataFrame) -> pd.DataFrame:
             {
                 "Indicator": row["label"],
                 "Latest": format_value(row["value"]) if has_value else "no data",
-                "Unit": row["unit"],
-                "Year": int(row["year"]) if has_value else None,
-                "Rank": f"{int(row['rank'])} of {int(row['n_ranked'])}" if pd.notna(row["rank"]) else "—",
                 "Trend": f"{row['arrow']} {row['verdict']}".strip(),
-                "Target": _target_text(row),
+                "Rank": f"{int(row['rank'])} of {int(row['n_ranked'])}" if pd.notna(row["rank"]) else "—",
+                "Year": int(row["year"]) if has_value else None,
+                "Unit": row["unit"],
                 "Since": list(row["sparkline"]) if isinstance(row["sparkline"], list) else [],
+                "Target": _target_text(row),
             }
         )
     return pd.DataFrame(rows)

@@ -247,15 +247,25 @@ def _year_choices(indicator_ids: list[str]) -> list:
     return ["latest", *range(last, max(first, 1960) - 1, -1)]
 
 
+def _grid(count: int) -> list:
+    """Cells two to a row, in reading order (a phone stacks columns, so the chosen order is kept)."""
+    if count == 1:
+        return [st.container()]
+    cells = []
+    for _ in range(0, count, 2):
+        cells.extend(st.columns(2))
+    return cells[:count]
+
+
 def _ranked(table: pd.DataFrame, shown: tuple[str, ...], group: assess.PeerGroup, area: str, year: int | None) -> None:
-    columns = st.columns(2) if len(shown) > 1 else [st.container()]
+    cells = _grid(len(shown))
     for i, ident in enumerate(shown):
         rows = table[table["indicator"] == ident]
         if rows.empty:
             continue
         item = query.definition(ident)
         median = float(rows["median"].iloc[0])
-        with columns[i % len(columns)]:
+        with cells[i]:
             spec = _chart_spec("ranked", ident, group.members, year, area, group.label)
             alt_text = compare_charts.describe_ranked(rows, title=item.label, unit=item.unit, median=median)
             st.vega_lite_chart(spec, width="stretch", height=spec["height"] + CHART_FURNITURE_PX, alt=alt_text)
@@ -267,14 +277,14 @@ def _multiples(
     table: pd.DataFrame, shown: tuple[str, ...], group: assess.PeerGroup, area: str, year: int | None
 ) -> None:
     st.caption("One strip per indicator; better is always to the right. The dashed line is the peer-group median.")
-    columns = st.columns(2) if len(shown) > 1 else [st.container()]
+    cells = _grid(len(shown))
     for i, ident in enumerate(shown):
         rows = table[table["indicator"] == ident]
         if rows.empty:
             continue
         item = query.definition(ident)
         median = float(rows["median"].iloc[0])
-        with columns[i % len(columns)]:
+        with cells[i]:
             spec = _chart_spec("strip", ident, group.members, year, area, group.label)
             alt_text = compare_charts.describe_strip(
                 rows, title=item.label, unit=item.unit, highlight=[area], median=median

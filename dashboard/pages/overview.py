@@ -113,7 +113,14 @@ def render() -> None:
     sentence, coverage = assess.headline(card, area, since)
     st.markdown(f"##### {sentence}")
     if coverage:
-        st.caption(f"Coverage: {coverage}")
+        wellbeing = card[card["theme"].isin(assess.WELLBEING_THEMES)]
+        stale = int((wellbeing["year"].notna() & ~wellbeing["recent"].astype(bool)).sum())
+        missing = int(wellbeing["year"].isna().sum())
+        with st.expander(
+            f"Coverage: {stale} of {len(wellbeing)} wellbeing indicators have no recent value"
+            + (f", {missing} have no data" if missing else "")
+        ):
+            st.caption(coverage)
     st.caption(
         f"Ranks are among {group.label} ({len(group.members)} areas; only values at most {assess.RECENT_YEARS} years "
         f"older than the group's newest are ranked). Trend: Theil-Sen slope since {since} with a "
