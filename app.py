@@ -21,6 +21,7 @@ pages = [
         url_path="trajectories",
     ),
     st.Page("dashboard/pages/compare.py", title="Compare", icon=":material/leaderboard:", url_path="compare"),
+    st.Page("dashboard/pages/your_index.py", title="Your index", icon=":material/tune:", url_path="your-index"),
     st.Page("dashboard/pages/catalogue.py", title="Indicators", icon=":material/menu_book:", url_path="catalogue"),
     st.Page("dashboard/pages/maps.py", title="Maps", icon=":material/map:", url_path="maps"),
     st.Page(

@@ -1,0 +1,285 @@
+"""Your index page: weigh the themes (and, if you like, single indicators) yourself, as in the OECD Better
+Life Index, and see the ranking, how sure each place in it is, and what your weights changed.
+
+The weights live in the URL (``w=inclusive:2,circular:1,climate:1``, ``iw=gini_index:0``), so "my index"
+is a link. Moving a slider only re-aggregates a cached normalised matrix and reruns a modest, seeded
+Monte Carlo (see :mod:`indicators.index_query`); chart specs are cached by the weights as well.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import pandas as pd
+import streamlit as st
+import yaml
+
+from dashboard import index_charts, ui
+from dashboard.share_panel import base_url, pinned_version
+from dashboard.view_state import SHARE_PARAMS, WEIGHT_RANGE, YourIndexView, parse_your_index
+from indicators import index_query as iq
+from indicators import query
+
+PAGE = "your-index"
+#: Rows drawn in the ranking chart unless the visitor asks for all (the table always has every row).
+TOP_ROWS = 40
+MOVERS = 15
+COMPOSITE_LABELS = {"beyond_gdp_index": "Beyond GDP index", "better_life_index": "Better Life-style index"}
+TRADE_OFF = (
+    "**A known trade-off, shown rather than hidden.** Circular and climate indicators are per-capita "
+    "footprints: after min–max normalisation a small footprint scores well whatever its cause, and the "
+    "geometric mean across themes rewards a balanced profile. So middle- and low-income countries with small "
+    "footprints and fair social outcomes can rank above rich countries whose wellbeing is higher but whose "
+    "footprints are several times larger. That is what a strong-sustainability index says, not a bug. "
+    "To keep a country from ranking high on its footprint alone, this page ranks a country only if it has at "
+    "least four of the five inclusive indicators, colours every dot by income group and shows GDP per capita "
+    "beside the score. Raise the inclusive weight to see how the ranking depends on this value judgement."
+)
+
+
+def _composites() -> dict[str, dict[str, list[str]]]:
+    return {
+        c: {"pillars": list(iq.structure(c).pillars), "indicators": iq.structure(c).indicators()} for c in iq.COMPOSITES
+    }
+
+
+def _weight_key(composite: str, kind: str, name: str) -> str:
+    return f"yi_{kind}_{composite}_{name}"
+
+
+def _initialise_widgets(view: YourIndexView) -> None:
+    """Copy the URL's view into the widgets once per session; afterwards the widgets lead."""
+    if st.session_state.get("yi_initialised"):
+        return
+    shape = iq.structure(view.composite)
+    pillars, inner = dict(view.pillar_weights), dict(view.indicator_weights)
+    state = {"yi_index": view.composite, "yi_peers": view.peers, "yi_year": view.year, "yi_initialised": True}
+    for pillar in shape.pillars:
+        state[_weight_key(view.composite, "w", pillar)] = int(round(pillars.get(pillar, 1)))
+    for member in shape.indicators():
+        state[_weight_key(view.composite, "iw", member)] = int(round(inner.get(member, 1)))
+    st.session_state.update(state)
+
+
+def _reset_weights(composite: str) -> None:
+    shape = iq.structure(composite)
+    for pillar in shape.pillars:
+        st.session_state[_weight_key(composite, "w", pillar)] = 1
+    for member in shape.indicators():
+        st.session_state[_weight_key(composite, "iw", member)] = 1
+
+
+def _weight_sliders(composite: str) -> tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], ...]]:
+    shape = iq.structure(composite)
+    low, high = WEIGHT_RANGE
+    st.markdown("**How much does each theme count?** 0 leaves it out; weights are relative (2 counts twice 1).")
+    per_row = 3
+    names = list(shape.pillars)
+    pillar_weights = []
+    for start in range(0, len(names), per_row):
+        columns = st.columns(per_row)
+        for column, pillar in zip(columns, names[start : start + per_row], strict=False):
+            key = _weight_key(composite, "w", pillar)
+            st.session_state.setdefault(key, 1)
+            value = column.slider(shape.pillar_titles[pillar], low, high, step=1, key=key)
+            pillar_weights.append((pillar, float(value)))
+    indicator_weights = []
+    with st.expander("Weights of single indicators (within their theme)", icon=":material/tune:"):
+        for pillar in names:
+            members = shape.pillars[pillar]
+            st.caption(shape.pillar_titles[pillar])
+            columns = st.columns(min(3, len(members)))
+            for i, member in enumerate(members):
+                key = _weight_key(composite, "iw", member)
+                st.session_state.setdefault(key, 1)
+                value = columns[i % len(columns)].slider(shape.labels[member], low, high, step=1, key=key)
+                if value != 1:
+                    indicator_weights.append((member, float(value)))
+        st.button("Reset to equal weights", on_click=_reset_weights, args=(composite,), key="yi_reset")
+    return tuple(pillar_weights), tuple(indicator_weights)
+
+
+def _chart_specs(composite, peers, pillar_weights, indicator_weights, year, show_all) -> tuple[dict, str, dict, str]:
+    """Both charts as Vega-Lite dicts with their text alternatives (cached templates, fresh rows)."""
+    table = iq.ranked_table(composite, peers, pillar_weights, indicator_weights, year)
+    shown = table if show_all else table.head(TOP_ROWS)
+    title = f"{COMPOSITE_LABELS[composite]} at your weights"
+    changes = iq.rank_change(composite, peers, pillar_weights, indicator_weights, year).dropna(subset=["equal_rank"])
+    movers = changes.reindex(changes["delta"].abs().sort_values(ascending=False, kind="stable").index).head(MOVERS)
+    movers = movers[movers["delta"] != 0]
+    change_spec, change_alt = {}, ""
+    if not movers.empty:
+        change_spec = index_charts.change_spec(movers, title="Biggest moves versus equal weights")
+        change_alt = index_charts.describe_changes(movers)
+    return (
+        index_charts.interval_spec(shown, title=title),
+        index_charts.describe_intervals(shown, title),
+        change_spec,
+        change_alt,
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _source_line(ids: tuple[str, ...], version: str) -> str:
+    """``query.source_line`` reads provenance files on every call; once per data version is enough."""
+    return query.source_line(list(ids))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _record_text(composite, peers, pillar_weights, indicator_weights, year) -> str:
+    record = iq.ranking(composite, peers, pillar_weights, indicator_weights, year).record
+    return yaml.safe_dump(record | {"uncertainty": iq.uncertainty_record()}, sort_keys=False, allow_unicode=True)
+
+
+def _display_table(table: pd.DataFrame, composite: str) -> pd.DataFrame:
+    shape = iq.structure(composite)
+    columns = {
+        "rank": "Rank",
+        "name": "Country",
+        "score": "Score (0–1)",
+        "rank_p05": "Rank 5%",
+        "rank_p95": "Rank 95%",
+        "delta": "Δ rank vs equal weights",
+        "coverage": "Weight with data",
+    }
+    for pillar in shape.pillars:
+        columns[f"pillar_{pillar}"] = f"{shape.pillar_titles[pillar]} (0–1)"
+        columns[f"coverage_{pillar}"] = f"{shape.pillar_titles[pillar]} coverage"
+    columns |= {"oldest_year": "Oldest value", "gdp_per_capita": "GDP per capita (PPP $)", "income_group": "Income"}
+    frame = table.reset_index()[["ref_area", *columns]].rename(columns=columns | {"ref_area": "Code"})
+    return frame.round(3)
+
+
+def _method_note(ranking: iq.Ranking, composite: str, weights: tuple) -> None:
+    record = ranking.record
+    spec = record["definition"]
+    with st.expander("How this index is built (normalisation, aggregation, compensability)", icon=":material/info:"):
+        st.markdown(spec.get("method_note", ""))
+        aggregation, coverage = spec["aggregation"], spec.get("min_coverage") or {}
+        st.markdown(
+            f"- **Normalisation:** {spec['normalisation']['method']} across the {record['units']} countries of "
+            "the peer group (so scores are relative to the group: change the group and they change).\n"
+            f"- **Aggregation:** {aggregation['indicators_to_pillar']} mean within a theme (fully "
+            f"compensatory), {aggregation['pillars_to_index']} mean across themes"
+            + (
+                f" (partly compensatory: a weak theme drags the score down; floor {record['geometric_floor']})"
+                if aggregation["pillars_to_index"] == "geometric"
+                else " (fully compensatory: a strong theme can make up for a weak one)"
+            )
+            + ".\n"
+            f"- **Coverage:** a theme needs {coverage.get('pillar', 1.0):.0%} of its weight in data, the index "
+            f"{coverage.get('index', 1.0):.0%} of the theme weights; nothing is imputed."
+            + "".join(
+                f" This page also requires {share:.0%} of the {pillar} theme."
+                for pillar, share in record["page_rules"]["pillar_min_coverage"].items()
+            )
+            + "\n"
+            f"- **Reference year:** {record['reference_year']} (values up to {record['latest_within']} years older "
+            "are used; the table shows each country's oldest value).\n"
+            f"- **Uncertainty:** {iq.DRAWS} seeded Monte Carlo draws (seed {iq.SEED}) vary the weights "
+            f"(Dirichlet around yours), the normalisation ({', '.join(iq.MC_NORMALISATIONS)}) and the "
+            f"aggregation across themes ({', '.join(iq.MC_AGGREGATIONS)}).\n"
+            f"- **Data version:** snapshot {record['data_version']}; engine {record['engine']}."
+        )
+        if composite == "beyond_gdp_index":
+            st.markdown(TRADE_OFF)
+        st.caption("The full record of this run (regenerate it with indicators.composite.run_composite):")
+        st.code(_record_text(composite, *weights), language="yaml")
+
+
+def render() -> None:
+    params = st.query_params.to_dict()
+    composites = _composites()
+    peer_labels = iq.peer_options()
+    view = parse_your_index(params, composites=composites, peers=list(peer_labels), extra_allowed=SHARE_PARAMS)
+    _initialise_widgets(view)
+
+    st.title("Your index")
+    st.caption(
+        "Decide how much each theme of wellbeing counts, and see the ranking your weights give — with how sure "
+        "each place in it is, and what your choice changed compared with equal weights."
+    )
+    ui.show_notices(view.notices)
+    version = pinned_version(params)
+
+    controls = st.columns([3, 3, 2])
+    composite = controls[0].selectbox("Index", list(composites), key="yi_index", format_func=COMPOSITE_LABELS.get)
+    peers = controls[1].selectbox("Rank among", list(peer_labels), key="yi_peers", format_func=peer_labels.get)
+    try:
+        years = iq.years_available(composite, peers)
+    except iq.IndexQueryError as error:
+        st.warning(f"This peer group cannot be ranked: {error}. Choose another group.")
+        return
+    if st.session_state.get("yi_year") not in (None, *years):
+        st.session_state["yi_year"] = None
+    year = controls[2].selectbox(
+        "Reference year",
+        [None, *years[1:]],
+        key="yi_year",
+        format_func=lambda y: f"Latest ({years[0]})" if y is None else str(y),
+    )
+    pillar_weights, indicator_weights = _weight_sliders(composite)
+
+    current = YourIndexView(composite, peers, pillar_weights, indicator_weights, year)
+    query_params = current.to_query() | ({"v": version} if version else {})
+    if query_params != params:
+        st.query_params.from_dict(query_params)
+
+    try:
+        ranking = iq.ranking(composite, peers, pillar_weights, indicator_weights, year)
+    except iq.IndexQueryError as error:
+        st.info(f"These weights cannot be used ({error}); showing equal weights.", icon=":material/link_off:")
+        pillar_weights, indicator_weights = (), ()
+        ranking = iq.ranking(composite, peers, pillar_weights, indicator_weights, year)
+
+    table = iq.ranked_table(composite, peers, pillar_weights, indicator_weights, year)
+    not_ranked = ranking.table[ranking.table["rank"].isna()]
+    record = ranking.record
+    summary = st.columns(4)
+    summary[0].metric("Countries ranked", f"{len(table)} of {len(ranking.table)}")
+    summary[1].metric("Reference year", record["reference_year"])
+    summary[2].metric("Moved vs equal weights", int((table["delta"].fillna(0) != 0).sum()))
+    summary[3].metric("Data snapshot", record["data_version"])
+    if table.empty:
+        st.warning("No country has enough data at these weights; give weight to a theme with more data.")
+        return
+
+    show_all = len(table) > TOP_ROWS and st.toggle(f"Draw all {len(table)} ranked countries", key="yi_all")
+    spec, alt_text, change_spec, change_alt = _chart_specs(
+        composite, peers, pillar_weights, indicator_weights, year, show_all
+    )
+    ids = list(iq.structure(composite).ids.values())
+    left, right = st.columns([3, 2])
+    with left:
+        st.vega_lite_chart(spec, width="stretch", height=spec["height"] + 130, alt=alt_text)
+        drawn = len(table) if show_all else min(len(table), TOP_ROWS)
+        st.caption(
+            f"Showing ranks 1–{drawn} of {len(table)}" + ("" if drawn == len(table) else " (the table has all)") + ". "
+            "Bars are 5–95% rank intervals from the Monte Carlo analysis: ranks whose intervals overlap cannot be "
+            "told apart. Dot colour is the World Bank income group."
+        )
+        ui.source_caption(_source_line(tuple(ids), record["data_version"]))
+    with right:
+        if change_spec:
+            st.vega_lite_chart(change_spec, width="stretch", height=change_spec["height"] + 110, alt=change_alt)
+            st.caption("Countries whose rank moved most when your weights replaced equal weights.")
+        else:
+            st.info("At these weights nothing moves: they rank exactly as equal weights do.", icon=":material/balance:")
+        st.markdown("**Share your index**")
+        link = f"{base_url(PAGE)}/{PAGE}" + (f"?{urlencode(query_params)}" if query_params else "")
+        st.code(link, language=None, wrap_lines=True)
+
+    ui.data_table(_display_table(table, composite), file_name=f"{composite}_{peers}_your_index.csv", key="yi_rank")
+    if not not_ranked.empty:
+        with st.expander(f"Not ranked: {len(not_ranked)} countries without enough data, and why"):
+            st.dataframe(
+                not_ranked.reset_index()[["ref_area", "name", "coverage", "reason"]].rename(
+                    columns={"ref_area": "Code", "name": "Country", "coverage": "Weight with data", "reason": "Why"}
+                ),
+                hide_index=True,
+                width="stretch",
+            )
+    _method_note(ranking, composite, (peers, pillar_weights, indicator_weights, year))
+
+
+render()
