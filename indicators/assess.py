@@ -612,6 +612,7 @@ def catalogue_table() -> pd.DataFrame:
                 "targets": "; ".join(t.label for t in item.targets),
                 "formula": item.formula or "",
                 "tags": ", ".join(item.tags),
+                "source_line": query.source_line([item.id]) if cover["observations"] else "",
             }
         )
     return pd.DataFrame(rows)

@@ -14,7 +14,7 @@ import streamlit as st
 
 from dashboard import ui
 from dashboard.view_state import SHARE_PARAMS, CatalogueView, clean_search_text, parse_catalogue
-from indicators import assess, query
+from indicators import assess
 from indicators.catalog import catalog
 from indicators.schema import LEVELS, THEMES, Direction
 
@@ -106,8 +106,8 @@ def render() -> None:
         key="cat_csv",
         icon=":material/download:",
     )
-    for ident in table["id"]:
-        _entry(definitions[ident], table[table["id"] == ident].iloc[0], expanded=ident == view.indicator)
+    for _, row in table.iterrows():
+        _entry(definitions[row["id"]], row, expanded=row["id"] == view.indicator)
     _adding_block()
 
 
@@ -142,8 +142,8 @@ def _entry(item, row: pd.Series, *, expanded: bool) -> None:
             kind = "at least" if goal.kind == "at_least" else "at most"
             url = f" ([source]({goal.url}))" if goal.url.startswith("https://") else ""
             st.markdown(f"- **Target:** {goal.label} — {kind} {goal.value:g} {item.unit} by {goal.year}{url}")
-        if pd.notna(row["areas"]):
-            st.caption(query.source_line([item.id]))
+        if row["source_line"]:
+            st.caption(row["source_line"])
         if item.level == "country":
             st.markdown(f"[Open in Trajectories](trajectories?ind={item.id}) · [Compare](compare?ind={item.id})")
 

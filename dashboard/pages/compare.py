@@ -133,7 +133,7 @@ def render() -> None:
         placeholder="Choose one or more",
     )
     controls = st.columns([3, 3, 2])
-    area = controls[0].selectbox("Highlight", area_codes, key="cmp_area", format_func=query.area_name)
+    area = controls[0].selectbox("Highlight", area_codes, key="cmp_area", format_func=assess.area_name)
     kinds = PEER_KINDS if level == "country" else REGION_PEER_KINDS
     _keep_valid("cmp_peers", kinds, "all")
     peers = controls[1].selectbox("Peer group", kinds, key="cmp_peers", format_func=assess.PEER_KIND_LABELS.get)
@@ -152,7 +152,7 @@ def render() -> None:
                 "Areas to compare",
                 area_codes,
                 key="cmp_custom",
-                format_func=query.area_name,
+                format_func=assess.area_name,
                 max_selections=60,
                 placeholder="Choose areas",
             )

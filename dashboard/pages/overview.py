@@ -79,7 +79,7 @@ def render() -> None:
     ui.show_notices(view.notices)
 
     controls = st.columns([3, 3, 2])
-    area = controls[0].selectbox("Country or aggregate", area_codes, key="ov_area", format_func=query.area_name)
+    area = controls[0].selectbox("Country or aggregate", area_codes, key="ov_area", format_func=assess.area_name)
     peers = controls[1].selectbox("Compare with", PEER_KINDS, key="ov_peers", format_func=assess.PEER_KIND_LABELS.get)
     choices = sorted({*SINCE_CHOICES, view.since})
     since = controls[2].selectbox("Trend since", choices, key="ov_since")
@@ -92,7 +92,7 @@ def render() -> None:
                 "Peers to compare with",
                 [a for a in area_codes if a != area],
                 key="ov_custom",
-                format_func=query.area_name,
+                format_func=assess.area_name,
                 max_selections=60,
                 placeholder="Choose countries",
             )
