@@ -9,6 +9,7 @@ dashboard. The chosen dataset lives in the URL (``?dataset=source/dataset``).
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict
 
 import pandas as pd
@@ -29,12 +30,21 @@ STATUS_ICONS = {
     "skipped": ":material/block:",
     "failed": ":material/error:",
 }
+TABLE_ROW_PX = 35
 MARKDOWN_SPECIAL = "\\`*_{}[]<>()#+-.!|~$"
 
 
 def _md(text: object) -> str:
     """Provenance text shown in Markdown literally (no accidental emphasis, links or HTML)."""
     return "".join("\\" + ch if ch in MARKDOWN_SPECIAL else ch for ch in str(text))
+
+
+def _linked(text: str) -> str:
+    """A leading web address becomes a link; the rest is shown literally."""
+    address, _, rest = text.partition(" ")
+    if re.fullmatch(r"https?://[^\s<>()\[\]]+", address):
+        return f"[{_md(address)}]({address})" + (f" {_md(rest)}" if rest else "")
+    return _md(text)
 
 
 def _shown(value: str) -> str:
@@ -61,12 +71,12 @@ def _overview_table(items: tuple[sources.DatasetSource, ...]) -> pd.DataFrame:
         {
             "Dataset": [d.key for d in items],
             "Title": [d.title for d in items],
-            "Publisher": [d.publisher for d in items],
             "Rows": [d.rows for d in items],
+            "Licence": [d.licence for d in items],
             "Vintage": [d.vintage for d in items],
             "Last refresh / build": [d.updated for d in items],
-            "Licence": [d.licence for d in items],
             "Indicators": [len(d.indicators) for d in items],
+            "Publisher": [d.publisher for d in items],
         }
     )
 
@@ -76,10 +86,11 @@ def _details(item: sources.DatasetSource) -> None:
         f"**Publisher:** {_md(item.publisher)}",
         f"**Licence:** {_md(item.licence)}",
         f"**Query:** `{item.query}`" if item.query else "",
-        f"**Original source:** {_md(item.original_source)}" if item.original_source else "",
+        f"**Original source:** {_linked(item.original_source)}" if item.original_source else "",
         f"**Rows stored:** {item.rows:,} in `{item.file}`",
         f"**Vintage:** {_md(item.vintage)}",
-        f"**Last refresh / build:** {_md(item.updated)}" + (f" (builder `{item.builder}`)" if item.builder else ""),
+        f"**Last refresh / build:** {_md(item.updated)}",
+        f"**Built by:** `{item.builder}`" if item.builder else "",
     ]
     if item.catalogue_entry:
         facts.append(f"**Refreshable as:** `{item.catalogue_entry}`")
@@ -167,24 +178,25 @@ def _refresh_section(entries: tuple[sources.CatalogueSource, ...]) -> None:
         "to refresh but not fetched yet. A refresh writes to data_cache/refreshed/, which shadows the snapshot; "
         "if it fails — no network, a provider error, a bad answer — the data stays exactly as it was."
     )
-    if st.button(f"Refresh all ({len(enabled)})", key="src_refresh_all", icon=":material/sync:"):
-        _refresh(enabled)
-    chosen = None
+    refresh_all = st.button(f"Refresh all ({len(enabled)})", key="src_refresh_all", icon=":material/sync:")
+    report_area = st.container()  # progress and results appear here, next to "Refresh all", whichever button ran
+    chosen = enabled if refresh_all else None
     with st.expander("Catalogue entries", expanded=False, icon=":material/list:"):
         for entry in entries:
             row = st.columns([5, 2, 1], vertical_alignment="center")
             row[0].markdown(
-                f"**{_md(entry.title)}** · `{entry.name}` · {_md(entry.publisher)}  \n"
+                f"**{_md(entry.title)}** · `{entry.name}` · {_md(entry.provider)}  \n"
                 f":small[{_md(entry.state)} · licence {_md(entry.licence)} · verified: {entry.verified}]"
             )
             row[1].caption(", ".join(entry.indicators) or "—")
             if row[2].button(
                 "Refresh", key=f"src_refresh_{entry.name}", disabled=not entry.enabled, icon=":material/sync:"
             ):
-                chosen = entry.name
-    if chosen:
-        _refresh([chosen])
-    _show_reports()
+                chosen = [entry.name]
+    with report_area:
+        if chosen:
+            _refresh(chosen)
+        _show_reports()
 
 
 def _about_section(version: str) -> None:
@@ -249,7 +261,13 @@ def render() -> None:
         _overview_table(items),
         hide_index=True,
         width="stretch",
-        column_config={"Rows": st.column_config.NumberColumn(format="localized")},
+        height=TABLE_ROW_PX * (len(items) + 1) + 3,  # every dataset visible without scrolling the table
+        column_config={
+            "Title": st.column_config.TextColumn(width="large"),
+            "Rows": st.column_config.NumberColumn(format="localized", width="small"),
+            "Licence": st.column_config.TextColumn(width="medium"),
+            "Indicators": st.column_config.NumberColumn(width="small", help="Indicator definitions that read it"),
+        },
     )
 
     if not keys:
