@@ -1,0 +1,106 @@
+"""AppTest of the Your index page: default view, weights from a link, a slider move re-ranks and updates the
+URL, bad weights get a notice, never an exception."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+#: The page file itself: before a first run AppTest can only switch to pages whose url_path is their file name.
+PAGE = str(Path(__file__).resolve().parents[2] / "dashboard" / "pages" / "your_index.py")
+
+
+def _open(**params: str) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _param(at: AppTest, key: str) -> str | None:
+    value = at.query_params.get(key)
+    return value[-1] if isinstance(value, list) else value
+
+
+def _ranking_rows(at: AppTest) -> str:
+    """The ranking chart's text alternative: every drawn country in rank order."""
+    return at.get("vega_lite_chart")[0].proto.alt
+
+
+def test_default_view_ranks_countries_with_intervals_and_sources():
+    at = _open()
+    assert at.title[0].value == "Your index"
+    assert [s.value for s in at.slider][:3] == [1, 1, 1]
+    assert len(at.get("vega_lite_chart")) >= 1
+    assert not at.info or "nothing moves" in at.info[0].value
+    captions = " ".join(c.value for c in at.caption)
+    assert "cannot be told apart" in captions and "Source:" in captions
+    assert any("Countries ranked" in m.label for m in at.metric)
+
+
+def test_link_weights_set_the_sliders():
+    at = _open(w="inclusive:3,circular:1,climate:0", peers="oecd")
+    assert at.slider(key="yi_w_beyond_gdp_index_inclusive").value == 3
+    assert at.slider(key="yi_w_beyond_gdp_index_climate").value == 0
+    assert at.selectbox(key="yi_peers").value == "oecd"
+    assert len(at.get("vega_lite_chart")) == 2  # ranking + moves vs equal weights
+
+
+def test_moving_a_slider_changes_the_ranking_and_the_url():
+    at = _open(peers="oecd")
+    before = _ranking_rows(at)
+    at.slider(key="yi_w_beyond_gdp_index_climate").set_value(5).run()
+    assert not at.exception
+    assert _param(at, "w") == "inclusive:1,circular:1,climate:5"
+    assert _ranking_rows(at) != before
+    at.slider(key="yi_w_beyond_gdp_index_climate").set_value(1).run()
+    assert _param(at, "w") is None and _ranking_rows(at) == before
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"w": "inclusive:banana"},
+        {"w": "inclusive:0,circular:0,climate:0"},
+        {"iw": "<script>alert(1)</script>:3", "peers": "atlantis"},
+        {"index": "hdi", "year": "1066"},
+    ],
+)
+def test_bad_links_get_a_notice_and_the_default(params):
+    at = _open(**params)
+    assert at.info, "a notice should explain what was ignored"
+    assert "Some link settings were not understood" in at.info[0].value
+    assert [s.value for s in at.slider][:3] == [1, 1, 1]
+    assert at.get("vega_lite_chart")
+
+
+def test_indicator_weights_that_switch_everything_off_fall_back_to_equal_weights():
+    ids = [
+        "life_expectancy",
+        "gini_index",
+        "employment_rate",
+        "life_satisfaction",
+        "extreme_poverty_rate",
+        "material_footprint_per_capita",
+        "domestic_material_consumption_per_capita",
+        "ewaste_per_capita",
+        "co2_per_capita",
+        "co2_consumption_per_capita",
+        "co2_per_gdp",
+        "renewable_energy_share",
+    ]
+    at = _open(iw=",".join(f"{i}:0" for i in ids))
+    assert any("cannot be used" in i.value for i in at.info)
+    assert at.get("vega_lite_chart")
+
+
+def test_table_and_csv_hold_every_ranked_country():
+    at = _open(peers="eu27")
+    at.toggle(key="yi_rank_table").set_value(True).run()
+    frame = at.dataframe[0].value
+    assert {"Rank", "Country", "Rank 5%", "Rank 95%", "Δ rank vs equal weights", "GDP per capita (PPP $)"} <= set(frame)
+    assert frame["Rank"].is_monotonic_increasing and len(frame) <= 27
