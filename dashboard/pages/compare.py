@@ -53,7 +53,7 @@ def _chart_spec(kind: str, ident: str, members: tuple[str, ...], year: int | Non
         median=float(table["median"].iloc[0]),
     )
     if kind == "ranked":
-        return compare_charts.ranked_dots(table, **options, median_label=f"Median of {peer_label}").to_dict()
+        return compare_charts.ranked_dots(table, **options, median_label="peer-group median").to_dict()
     return compare_charts.strip_panel(table, **options).to_dict()
 
 
