@@ -199,6 +199,14 @@ def _refresh_section(entries: tuple[sources.CatalogueSource, ...]) -> None:
         _show_reports()
 
 
+def _repository_link(reference: str) -> str:
+    """'owner/name@commit' as a link to that commit's tree; any other reference shown as text."""
+    repository, _, commit = reference.partition("@")
+    if not re.fullmatch(r"[\w.-]+/[\w.-]+", repository):
+        return _linked(reference)
+    return f"[{_md(repository)}]({sources.Upstream(repository, commit).url})"
+
+
 def _about_section(version: str) -> None:
     st.header("About the data", divider="gray")
     st.markdown(
@@ -210,10 +218,7 @@ def _about_section(version: str) -> None:
     )
     rows = []
     for item in sources.attributions():
-        repositories = ", ".join(
-            f"[{_md(r.split('@')[0])}]({sources.GITHUB}/{r.split('@')[0]})" if "/" in r.split("@")[0] else _md(r)
-            for r in item.repositories
-        )
+        repositories = ", ".join(_repository_link(r) for r in item.repositories)
         rows.append(
             f"- **{_md(item.what)}** — {_md(item.publisher)}. Licence: {_md(item.licence)}."
             + (f" Source: {repositories}." if repositories else "")

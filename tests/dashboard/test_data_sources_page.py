@@ -61,6 +61,8 @@ def test_details_downloads_and_about_section():
     text = _text(at)
     assert "© EuroGeographics for the administrative boundaries" in text
     assert "Natural Earth" in text and "Global Data Lab" in text
+    upstream = sources.dataset("owid/co2_data").upstream[0]
+    assert f"({upstream.url})" in text, "attributions link to the exact upstream commit"
     assert any(store.data_version() in c for c in codes), "the dashboard citation names the data snapshot"
 
 
