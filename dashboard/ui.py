@@ -23,10 +23,8 @@ def markdown_text(text: str) -> str:
 def show_notices(notices: tuple[str, ...] | list[str]) -> None:
     """Problems with the link the visitor opened, in one short box (never a traceback)."""
     if notices:
-        st.info(
-            "Some link settings were not understood and defaults were used: " + "; ".join(notices) + ".",
-            icon=":material/link_off:",
-        )
+        text = "; ".join(markdown_text(n) for n in notices)
+        st.info(f"Some link settings were not understood and defaults were used: {text}.", icon=":material/link_off:")
 
 
 def source_caption(text: str) -> None:

@@ -55,6 +55,7 @@ def read_datapoints(
     unit: str | None = None,
     filters: Mapping[str, str] | None = None,
     observed_until: int | None = None,
+    missing_values: tuple[float, ...] = (),
 ) -> tuple[pa.Table, dict]:
     """Read one datapoints file; return the tidy table and a report of what was left out and why."""
     text_types = {}
@@ -121,5 +122,9 @@ def read_datapoints(
         }
     )
     out = out.filter(pc.is_valid(out["value"]))
+    if missing_values:
+        placeholder = pc.is_in(out["value"], value_set=pa.array(missing_values, pa.float64()))
+        report["placeholder_values_dropped"] = int(pc.sum(placeholder.cast(pa.int64())).as_py() or 0)
+        out = out.filter(pc.invert(placeholder))
     report["rows_kept"] = out.num_rows
     return out, report
