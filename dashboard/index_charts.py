@@ -18,7 +18,7 @@ from dashboard.theme import CONTEXT_GREY, PALETTE, check_rows
 #: Income groups in a fixed order and colour, so the pattern "who ranks high" is visible at a glance.
 INCOME_ORDER = ["High income", "Upper middle income", "Lower middle income", "Low income", "Not classified"]
 INCOME_COLOURS = [PALETTE[0], PALETTE[4], PALETTE[1], PALETTE[5], "#777777"]
-ROW_PX = 18
+ROW_PX = 22
 
 
 def interval_chart(frame: pd.DataFrame, *, title: str, subtitle: str = "") -> alt.LayerChart:
@@ -34,6 +34,7 @@ def interval_chart(frame: pd.DataFrame, *, title: str, subtitle: str = "") -> al
         "income_group:N",
         title="Income group",
         scale=alt.Scale(domain=INCOME_ORDER, range=INCOME_COLOURS),
+        legend=alt.Legend(columns=2, orient="bottom"),  # two columns fit a phone
     )
     tooltip = [
         alt.Tooltip("name:N", title="Country"),

@@ -53,7 +53,8 @@ def _initialise_widgets(view: YourIndexView) -> None:
         return
     shape = iq.structure(view.composite)
     pillars, inner = dict(view.pillar_weights), dict(view.indicator_weights)
-    state = {"yi_index": view.composite, "yi_peers": view.peers, "yi_year": view.year, "yi_initialised": True}
+    year = "latest" if view.year is None else str(view.year)
+    state = {"yi_index": view.composite, "yi_peers": view.peers, "yi_year": year, "yi_initialised": True}
     for pillar in shape.pillars:
         state[_weight_key(view.composite, "w", pillar)] = int(round(pillars.get(pillar, 1)))
     for member in shape.indicators():
@@ -210,14 +211,18 @@ def render() -> None:
     except iq.IndexQueryError as error:
         st.warning(f"This peer group cannot be ranked: {error}. Choose another group.")
         return
-    if st.session_state.get("yi_year") not in (None, *years):
-        st.session_state["yi_year"] = None
-    year = controls[2].selectbox(
+    choices = ["latest", *map(str, years[1:])]
+    if st.session_state.get("yi_year") not in choices:
+        if st.session_state.get("yi_year") is not None:
+            st.info(f"Reference year {st.session_state['yi_year']} is not available here; showing the latest.")
+        st.session_state["yi_year"] = "latest"
+    chosen_year = controls[2].selectbox(
         "Reference year",
-        [None, *years[1:]],
+        choices,
         key="yi_year",
-        format_func=lambda y: f"Latest ({years[0]})" if y is None else str(y),
+        format_func=lambda y: f"Latest ({years[0]})" if y == "latest" else y,
     )
+    year = None if chosen_year == "latest" else int(chosen_year)
     pillar_weights, indicator_weights = _weight_sliders(composite)
 
     current = YourIndexView(composite, peers, pillar_weights, indicator_weights, year)
@@ -251,7 +256,7 @@ def render() -> None:
     ids = list(iq.structure(composite).ids.values())
     left, right = st.columns([3, 2])
     with left:
-        st.vega_lite_chart(spec, width="stretch", height=spec["height"] + 130, alt=alt_text)
+        st.vega_lite_chart(spec, width="stretch", height=spec["height"] + 200, alt=alt_text)
         drawn = len(table) if show_all else min(len(table), TOP_ROWS)
         st.caption(
             f"Showing ranks 1–{drawn} of {len(table)}" + ("" if drawn == len(table) else " (the table has all)") + ". "
@@ -261,12 +266,12 @@ def render() -> None:
         ui.source_caption(_source_line(tuple(ids), record["data_version"]))
     with right:
         if change_spec:
-            st.vega_lite_chart(change_spec, width="stretch", height=change_spec["height"] + 110, alt=change_alt)
+            st.vega_lite_chart(change_spec, width="stretch", height=change_spec["height"] + 120, alt=change_alt)
             st.caption("Countries whose rank moved most when your weights replaced equal weights.")
         else:
             st.info("At these weights nothing moves: they rank exactly as equal weights do.", icon=":material/balance:")
         st.markdown("**Share your index**")
-        link = f"{base_url(PAGE)}/{PAGE}" + (f"?{urlencode(query_params)}" if query_params else "")
+        link = f"{base_url(PAGE)}/{PAGE}" + (f"?{urlencode(query_params, safe=',:')}" if query_params else "")
         st.code(link, language=None, wrap_lines=True)
 
     ui.data_table(_display_table(table, composite), file_name=f"{composite}_{peers}_your_index.csv", key="yi_rank")
