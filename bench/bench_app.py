@@ -1,0 +1,343 @@
+"""Dashboard speed and memory: what a visitor waits for and what the server holds.
+
+(a) server-side time of a rerun after a widget change, per page registered in ``app.py``, measured with
+    Streamlit's AppTest (median over :data:`RERUNS` reruns; baseline = the page's first, cold run), each page
+    in a fresh Python so one page's caches do not flatter another; target median <= 100 ms;
+(b) the same for Trajectories on a SYNTHETIC store of :data:`SYNTHETIC_ROWS` rows (made-up values in the
+    real layout, series codes taken from the indicator definitions, pointed at by ``BEYOND_GDP_DATA_CACHE``);
+    target <= 250 ms;
+(c) first view of a fresh ``streamlit run`` in headless Chromium: process start -> first drawn chart; < 3 s;
+(d) peak server memory (VmHWM of the streamlit process) while :data:`SESSIONS` concurrent browser sessions
+    each open a page and change a widget; target < 1.5 GB.
+
+Figures depend on the machine and on what else runs on it; the record's note says so when a target is missed.
+"""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.record import record
+
+ROOT = Path(__file__).resolve().parent.parent
+RERUNS = 15
+SYNTHETIC_ROWS = 10_000_000
+SESSIONS = 10
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+TARGETS = {"rerun": 0.100, "rerun_synthetic": 0.250, "first_view": 3.0, "memory_mb": 1536.0}
+
+
+def registered_pages() -> list[tuple[str, str, str]]:
+    """(title, file, url_path) of every ``st.Page`` in app.py, in menu order, read from its source."""
+    tree = ast.parse((ROOT / "app.py").read_text())
+    pages = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "Page" and node.args:
+            keywords = {k.arg: k.value.value for k in node.keywords if isinstance(k.value, ast.Constant)}
+            path = node.args[0].value
+            pages.append((keywords.get("title", path), path, keywords.get("url_path", Path(path).stem)))
+    return pages
+
+
+#: Runs in a fresh Python: open one page, time its cold run, then RERUNS reruns after a widget change.
+_RERUN_SCRIPT = r"""
+import json, statistics, sys, time
+sys.path.insert(0, {root!r})
+from streamlit.testing.v1 import AppTest
+
+at = AppTest.from_file({page!r}, default_timeout=300)
+start = time.perf_counter(); at.run(); cold = time.perf_counter() - start
+errors = [str(e.value)[:200] for e in at.exception]
+
+def change(i):
+    for slider in at.slider:
+        low, high = slider.min, slider.max
+        if isinstance(slider.value, (tuple, list)):
+            lo, hi = slider.value
+            return slider.set_value((lo, hi - 1 if i % 2 == 0 and hi - 1 > lo else high)), f"slider {{slider.key}}"
+        values = [v for v in range(int(low), int(high) + 1)]
+        return slider.set_value(values[(i + 2) % len(values)]), f"slider {{slider.key}}"
+    for box in at.selectbox:
+        if len(box.options) > 1:
+            return box.select_index((i + 1) % min(3, len(box.options))), f"selectbox {{box.key}}"
+    for radio in at.radio:
+        if len(radio.options) > 1:
+            return radio.set_value(radio.options[i % len(radio.options)]), f"radio {{radio.key}}"
+    for toggle in at.toggle:
+        return toggle.set_value(i % 2 == 0), f"toggle {{toggle.key}}"
+    return at, "no widget: plain rerun"
+
+times, widget = [], ""
+for i in range({reruns}):
+    element, widget = change(i)
+    start = time.perf_counter(); element.run(); times.append(time.perf_counter() - start)
+    errors += [str(e.value)[:200] for e in at.exception]
+print("__RESULT__" + json.dumps({{"cold": cold, "times": times, "widget": widget, "errors": errors[:3]}}))
+"""
+
+
+def rerun_times(page: str, env: dict | None = None) -> dict:
+    code = _RERUN_SCRIPT.format(root=str(ROOT), page=str(ROOT / page), reruns=RERUNS)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env or os.environ.copy()
+    )
+    line = next((x for x in out.stdout.splitlines() if x.startswith("__RESULT__")), None)
+    if line is None:
+        raise RuntimeError(f"AppTest of {page} failed: {out.stderr[-800:]}")
+    return json.loads(line[len("__RESULT__") :])
+
+
+# --- (b) synthetic store ------------------------------------------------------------------------------------
+
+
+def build_synthetic_store(root: Path, rows: int = SYNTHETIC_ROWS, seed: int = 0) -> int:
+    """Write a made-up store (labelled synthetic in every provenance sidecar) with the real layout.
+
+    Every country-level raw indicator gets values for every country and aggregate, 1800-2025; filler series
+    (``synthetic_filler_NNN``) in the largest dataset bring the total to ``rows`` so scans must skip them.
+    """
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from connectors import store
+    from indicators.catalog import catalog
+
+    snapshot = root / "snapshot"
+    snapshot.mkdir(parents=True)
+    shutil.copy(store.DATA_CACHE / "snapshot" / "areas.parquet", snapshot / "areas.parquet")
+    shutil.copy(store.DATA_CACHE / "snapshot" / "areas.provenance.json", snapshot / "areas.provenance.json")
+    areas = pq.read_table(snapshot / "areas.parquet").to_pandas()
+    codes = areas[areas["level"].isin(["country", "aggregate"])]["ref_area"].to_numpy(dtype=object)
+    years = np.arange(1800, 2026, dtype=np.int16)
+    per_series = len(codes) * len(years)
+    wanted: dict[tuple[str, str], list[str]] = {}
+    for item in catalog().values():
+        if item.level == "country" and item.series is not None:
+            wanted.setdefault((item.series.source, item.series.dataset), []).append(item.series.code)
+    real = sum(len(set(v)) for v in wanted.values()) * per_series
+    largest = max(wanted, key=lambda k: len(wanted[k]))
+    wanted[largest] += [f"synthetic_filler_{i:03d}" for i in range(max(0, (rows - real) // per_series))]
+    rng = np.random.default_rng(seed)
+    area_column = pa.array(np.repeat(codes, len(years)))
+    year_column = pa.array(np.tile(years, len(codes)))
+    period_column = pa.array(np.tile(years.astype(str), len(codes)).astype(object))
+    total = 0
+    for (source, dataset), series in wanted.items():
+        parts = []
+        for code in sorted(set(series)):
+            level = rng.lognormal(2, 1)
+            values = level * np.exp(np.cumsum(rng.normal(0.01, 0.03, size=(len(codes), len(years))), axis=1))
+            parts.append(
+                pa.table(
+                    {
+                        "source": pa.array([source] * per_series),
+                        "dataset": pa.array([dataset] * per_series),
+                        "series": pa.array([code] * per_series),
+                        "ref_area": area_column,
+                        "time_period": period_column,
+                        "freq": pa.array(["A"] * per_series),
+                        "year": year_column,
+                        "value": pa.array(values.ravel()),
+                    }
+                )
+            )
+        table = store.conform(pa.concat_tables(parts)).sort_by(store.SORT_KEYS)
+        path = store.dataset_path(source, dataset, root)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        pq.write_table(table, path, compression="zstd", row_group_size=store.ROW_GROUP_SIZE, write_statistics=True)
+        provenance = store.Provenance(
+            source=source,
+            dataset=dataset,
+            publisher="SYNTHETIC benchmark data (random values, not real statistics)",
+            licence="none",
+            citation="synthetic",
+            original_source="bench/bench_app.py",
+            title="synthetic",
+            retrieved_or_built="synthetic",
+            row_count=table.num_rows,
+            extra={"synthetic": True},
+        )
+        store.provenance_path(path).write_text(provenance.to_json(), encoding="utf-8")
+        total += table.num_rows
+    return total
+
+
+# --- (c) and (d): a real server and headless Chromium ------------------------------------------------------
+
+
+def _free_port() -> int:
+    for port in range(8552, 8560):
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) != 0:
+                return port
+    raise RuntimeError("no free port in 8552-8559")
+
+
+def _start_server(port: int) -> subprocess.Popen:
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)]
+    command += ["--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+CHART = "[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg.marks"
+
+
+async def _first_view(port: int) -> float:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = await browser.new_page(viewport={"width": 1400, "height": 900})
+        start = time.perf_counter()
+        server = _start_server(port)
+        try:
+            while True:
+                try:
+                    await page.goto(f"http://localhost:{port}/", timeout=2000)
+                    break
+                except Exception:
+                    if time.perf_counter() - start > 60:
+                        raise
+                    await asyncio.sleep(0.05)
+            await page.wait_for_selector(CHART, timeout=120_000)
+            return time.perf_counter() - start
+        finally:
+            await browser.close()
+            server.terminate()
+            server.wait(timeout=30)
+
+
+async def _session(browser, port: int, url_path: str) -> str:
+    page = await browser.new_page(viewport={"width": 1200, "height": 900})
+    await page.goto(f"http://localhost:{port}/{url_path}", timeout=180_000)
+    await page.wait_for_selector("[data-testid='stMainBlockContainer']", timeout=180_000)
+    await page.wait_for_timeout(1500)
+    slider = page.locator("div[role='slider']")
+    toggle = page.locator("[data-testid='stCheckbox'] label")
+    if await slider.count():
+        await slider.first.focus()
+        await page.keyboard.press("ArrowRight")
+        what = "slider"
+    elif await toggle.count():
+        await toggle.first.click()
+        what = "toggle"
+    else:
+        what = "none"
+    await page.wait_for_timeout(3000)
+    return what
+
+
+async def _memory(port: int, url_paths: list[str]) -> tuple[float, float, list[str]]:
+    from playwright.async_api import async_playwright
+
+    server = _start_server(port)
+    try:
+        async with async_playwright() as p:
+            browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            while True:
+                try:
+                    page = await browser.new_page()
+                    await page.goto(f"http://localhost:{port}/_stcore/health", timeout=2000)
+                    await page.close()
+                    break
+                except Exception:
+                    await asyncio.sleep(0.2)
+            idle = _peak_rss_mb(server.pid)
+            paths = [url_paths[i % len(url_paths)] for i in range(SESSIONS)]
+            actions = await asyncio.gather(*[_session(browser, port, path) for path in paths])
+            peak = _peak_rss_mb(server.pid)
+            await browser.close()
+        return peak, idle, list(actions)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+# --- the benchmark -------------------------------------------------------------------------------------------
+
+
+def run() -> list[dict]:
+    records = []
+    pages = registered_pages()
+    for title, path, _ in pages:
+        result = rerun_times(path)
+        median = statistics.median(result["times"])
+        note = f"widget: {result['widget']}; cold first run = baseline"
+        if result["errors"]:
+            note += f"; page errors: {result['errors']}"
+        if median > TARGETS["rerun"]:
+            note += f"; MISSED the {TARGETS['rerun'] * 1000:.0f} ms target"
+        records.append(
+            record(f"rerun after widget change: {title} (AppTest median)", median, "s", result["cold"], note=note)
+        )
+
+    with tempfile.TemporaryDirectory(prefix="bench_app_store_") as tmp:
+        start = time.perf_counter()
+        rows = build_synthetic_store(Path(tmp))
+        built = time.perf_counter() - start
+        env = os.environ.copy() | {"BEYOND_GDP_DATA_CACHE": tmp}
+        traj = next(p for p in pages if p[2] == "trajectories")
+        result = rerun_times(traj[1], env)
+        median = statistics.median(result["times"])
+        note = f"{rows:,} synthetic rows (built in {built:.0f} s); widget: {result['widget']}"
+        if result["errors"]:
+            note += f"; page errors: {result['errors']}"
+        if median > TARGETS["rerun_synthetic"]:
+            note += f"; MISSED the {TARGETS['rerun_synthetic'] * 1000:.0f} ms target"
+        records.append(
+            record(
+                f"rerun after widget change: Trajectories, {rows / 1e6:.0f}M-row store",
+                median,
+                "s",
+                result["cold"],
+                synthetic=True,
+                note=note,
+            )
+        )
+
+    port = _free_port()
+    first = asyncio.run(_first_view(port))
+    note = "streamlit run -> first drawn chart on the default page, headless Chromium"
+    if first >= TARGETS["first_view"]:
+        note += f"; MISSED the {TARGETS['first_view']:.0f} s target"
+    records.append(record("first view of a fresh server", first, "s", TARGETS["first_view"], note=note))
+
+    peak, idle, actions = asyncio.run(_memory(_free_port(), [p[2] for p in pages]))
+    note = f"{SESSIONS} concurrent sessions over {len(pages)} pages, widget changed: {actions}; baseline = idle server"
+    if peak >= TARGETS["memory_mb"]:
+        note += f"; MISSED the {TARGETS['memory_mb']:.0f} MB target"
+    records.append(record(f"peak server memory, {SESSIONS} browser sessions", peak, "MB", idle, note=note))
+    return records
+
+
+if __name__ == "__main__":
+    for item in run():
+        print(item)
