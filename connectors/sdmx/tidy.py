@@ -154,6 +154,35 @@ def _json_per_distinct(key: pa.ChunkedArray, columns: dict[str, pa.ChunkedArray]
     return pc.take(pa.array(texts, pa.string()), pc.index_in(key, value_set=distinct))
 
 
+_CONTROL = "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f]"
+
+
+def _json_objects(columns: dict[str, pa.ChunkedArray], length: int) -> pa.ChunkedArray:
+    """Per row, the same text as :func:`connectors.store.dumps_mapping` of the non-null values.
+
+    Built with Arrow string kernels (escape, prefix, join), so a million rows cost no Python per
+    row. Values with rare control characters fall back to encoding each distinct row in Python.
+    """
+    if not columns:
+        return pa.chunked_array([pa.nulls(length, pa.string())])
+    parts = []
+    for key in sorted(columns):
+        column = columns[key]
+        if pc.any(pc.match_substring_regex(column, _CONTROL)).as_py():
+            return _json_per_distinct(_combined_key(list(columns.values()), length), columns)
+        text = pc.replace_substring(column, "\\", "\\\\")
+        text = pc.replace_substring(text, '"', '\\"')
+        text = pc.replace_substring(text, "\n", "\\n")
+        text = pc.replace_substring(text, "\r", "\\r")
+        text = pc.replace_substring(text, "\t", "\\t")
+        prefix = "," + json.dumps(key, ensure_ascii=False) + ':"'
+        piece = pc.binary_join_element_wise(prefix, text, '"', "")
+        parts.append(pc.fill_null(piece, ""))
+    joined = parts[0] if len(parts) == 1 else pc.binary_join_element_wise(*parts, "")
+    wrapped = pc.binary_join_element_wise("{", pc.utf8_slice_codeunits(joined, 1), "}", "")
+    return pc.if_else(pc.equal(joined, ""), pa.scalar(None, pa.string()), wrapped)
+
+
 def _combined_key(columns: list[pa.ChunkedArray], length: int) -> pa.ChunkedArray:
     if not columns:
         return pa.chunked_array([pa.array([""] * length, pa.string())]) if length else pa.chunked_array([], pa.string())
@@ -233,14 +262,8 @@ def to_tidy(comp: Components, *, source: str, dataset: str, name: str) -> tuple[
         "unit": strings[unit_col] if unit_col else pa.nulls(n, pa.string()),
         "unit_mult": _unit_mult(strings[mult_col]) if mult_col else pa.nulls(n, pa.int8()),
         "obs_status": status,
-        "dimensions": _json_per_distinct(series, {d: strings[d] for d in dims}) if n else pa.nulls(0, pa.string()),
-        "attributes": (
-            _json_per_distinct(
-                _combined_key([strings[a] for a in attribute_ids], n), {a: strings[a] for a in attribute_ids}
-            )
-            if n and attribute_ids
-            else pa.nulls(n, pa.string())
-        ),
+        "dimensions": _json_objects({d: strings[d] for d in dims}, n),
+        "attributes": _json_objects({a: strings[a] for a in attribute_ids}, n),
     }
     arrays = {k: (v if isinstance(v, pa.ChunkedArray) else pa.chunked_array([v])) for k, v in columns.items()}
     arrays["source"] = pa.chunked_array([pa.repeat(source, n)]) if n else pa.chunked_array([], pa.string())

@@ -143,3 +143,22 @@ def test_cli_unreadable_message_exits_2_with_one_line(tmp_path):
     assert done.stdout == ""
     assert len(done.stderr.strip().splitlines()) == 1
     assert "error.xml" in done.stderr and "HTML page" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_json_columns_match_store_dumps_mapping():
+    """The vectorised JSON builder writes exactly what store.dumps_mapping writes, escapes included."""
+    import pyarrow as pa
+
+    from connectors.sdmx.tidy import _json_objects
+
+    rows = [
+        {"B": 'say "hi"', "A": "back\\slash"},
+        {"B": None, "A": "line\nbreak\ttab"},
+        {"B": "Zürich – €", "A": None},
+        {"B": None, "A": None},
+        {"B": "bell\x07", "A": "x"},
+    ]
+    columns = {k: pa.chunked_array([pa.array([r[k] for r in rows], pa.string())]) for k in ("B", "A")}
+    got = _json_objects(columns, len(rows)).to_pylist()
+    assert got == [store.dumps_mapping({k: v for k, v in r.items() if v is not None}) for r in rows]
+    assert got[:4] == _json_objects({k: c.slice(0, 4) for k, c in columns.items()}, 4).to_pylist()
