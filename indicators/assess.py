@@ -402,15 +402,17 @@ def _row(item: Definition, **values) -> dict:
     return row
 
 
-@lru_cache(maxsize=256)
-def trend_table(indicator_id: str, since: int) -> pd.DataFrame:
-    """Theil-Sen trend since ``since`` for every area at once, each up to its own latest year.
+@lru_cache(maxsize=2048)
+def trend_table(indicator_id: str, since: int, areas: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Theil-Sen trend since ``since`` for the given areas (default: every area), each up to its
+    own latest year.
 
     Areas are grouped by their latest year, so each group is one vectorised call; with the
     indicator's target (if any), also the distance and status. Indexed by ref_area, read-only.
+    A scorecard asks for one area only, which keeps the first view of a place fast.
     """
     item = query.definition(indicator_id)
-    frame = query.panel(indicator_id, years=(since, None))
+    frame = query.panel(indicator_id, areas, years=(since, None))
     if frame.empty:
         return pd.DataFrame()
     series = frame.set_index(["ref_area", "year"])["value"]
@@ -473,7 +475,7 @@ def _scorecard_row(item: Definition, ref_area: str, own: pd.DataFrame, members: 
         "trend_points": len(window),
         **_peer_position(item, ref_area, year, value, members),
     }
-    trends = trend_table(item.id, since)
+    trends = trend_table(item.id, since, (ref_area,))
     if item.targets:
         goal = item.targets[0]
         values.update(target=goal.label, target_value=goal.value, target_year=goal.year)
