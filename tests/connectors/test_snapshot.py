@@ -71,3 +71,13 @@ def test_every_dataset_has_complete_provenance(shared_data):
         for relative, digest in sidecar["inputs"].items():
             assert store.sha256_file(shared_data / relative) == digest, relative
         assert all(v.get("repository") for v in sidecar["extra"]["upstream"].values())
+
+
+def test_eurostat_tables_come_through_our_sdmx_connector():
+    """Values checked by hand in the shared TSV: cei_srm030, row 'A,PC,SE', column 2019 = '6.4 '."""
+    frame = store.load(series=["circular_material_use_rate"], areas=["SWE", "GRC", "EU27"], years=(2019, 2019))
+    values = dict(zip(frame["ref_area"], frame["value"], strict=True))
+    assert values["SWE"] == 6.4
+    assert {"GRC", "EU27"} <= set(values)  # Eurostat's EL and EU27_2020 mapped to our codes
+    sidecar = json.loads(store.provenance_path(store.dataset_files()[("estat", "cei_srm030")]).read_text())
+    assert sidecar["extra"]["reports"][0]["format"] == "estat-tsv"
