@@ -128,3 +128,29 @@ def load_registry(gapminder_country_csv: Path, un_geo_area_csv: Path | None = No
     # An alias is only useful if it points at an area we describe; others stay unmapped (and reported).
     registry.names = {name: code for name, code in registry.names.items() if code in registry.rows}
     return registry
+
+
+def provider_country_codes(iso2_to_code: dict[str, str]) -> dict[str, str]:
+    """Country codes as SDMX providers write them (ISO 3166 alpha-2, with Eurostat's EL, UK,
+    EU27_2020 ...) to our canonical codes."""
+    codes = dict(iso2_to_code)
+    codes.update({row["eurostat_geo"]: row["ref_area"] for row in _read_csv(HERE / "eurostat_geo.csv")})
+    return codes
+
+
+def harmonise(table: pa.Table, codes: dict[str, str]) -> tuple[pa.Table, list[str]]:
+    """Replace provider area codes in ``ref_area`` by canonical ones where the mapping knows them.
+
+    Codes it does not know (regions such as NUTS codes, aggregates such as EA20) are kept as
+    published and returned, so the caller can report them; nothing is dropped.
+    """
+    published = table["ref_area"].to_pylist()
+    mapped = [codes.get(code, code) for code in published]
+    unknown = sorted({code for code in published if code not in codes})
+    index = table.schema.get_field_index("ref_area")
+    return table.set_column(index, "ref_area", pa.array(mapped, pa.string())), unknown
+
+
+def registry_country_codes(registry: AreaRegistry) -> dict[str, str]:
+    """ISO alpha-2 -> canonical code for every country the registry describes."""
+    return {row["iso2"]: code for code, row in registry.rows.items() if row.get("iso2") and row["level"] == "country"}

@@ -22,6 +22,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from connectors import areas as area_codes
 from connectors import store
 from connectors.http import Fetcher, FetchError, Offline
 from connectors.providers import (
@@ -158,10 +159,23 @@ def _refresh(entry, provider, fetcher, providers, root, since, force, now, curre
         )
     retrieved = now or _utc_now()
     provenance = _provenance(entry, provider, url, result, parsed, retrieved)
-    path = store.write_dataset(parsed.table, provenance, root=root, area=store.REFRESHED_DIR)
-    return Outcome(
-        label, "updated", f"{label}: {parsed.table.num_rows} observations written", parsed.table.num_rows, str(path)
-    )
+    table, unknown_areas = harmonise_areas(parsed.table, root)
+    provenance.extra["areas_kept_as_published"] = unknown_areas
+    path = store.write_dataset(table, provenance, root=root, area=store.REFRESHED_DIR)
+    return Outcome(label, "updated", f"{label}: {table.num_rows} observations written", table.num_rows, str(path))
+
+
+def harmonise_areas(table, root: Path | None):
+    """Provider country codes (SE, EL, EU27_2020 ...) to the store's canonical codes, exactly as the
+    snapshot builder does, so a refreshed dataset shadows the snapshot one without breaking the
+    indicators that read it. Without an area table in the store, codes stay as published."""
+    try:
+        known = store.load_areas(root)
+    except store.StoreError:
+        return table, sorted(set(table["ref_area"].to_pylist()))
+    countries = known[(known["level"] == "country") & known["iso2"].notna()]
+    codes = area_codes.provider_country_codes(dict(zip(countries["iso2"], countries["ref_area"], strict=True)))
+    return area_codes.harmonise(table, codes)
 
 
 def _provenance(entry, provider, url, result, parsed, retrieved: dt.datetime) -> store.Provenance:

@@ -15,7 +15,6 @@ import json
 import sys
 from pathlib import Path
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -317,48 +316,29 @@ def build_gdl_regions(entry: dict, shared: Path, registry: area_codes.AreaRegist
     return table, inputs, extra
 
 
-def eurostat_country_codes(registry: area_codes.AreaRegistry) -> dict[str, str]:
-    """Eurostat's country codes (ISO 3166 alpha-2 with EL, UK exceptions) to our codes."""
-    codes = {row["iso2"]: code for code, row in registry.rows.items() if row.get("iso2") and row["level"] == "country"}
-    with open(area_codes.HERE / "eurostat_geo.csv", newline="", encoding="utf-8") as handle:
-        codes.update({row["eurostat_geo"]: row["ref_area"] for row in csv.DictReader(handle)})
-    return codes
-
-
 def build_sdmx(entry: dict, shared: Path, registry: area_codes.AreaRegistry, observed_until: int):
     """Any SDMX message file (SDMX-ML, SDMX-JSON, SDMX-CSV, Eurostat TSV) through our own parser.
 
-    Each spec series picks the observations whose dimension codes match ``match`` and gets a
-    short store id; the area codes are mapped with the provider's code list (Eurostat's today).
+    The table is stored as the parser returns it — the provider's series keys and dimension codes,
+    exactly what ``python -m connectors refresh`` stores for the same dataset — with only the area
+    codes harmonised; definitions pick observations with ``series: {match: {...}}``.
     """
     from connectors.sdmx import parse_message
 
     path = shared / entry["path"]
     parsed = parse_message(path, source=entry["source"], dataset=entry["dataset"], engine="fast")
-    frame = parsed.table.to_pandas()
-    dims = frame["dimensions"].map(json.loads)
-    geo_codes = eurostat_country_codes(registry)
-    mapped = frame["ref_area"].map(geo_codes)
+    codes = area_codes.provider_country_codes(area_codes.registry_country_codes(registry))
+    table, unknown = area_codes.harmonise(parsed.table, codes)
+    table = table.filter(pc.less_equal(table["year"], observed_until))
     report = {
         "file": path.name,
-        "rows_read": len(frame),
         "format": parsed.format,
-        "unmapped_areas": sorted(set(frame.loc[mapped.isna(), "ref_area"])),
+        "rows_read": parsed.observations,
+        "rows_kept": table.num_rows,
+        "unmapped_areas": unknown,
     }
-    parts, series_meta = [], {}
-    for item in entry["series"]:
-        match = item["match"]
-        keep = dims.map(lambda d, m=match: all(d.get(k) == v for k, v in m.items())) & mapped.notna()
-        part = frame[keep].assign(series=item["id"], ref_area=mapped[keep], unit=item.get("unit"))
-        if part.empty:
-            raise SnapshotError(f"{entry['path']}: no observations match {match} for series {item['id']!r}")
-        parts.append(part)
-        series_meta[item["id"]] = {"title": item.get("title", item["id"]), "unit": item.get("unit", ""), "match": match}
-    table = pa.Table.from_pandas(pd.concat(parts, ignore_index=True), preserve_index=False)
-    table = table.filter(pc.less_equal(table["year"], observed_until))
-    report["rows_kept"] = table.num_rows
     inputs = {_relative(path, shared): sha256_file(path)}
-    return table, inputs, {"series": series_meta, "reports": [report], "labels": parsed.labels}
+    return table, inputs, {"dimensions": parsed.dimensions, "reports": [report], "labels": parsed.labels}
 
 
 READERS = {

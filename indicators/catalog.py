@@ -134,14 +134,19 @@ def validate_all(paths: Iterable[Path], known_series: set[tuple[str, str, str]] 
         where[definition.id] = path
     for ident, definition in definitions.items():
         series = definition.series
-        if series and known_series is not None and (series.source, series.dataset, series.code) not in known_series:
-            near = sorted(c for s, d, c in known_series if (s, d) == (series.source, series.dataset))[:12]
-            hint = (
-                f"codes in {series.source}/{series.dataset} include {near}"
-                if near
-                else f"there is no dataset {series.source}/{series.dataset} in the store"
-            )
-            problems.append(f"{where[ident]}: field 'series': no series {series.code!r} in the store; {hint}")
+        if series and known_series is not None:
+            datasets = {(s, d) for s, d, _ in known_series}
+            if (series.source, series.dataset) not in datasets:
+                problems.append(
+                    f"{where[ident]}: field 'series': there is no dataset {series.source}/{series.dataset} in the "
+                    f"store; see `python -m connectors status`"
+                )
+            elif series.code is not None and (series.source, series.dataset, series.code) not in known_series:
+                near = sorted(c for s, d, c in known_series if (s, d) == (series.source, series.dataset))[:12]
+                problems.append(
+                    f"{where[ident]}: field 'series': no series {series.code!r} in the store; "
+                    f"codes in {series.source}/{series.dataset} include {near}"
+                )
         if definition.formula:
             problems.extend(f"{where[ident]}: {p}" for p in _check_formula(ident, definitions))
     return definitions, problems

@@ -8,6 +8,7 @@ shared between callers and must be treated as read-only.
 from __future__ import annotations
 
 import contextlib
+import json
 from functools import lru_cache
 
 import pandas as pd
@@ -43,17 +44,42 @@ def area_name(ref_area: str) -> str:
 
 
 @lru_cache(maxsize=32)
-def _dataset_series(source: str, dataset: str) -> dict[str, pd.DataFrame]:
-    """Every annual series of one stored dataset, split by series code (read once per process).
+def _dataset_frame(source: str, dataset: str) -> pd.DataFrame:
+    """Every annual observation of one stored dataset (read once per process, read-only).
 
     The dashboard asks for dozens of indicators from the same few datasets on one page; one
     sequential read per dataset is far cheaper than a filtered scan per indicator.
     """
-    table = store.read_dataset(source, dataset, ["series", "ref_area", "year", "freq", "value"])
+    table = store.read_dataset(source, dataset, ["series", "ref_area", "year", "freq", "value", "dimensions"])
     frame = table.to_pandas()
     frame = frame[(frame["freq"].fillna("A") == "A") & frame["value"].notna()].drop(columns="freq")
     frame["year"] = frame["year"].astype("int64")
+    return frame
+
+
+@lru_cache(maxsize=32)
+def _dataset_series(source: str, dataset: str) -> dict[str, pd.DataFrame]:
+    """The dataset split by series code."""
+    frame = _dataset_frame(source, dataset).drop(columns="dimensions")
     return {code: part.drop(columns="series") for code, part in frame.groupby("series", sort=False)}
+
+
+def _matching(source: str, dataset: str, match: dict[str, str]) -> pd.DataFrame:
+    """Observations whose SDMX dimension codes include every pair of ``match``."""
+    frame = _dataset_frame(source, dataset)
+    distinct = frame["dimensions"].dropna().unique()
+    wanted = {text for text in distinct if all(json.loads(text).get(k) == v for k, v in match.items())}
+    rows = frame[frame["dimensions"].isin(wanted)]
+    clashes = rows.duplicated(["ref_area", "year"], keep=False)
+    if clashes.any():
+        clashing = [json.loads(text) for text in rows.loc[clashes, "dimensions"].unique()]
+        varying = sorted(k for k in set().union(*clashing) if len({d.get(k) for d in clashing}) > 1)
+        varying = [k for k in varying if k not in {"geo", "ref_area", "REF_AREA"}] or varying
+        raise QueryError(
+            f"{source}/{dataset}: match {match} picks more than one value per area and year; "
+            f"add one of the dimensions {varying} to 'match'"
+        )
+    return rows.drop(columns=["series", "dimensions"])
 
 
 @lru_cache(maxsize=256)
@@ -64,7 +90,10 @@ def _raw_panel(indicator_id: str) -> pd.DataFrame:
         raise QueryError(f"indicator {indicator_id!r} is derived (formula: {item.formula}); use panel()")
     ref = item.series
     try:
-        frame = _dataset_series(ref.source, ref.dataset).get(ref.code)
+        if ref.match is not None:
+            frame = _matching(ref.source, ref.dataset, dict(ref.match))
+        else:
+            frame = _dataset_series(ref.source, ref.dataset).get(ref.code)
     except store.StoreError as exc:
         raise QueryError(f"indicator {indicator_id!r}: {exc}") from None
     if frame is None:

@@ -27,12 +27,29 @@ class Strict(BaseModel):
 
 
 class SeriesRef(Strict):
-    """Where the raw numbers live in the store: dataset plus the series code inside it."""
+    """Where the raw numbers live in the store: a dataset, and either a series code inside it or
+    the SDMX dimension codes that pick the observations (``match``), so that a refreshed SDMX
+    dataset — whose series keys are the provider's — feeds the same indicator unchanged."""
 
     source: str = Field(min_length=1, description="store source folder, e.g. gapminder")
     dataset: str = Field(min_length=1, description="dataset inside the source, e.g. fasttrack")
-    code: str = Field(min_length=1, description="series code inside the dataset, e.g. gdp_pcap")
+    code: str | None = Field(None, min_length=1, description="series code inside the dataset, e.g. gdp_pcap")
+    match: dict[str, str] | None = Field(
+        None, min_length=1, description="SDMX dimension codes the observations must have, e.g. {unit: PC}"
+    )
     scale: float = Field(1.0, description="multiply stored values by this (e.g. 0.01 to turn % into a share)")
+
+    @model_validator(mode="after")
+    def _code_or_match(self) -> SeriesRef:
+        if (self.code is None) == (self.match is None):
+            raise ValueError("give exactly one of 'code' (a series code) or 'match' (SDMX dimension codes)")
+        return self
+
+    @property
+    def label(self) -> str:
+        if self.code is not None:
+            return f"{self.source}/{self.dataset}/{self.code}"
+        return f"{self.source}/{self.dataset} where " + ", ".join(f"{k}={v}" for k, v in sorted(self.match.items()))
 
 
 class SourceInfo(Strict):

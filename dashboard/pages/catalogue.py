@@ -125,7 +125,7 @@ def _entry(item, row: pd.Series, *, expanded: bool) -> None:
         if item.formula:
             facts.append(f"**Formula:** `{item.formula}`")
         elif item.series:
-            facts.append(f"**Series:** `{item.series.source}/{item.series.dataset}/{item.series.code}`")
+            facts.append(f"**Series:** `{item.series.label}`")
         if pd.notna(row["areas"]):
             facts.append(
                 f"**Coverage:** {int(row['areas'])} countries/areas × {int(row['first_year'])}–{int(row['last_year'])} "

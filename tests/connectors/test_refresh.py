@@ -432,3 +432,19 @@ def test_live_eurostat_refresh(tmp_path):
     outcome = refresh_one(default_catalogue()["cei_srm030"], fetcher=Fetcher(), root=tmp_path)
     assert outcome.status == "updated", outcome.message
     assert outcome.rows > 100
+
+
+def test_refreshed_eurostat_data_uses_the_snapshot_area_codes(tmp_path):
+    """A refresh harmonises provider codes (SE, EL, EU27_2020) exactly like the snapshot builder,
+    so the refreshed copy of estat/cei_srm030 feeds the same indicator."""
+    import pyarrow as pa
+
+    from connectors import store as real_store
+    from connectors.refresh import harmonise_areas
+
+    table = pa.table({"ref_area": ["SE", "EL", "EU27_2020", "EA20", "DE11"]})
+    mapped, kept = harmonise_areas(table, real_store.DATA_CACHE)
+    assert mapped["ref_area"].to_pylist() == ["SWE", "GRC", "EU27", "EA20", "DE11"]
+    assert kept == ["DE11", "EA20"]
+    unchanged, _ = harmonise_areas(table, tmp_path)  # no area table in an empty store: kept as published
+    assert unchanged["ref_area"].to_pylist() == table["ref_area"].to_pylist()

@@ -74,10 +74,13 @@ def test_every_dataset_has_complete_provenance(shared_data):
 
 
 def test_eurostat_tables_come_through_our_sdmx_connector():
-    """Values checked by hand in the shared TSV: cei_srm030, row 'A,PC,SE', column 2019 = '6.4 '."""
-    frame = store.load(series=["circular_material_use_rate"], areas=["SWE", "GRC", "EU27"], years=(2019, 2019))
+    """Values checked by hand in the shared TSV: cei_srm030, row 'A,PC,SE', column 2019 = '6.4 '.
+
+    The store keeps the provider's series keys (as a refresh would) with area codes harmonised."""
+    frame = store.load(sources=["estat"], datasets=["cei_srm030"], areas=["SWE", "GRC", "EU27"], years=(2019, 2019))
     values = dict(zip(frame["ref_area"], frame["value"], strict=True))
     assert values["SWE"] == 6.4
     assert {"GRC", "EU27"} <= set(values)  # Eurostat's EL and EU27_2020 mapped to our codes
+    assert set(frame["series"]) == {"A.PC.SE", "A.PC.EL", "A.PC.EU27_2020"}
     sidecar = json.loads(store.provenance_path(store.dataset_files()[("estat", "cei_srm030")]).read_text())
     assert sidecar["extra"]["reports"][0]["format"] == "estat-tsv"

@@ -159,3 +159,13 @@ def test_the_exported_json_schema_is_current():
 
     committed = json.loads((ROOT / "docs" / "indicator.schema.json").read_text())
     assert committed == json_schema(), "run `python -m indicators schema --out docs/indicator.schema.json`"
+
+
+def test_sdmx_indicators_pick_observations_by_dimension_codes():
+    frame = query.panel("ghg_net_per_capita_eu", ["SWE"], (2019, 2019))
+    assert frame["value"].tolist() == [1.2]  # sdg_13_10 TSV, row A,GHG,TOTXMEMONIA,T_HAB,SE, column 2019
+
+
+def test_an_ambiguous_match_names_the_dimension_to_add():
+    with pytest.raises(query.QueryError, match="add one of the dimensions \\['unit'\\]"):
+        query._matching("estat", "sdg_13_10", {"src_crf": "TOTXMEMONIA"})
