@@ -154,6 +154,7 @@ def _json_per_distinct(key: pa.ChunkedArray, columns: dict[str, pa.ChunkedArray]
     return pc.take(pa.array(texts, pa.string()), pc.index_in(key, value_set=distinct))
 
 
+_ESCAPES = (("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t"))
 _CONTROL = "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f]"
 
 
@@ -170,17 +171,31 @@ def _json_objects(columns: dict[str, pa.ChunkedArray], length: int) -> pa.Chunke
         column = columns[key]
         if pc.any(pc.match_substring_regex(column, _CONTROL)).as_py():
             return _json_per_distinct(_combined_key(list(columns.values()), length), columns)
-        text = pc.replace_substring(column, "\\", "\\\\")
-        text = pc.replace_substring(text, '"', '\\"')
-        text = pc.replace_substring(text, "\n", "\\n")
-        text = pc.replace_substring(text, "\r", "\\r")
-        text = pc.replace_substring(text, "\t", "\\t")
+        text = column
+        for raw, escaped in _ESCAPES:  # copy the column only when it holds something to escape
+            if pc.any(pc.match_substring(text, raw)).as_py():
+                text = pc.replace_substring(text, raw, escaped)
         prefix = "," + json.dumps(key, ensure_ascii=False) + ':"'
         piece = pc.binary_join_element_wise(prefix, text, '"', "")
         parts.append(pc.fill_null(piece, ""))
     joined = parts[0] if len(parts) == 1 else pc.binary_join_element_wise(*parts, "")
     wrapped = pc.binary_join_element_wise("{", pc.utf8_slice_codeunits(joined, 1), "}", "")
     return pc.if_else(pc.equal(joined, ""), pa.scalar(None, pa.string()), wrapped)
+
+
+def _json_column(columns: dict[str, pa.ChunkedArray], length: int) -> pa.ChunkedArray:
+    """:func:`_json_objects` computed once per distinct combination of values, then spread by index.
+
+    A message repeats the same few thousand dimension / attribute combinations over millions of
+    observations; building the text for the distinct ones keeps time and peak memory small.
+    """
+    if not columns or length == 0:
+        return pa.chunked_array([pa.nulls(length, pa.string())])
+    key = _combined_key(list(columns.values()), length)
+    distinct = pc.unique(key)
+    first = pc.index_in(distinct, value_set=key)
+    texts = _json_objects({name: pc.take(column, first) for name, column in columns.items()}, len(distinct))
+    return pc.take(texts, pc.index_in(key, value_set=distinct))
 
 
 def _combined_key(columns: list[pa.ChunkedArray], length: int) -> pa.ChunkedArray:
@@ -262,8 +277,8 @@ def to_tidy(comp: Components, *, source: str, dataset: str, name: str) -> tuple[
         "unit": strings[unit_col] if unit_col else pa.nulls(n, pa.string()),
         "unit_mult": _unit_mult(strings[mult_col]) if mult_col else pa.nulls(n, pa.int8()),
         "obs_status": status,
-        "dimensions": _json_objects({d: strings[d] for d in dims}, n),
-        "attributes": _json_objects({a: strings[a] for a in attribute_ids}, n),
+        "dimensions": _json_column({d: strings[d] for d in dims}, n),
+        "attributes": _json_column({a: strings[a] for a in attribute_ids}, n),
     }
     arrays = {k: (v if isinstance(v, pa.ChunkedArray) else pa.chunked_array([v])) for k, v in columns.items()}
     arrays["source"] = pa.chunked_array([pa.repeat(source, n)]) if n else pa.chunked_array([], pa.string())
