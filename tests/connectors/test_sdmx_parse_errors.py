@@ -162,3 +162,12 @@ def test_json_columns_match_store_dumps_mapping():
     got = _json_objects(columns, len(rows)).to_pylist()
     assert got == [store.dumps_mapping({k: v for k, v in r.items() if v is not None}) for r in rows]
     assert got[:4] == _json_objects({k: c.slice(0, 4) for k, c in columns.items()}, 4).to_pylist()
+
+
+def test_fast_engine_refuses_what_it_does_not_cover_and_auto_hands_it_to_sdmx1():
+    """SDMX-ML 2.0 CompactData is not on the fast path: "fast" says so, "auto" tries sdmx1 (which also cannot)."""
+    body = b'<?xml version="1.0"?><CompactData xmlns="http://www.SDMX.org/resources/SDMXML/schemas/v2_0/message"/>'
+    with pytest.raises(SDMXParseError, match="fast reader does not handle <CompactData>"):
+        parse_message(body, engine="fast")
+    with pytest.raises(SDMXParseError, match="sdmx1 cannot read"):
+        parse_message(body, engine="auto")
