@@ -84,3 +84,9 @@ def test_eurostat_tables_come_through_our_sdmx_connector():
     assert set(frame["series"]) == {"A.PC.SE", "A.PC.EL", "A.PC.EU27_2020"}
     sidecar = json.loads(store.provenance_path(store.dataset_files()[("estat", "cei_srm030")]).read_text())
     assert sidecar["extra"]["reports"][0]["format"] == "estat-tsv"
+
+
+def test_every_dataset_is_credited_in_the_data_cache_readme():
+    readme = (COMMITTED / "README.md").read_text()
+    missing = [f"{s}/{d}" for s, d in store.dataset_files() if f"snapshot/{s}/{d}" not in readme]
+    assert not missing, f"credit these datasets in data_cache/README.md: {missing}"
