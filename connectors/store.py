@@ -35,7 +35,10 @@ REFRESHED_DIR = "refreshed"
 
 #: The one long table every dataset is stored as. ``time_period`` keeps the SDMX spelling
 #: (``2020``, ``2020-Q1``, ``2020-01``); ``year`` and ``period_start`` are its typed forms,
-#: ``year`` being what year-range filters push down on.
+#: ``year`` being what year-range filters push down on. ``series`` is the provider's series key
+#: (or a file connector's series id); ``dimensions`` is a JSON object of the dimension codes as
+#: published (for SDMX, every dimension of the series key, the area included; ``ref_area`` holds
+#: the harmonised area code) and ``attributes`` a JSON object of every other attribute.
 SCHEMA = pa.schema(
     [
         pa.field("source", pa.string(), nullable=False),
