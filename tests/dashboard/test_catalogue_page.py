@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.view_state import MAX_QUERY_TEXT, CatalogueView, parse_catalogue
 from indicators.schema import LEVELS, THEMES
+from tests.dashboard.support import open_page
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGE = "dashboard/pages/catalogue.py"
 INDICATORS = ["life_expectancy", "co2_per_capita"]
 
@@ -37,13 +35,7 @@ def test_catalogue_view_state():
 
 
 def _open(**params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.switch_page(PAGE)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page(PAGE, **params)
 
 
 @pytest.mark.slow

@@ -4,9 +4,6 @@ state, and an AppTest over the real snapshot (links, widgets, levels, bad links)
 from __future__ import annotations
 
 import json
-import os
-import re
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -15,9 +12,8 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import compare_charts
 from dashboard.view_state import CompareView, parse_compare
+from tests.dashboard.support import check_golden, open_page
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
-GOLDEN = Path(__file__).resolve().parent / "golden"
 PAGE = "dashboard/pages/compare.py"
 
 #: Synthetic ranked values (for the chart specs only): one older value, drawn hollow.
@@ -30,23 +26,6 @@ RANKED = pd.DataFrame(
         "rank": [1, 2, 3, 4],
     }
 )
-
-
-def normalised(spec: dict) -> dict:
-    """The spec without the shared theme config, and Altair's content-hash dataset names made stable."""
-    spec = {key: value for key, value in spec.items() if key != "config"}
-    text = json.dumps(spec, sort_keys=True)
-    for i, name in enumerate(sorted(spec.get("datasets", {}))):
-        text = text.replace(name, f"data-{i}")
-    return json.loads(re.sub(r"(param|view)_\d+", r"\1_N", text))
-
-
-def check_golden(name: str, spec: dict) -> None:
-    path = GOLDEN / f"{name}.vl.json"
-    spec = normalised(spec)
-    if os.environ.get("UPDATE_GOLDEN") or not path.exists():
-        path.write_text(json.dumps(spec, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
-    assert spec == json.loads(path.read_text(encoding="utf-8")), f"{path.name} changed; review, then UPDATE_GOLDEN=1"
 
 
 def test_ranked_dots_golden_spec_median_and_hollow_older_values():
@@ -141,13 +120,7 @@ def test_compare_view_state_round_trip_and_bad_values():
 
 
 def _open(**params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.switch_page(PAGE)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page(PAGE, **params)
 
 
 @pytest.mark.slow

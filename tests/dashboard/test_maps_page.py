@@ -7,18 +7,13 @@ import time
 import pytest
 from streamlit.testing.v1 import AppTest
 
-APP = "/work/main/app.py"
+from tests.dashboard.support import open_page
+
 PAGE = "dashboard/pages/maps.py"
 
 
-def _open(**params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.switch_page(PAGE)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+def _open(**params: str) -> AppTest:
+    return open_page(PAGE, **params)
 
 
 def _captions(at: AppTest) -> str:

@@ -4,9 +4,6 @@ that renders from a link, follows widget changes and survives bad links."""
 from __future__ import annotations
 
 import json
-import os
-import re
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -15,9 +12,8 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import scorecard
 from dashboard.view_state import OverviewView, parse_overview
+from tests.dashboard.support import check_golden, open_page
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
-GOLDEN = Path(__file__).resolve().parent / "golden"
 PAGE = "dashboard/pages/overview.py"
 
 #: A hand-made scorecard of one theme (synthetic numbers, for the chart spec only).
@@ -35,23 +31,6 @@ CARD = pd.DataFrame(
         "verdict": ["improving", "worsening", "no clear change", "too few points"],
     }
 )
-
-
-def normalised(spec: dict) -> dict:
-    """The spec without the shared theme config, and Altair's content-hash dataset names made stable."""
-    spec = {key: value for key, value in spec.items() if key != "config"}
-    text = json.dumps(spec, sort_keys=True)
-    for i, name in enumerate(sorted(spec.get("datasets", {}))):
-        text = text.replace(name, f"data-{i}")
-    return json.loads(re.sub(r"(param|view)_\d+", r"\1_N", text))
-
-
-def check_golden(name: str, spec: dict) -> None:
-    path = GOLDEN / f"{name}.vl.json"
-    spec = normalised(spec)
-    if os.environ.get("UPDATE_GOLDEN") or not path.exists():
-        path.write_text(json.dumps(spec, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
-    assert spec == json.loads(path.read_text(encoding="utf-8")), f"{path.name} changed; review, then UPDATE_GOLDEN=1"
 
 
 def test_standing_chart_matches_its_golden_spec_and_renders():
@@ -94,13 +73,7 @@ def test_overview_view_state_round_trip_and_bad_values():
 
 
 def _open(**params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.switch_page(PAGE)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page(PAGE, **params)
 
 
 @pytest.mark.slow
