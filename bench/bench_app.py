@@ -243,22 +243,28 @@ async def _first_view(port: int) -> float:
 
 
 async def _session(browser, port: int, url_path: str) -> str:
+    """Open a page, wait (up to a minute) until a slider or an enabled toggle is drawn, change it, and give the
+    rerun time to finish."""
     page = await browser.new_page(viewport={"width": 1200, "height": 900})
     await page.goto(f"http://localhost:{port}/{url_path}", timeout=180_000)
-    await page.wait_for_selector("[data-testid='stMainBlockContainer']", timeout=180_000)
-    await page.wait_for_timeout(1500)
-    slider = page.locator("div[role='slider']")
-    toggle = page.locator("[data-testid='stCheckbox'] label")
-    if await slider.count():
-        await slider.first.focus()
-        await page.keyboard.press("ArrowRight")
-        what = "slider"
-    elif await toggle.count():
-        await toggle.first.click()
-        what = "toggle"
+    await page.wait_for_selector("[data-testid='stMainBlockContainer'] h1", timeout=180_000)  # every page has a title
+    slider = page.locator("[data-testid='stSlider'] input[type='range']")
+    toggles = page.locator("[data-testid='stCheckbox'] input:not([disabled])")
+    start = time.perf_counter()
+    while time.perf_counter() - start < 60:
+        if await slider.count():
+            await slider.first.focus()
+            await page.keyboard.press("ArrowRight")
+            what = "slider"
+            break
+        if await toggles.count():
+            await toggles.first.click(force=True, timeout=10_000)
+            what = "toggle"
+            break
+        await page.wait_for_timeout(500)
     else:
         what = "none"
-    await page.wait_for_timeout(3000)
+    await page.wait_for_timeout(5000)
     return what
 
 
@@ -279,7 +285,8 @@ async def _memory(port: int, url_paths: list[str]) -> tuple[float, float, list[s
                     await asyncio.sleep(0.2)
             idle = _peak_rss_mb(server.pid)
             paths = [url_paths[i % len(url_paths)] for i in range(SESSIONS)]
-            actions = await asyncio.gather(*[_session(browser, port, path) for path in paths])
+            outcomes = await asyncio.gather(*[_session(browser, port, path) for path in paths], return_exceptions=True)
+            actions = [o if isinstance(o, str) else f"failed: {str(o).splitlines()[0][:60]}" for o in outcomes]
             peak = _peak_rss_mb(server.pid)
             await browser.close()
         return peak, idle, list(actions)
