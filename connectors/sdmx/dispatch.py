@@ -124,6 +124,14 @@ def _error_message(body: Body) -> SDMXParseError:
     return SDMXParseError(f"{body.name}: the provider returned an SDMX error message (code {code}): {text}")
 
 
+def _release(body: Body) -> None:
+    """Drop the message bytes once its columns are read: at 1M observations that is ~100 MB less at peak.
+
+    Only the name is used afterwards (errors, default dataset id); ``body`` is private to :func:`parse`.
+    """
+    body.data = b""
+
+
 def _fast(body: Body, kind: str, info, *, source: str, dataset: str, expect: str | None) -> ParsedMessage:
     if kind == "xml":
         root = xml_root(body)
@@ -135,6 +143,7 @@ def _fast(body: Body, kind: str, info, *, source: str, dataset: str, expect: str
         if root not in xml_data.DATA_ROOTS:
             raise NotCovered(f"{body.name}: the fast reader does not handle <{root}> messages")
         comp, header, summary = xml_data.read_xml_data(body, info.find if info else None)
+        _release(body)
         flow_kind = header.structure_kind == "StructureUsage"
         if flow_kind:
             _check_dataflow(expect, [header.structure_id], body.name)
@@ -173,6 +182,7 @@ def _fast(body: Body, kind: str, info, *, source: str, dataset: str, expect: str
     if kind == "csv":
         dsd = info.structures[0] if info and info.structures else None
         comp, labels, summary = csv_data.read_sdmx_csv(body, dsd)
+        _release(body)
         ids = summary.get("structure_ids") or []
         _check_dataflow(expect, ids, body.name)
         first = ids[0] if ids else ""

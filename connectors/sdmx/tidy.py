@@ -183,19 +183,34 @@ def _json_objects(columns: dict[str, pa.ChunkedArray], length: int) -> pa.Chunke
     return pc.if_else(pc.equal(joined, ""), pa.scalar(None, pa.string()), wrapped)
 
 
-def _json_column(columns: dict[str, pa.ChunkedArray], length: int) -> pa.ChunkedArray:
+def _distinct_rows(columns: list[pa.ChunkedArray], length: int) -> tuple[pa.ChunkedArray, pa.Array]:
+    """Per row, the index of its distinct combination of ``columns``; and the first row of each combination.
+
+    One hash pass over the combined key (dictionary encoding), then a group-by on integers, so the
+    per-combination work (series keys, JSON texts) runs on thousands of rows instead of millions.
+    """
+    key = _combined_key(columns, length)
+    encoded = pc.dictionary_encode(key).unify_dictionaries()
+    indices = pa.chunked_array([chunk.indices for chunk in encoded.chunks], pa.int32())
+    rows = pa.table({"k": indices, "r": pa.arange(0, length)})
+    first = rows.group_by("k", use_threads=False).aggregate([("r", "min")]).sort_by("k")["r_min"]
+    return indices, first.combine_chunks()
+
+
+def _json_column(
+    columns: dict[str, pa.ChunkedArray], length: int, distinct: tuple[pa.ChunkedArray, pa.Array] | None = None
+) -> pa.ChunkedArray:
     """:func:`_json_objects` computed once per distinct combination of values, then spread by index.
 
     A message repeats the same few thousand dimension / attribute combinations over millions of
     observations; building the text for the distinct ones keeps time and peak memory small.
+    ``distinct`` is :func:`_distinct_rows` of ``columns`` when the caller already has it.
     """
     if not columns or length == 0:
         return pa.chunked_array([pa.nulls(length, pa.string())])
-    key = _combined_key(list(columns.values()), length)
-    distinct = pc.unique(key)
-    first = pc.index_in(distinct, value_set=key)
-    texts = _json_objects({name: pc.take(column, first) for name, column in columns.items()}, len(distinct))
-    return pc.take(texts, pc.index_in(key, value_set=distinct))
+    indices, first = distinct or _distinct_rows(list(columns.values()), length)
+    texts = _json_objects({name: pc.take(column, first) for name, column in columns.items()}, len(first))
+    return pc.take(texts, indices)
 
 
 def _combined_key(columns: list[pa.ChunkedArray], length: int) -> pa.ChunkedArray:
@@ -232,8 +247,11 @@ def to_tidy(comp: Components, *, source: str, dataset: str, name: str) -> tuple[
     strings = {c: _blank_to_null(_strings(raw[c])) for c in raw.column_names if c != comp.measure}
 
     dims = [d for d in comp.dimensions if d in strings]
-    if dims:
-        series = pc.binary_join_element_wise(*[pc.fill_null(strings[d], "") for d in dims], ".")
+    by_series = _distinct_rows([strings[d] for d in dims], n) if dims else None
+    if by_series:
+        indices, first = by_series
+        keys = pc.binary_join_element_wise(*[pc.fill_null(pc.take(strings[d], first), "") for d in dims], ".")
+        series = pc.take(keys, indices)
     else:
         series = pa.chunked_array([pa.array([""] * n, pa.string())])
     area = area_dimension(dims)
@@ -277,7 +295,7 @@ def to_tidy(comp: Components, *, source: str, dataset: str, name: str) -> tuple[
         "unit": strings[unit_col] if unit_col else pa.nulls(n, pa.string()),
         "unit_mult": _unit_mult(strings[mult_col]) if mult_col else pa.nulls(n, pa.int8()),
         "obs_status": status,
-        "dimensions": _json_column({d: strings[d] for d in dims}, n),
+        "dimensions": _json_column({d: strings[d] for d in dims}, n, by_series),
         "attributes": _json_column({a: strings[a] for a in attribute_ids}, n),
     }
     arrays = {k: (v if isinstance(v, pa.ChunkedArray) else pa.chunked_array([v])) for k, v in columns.items()}
