@@ -140,7 +140,7 @@ def build_synthetic_store(root: Path, rows: int = SYNTHETIC_ROWS, seed: int = 0)
     per_series = len(codes) * len(years)
     wanted: dict[tuple[str, str], list[str]] = {}
     for item in catalog().values():
-        if item.level == "country" and item.series is not None:
+        if item.level == "country" and item.series is not None and item.series.code:
             wanted.setdefault((item.series.source, item.series.dataset), []).append(item.series.code)
     real = sum(len(set(v)) for v in wanted.values()) * per_series
     largest = max(wanted, key=lambda k: len(wanted[k]))
