@@ -364,12 +364,26 @@ def scorecard(ref_area: str, members: tuple[str, ...], since: int = 2010) -> pd.
     ``percentile`` is 100 for the best of the ranked peers and 0 for the worst. ``recent`` is False
     when the value is more than :data:`RECENT_YEARS` older than the place's newest value.
     """
+    card = pd.concat([scorecard_theme(ref_area, members, since, theme) for theme in THEME_ORDER], ignore_index=True)
+    with_data = card["year"].notna()
+    if with_data.any():
+        newest = card.loc[with_data, "year"].max()
+        card["recent"] = with_data & (card["year"] >= newest - RECENT_YEARS)
+    return card
+
+
+@lru_cache(maxsize=512)
+def scorecard_theme(ref_area: str, members: tuple[str, ...], since: int, theme: str) -> pd.DataFrame:
+    """The scorecard rows of one theme (see :func:`scorecard`, without ``recent``), so a page can
+    draw each theme as soon as it is computed instead of waiting for all of them."""
     table = query.areas()
     level = str(table.at[ref_area, "level"]) if ref_area in table.index else "country"
     if level == "aggregate":
         level = "country"
     rows = []
     for item in scorecard_definitions(level):
+        if item.theme != theme:
+            continue
         try:
             own = area_panel(item.id, ref_area)
         except query.QueryError:
@@ -378,12 +392,7 @@ def scorecard(ref_area: str, members: tuple[str, ...], since: int = 2010) -> pd.
             rows.append(_row(item, sparkline=[]))
             continue
         rows.append(_scorecard_row(item, ref_area, own, members, since))
-    card = pd.DataFrame(rows, columns=SCORECARD_COLUMNS)
-    with_data = card["year"].notna()
-    if with_data.any():
-        newest = card.loc[with_data, "year"].max()
-        card["recent"] = with_data & (card["year"] >= newest - RECENT_YEARS)
-    return card
+    return pd.DataFrame(rows, columns=SCORECARD_COLUMNS)
 
 
 def _row(item: Definition, **values) -> dict:

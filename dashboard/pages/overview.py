@@ -36,8 +36,8 @@ SIGNAL_TITLES = {
 @st.cache_data(show_spinner=False, max_entries=512)
 def _standing_spec(area: str, members: tuple[str, ...], since: int, theme: str, title: str, peer_label: str) -> dict:
     """The chart as a Vega-Lite dict, built once per input: Altair's build + to_dict costs ~100 ms a chart."""
-    card = assess.scorecard(area, members, since)
-    rows = card[(card["theme"] == theme) & card["percentile"].notna()]
+    rows = assess.scorecard_theme(area, members, since, theme)
+    rows = rows[rows["percentile"].notna()]
     return scorecard.standing_chart(rows, title=title, peer_label=peer_label).to_dict()
 
 
@@ -106,7 +106,22 @@ def render() -> None:
     group = assess.peer_group(peers, area, level=level, n_similar=similar, custom=custom)
     for note in group.notes:
         st.caption(f"Note: {note}.")
+    # The headline needs every theme; its slot comes first on the page but is filled last, so each
+    # theme appears as soon as it is computed (a cold first view shows charts within a second).
+    headline_slot = st.container()
+    for theme, title in THEME_TITLES.items():
+        rows = assess.scorecard_theme(area, group.members, since, theme)
+        if rows.empty:
+            continue
+        _theme_block(rows, title, theme, group, area, since)
     card = assess.scorecard(area, group.members, since)
+    with headline_slot:
+        _headline_block(card, area, since, group)
+    if card["year"].notna().any():
+        _signals_block(area, group.members, since)
+
+
+def _headline_block(card, area: str, since: int, group: assess.PeerGroup) -> None:
     if card["year"].isna().all():
         st.warning(f"There is no data for {query.area_name(area)} yet.")
         return
@@ -127,13 +142,6 @@ def render() -> None:
         f"{assess.CONFIDENCE:.0%} confidence interval; ↑/↓ only when the interval excludes zero, "
         "green when that is good for the indicator, vermillion when it is bad."
     )
-
-    for theme, title in THEME_TITLES.items():
-        rows = card[card["theme"] == theme]
-        if rows.empty:
-            continue
-        _theme_block(rows, title, theme, group, area, since)
-    _signals_block(area, group.members, since)
 
 
 def _theme_block(rows, title: str, theme: str, group: assess.PeerGroup, area: str, since: int) -> None:
