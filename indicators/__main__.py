@@ -93,6 +93,22 @@ def cmd_values(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_decoupling(args: argparse.Namespace) -> int:
+    from indicators import query
+
+    try:
+        areas = args.areas.split(",") if args.areas else None
+        table = query.decoupling(args.pressure, args.driver, args.start, args.end, areas)
+    except (query.QueryError, KeyError, ValueError) as exc:
+        print(f"decoupling: {exc}", file=sys.stderr)
+        return 2
+    if args.format == "json":
+        print(table.to_json(orient="records"))
+    else:
+        sys.stdout.write(table.to_csv(index=False))
+    return 0
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from indicators.schema import json_schema
 
@@ -121,6 +137,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--to", dest="end", type=int)
     p.add_argument("--format", choices=["csv", "json"], default="csv")
     p.set_defaults(handler=cmd_values)
+    p = sub.add_parser("decoupling", help="absolute vs relative decoupling of a pressure from a driver, per area")
+    p.add_argument("pressure", help="indicator id of the environmental pressure, e.g. co2_territorial_total")
+    p.add_argument("driver", help="indicator id of the driving force, e.g. gdp_total_usd")
+    p.add_argument("--from", dest="start", type=int, required=True)
+    p.add_argument("--to", dest="end", type=int, required=True)
+    p.add_argument("--areas", help="comma-separated ref_area codes")
+    p.add_argument("--format", choices=["csv", "json"], default="csv")
+    p.set_defaults(handler=cmd_decoupling)
     p = sub.add_parser("schema", help="print the JSON Schema of definition files")
     p.add_argument("--out")
     p.set_defaults(handler=cmd_schema)

@@ -287,3 +287,18 @@ def trajectory(
 def year_range(indicator_id: str) -> tuple[int, int]:
     frame = _indicator_frame(indicator_id)
     return int(frame["year"].min()), int(frame["year"].max())
+
+
+def decoupling(
+    pressure_id: str, driver_id: str, start: int, end: int, ref_areas: list[str] | tuple[str, ...] | None = None
+) -> pd.DataFrame:
+    """Absolute vs relative decoupling of a pressure (e.g. CO2, materials) from a driver (GDP) per area.
+
+    One row per area with both values in ``start`` and ``end``: the relative changes, the OECD
+    decoupling factor and the status (``absolute``, ``relative`` or ``none``).
+    """
+    pressure = derived.series_from_panel(panel(pressure_id, ref_areas), pressure_id)
+    driver = derived.series_from_panel(panel(driver_id, ref_areas), driver_id)
+    table = derived.decoupling_status(pressure, driver, start, end).dropna(subset=["status"]).reset_index()
+    table.insert(1, "name", table["ref_area"].map(area_name))
+    return table.sort_values(["status", "decoupling_factor"], ascending=[True, False]).reset_index(drop=True)

@@ -126,6 +126,19 @@ def rolling_mean(values: pd.Series, window: int = 3) -> pd.Series:
     return total / window
 
 
+def decoupling(pressure: pd.Series, driver: pd.Series, years: int = 10) -> pd.Series:
+    """OECD decoupling factor over the ``years`` ending in each year: ``1 - (EP/DF)_t / (EP/DF)_{t-years}``.
+
+    The rolling form of :func:`decoupling_factor`, so it can be an indicator over time: above 0,
+    the pressure per unit of driving force fell (at least relative decoupling); 0 or below, none.
+    """
+    years = int(years)
+    if years < 1:
+        raise ValueError(f"decoupling needs a period of at least 1 year; got {years}")
+    intensity = (pressure / driver.reindex(pressure.index)).dropna()
+    return 1.0 - intensity / _lagged(intensity, years)
+
+
 @dataclass(frozen=True)
 class Transform:
     """A series transform callable from formulas: the function, how many series it takes,
@@ -151,6 +164,7 @@ TRANSFORMS: dict[str, Transform] = {
     "cagr": Transform(cagr, 1, ("years",), lambda u: units.PERCENT),
     "index": Transform(index, 1, ("base_year",), lambda u: "index"),
     "rolling_mean": Transform(rolling_mean, 1, ("window",), lambda u: units.normalise_unit(u[0])),
+    "decoupling": Transform(decoupling, 2, ("years",), lambda u: units.DIMENSIONLESS),
 }
 
 

@@ -157,7 +157,7 @@ def test_formula_values_and_units():
         ("gdp ** 2", "only \\+ - \\* / are allowed"),
         ("[g for g in gdp]", "ListComp is not allowed"),
         ("__class__", "names starting with '_'"),
-        ("open(gdp)", "'open' .* not an allowed transform; allowed transforms: cagr, difference"),
+        ("open(gdp)", "'open' .* not an allowed transform; allowed transforms: cagr, decoupling, difference"),
         ("gdp if gdp else 1", "IfExp is not allowed"),
         ("gdp +", "not valid"),
         ("", "non-empty"),
@@ -190,3 +190,25 @@ def test_unknown_period_measure_names_valid_ones():
 
     with pytest.raises(UnknownMethodError, match="valid period measure methods are: cagr_between, decoupling_factor"):
         lookup(derived.PERIOD_MEASURES, "decouple", "period measure")
+
+
+def test_rolling_decoupling_factor_by_hand():
+    """CO2 100 -> 80 while GDP 100 -> 120 over 10 years: intensity 1 -> 2/3, factor 1 - 2/3 = 1/3."""
+    import pandas as pd
+
+    from indicators.methods.derived import decoupling
+
+    index = pd.MultiIndex.from_tuples([("A", 2000), ("A", 2010)], names=["ref_area", "year"])
+    factor = decoupling(pd.Series([100.0, 80.0], index), pd.Series([100.0, 120.0], index), years=10)
+    assert factor.loc[("A", 2010)] == pytest.approx(1 / 3)
+    assert pd.isna(factor.loc[("A", 2000)])
+
+
+def test_absolute_and_relative_decoupling_on_real_data():
+    """Sweden's territorial CO2 fell while its GDP grew from 2000 to 2019: absolute decoupling."""
+    from indicators import query
+
+    table = query.decoupling("co2_territorial_total", "gdp_total_usd", 2000, 2019, ["SWE", "IND"]).set_index("ref_area")
+    assert table.at["SWE", "status"] == "absolute"
+    assert table.at["SWE", "pressure_change"] < 0 < table.at["SWE", "driver_change"]
+    assert table.at["IND", "status"] in {"relative", "none"}
