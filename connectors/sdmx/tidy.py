@@ -48,6 +48,8 @@ STATUS_COMPONENTS = ("OBS_STATUS", "OBS_FLAG")
 #: Published spellings of "no value here".
 MISSING_MARKERS = ("", "NaN", "nan", "-", ":", "..", "NA", "n/a", "N/A")
 NO_AREA = "_Z"
+#: Rows mapped at a time by :func:`to_tidy` (bounds the memory of the intermediate columns).
+BATCH_ROWS = 131_072
 
 
 @dataclass
@@ -226,16 +228,36 @@ def to_tidy(comp: Components, *, source: str, dataset: str, name: str) -> tuple[
     """Map :class:`Components` to a table conformed to :data:`connectors.store.SCHEMA`.
 
     Returns the table and notes for the summary (rows dropped for lack of a time period).
+    Every rule is row by row, so a large message is mapped :data:`BATCH_ROWS` rows at a time and
+    ``comp.table`` is consumed (set to None): each raw batch is freed once its tidy rows exist,
+    which keeps the raw and the tidy table from being in memory whole at the same time.
     """
     raw = comp.table
-    notes: dict = {}
     if raw.num_rows == 0:
-        return store.SCHEMA.empty_table(), notes
+        return store.SCHEMA.empty_table(), {}
     if comp.time_dimension not in raw.column_names:
         raise SDMXParseError(
             f"{name}: {raw.num_rows} observations but no time dimension ({comp.time_dimension}); the store keys "
             "every observation on a period (pass structure= if the DSD names another time dimension)"
         )
+    if raw.num_rows <= BATCH_ROWS:
+        return _tidy_rows(comp, raw, source=source, dataset=dataset, name=name)
+    batches = raw.to_batches(max_chunksize=BATCH_ROWS)
+    comp.table = raw = None
+    pieces, notes = [], {}
+    while batches:
+        piece, piece_notes = _tidy_rows(
+            comp, pa.Table.from_batches([batches.pop(0)]), source=source, dataset=dataset, name=name
+        )
+        pieces.append(piece)
+        for key, count in piece_notes.items():
+            notes[key] = notes.get(key, 0) + count
+    return pa.concat_tables(pieces), notes
+
+
+def _tidy_rows(comp: Components, raw: pa.Table, *, source: str, dataset: str, name: str) -> tuple[pa.Table, dict]:
+    """:func:`to_tidy` of the rows in ``raw`` (which has the time dimension column)."""
+    notes: dict = {}
     time = pc.utf8_trim_whitespace(_strings(raw[comp.time_dimension]))
     has_time = pc.fill_null(pc.not_equal(time, ""), False)
     dropped = len(time) - pc.sum(has_time).as_py() if len(time) else 0
@@ -244,6 +266,8 @@ def to_tidy(comp: Components, *, source: str, dataset: str, name: str) -> tuple[
         raw = raw.filter(has_time)
         time = time.filter(has_time)
     n = raw.num_rows
+    if n == 0:
+        return store.SCHEMA.empty_table(), notes
     strings = {c: _blank_to_null(_strings(raw[c])) for c in raw.column_names if c != comp.measure}
 
     dims = [d for d in comp.dimensions if d in strings]
