@@ -456,6 +456,24 @@ def _apply_groups(table: pa.Table, state: _State, dsd: DataStructure | None, dim
     return table
 
 
+def _groups_on_series(series_table: pa.Table, state: _State, dsd: DataStructure | None, dims: set[str]) -> pa.Table:
+    """:func:`_apply_groups` on the series table, keeping its row order (row i is series index i)."""
+    row = "\x00row"
+    table = series_table.append_column(row, pa.arange(0, series_table.num_rows))
+    return _apply_groups(table, state, dsd, dims).sort_by(row).drop_columns([row])
+
+
+def _spread(column: pa.ChunkedArray, index: pa.ChunkedArray) -> pa.ChunkedArray:
+    """A per-series column as a per-observation dictionary column (no string copied per observation)."""
+    dictionary = column.combine_chunks()
+    if not pa.types.is_string(dictionary.type):
+        return pc.take(column, index)
+    return pa.chunked_array(
+        [pa.DictionaryArray.from_arrays(chunk, dictionary) for chunk in index.chunks],
+        pa.dictionary(index.type, dictionary.type),
+    )
+
+
 def read_xml_data(body: Body, dsd_lookup) -> tuple[Components, Header, dict]:
     """Parse one SDMX-ML data message. ``dsd_lookup(structure_id)`` returns a DSD or None."""
     state, header, root_name = stream(body)
@@ -490,12 +508,20 @@ def read_xml_data(body: Body, dsd_lookup) -> tuple[Components, Header, dict]:
         dimensions = [d for d in seen if d not in (time_dim, measure)]
 
     series_table = rows_to_table(state.series) if any(state.series) else None
+    # Observations that carry no dimension but time: every group key sits on the series, so group
+    # attributes are joined onto the (few) series instead of the (many) observations, and
+    # series-level columns stay dictionary-encoded (one copy per series, not per observation).
+    series_level = series_table is not None and not (set(obs.column_names) & (set(dimensions) - {time_dim}))
+    if series_level and state.groups:
+        series_table = _groups_on_series(series_table, state, dsd, set(dimensions))
     columns: dict[str, pa.ChunkedArray] = {}
     if series_table is not None and obs.num_rows:
         index = obs[SERIES_INDEX]
         for name in series_table.column_names:
             if name not in obs.column_names:
-                columns[name] = pc.take(series_table[name], index)
+                columns[name] = (
+                    _spread(series_table[name], index) if series_level else pc.take(series_table[name], index)
+                )
     for name in obs.column_names:
         if name == SERIES_INDEX:
             continue
@@ -503,7 +529,7 @@ def read_xml_data(body: Body, dsd_lookup) -> tuple[Components, Header, dict]:
         if series_table is not None and name in series_table.column_names and obs.num_rows:
             columns[name] = pc.coalesce(obs[name], pc.take(series_table[name], obs[SERIES_INDEX]))
     table = pa.table(columns) if columns else pa.table({})
-    if state.groups and table.num_rows:
+    if state.groups and table.num_rows and not series_level:
         table = _apply_groups(table, state, dsd, set(dimensions))
     attributes = [c for c in table.column_names if c not in dimensions and c not in (time_dim, measure)]
     summary = {
