@@ -27,7 +27,7 @@ from connectors.sdmx.tidy import TIME_DIMENSIONS, Components
 STRUCTURAL = ("STRUCTURE", "STRUCTURE_ID", "STRUCTURE_NAME", "ACTION", "SERIES_KEY", "OBS_KEY", "DATAFLOW")
 HOUSEKEEPING = ("LAST UPDATE", "LAST_UPDATE")
 _LEAD = re.compile(r'^\ufeff?"?(STRUCTURE|DATAFLOW)"?(\[[^\]]*\])?(.)', re.IGNORECASE)
-BLOCK_SIZE = 16 << 20
+BLOCK_SIZE = 4 << 20
 
 
 def _first_line(data: bytes) -> str:

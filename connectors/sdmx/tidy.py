@@ -185,13 +185,37 @@ def _json_objects(columns: dict[str, pa.ChunkedArray], length: int) -> pa.Chunke
     return pc.if_else(pc.equal(joined, ""), pa.scalar(None, pa.string()), wrapped)
 
 
+def _codes(column: pa.ChunkedArray) -> tuple[pa.ChunkedArray, int]:
+    """Per row, a dense int64 code of the value (null has its own code); and how many codes there are."""
+    encoded = pc.dictionary_encode(column, null_encoding="encode").unify_dictionaries()
+    size = len(encoded.chunk(0).dictionary) if encoded.num_chunks else 0
+    return pa.chunked_array([chunk.indices for chunk in encoded.chunks], pa.int32()).cast(pa.int64()), size
+
+
+def _combined_codes(columns: list[pa.ChunkedArray]) -> pa.ChunkedArray | None:
+    """One int64 per row identifying its combination of values (mixed radix), or None when it would overflow.
+
+    Cheaper than joining the strings: each column is hashed once on its own short values.
+    """
+    combined, radix = None, 1
+    for column in columns:
+        codes, size = _codes(column)
+        size = max(size, 1)
+        radix *= size
+        if radix >= 1 << 62:
+            return None
+        combined = codes if combined is None else pc.add(pc.multiply(combined, size), codes)
+    return combined
+
+
 def _distinct_rows(columns: list[pa.ChunkedArray], length: int) -> tuple[pa.ChunkedArray, pa.Array]:
     """Per row, the index of its distinct combination of ``columns``; and the first row of each combination.
 
     One hash pass over the combined key (dictionary encoding), then a group-by on integers, so the
     per-combination work (series keys, JSON texts) runs on thousands of rows instead of millions.
     """
-    key = _combined_key(columns, length)
+    codes = _combined_codes(columns)
+    key = codes if codes is not None else _combined_key(columns, length)
     encoded = pc.dictionary_encode(key).unify_dictionaries()
     indices = pa.chunked_array([chunk.indices for chunk in encoded.chunks], pa.int32())
     rows = pa.table({"k": indices, "r": pa.arange(0, length)})
