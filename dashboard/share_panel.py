@@ -10,6 +10,7 @@ never as HTML.
 from __future__ import annotations
 
 import html
+from functools import lru_cache
 from typing import Any
 
 import streamlit as st
@@ -38,12 +39,21 @@ def iframe_snippet(shared: share.SharedView, height: int = IFRAME_HEIGHT) -> str
     )
 
 
+@lru_cache(maxsize=256)
+def drawn_view(view_kind: str, view: Any, base: str) -> tuple[share.SharedView, dict]:
+    """A view built once per (kind, view, address) and its Vega-Lite spec: the page draws the chart
+    and the share panel offers it from this one build, and a rerun with the same view costs nothing.
+    The result is shared between sessions and must be treated as read-only."""
+    shared = share.build(share.registry()[view_kind], view, base_url=base)
+    return shared, shared.chart.to_dict()
+
+
 def share_panel(view_kind: str, view: Any, *, key: str | None = None) -> share.SharedView | None:
     """Draw the panel for ``view`` (an object the kind's ``parse`` returns); returns the shared view."""
     kind = share.registry()[view_kind]
     key = key or f"share_{view_kind}"
     try:
-        shared = share.build(kind, view, base_url=base_url(kind.page))
+        shared, _ = drawn_view(view_kind, view, base_url(kind.page))
     except Exception as error:  # the chart above already told the visitor what is missing
         st.caption(f"Sharing is unavailable for this view: {error}")
         return None

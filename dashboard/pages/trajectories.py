@@ -10,8 +10,8 @@ from dataclasses import replace
 
 import streamlit as st
 
-from dashboard import charts, embed, ui
-from dashboard.share_panel import pinned_version, share_panel
+from dashboard import embed, trajectory_views, ui
+from dashboard.share_panel import base_url, drawn_view, pinned_version, share_panel
 from dashboard.trajectory_views import PAGE
 from dashboard.view_state import SCALES, SHARE_PARAMS, TrajectoryView, parse_trajectory
 from indicators import query
@@ -19,21 +19,6 @@ from indicators.catalog import catalog
 from indicators.schema import Direction
 
 GDP = "gdp_per_capita_ppp"
-#: Without years in the link, start here: long enough for trends, short enough to read.
-DEFAULT_START = 1990
-THEME_ORDER = {"economy": 0, "inclusive": 1, "circular": 2, "climate": 3}
-
-
-def _indicator_options() -> list[str]:
-    definitions = catalog()
-    country_level = [d for d in definitions.values() if d.level == "country"]
-    return [d.id for d in sorted(country_level, key=lambda d: (THEME_ORDER[d.theme], d.label))]
-
-
-def _area_options() -> list[str]:
-    table = query.areas()
-    table = table[table["level"].isin(["country", "aggregate"])]
-    return list(table.sort_values(["is_aggregate", "name"])["ref_area"])
 
 
 def _initialise_widgets(view: TrajectoryView, first_year: int, last_year: int) -> None:
@@ -43,7 +28,7 @@ def _initialise_widgets(view: TrajectoryView, first_year: int, last_year: int) -
     st.session_state.update(
         traj_indicator=view.indicator,
         traj_areas=list(view.areas),
-        traj_years=(view.start or max(first_year, DEFAULT_START), view.end or last_year),
+        traj_years=(view.start or max(first_year, trajectory_views.DEFAULT_START), view.end or last_year),
         traj_scale=view.scale,
         traj_context=view.context,
         traj_initialised=True,
@@ -55,8 +40,8 @@ def render() -> None:
         embed.render_embed(PAGE)
         return
     definitions = catalog()
-    indicator_ids = _indicator_options()
-    area_codes = _area_options()
+    indicator_ids = trajectory_views.indicator_options()
+    area_codes = trajectory_views.area_options()
     params = st.query_params.to_dict()
     view = parse_trajectory(params, indicators=indicator_ids, areas=area_codes, extra_allowed=("gdp", *SHARE_PARAMS))
     first_year, last_year = query.year_range(view.indicator)
@@ -127,59 +112,36 @@ def render() -> None:
 
 
 def _trajectory_block(column, ident: str, view: TrajectoryView) -> None:
-    item = query.definition(ident)
-    frame, notes = query.trajectory(
-        ident, view.areas, (view.start, view.end), base_year=view.base if view.scale == "indexed" else None
-    )
-    context = None
-    if view.context:
-        others = [a for a in query.countries()["ref_area"] if a not in view.areas]
-        context, _ = query.trajectory(
-            ident, others, (view.start, view.end), base_year=view.base if view.scale == "indexed" else None
-        )
-    with column:
-        if frame.empty:
-            st.warning(f"No data for {item.label} for these areas and years.")
-            return
-        chart = charts.trajectory_chart(
-            frame, title=item.label, unit=item.unit, scale=view.scale, base_year=view.base, context=context
-        )
-        st.altair_chart(chart, width="stretch", alt=charts.describe_trajectories(frame, item.label, item.unit))
-        for note in notes:
-            st.caption(f"Note: {note}.")
-        ui.source_caption(query.source_line([ident]))
-        ui.data_table(
-            frame[["ref_area", "name", "year", "value"]], file_name=f"{ident}_trajectories.csv", key=f"traj_{ident}"
-        )
-        share_panel("trajectory", replace(view, indicator=ident), key=f"share_traj_{ident}")
+    _chart_block(column, "trajectory", replace(view, indicator=ident), f"traj_{ident}")
 
 
 def _ranking_block(column, ident: str, view: TrajectoryView) -> None:
     item = query.definition(ident)
-    latest = query.latest(ident, list(view.areas), max_year=view.end)
+    better = "higher" if item.direction == Direction.higher_is_better else "lower"
+    _chart_block(column, "ranking", view, f"rank_{ident}", note=f"Ranked among the selected areas; {better} is better.")
+
+
+def _chart_block(column, kind: str, view: TrajectoryView, key: str, note: str = "") -> None:
+    """One chart as the share registry draws it (built once per view and cached): the chart, its
+    notes and source line, exactly its rows as a table and CSV, and its share panel."""
     with column:
-        if latest.empty:
-            st.warning(f"No recent values of {item.label} for these areas.")
+        try:
+            shared, spec = drawn_view(kind, view, base_url(PAGE))
+        except query.QueryError as error:
+            st.warning(f"Nothing to draw: {error}.")
             return
-        chart = charts.ranked_chart(
-            latest,
-            title=f"{item.label}: latest",
-            unit=item.unit,
-            higher_is_better=item.direction == Direction.higher_is_better,
-            highlight=list(view.areas[:1]),
-        )
-        st.altair_chart(
-            chart,
+        height = spec.get("height")
+        st.vega_lite_chart(
+            spec,
             width="stretch",
-            height=embed.element_height(chart),
-            alt=charts.describe_ranking(latest, item.label, item.unit),
+            height=height + embed.CHART_FURNITURE_PX if isinstance(height, int) else "content",
+            alt=shared.meta.description,
         )
-        better = "higher" if item.direction == Direction.higher_is_better else "lower"
-        st.caption(f"Ranked among the selected areas; {better} is better. {query.source_line([ident])}")
-        ui.data_table(
-            latest[["rank", "ref_area", "name", "year", "value"]], file_name=f"{ident}_latest.csv", key=f"rank_{ident}"
-        )
-        share_panel("ranking", view, key=f"share_rank_{ident}")
+        for line in shared.meta.notes:
+            st.caption(f"Note: {line}.")
+        ui.source_caption(f"{note} {shared.meta.source_line}".strip())
+        ui.data_table(shared.data, file_name=shared.file_name("csv"), key=key)
+        share_panel(kind, view, key=f"share_{key}")
 
 
 render()
