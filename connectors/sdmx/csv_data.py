@@ -36,12 +36,13 @@ def _first_line(data: bytes) -> str:
     return line.decode("utf-8-sig", errors="replace").rstrip("\r")
 
 
-def _read(data: bytes, header_line: str, delimiter: str, width: int, quoting: bool = True) -> pa.Table:
+def _read(data: bytes, header_line: str, delimiter: str, width: int, quoting: bool = True, path: str = "") -> pa.Table:
+    """All rows as string columns ``c0..``; from ``path`` when given (same bytes as ``data``, read in blocks)."""
     names = [f"c{i}" for i in range(width)]
     has_quotes = quoting and b'"' in data
     try:
         return pacsv.read_csv(
-            io.BytesIO(data),
+            path or io.BytesIO(data),
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=BLOCK_SIZE),
             parse_options=pacsv.ParseOptions(
                 delimiter=delimiter, quote_char='"' if quoting else False, newlines_in_values=has_quotes
@@ -91,8 +92,15 @@ def read_sdmx_csv(body: Body, dsd: DataStructure | None) -> tuple[Components, di
     version = "2.0" if lead.group(1).upper() == "STRUCTURE" else "1.0"
     delimiter = lead.group(3)
     header = next(csv.reader([line], delimiter=delimiter))
+    path = body.path
+    if path:  # read the file in blocks: the whole message need not stay in memory next to its columns
+        quoted = b'"' in body.data
+        body.data = b""  # only the name is used from here on
+        data = b'"' if quoted else b""  # all _read needs to know from the bytes
+    else:
+        data = body.data
     try:
-        raw = _read(body.data, line, delimiter, len(header))
+        raw = _read(data, line, delimiter, len(header), path=path)
     except SDMXParseError as exc:
         raise SDMXParseError(f"{body.name}: {exc}") from exc
     ids, header_has_label = [], []

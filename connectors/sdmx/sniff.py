@@ -27,6 +27,7 @@ class Body:
 
     data: bytes
     name: str
+    path: str = ""  # the file the bytes came from (not for zip members): readers may stream it instead
 
 
 def load_body(message: bytes | str | pathlib.Path, what: str = "message") -> Body:
@@ -36,7 +37,7 @@ def load_body(message: bytes | str | pathlib.Path, what: str = "message") -> Bod
     else:
         path = pathlib.Path(message)
         try:
-            body = Body(path.read_bytes(), str(path))
+            body = Body(path.read_bytes(), str(path), str(path))
         except OSError as exc:
             raise SDMXParseError(f"cannot read {what} {path}: {exc.strerror or exc}") from exc
     if body.data[:4] == b"PK\x03\x04":

@@ -274,6 +274,7 @@ def to_tidy(comp: Components, *, source: str, dataset: str, name: str) -> tuple[
             comp, pa.Table.from_batches([batches.pop(0)]), source=source, dataset=dataset, name=name
         )
         pieces.append(piece)
+        pa.default_memory_pool().release_unused()  # hand the batch's freed scratch memory back to the OS
         for key, count in piece_notes.items():
             notes[key] = notes.get(key, 0) + count
     return pa.concat_tables(pieces), notes
