@@ -46,7 +46,11 @@ from dashboard.view_state import SHARE_PARAMS, ShareOptions, parse_share
 from indicators import query
 
 #: Modules that register view kinds when imported; add yours here (see the module docstring).
-VIEW_MODULES: tuple[str, ...] = ("dashboard.trajectory_views",)
+VIEW_MODULES: tuple[str, ...] = (
+    "dashboard.trajectory_views",
+    "dashboard.compare_views",
+    "dashboard.overview_views",
+)
 #: Where permalinks point when the app cannot tell (CLI, bake) — set it for a public deployment.
 PUBLIC_URL_ENV = "BEYOND_GDP_PUBLIC_URL"
 DEFAULT_PUBLIC_URL = "http://localhost:8501"

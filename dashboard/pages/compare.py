@@ -9,10 +9,14 @@ the URL.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import streamlit as st
 
-from dashboard import compare_charts, ui
+from dashboard import compare_charts, compare_views, embed, ui
+from dashboard.compare_views import PAGE, shown_rows
+from dashboard.share_panel import base_url, drawn_view, share_panel
 from dashboard.view_state import (
     COMPARE_CHARTS,
     FORMS,
@@ -21,7 +25,6 @@ from dashboard.view_state import (
     SHARE_PARAMS,
     SIMILAR_RANGE,
     CompareView,
-    parse_compare,
 )
 from indicators import assess, query
 from indicators.schema import Direction
@@ -41,41 +44,23 @@ STRIP_FURNITURE_PX = 70
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _chart_spec(kind: str, ident: str, members: tuple[str, ...], year: int | None, area: str, peer_label: str) -> dict:
-    """One chart as a Vega-Lite dict, built once per input: Altair's build + to_dict costs ~100 ms a chart."""
+def _strip_spec(ident: str, members: tuple[str, ...], year: int | None, area: str, peer_label: str) -> dict:
+    """One small multiple as a Vega-Lite dict, built once per input: Altair's build + to_dict costs ~100 ms a chart."""
     table, _ = assess.compare_table((ident,), members, year)
     item = query.definition(ident)
-    options = dict(
+    return compare_charts.strip_panel(
+        table,
         title=item.label,
         unit=item.unit,
         higher_is_better=item.direction == Direction.higher_is_better,
         highlight=[area],
         median=float(table["median"].iloc[0]),
-    )
-    if kind == "ranked":
-        return compare_charts.ranked_dots(table, **options, median_label="peer-group median").to_dict()
-    return compare_charts.strip_panel(table, **options).to_dict()
+    ).to_dict()
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _source_line(indicator_ids: tuple[str, ...]) -> str:
     return query.source_line(list(indicator_ids))
-
-
-def _options(level: str) -> tuple[list[str], list[str]]:
-    """(indicator ids, area codes) available at a level; countries also list aggregates to focus on."""
-    indicators = [d.id for d in assess.definitions_at(level)]
-    table = query.areas()
-    kinds = {level} | ({"aggregate"} if level == "country" else set())
-    table = table[table["level"].isin(kinds)]
-    return indicators, list(table.sort_values(["is_aggregate", "name"])["ref_area"])
-
-
-def _parents() -> list[str]:
-    """Countries that have regions of some level (for the 'regions within one country' filter)."""
-    table = query.areas()
-    regional = table[table["level"] != "country"]["country"].dropna()
-    return sorted(set(regional) & set(table.index))
 
 
 def _initialise_widgets(view: CompareView) -> None:
@@ -97,19 +82,12 @@ def _initialise_widgets(view: CompareView) -> None:
 
 
 def render() -> None:
+    if embed.embed_requested():
+        embed.render_embed(PAGE)
+        return
     params = st.query_params.to_dict()
-    levels = assess.levels_with_data() or ("country",)
-    asked_level = params.get("level") if params.get("level") in levels else "country"
-    indicator_ids, area_codes = _options(asked_level)
-    view = parse_compare(
-        params,
-        indicators=indicator_ids,
-        areas=area_codes,
-        levels=levels,
-        countries=_parents(),
-        years=(1960, 2100),
-        extra_allowed=SHARE_PARAMS,
-    )
+    levels = compare_views.levels()
+    view = compare_views.parse(params, extra_allowed=SHARE_PARAMS)
     _initialise_widgets(view)
 
     st.title("Compare")
@@ -119,7 +97,7 @@ def render() -> None:
     level = view.level
     if len(levels) > 1:
         level = st.radio("Level", levels, key="cmp_level", horizontal=True, format_func=LEVEL_LABELS.get)
-        indicator_ids, area_codes = _options(level)
+        indicator_ids, area_codes = compare_views.options(level)
         _keep_valid("cmp_indicators", indicator_ids, indicator_ids[:2])
         _keep_valid("cmp_area", area_codes, area_codes[0] if area_codes else "")
     definitions = {d.id: d for d in assess.definitions_at(level)}
@@ -158,7 +136,7 @@ def render() -> None:
             )
         )
     if level != "country":
-        parents = [""] + _parents()
+        parents = [""] + compare_views.parents()
         _keep_valid("cmp_within", parents, "")
         within = (
             st.selectbox(
@@ -216,7 +194,7 @@ def render() -> None:
         st.warning("None of these areas has data for the chosen indicators.")
         return
     if chart == "ranked":
-        _ranked(table, shown, group, area, current.year)
+        _ranked(table, shown, current)
     elif chart == "multiples":
         _multiples(table, shown, group, area, current.year)
     else:
@@ -257,20 +235,26 @@ def _grid(count: int) -> list:
     return cells[:count]
 
 
-def _ranked(table: pd.DataFrame, shown: tuple[str, ...], group: assess.PeerGroup, area: str, year: int | None) -> None:
+def _ranked(table: pd.DataFrame, shown: tuple[str, ...], current: CompareView) -> None:
+    """Each indicator's chart as the share registry draws it from its own one-indicator link (built once
+    per view and cached), with exactly its rows as a table and CSV, and its share panel."""
     cells = _grid(len(shown))
     for i, ident in enumerate(shown):
-        rows = table[table["indicator"] == ident]
-        if rows.empty:
+        if (table["indicator"] == ident).sum() == 0:
             continue
-        item = query.definition(ident)
-        median = float(rows["median"].iloc[0])
+        view = replace(current, indicators=(ident,), chart="ranked", notices=())
         with cells[i]:
-            spec = _chart_spec("ranked", ident, group.members, year, area, group.label)
-            alt_text = compare_charts.describe_ranked(rows, title=item.label, unit=item.unit, median=median)
-            st.vega_lite_chart(spec, width="stretch", height=spec["height"] + CHART_FURNITURE_PX, alt=alt_text)
-            ui.source_caption(_source_line((ident,)))
-            ui.data_table(_shown_rows(rows), file_name=f"compare_{ident}.csv", key=f"cmp_rank_{ident}")
+            try:
+                shared, spec = drawn_view("compare", view, base_url(PAGE))
+            except query.QueryError as error:
+                st.warning(f"Nothing to draw: {error}.")
+                continue
+            st.vega_lite_chart(
+                spec, width="stretch", height=spec["height"] + CHART_FURNITURE_PX, alt=shared.meta.description
+            )
+            ui.source_caption(shared.meta.source_line)
+            ui.data_table(shared.data, file_name=shared.file_name("csv"), key=f"cmp_rank_{ident}")
+            share_panel("compare", view, key=f"share_cmp_{ident}")
 
 
 def _multiples(
@@ -285,13 +269,13 @@ def _multiples(
         item = query.definition(ident)
         median = float(rows["median"].iloc[0])
         with cells[i]:
-            spec = _chart_spec("strip", ident, group.members, year, area, group.label)
+            spec = _strip_spec(ident, group.members, year, area, group.label)
             alt_text = compare_charts.describe_strip(
                 rows, title=item.label, unit=item.unit, highlight=[area], median=median
             )
             st.vega_lite_chart(spec, width="stretch", height=spec["height"] + STRIP_FURNITURE_PX, alt=alt_text)
     ui.source_caption(_source_line(shown))
-    ui.data_table(_shown_rows(table), file_name="compare_multiples.csv", key="cmp_multiples")
+    ui.data_table(shown_rows(table), file_name="compare_multiples.csv", key="cmp_multiples")
 
 
 def _table(table: pd.DataFrame, shown: tuple[str, ...]) -> None:
@@ -300,15 +284,7 @@ def _table(table: pd.DataFrame, shown: tuple[str, ...]) -> None:
     wide = wide.reindex(columns=[i for i in shown if i in wide.columns]).rename(columns=labels)
     st.dataframe(wide, width="stretch")
     ui.source_caption(_source_line(shown))
-    ui.data_table(_shown_rows(table), file_name="compare_table.csv", key="cmp_table", label="Show ranks and years")
-
-
-def _shown_rows(rows: pd.DataFrame) -> pd.DataFrame:
-    """Exactly the rows drawn, with units, for the table toggle and the CSV."""
-    units = {ident: query.definition(ident).unit for ident in rows["indicator"].unique()}
-    return rows.assign(unit=rows["indicator"].map(units))[
-        ["indicator", "rank", "ref_area", "name", "year", "value", "unit", "median"]
-    ]
+    ui.data_table(shown_rows(table), file_name="compare_table.csv", key="cmp_table", label="Show ranks and years")
 
 
 render()

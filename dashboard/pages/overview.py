@@ -10,16 +10,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import scorecard, ui
-from dashboard.view_state import PEER_KINDS, SHARE_PARAMS, SIMILAR_RANGE, OverviewView, parse_overview
+from dashboard import embed, overview_views, scorecard, ui
+from dashboard.overview_views import PAGE, THEME_TITLES, StandingView
+from dashboard.share_panel import base_url, drawn_view, share_panel
+from dashboard.view_state import PEER_KINDS, SHARE_PARAMS, SIMILAR_RANGE, OverviewView
 from indicators import assess, query
 
-THEME_TITLES = {
-    "economy": "Economy",
-    "inclusive": "Inclusive: people and fairness",
-    "circular": "Circular: materials and waste",
-    "climate": "Climate: emissions and energy",
-}
 #: Title, subtitle, axis and legend around a chart's plotting area: Streamlit 1.67 does not size a layered
 #: chart from its spec, so the element height is given explicitly.
 CHART_FURNITURE_PX = 110
@@ -33,24 +29,9 @@ SIGNAL_TITLES = {
 }
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
-def _standing_spec(area: str, members: tuple[str, ...], since: int, theme: str, title: str, peer_label: str) -> dict:
-    """The chart as a Vega-Lite dict, built once per input: Altair's build + to_dict costs ~100 ms a chart."""
-    rows = assess.scorecard_theme(area, members, since, theme)
-    rows = rows[rows["percentile"].notna()]
-    return scorecard.standing_chart(rows, title=title, peer_label=peer_label).to_dict()
-
-
 @st.cache_data(show_spinner=False, max_entries=256)
 def _source_line(indicator_ids: tuple[str, ...]) -> str:
     return query.source_line(list(indicator_ids))
-
-
-def _area_options() -> list[str]:
-    table = query.areas()
-    levels = {"aggregate", *assess.levels_with_data()}
-    table = table[table["level"].isin(levels)]
-    return list(table.sort_values(["is_aggregate", "level", "name"])["ref_area"])
 
 
 def _initialise_widgets(view: OverviewView) -> None:
@@ -68,10 +49,13 @@ def _initialise_widgets(view: OverviewView) -> None:
 
 
 def render() -> None:
-    area_codes = _area_options()
+    if embed.embed_requested():
+        embed.render_embed(PAGE)
+        return
+    area_codes = overview_views.area_options()
     params = st.query_params.to_dict()
-    last_year = query.year_range(assess.GDP)[1]
-    view = parse_overview(params, areas=area_codes, years=(1990, last_year - 2), extra_allowed=SHARE_PARAMS)
+    # ``theme`` names one chart of a shared link (see overview_views); the page shows every theme.
+    view = overview_views.parse_page(params, extra_allowed=(*SHARE_PARAMS, "theme"))
     _initialise_widgets(view)
 
     st.title("Overview")
@@ -101,9 +85,7 @@ def render() -> None:
     if current.to_query() != params:
         st.query_params.from_dict(current.to_query())
 
-    level = str(query.areas().at[area, "level"])
-    level = "country" if level == "aggregate" else level
-    group = assess.peer_group(peers, area, level=level, n_similar=similar, custom=custom)
+    group = overview_views.peer_group(current)
     for note in group.notes:
         st.caption(f"Note: {note}.")
     # The headline needs every theme; its slot comes first on the page but is filled last, so each
@@ -113,7 +95,7 @@ def render() -> None:
         rows = assess.scorecard_theme(area, group.members, since, theme)
         if rows.empty:
             continue
-        _theme_block(rows, title, theme, group, area, since)
+        _theme_block(rows, title, StandingView(current, theme), group, since)
     card = assess.scorecard(area, group.members, since)
     with headline_slot:
         _headline_block(card, area, since, group)
@@ -144,14 +126,17 @@ def _headline_block(card, area: str, since: int, group: assess.PeerGroup) -> Non
     )
 
 
-def _theme_block(rows, title: str, theme: str, group: assess.PeerGroup, area: str, since: int) -> None:
+def _theme_block(rows, title: str, view: StandingView, group: assess.PeerGroup, since: int) -> None:
+    """The theme's standing chart as the share registry draws it (built once per view and cached),
+    its scorecard table, source line, CSV and share panel."""
+    theme = view.theme
     st.subheader(title, divider="gray")
     ranked = rows[rows["percentile"].notna()]
     if len(ranked):
-        chart_title = f"{title.split(':')[0]}: standing among peers"
-        spec = _standing_spec(area, group.members, since, theme, chart_title, group.label)
-        alt_text = scorecard.describe_standing(ranked, title=chart_title, peer_label=group.label)
-        st.vega_lite_chart(spec, width="stretch", height=spec["height"] + CHART_FURNITURE_PX, alt=alt_text)
+        shared, spec = drawn_view("scorecard", view, base_url(PAGE))
+        st.vega_lite_chart(
+            spec, width="stretch", height=spec["height"] + CHART_FURNITURE_PX, alt=shared.meta.description
+        )
     table = scorecard.scorecard_table(rows)
     st.dataframe(
         table,
@@ -165,6 +150,8 @@ def _theme_block(rows, title: str, theme: str, group: assess.PeerGroup, area: st
     )
     ui.source_caption(_source_line(tuple(rows["indicator"])))
     ui.data_table(scorecard.scorecard_csv(rows), file_name=f"scorecard_{theme}.csv", key=f"ov_{theme}")
+    if len(ranked):
+        share_panel("scorecard", view, key=f"share_ov_{theme}")
 
 
 def _signals_block(area: str, members: tuple[str, ...], since: int) -> None:
