@@ -66,7 +66,10 @@ def spec(shared: SharedView, *, width: int | None = None) -> dict:
 
 def image_spec(shared: SharedView) -> dict:
     """The spec for a PNG or SVG: fixed width, with source, licence, version and citation printed below."""
-    chart = alt.vconcat(shared.chart.properties(width=IMAGE_WIDTH)).properties(
+    inner = shared.chart.properties(width=IMAGE_WIDTH)  # a shallow copy: the shared chart is not changed
+    # A chart with its own config (the choropleth's 'no data' grey) cannot sit inside a concat: lift it up.
+    config, inner.config = inner.config, alt.Undefined
+    chart = alt.vconcat(inner).properties(
         title=alt.TitleParams(
             footer_lines(shared.meta),
             orient="bottom",
@@ -78,6 +81,8 @@ def image_spec(shared: SharedView) -> dict:
         ),
         padding=12,
     )
+    if config is not alt.Undefined:
+        chart.config = config
     result = chart.to_dict()
     result["usermeta"] = {"beyond_gdp": meta_dict(shared.meta)}
     return result

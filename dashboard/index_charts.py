@@ -28,7 +28,7 @@ def interval_chart(frame: pd.DataFrame, *, title: str, subtitle: str = "") -> al
     income_group, delta``.
     """
     check_rows(len(frame), title)
-    data = _interval_rows(frame)
+    data = interval_rows(frame)
     y = alt.Y("name:N", title=None, sort=alt.EncodingSortField("rank", order="ascending"))
     colour = alt.Color(
         "income_group:N",
@@ -76,7 +76,8 @@ INTERVAL_COLUMNS = [
 CHANGE_COLUMNS = ["name", "rank", "equal_rank", "delta"]
 
 
-def _interval_rows(frame: pd.DataFrame) -> pd.DataFrame:
+def interval_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """Exactly the rows :func:`interval_chart` draws (what a download of the chart holds)."""
     return frame[INTERVAL_COLUMNS].assign(income_group=frame["income_group"].fillna("Not classified"))
 
 
@@ -111,7 +112,7 @@ def _with_rows(kind: str, title: str, rows: pd.DataFrame) -> dict:
 
 def interval_spec(frame: pd.DataFrame, *, title: str) -> dict:
     """:func:`interval_chart` as a Vega-Lite dict, fast enough for every rerun."""
-    return _with_rows("interval", title, _interval_rows(frame))
+    return _with_rows("interval", title, interval_rows(frame))
 
 
 def change_spec(frame: pd.DataFrame, *, title: str) -> dict:

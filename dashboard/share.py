@@ -50,6 +50,8 @@ VIEW_MODULES: tuple[str, ...] = (
     "dashboard.trajectory_views",
     "dashboard.compare_views",
     "dashboard.overview_views",
+    "dashboard.map_views",
+    "dashboard.index_views",
 )
 #: Where permalinks point when the app cannot tell (CLI, bake) — set it for a public deployment.
 PUBLIC_URL_ENV = "BEYOND_GDP_PUBLIC_URL"
@@ -149,9 +151,13 @@ def register(kind: ViewKind) -> ViewKind:
 
 
 def registry() -> dict[str, ViewKind]:
+    """Every view kind, in :data:`VIEW_MODULES` order whatever order the modules were imported in
+    (a link without a page opens the first kind)."""
     for module in VIEW_MODULES:
         importlib.import_module(module)
-    return dict(_REGISTRY)
+    order = {module: i for i, module in enumerate(VIEW_MODULES)}
+    kinds = sorted(_REGISTRY.values(), key=lambda k: order.get(k.build.__module__, len(order)))
+    return {k.kind: k for k in kinds}
 
 
 def kinds_for_page(page: str) -> list[ViewKind]:
@@ -238,7 +244,7 @@ def permalink(kind: ViewKind, view: Any, *, base_url: str, version: str | None, 
         params["v"] = version
     if embed:
         params["embed"] = "true"
-    query_string = urlencode(params, safe=",")
+    query_string = urlencode(params, safe=",:")  # "w=inclusive:2" stays readable
     return f"{base_url.rstrip('/')}/{kind.page}" + (f"?{query_string}" if query_string else "")
 
 

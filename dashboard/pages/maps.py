@@ -9,38 +9,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import maps, ui
-from dashboard.view_state import DEFAULT_MAP_INDICATORS, MAP_LEVELS, MapView, parse_map
+from dashboard import embed, map_views, maps, ui
+from dashboard.map_views import PAGE
+from dashboard.share_panel import base_url, drawn_view, pinned_version, share_panel
+from dashboard.view_state import DEFAULT_MAP_INDICATORS, MAP_LEVELS, SHARE_PARAMS, MapView
 from indicators import query
 from indicators.catalog import catalog
-
-THEME_ORDER = {"economy": 0, "inclusive": 1, "circular": 2, "climate": 3}
-LIST_AT_MOST = 40
-
-
-def _indicators_by_level() -> dict[str, list[str]]:
-    by_level: dict[str, list[str]] = {level: [] for level in MAP_LEVELS}
-    for item in sorted(catalog().values(), key=lambda d: (THEME_ORDER.get(d.theme, 9), d.label)):
-        if item.level in by_level:
-            by_level[item.level].append(item.id)
-    return by_level
-
-
-def _years(indicator: str) -> tuple[int, int]:
-    try:
-        return query.year_range(indicator)
-    except (query.QueryError, ValueError):
-        return (1800, 2100)
 
 
 def _country_name(code: str) -> str:
     return "All countries" if code == "" else query.area_name(code)
-
-
-def _listing(codes: dict[str, str], names: dict[str, str]) -> str:
-    items = [f"{names.get(code, code)} ({code})" for code in list(codes)[:LIST_AT_MOST]]
-    more = len(codes) - LIST_AT_MOST
-    return ", ".join(items) + (f" and {more} more (see the data table)" if more > 0 else "")
 
 
 def _initialise_widgets(view: MapView) -> None:
@@ -57,14 +35,18 @@ def _initialise_widgets(view: MapView) -> None:
 
 
 def render() -> None:
-    by_level = _indicators_by_level()
+    if embed.embed_requested():
+        embed.render_embed(PAGE)
+        return
+    by_level = map_views.indicators_by_level()
     params = st.query_params.to_dict()
-    view = parse_map(params, indicators=by_level, countries=_all_countries(by_level), years=_years)
+    view = map_views.parse(params, extra_allowed=SHARE_PARAMS)
     _initialise_widgets(view)
 
     st.title("Maps")
     st.caption("Where wellbeing is high or low — between countries and inside them.")
     ui.show_notices(view.notices)
+    version = pinned_version(params)
 
     levels = [level for level in MAP_LEVELS if by_level.get(level)]
     controls = st.columns([3, 4, 3])
@@ -104,62 +86,25 @@ def render() -> None:
         year = years[0]
         st.session_state["map_year"] = year
         st.caption(f"One year of data only: {year}.")
-    data = maps.map_data(indicator, level, year, country)
-
     current = MapView(level=level, indicator=indicator, year=year, country=country)
-    query_params = current.to_query()
+    query_params = current.to_query() | ({"v": version} if version else {})
     if query_params != params:
         st.query_params.from_dict(query_params)
 
-    item = query.definition(indicator)
-    better = maps.higher_is_better(indicator)
-    chart = maps.choropleth(
-        data.lookup, data.geometry, title=item.label, unit=item.unit, higher_is_better=better, year=year
-    )
-    description = maps.describe_map(
-        data.shown, title=item.label, unit=item.unit, year=year, shapes=len(data.geometry.codes)
-    )
-    st.altair_chart(chart, width="stretch", alt=description)
-    names = dict(zip(data.shown["ref_area"], data.shown["name"], strict=True))
+    try:
+        shared, spec = drawn_view("map", current, base_url(PAGE))
+    except (query.QueryError, maps.MapError) as error:
+        st.warning(f"Nothing to draw: {error}.")
+        return
+    st.vega_lite_chart(spec, width="stretch", alt=shared.meta.description)
+    for line in shared.meta.notes:
+        st.caption(f"Note: {line}.")
+    st.caption("Colours: viridis, darker = better. Light grey = no data for this year. " + shared.meta.source_line)
     if level == "tl2":
-        st.caption(
-            "OECD TL2 regions have boundaries here only in Europe (drawn with NUTS 2021 shapes); "
-            "regions elsewhere (Australia, Canada, Chile, Israel, Japan, Korea, Mexico, New Zealand, "
-            "United States ...) are in the ranking and table below."
-        )
-    if data.without_shape:
-        reasons = sorted(set(data.without_shape.values()))
-        st.caption(
-            f"{len(data.without_shape)} regions in the data have no shape in the map: "
-            f"{_listing(data.without_shape, names)}. Why: {'; '.join(reasons[:6])}."
-        )
-    if data.outside_frame:
-        st.caption(
-            f"{len(data.outside_frame)} regions lie outside the map frame and are listed in the table: "
-            f"{_listing(data.outside_frame, names)}."
-        )
-    st.caption("Colours: viridis, darker = better. Light grey = no data for this year. " + ui_source(indicator))
-    shown = maps.ranking(data.shown, better)
-    if level == "tl2":
-        st.subheader(f"Ranking: {item.label}", divider="gray")
-        st.dataframe(shown, hide_index=True, width="stretch", height=320)
-    ui.data_table(shown, file_name=f"{indicator}_{level}_{year}.csv", key=f"map_{indicator}")
-
-
-def _all_countries(by_level: dict[str, list[str]]) -> dict[str, list[str]]:
-    """Countries whose regions any indicator of a level covers (what a 'country' link may name)."""
-    out: dict[str, list[str]] = {}
-    for level in by_level:
-        if level == "country":
-            continue
-        codes = query.areas()
-        table = codes[codes["level"].isin(maps.AREA_LEVELS[level])]
-        out[level] = sorted(table["country"].dropna().unique())
-    return out
-
-
-def ui_source(indicator: str) -> str:
-    return query.source_line([indicator])
+        st.subheader(f"Ranking: {query.definition(indicator).label}", divider="gray")
+        st.dataframe(shared.data, hide_index=True, width="stretch", height=320)
+    ui.data_table(shared.data, file_name=shared.file_name("csv"), key=f"map_{indicator}")
+    share_panel("map", current, key="share_map")
 
 
 render()

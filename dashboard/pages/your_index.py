@@ -8,23 +8,17 @@ Monte Carlo (see :mod:`indicators.index_query`); chart specs are cached by the w
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 import pandas as pd
 import streamlit as st
 import yaml
 
-from dashboard import index_charts, ui
-from dashboard.share_panel import base_url, pinned_version
-from dashboard.view_state import SHARE_PARAMS, WEIGHT_RANGE, YourIndexView, parse_your_index
+from dashboard import embed, index_charts, index_views, ui
+from dashboard.index_views import COMPOSITE_LABELS, PAGE, TOP_ROWS, IndexRankingView
+from dashboard.share_panel import base_url, drawn_view, pinned_version, share_panel
+from dashboard.view_state import SHARE_PARAMS, WEIGHT_RANGE, YourIndexView
 from indicators import index_query as iq
-from indicators import query
 
-PAGE = "your-index"
-#: Rows drawn in the ranking chart unless the visitor asks for all (the table always has every row).
-TOP_ROWS = 40
 MOVERS = 15
-COMPOSITE_LABELS = {"beyond_gdp_index": "Beyond GDP index", "better_life_index": "Better Life-style index"}
 TRADE_OFF = (
     "**A known trade-off, shown rather than hidden.** Circular and climate indicators are per-capita "
     "footprints: after min–max normalisation a small footprint scores well whatever its cause, and the "
@@ -37,24 +31,25 @@ TRADE_OFF = (
 )
 
 
-def _composites() -> dict[str, dict[str, list[str]]]:
-    return {
-        c: {"pillars": list(iq.structure(c).pillars), "indicators": iq.structure(c).indicators()} for c in iq.COMPOSITES
-    }
-
-
 def _weight_key(composite: str, kind: str, name: str) -> str:
     return f"yi_{kind}_{composite}_{name}"
 
 
-def _initialise_widgets(view: YourIndexView) -> None:
+def _initialise_widgets(link: IndexRankingView) -> None:
     """Copy the URL's view into the widgets once per session; afterwards the widgets lead."""
     if st.session_state.get("yi_initialised"):
         return
+    view = link.index
     shape = iq.structure(view.composite)
     pillars, inner = dict(view.pillar_weights), dict(view.indicator_weights)
     year = "latest" if view.year is None else str(view.year)
-    state = {"yi_index": view.composite, "yi_peers": view.peers, "yi_year": year, "yi_initialised": True}
+    state = {
+        "yi_index": view.composite,
+        "yi_peers": view.peers,
+        "yi_year": year,
+        "yi_all": link.show_all,
+        "yi_initialised": True,
+    }
     for pillar in shape.pillars:
         state[_weight_key(view.composite, "w", pillar)] = int(round(pillars.get(pillar, 1)))
     for member in shape.indicators():
@@ -100,11 +95,8 @@ def _weight_sliders(composite: str) -> tuple[tuple[tuple[str, float], ...], tupl
     return tuple(pillar_weights), tuple(indicator_weights)
 
 
-def _chart_specs(composite, peers, pillar_weights, indicator_weights, year, show_all) -> tuple[dict, str, dict, str]:
-    """Both charts as Vega-Lite dicts with their text alternatives (cached templates, fresh rows)."""
-    table = iq.ranked_table(composite, peers, pillar_weights, indicator_weights, year)
-    shown = table if show_all else table.head(TOP_ROWS)
-    title = f"{COMPOSITE_LABELS[composite]} at your weights"
+def _change_spec(composite, peers, pillar_weights, indicator_weights, year) -> tuple[dict, str]:
+    """The moves-versus-equal-weights chart as a Vega-Lite dict with its text alternative (cached template)."""
     changes = iq.rank_change(composite, peers, pillar_weights, indicator_weights, year).dropna(subset=["equal_rank"])
     movers = changes.reindex(changes["delta"].abs().sort_values(ascending=False, kind="stable").index).head(MOVERS)
     movers = movers[movers["delta"] != 0]
@@ -112,18 +104,7 @@ def _chart_specs(composite, peers, pillar_weights, indicator_weights, year, show
     if not movers.empty:
         change_spec = index_charts.change_spec(movers, title="Biggest moves versus equal weights")
         change_alt = index_charts.describe_changes(movers)
-    return (
-        index_charts.interval_spec(shown, title=title),
-        index_charts.describe_intervals(shown, title),
-        change_spec,
-        change_alt,
-    )
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _source_line(ids: tuple[str, ...], version: str) -> str:
-    """``query.source_line`` reads provenance files on every call; once per data version is enough."""
-    return query.source_line(list(ids))
+    return change_spec, change_alt
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -189,18 +170,21 @@ def _method_note(ranking: iq.Ranking, composite: str, weights: tuple) -> None:
 
 
 def render() -> None:
+    if embed.embed_requested():
+        embed.render_embed(PAGE)
+        return
     params = st.query_params.to_dict()
-    composites = _composites()
+    composites = index_views.composites()
     peer_labels = iq.peer_options()
-    view = parse_your_index(params, composites=composites, peers=list(peer_labels), extra_allowed=SHARE_PARAMS)
-    _initialise_widgets(view)
+    link = index_views.parse(params, extra_allowed=SHARE_PARAMS)
+    _initialise_widgets(link)
 
     st.title("Your index")
     st.caption(
         "Decide how much each theme of wellbeing counts, and see the ranking your weights give — with how sure "
         "each place in it is, and what your choice changed compared with equal weights."
     )
-    ui.show_notices(view.notices)
+    ui.show_notices(link.notices)
     version = pinned_version(params)
 
     controls = st.columns([3, 3, 2])
@@ -225,19 +209,18 @@ def render() -> None:
     year = None if chosen_year == "latest" else int(chosen_year)
     pillar_weights, indicator_weights = _weight_sliders(composite)
 
-    current = YourIndexView(composite, peers, pillar_weights, indicator_weights, year)
-    query_params = current.to_query() | ({"v": version} if version else {})
+    wanted = YourIndexView(composite, peers, pillar_weights, indicator_weights, year)
+    current, problem = index_views.usable_weights(wanted)
+    if problem:
+        st.info(f"These weights cannot be used ({problem}); showing equal weights.", icon=":material/link_off:")
+        pillar_weights, indicator_weights = (), ()
+    ranking = iq.ranking(composite, peers, pillar_weights, indicator_weights, year)
+    table = index_views.ranked_table(current)
+    show_all = len(table) > TOP_ROWS and st.session_state.get("yi_all", False)
+    query_params = IndexRankingView(wanted, show_all).to_query() | ({"v": version} if version else {})
     if query_params != params:
         st.query_params.from_dict(query_params)
 
-    try:
-        ranking = iq.ranking(composite, peers, pillar_weights, indicator_weights, year)
-    except iq.IndexQueryError as error:
-        st.info(f"These weights cannot be used ({error}); showing equal weights.", icon=":material/link_off:")
-        pillar_weights, indicator_weights = (), ()
-        ranking = iq.ranking(composite, peers, pillar_weights, indicator_weights, year)
-
-    table = iq.ranked_table(composite, peers, pillar_weights, indicator_weights, year)
     not_ranked = ranking.table[ranking.table["rank"].isna()]
     record = ranking.record
     summary = st.columns(4)
@@ -249,30 +232,28 @@ def render() -> None:
         st.warning("No country has enough data at these weights; give weight to a theme with more data.")
         return
 
-    show_all = len(table) > TOP_ROWS and st.toggle(f"Draw all {len(table)} ranked countries", key="yi_all")
-    spec, alt_text, change_spec, change_alt = _chart_specs(
-        composite, peers, pillar_weights, indicator_weights, year, show_all
-    )
-    ids = list(iq.structure(composite).ids.values())
+    if len(table) > TOP_ROWS:
+        st.toggle(f"Draw all {len(table)} ranked countries", key="yi_all")
+    view = IndexRankingView(current, show_all)
+    shared, spec = drawn_view("your_index", view, base_url(PAGE))
+    change_spec, change_alt = _change_spec(composite, peers, pillar_weights, indicator_weights, year)
     left, right = st.columns([3, 2])
     with left:
-        st.vega_lite_chart(spec, width="stretch", height=spec["height"] + 200, alt=alt_text)
-        drawn = len(table) if show_all else min(len(table), TOP_ROWS)
+        st.vega_lite_chart(spec, width="stretch", height=spec["height"] + 200, alt=shared.meta.description)
+        drawn = len(shared.data)
         st.caption(
             f"Showing ranks 1–{drawn} of {len(table)}" + ("" if drawn == len(table) else " (the table has all)") + ". "
             "Bars are 5–95% rank intervals from the Monte Carlo analysis: ranks whose intervals overlap cannot be "
             "told apart. Dot colour is the World Bank income group."
         )
-        ui.source_caption(_source_line(tuple(ids), record["data_version"]))
+        ui.source_caption(shared.meta.source_line)
+        share_panel("your_index", view, key="share_your_index")
     with right:
         if change_spec:
             st.vega_lite_chart(change_spec, width="stretch", height=change_spec["height"] + 120, alt=change_alt)
             st.caption("Countries whose rank moved most when your weights replaced equal weights.")
         else:
             st.info("At these weights nothing moves: they rank exactly as equal weights do.", icon=":material/balance:")
-        st.markdown("**Share your index**")
-        link = f"{base_url(PAGE)}/{PAGE}" + (f"?{urlencode(query_params, safe=',:')}" if query_params else "")
-        st.code(link, language=None, wrap_lines=True)
 
     ui.data_table(_display_table(table, composite), file_name=f"{composite}_{peers}_your_index.csv", key="yi_rank")
     if not not_ranked.empty:
