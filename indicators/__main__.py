@@ -86,7 +86,11 @@ def cmd_values(args: argparse.Namespace) -> int:
     except query.QueryError as exc:
         print(exc, file=sys.stderr)
         return 2
-    if args.format == "json":
+    return _print_table(frame, args.format)
+
+
+def _print_table(frame, fmt: str) -> int:
+    if fmt == "json":
         print(frame.to_json(orient="records"))
     else:
         sys.stdout.write(frame.to_csv(index=False))
@@ -102,11 +106,7 @@ def cmd_decoupling(args: argparse.Namespace) -> int:
     except (query.QueryError, KeyError, ValueError) as exc:
         print(f"decoupling: {exc}", file=sys.stderr)
         return 2
-    if args.format == "json":
-        print(table.to_json(orient="records"))
-    else:
-        sys.stdout.write(table.to_csv(index=False))
-    return 0
+    return _print_table(table, args.format)
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
