@@ -169,3 +169,17 @@ def test_sdmx_indicators_pick_observations_by_dimension_codes():
 def test_an_ambiguous_match_names_the_dimension_to_add():
     with pytest.raises(query.QueryError, match="add one of the dimensions \\['unit'\\]"):
         query._matching("estat", "sdg_13_10", {"src_crf": "TOTXMEMONIA"})
+
+
+def test_values_and_decoupling_commands_print_tables():
+    import json
+
+    values = _cli("values", "gini_index", "--areas", "SWE", "--from", "2019", "--to", "2019", "--format", "json")
+    assert values.returncode == 0, values.stderr
+    assert json.loads(values.stdout) == [{"indicator": "gini_index", "ref_area": "SWE", "year": 2019, "value": 29.97}]
+    table = _cli(
+        "decoupling", "co2_territorial_total", "gdp_total_usd", "--from", "2000", "--to", "2019", "--areas", "SWE"
+    )
+    assert table.returncode == 0 and "SWE,Sweden" in table.stdout and table.stdout.strip().endswith("absolute")
+    unknown = _cli("values", "no_such_indicator")
+    assert unknown.returncode == 2 and "unknown indicator 'no_such_indicator'" in unknown.stderr
