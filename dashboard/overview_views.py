@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from dashboard import scorecard
 from dashboard.share import Drawn, ViewKind, register
@@ -40,11 +41,17 @@ class StandingView:
         return self.overview.to_query() | {"theme": self.theme}
 
 
-def area_options() -> list[str]:
+@lru_cache(maxsize=1)
+def _area_options() -> tuple[str, ...]:
     table = query.areas()
     levels = {"aggregate", *assess.levels_with_data()}
     table = table[table["level"].isin(levels)]
-    return list(table.sort_values(["is_aggregate", "level", "name"])["ref_area"])
+    return tuple(table.sort_values(["is_aggregate", "level", "name"])["ref_area"])
+
+
+def area_options() -> list[str]:
+    """Places the Overview offers: aggregates and every level that has data (computed once)."""
+    return list(_area_options())
 
 
 def since_years() -> tuple[int, int]:
