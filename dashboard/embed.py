@@ -43,10 +43,16 @@ def embed_requested() -> bool:
     return bool(st.context.is_embedded)
 
 
-def render_embed(page: str) -> None:
-    """Draw only the chart the link names on ``page``, with its source and an "Open in Beyond GDP" link."""
+def render_embed(page: str, default_chart: str | None = None) -> None:
+    """Draw only the chart the link names on ``page``, with its source and an "Open in Beyond GDP" link.
+
+    ``default_chart`` is the kind drawn when the link has no ``chart=`` (a page whose own view parameter
+    already says which chart, such as Compare's ``view=multiples``); otherwise the page's first kind."""
+    params = st.query_params.to_dict()
+    if default_chart and "chart" not in params:
+        params["chart"] = default_chart
     try:
-        kind, view, options = share.resolve(st.query_params.to_dict(), page)
+        kind, view, options = share.resolve(params, page)
         shared = share.build(kind, view, options, base_url=base_url(page))
     except (share.ShareError, QueryError) as error:
         st.warning(f"This embedded chart cannot be drawn: {error}")

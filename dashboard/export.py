@@ -58,15 +58,25 @@ def bundle_file_name() -> str:
 
 def spec(shared: SharedView, *, width: int | None = None) -> dict:
     """The chart's Vega-Lite spec with inline data, carrying its metadata in ``usermeta``."""
-    chart = shared.chart if width is None else shared.chart.properties(width=width)
+    chart = shared.chart if width is None else at_width(shared.chart, width)
     result = chart.to_dict()
     result["usermeta"] = {"beyond_gdp": meta_dict(shared.meta)}
     return result
 
 
+def at_width(chart: alt.TopLevelMixin, width: int) -> alt.TopLevelMixin:
+    """A copy of ``chart`` at ``width`` pixels; a stack of charts (small multiples) has no width of its own,
+    so each chart in it gets the width instead."""
+    if isinstance(chart, alt.VConcatChart):
+        stacked = chart.copy(deep=False)
+        stacked.vconcat = [part.properties(width=width) for part in chart.vconcat]
+        return stacked
+    return chart.properties(width=width)
+
+
 def image_spec(shared: SharedView) -> dict:
     """The spec for a PNG or SVG: fixed width, with source, licence, version and citation printed below."""
-    inner = shared.chart.properties(width=IMAGE_WIDTH)  # a shallow copy: the shared chart is not changed
+    inner = at_width(shared.chart, IMAGE_WIDTH)  # a shallow copy: the shared chart is not changed
     # A chart with its own config (the choropleth's 'no data' grey) cannot sit inside a concat: lift it up.
     config, inner.config = inner.config, alt.Undefined
     chart = alt.vconcat(inner).properties(

@@ -3,7 +3,8 @@
 Registered with :mod:`dashboard.share` as the ``your_index`` view kind, so the page, its share panel,
 the embed view, the export CLI and the bake all draw the ranking from nothing but the link: the
 composite, the peer group, the visitor's weights (``w=``, ``iw=``), the year, and ``all=1`` when every
-ranked country is drawn rather than the top :data:`TOP_ROWS`.
+ranked country is drawn rather than the top :data:`TOP_ROWS`. The ``index_moves`` kind draws, from the same
+link, the countries whose rank moved most when the link's weights replaced equal weights (a dumbbell chart).
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ from indicators import query
 PAGE = "your-index"
 #: Rows drawn in the ranking chart unless the link asks for all (the page's table always has every row).
 TOP_ROWS = 40
+#: Countries drawn in the moves-versus-equal-weights chart: the biggest moves first.
+MOVERS = 15
+MOVES_TITLE = "Biggest moves versus equal weights"
 COMPOSITE_LABELS = {"beyond_gdp_index": "Beyond GDP index", "better_life_index": "Better Life-style index"}
 _ALL_VALUES = {"1": True, "true": True, "0": False, "false": False, "": False}
 
@@ -102,4 +106,37 @@ def build_ranking(view: IndexRankingView) -> Drawn:
     )
 
 
+def movers(view: YourIndexView) -> pd.DataFrame:
+    """The :data:`MOVERS` countries whose rank moved most versus equal weights (ties in ranking order), movers only;
+    columns ``name, rank, equal_rank, delta`` indexed by area code. Empty when nothing moves."""
+    changes = iq.rank_change(view.composite, view.peers, view.pillar_weights, view.indicator_weights, view.year)
+    changes = changes.dropna(subset=["equal_rank"])
+    biggest = changes.reindex(changes["delta"].abs().sort_values(ascending=False, kind="stable").index).head(MOVERS)
+    return biggest[biggest["delta"] != 0]
+
+
+def build_moves(view: IndexRankingView) -> Drawn:
+    """The dumbbell of rank at equal weights versus rank at the link's weights, and exactly its rows."""
+    index, problem = usable_weights(view.index)
+    moved = movers(index)
+    if moved.empty:
+        raise query.QueryError("nothing moves at these weights: they rank exactly as equal weights do")
+    title = f"{COMPOSITE_LABELS[index.composite]}: {MOVES_TITLE.lower()}"
+    chart = index_charts.rank_change_chart(moved, title=title)
+    year = f"_{index.year}" if index.year is not None else ""
+    notes = [f"these weights cannot be used ({problem}); showing equal weights"] if problem else []
+    return Drawn(
+        chart=chart,
+        data=moved.reset_index()[["ref_area", *index_charts.CHANGE_COLUMNS]].astype(
+            {"rank": int, "equal_rank": int, "delta": int}
+        ),
+        title=title,
+        indicators=(*iq.structure(index.composite).ids.values(), iq.GDP),
+        stem=f"{index.composite}_{index.peers}{year}_index_moves",
+        description=index_charts.describe_changes(moved),
+        notes=tuple(notes),
+    )
+
+
 register(ViewKind("your_index", page=PAGE, label="Your index ranking", parse=parse, build=build_ranking))
+register(ViewKind("index_moves", page=PAGE, label="Moves versus equal weights", parse=parse, build=build_moves))

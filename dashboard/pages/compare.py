@@ -27,7 +27,6 @@ from dashboard.view_state import (
     CompareView,
 )
 from indicators import assess, query
-from indicators.schema import Direction
 
 LEVEL_LABELS = {
     "country": "Countries",
@@ -41,21 +40,6 @@ REGION_PEER_KINDS = ("all", "custom")
 #: from its spec, so the element height is given explicitly.
 CHART_FURNITURE_PX = 110
 STRIP_FURNITURE_PX = 70
-
-
-@st.cache_data(show_spinner=False, max_entries=512)
-def _strip_spec(ident: str, members: tuple[str, ...], year: int | None, area: str, peer_label: str) -> dict:
-    """One small multiple as a Vega-Lite dict, built once per input: Altair's build + to_dict costs ~100 ms a chart."""
-    table, _ = assess.compare_table((ident,), members, year)
-    item = query.definition(ident)
-    return compare_charts.strip_panel(
-        table,
-        title=item.label,
-        unit=item.unit,
-        higher_is_better=item.direction == Direction.higher_is_better,
-        highlight=[area],
-        median=float(table["median"].iloc[0]),
-    ).to_dict()
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -82,12 +66,12 @@ def _initialise_widgets(view: CompareView) -> None:
 
 
 def render() -> None:
-    if embed.embed_requested():
-        embed.render_embed(PAGE)
-        return
     params = st.query_params.to_dict()
-    levels = compare_views.levels()
     view = compare_views.parse(params, extra_allowed=SHARE_PARAMS)
+    if embed.embed_requested():
+        embed.render_embed(PAGE, default_chart=compare_views.embed_kind(view))
+        return
+    levels = compare_views.levels()
     _initialise_widgets(view)
 
     st.title("Compare")
@@ -196,9 +180,9 @@ def render() -> None:
     if chart == "ranked":
         _ranked(table, shown, current)
     elif chart == "multiples":
-        _multiples(table, shown, group, area, current.year)
+        _multiples(current)
     else:
-        _table(table, shown)
+        _table(table, shown, current)
     for note in notes:
         st.caption(f"Note: {note}.")
 
@@ -257,34 +241,45 @@ def _ranked(table: pd.DataFrame, shown: tuple[str, ...], current: CompareView) -
             share_panel("compare", view, key=f"share_cmp_{ident}")
 
 
-def _multiples(
-    table: pd.DataFrame, shown: tuple[str, ...], group: assess.PeerGroup, area: str, year: int | None
-) -> None:
+def _multiples(current: CompareView) -> None:
+    """The strips as the share registry draws them from the link (one stacked chart, built once per view and
+    cached), laid out two to a row, with exactly their rows as a table and CSV, and one share panel."""
+    view = replace(current, chart="multiples", notices=())
+    try:
+        shared, spec = drawn_view("compare_multiples", view, base_url(PAGE))
+    except query.QueryError as error:
+        st.warning(f"Nothing to draw: {error}.")
+        return
     st.caption("One strip per indicator; better is always to the right. The dashed line is the peer-group median.")
-    cells = _grid(len(shown))
-    for i, ident in enumerate(shown):
-        rows = table[table["indicator"] == ident]
-        if rows.empty:
-            continue
+    frame = {key: spec[key] for key in ("$schema", "config", "datasets") if key in spec}
+    drawn = list(dict.fromkeys(shared.data["indicator"]))
+    for cell, ident, part in zip(_grid(len(drawn)), drawn, spec["vconcat"], strict=True):
+        rows = shared.data[shared.data["indicator"] == ident]
         item = query.definition(ident)
-        median = float(rows["median"].iloc[0])
-        with cells[i]:
-            spec = _strip_spec(ident, group.members, year, area, group.label)
-            alt_text = compare_charts.describe_strip(
-                rows, title=item.label, unit=item.unit, highlight=[area], median=median
+        alt_text = compare_charts.describe_strip(
+            rows, title=item.label, unit=item.unit, highlight=[current.area], median=float(rows["median"].iloc[0])
+        )
+        with cell:
+            st.vega_lite_chart(
+                frame | part | {"width": "container"},
+                width="stretch",
+                height=part["height"] + STRIP_FURNITURE_PX,
+                alt=alt_text,
             )
-            st.vega_lite_chart(spec, width="stretch", height=spec["height"] + STRIP_FURNITURE_PX, alt=alt_text)
-    ui.source_caption(_source_line(shown))
-    ui.data_table(shown_rows(table), file_name="compare_multiples.csv", key="cmp_multiples")
+    ui.source_caption(shared.meta.source_line)
+    ui.data_table(shared.data, file_name=shared.file_name("csv"), key="cmp_multiples")
+    share_panel("compare_multiples", view, key="share_cmp_multiples")
 
 
-def _table(table: pd.DataFrame, shown: tuple[str, ...]) -> None:
+def _table(table: pd.DataFrame, shown: tuple[str, ...], current: CompareView) -> None:
     labels = {ident: query.definition(ident).label for ident in shown}
     wide = table.pivot_table(index="name", columns="indicator", values="value", aggfunc="first")
     wide = wide.reindex(columns=[i for i in shown if i in wide.columns]).rename(columns=labels)
     st.dataframe(wide, width="stretch")
     ui.source_caption(_source_line(shown))
     ui.data_table(shown_rows(table), file_name="compare_table.csv", key="cmp_table", label="Show ranks and years")
+    st.caption("A table has no picture: sharing it offers these rows as CSV and draws them as small multiples.")
+    share_panel("compare_multiples", replace(current, chart="table", notices=()), key="share_cmp_table")
 
 
 render()

@@ -12,13 +12,12 @@ import pandas as pd
 import streamlit as st
 import yaml
 
-from dashboard import embed, index_charts, index_views, ui
+from dashboard import embed, index_views, ui
 from dashboard.index_views import COMPOSITE_LABELS, PAGE, TOP_ROWS, IndexRankingView
 from dashboard.share_panel import base_url, drawn_view, pinned_version, share_panel
 from dashboard.view_state import SHARE_PARAMS, WEIGHT_RANGE, YourIndexView
 from indicators import index_query as iq
 
-MOVERS = 15
 TRADE_OFF = (
     "**A known trade-off, shown rather than hidden.** Circular and climate indicators are per-capita "
     "footprints: after min–max normalisation a small footprint scores well whatever its cause, and the "
@@ -93,18 +92,6 @@ def _weight_sliders(composite: str) -> tuple[tuple[tuple[str, float], ...], tupl
                     indicator_weights.append((member, float(value)))
         st.button("Reset to equal weights", on_click=_reset_weights, args=(composite,), key="yi_reset")
     return tuple(pillar_weights), tuple(indicator_weights)
-
-
-def _change_spec(composite, peers, pillar_weights, indicator_weights, year) -> tuple[dict, str]:
-    """The moves-versus-equal-weights chart as a Vega-Lite dict with its text alternative (cached template)."""
-    changes = iq.rank_change(composite, peers, pillar_weights, indicator_weights, year).dropna(subset=["equal_rank"])
-    movers = changes.reindex(changes["delta"].abs().sort_values(ascending=False, kind="stable").index).head(MOVERS)
-    movers = movers[movers["delta"] != 0]
-    change_spec, change_alt = {}, ""
-    if not movers.empty:
-        change_spec = index_charts.change_spec(movers, title="Biggest moves versus equal weights")
-        change_alt = index_charts.describe_changes(movers)
-    return change_spec, change_alt
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -236,7 +223,6 @@ def render() -> None:
         st.toggle(f"Draw all {len(table)} ranked countries", key="yi_all")
     view = IndexRankingView(current, show_all)
     shared, spec = drawn_view("your_index", view, base_url(PAGE))
-    change_spec, change_alt = _change_spec(composite, peers, pillar_weights, indicator_weights, year)
     left, right = st.columns([3, 2])
     with left:
         st.vega_lite_chart(spec, width="stretch", height=spec["height"] + 200, alt=shared.meta.description)
@@ -249,11 +235,15 @@ def render() -> None:
         ui.source_caption(shared.meta.source_line)
         share_panel("your_index", view, key="share_your_index")
     with right:
-        if change_spec:
-            st.vega_lite_chart(change_spec, width="stretch", height=change_spec["height"] + 120, alt=change_alt)
-            st.caption("Countries whose rank moved most when your weights replaced equal weights.")
-        else:
+        if index_views.movers(current).empty:
             st.info("At these weights nothing moves: they rank exactly as equal weights do.", icon=":material/balance:")
+        else:
+            moves, change_spec = drawn_view("index_moves", view, base_url(PAGE))
+            st.vega_lite_chart(
+                change_spec, width="stretch", height=change_spec["height"] + 120, alt=moves.meta.description
+            )
+            st.caption("Countries whose rank moved most when your weights replaced equal weights.")
+            share_panel("index_moves", view, key="share_index_moves")
 
     ui.data_table(_display_table(table, composite), file_name=f"{composite}_{peers}_your_index.csv", key="yi_rank")
     if not not_ranked.empty:

@@ -154,7 +154,8 @@ def test_the_maps_page_has_the_share_panel_with_the_views_permalink():
 
 def test_the_your_index_page_shares_its_weights_in_the_panel():
     app = _page(INDEX_PAGE, {"w": "inclusive:2,circular:1,climate:1"}, url=f"{BASE}/your-index")
-    assert [e.label for e in app.expander].count(PANEL) == 1
+    # One panel under the ranking (first) and one under the moves-versus-equal-weights chart.
+    assert [e.label for e in app.expander].count(PANEL) == 2
     assert _permalink(app).startswith(f"{BASE}/your-index?w=inclusive:2,circular:1,climate:1&v=")
     assert "Share your index" not in " ".join(m.value for m in app.markdown)
 
