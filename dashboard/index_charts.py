@@ -7,9 +7,6 @@ how many rows that is.
 
 from __future__ import annotations
 
-import json
-from functools import lru_cache
-
 import altair as alt
 import pandas as pd
 
@@ -83,41 +80,6 @@ def interval_rows(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _change_rows(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[CHANGE_COLUMNS].assign(order=frame["rank"])
-
-
-def _placeholder(columns: list[str]) -> pd.DataFrame:
-    """One made-up row with the right columns: only the chart's encoding is kept from it, never its data."""
-    return pd.DataFrame([{c: ("x" if c in ("name", "income_group") else 1.0) for c in columns}])
-
-
-@lru_cache(maxsize=16)
-def _template(kind: str, title: str) -> str:
-    if kind == "interval":
-        chart = interval_chart(_placeholder(INTERVAL_COLUMNS), title=title)
-    else:
-        chart = rank_change_chart(_placeholder(CHANGE_COLUMNS), title=title)
-    return json.dumps(chart.to_dict())
-
-
-def _with_rows(kind: str, title: str, rows: pd.DataFrame) -> dict:
-    """The cached chart spec with ``rows`` as its data: the same dict the builder's ``to_dict()`` gives
-    (a test holds them equal), without rebuilding the Altair objects on every slider move."""
-    check_rows(len(rows), title)
-    spec = json.loads(_template(kind, title))
-    (name,) = spec["datasets"]
-    spec["datasets"] = {name: json.loads(rows.to_json(orient="records"))}
-    spec["height"] = max(140, ROW_PX * len(rows))
-    return spec
-
-
-def interval_spec(frame: pd.DataFrame, *, title: str) -> dict:
-    """:func:`interval_chart` as a Vega-Lite dict, fast enough for every rerun."""
-    return _with_rows("interval", title, interval_rows(frame))
-
-
-def change_spec(frame: pd.DataFrame, *, title: str) -> dict:
-    """:func:`rank_change_chart` as a Vega-Lite dict, fast enough for every rerun."""
-    return _with_rows("change", title, _change_rows(frame))
 
 
 def rank_change_chart(frame: pd.DataFrame, *, title: str) -> alt.LayerChart:
