@@ -45,7 +45,9 @@ def drawn_view(view_kind: str, view: Any, base: str) -> tuple[share.SharedView, 
     and the share panel offers it from this one build, and a rerun with the same view costs nothing.
     The result is shared between sessions and must be treated as read-only."""
     shared = share.build(share.registry()[view_kind], view, base_url=base)
-    return shared, shared.chart.to_dict()
+    # Schema validation of a chart costs ~0.3 s; the builders are validated by their own tests
+    # (golden and JSON round-trip specs), so a page view skips it.
+    return shared, shared.chart.to_dict(validate=False)
 
 
 def share_panel(view_kind: str, view: Any, *, key: str | None = None) -> share.SharedView | None:
