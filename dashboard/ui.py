@@ -7,6 +7,7 @@ short and makes "source under every chart" and "download exactly what is shown" 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 
 import pandas as pd
 import streamlit as st
@@ -25,6 +26,17 @@ def show_notices(notices: tuple[str, ...] | list[str]) -> None:
     if notices:
         text = "; ".join(markdown_text(n) for n in notices)
         st.info(f"Some link settings were not understood and defaults were used: {text}.", icon=":material/link_off:")
+
+
+def seed_widgets(prefix: str, values: Callable[[], Mapping[str, object]]) -> None:
+    """Copy a link's view into a page's widget keys once per session; afterwards the widgets lead.
+
+    ``values`` is called only on the first run of the session, so pages can compute it lazily."""
+    flag = f"{prefix}_initialised"
+    if st.session_state.get(flag):
+        return
+    st.session_state.update(values())
+    st.session_state[flag] = True
 
 
 def source_caption(text: str) -> None:

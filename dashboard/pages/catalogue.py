@@ -24,10 +24,13 @@ LEVEL_LABELS = {"country": "Country", "nuts2": "NUTS 2 region", "tl2": "OECD TL2
 
 
 def _initialise_widgets(view: CatalogueView) -> None:
-    if st.session_state.get("cat_initialised"):
-        return
-    st.session_state.update(
-        cat_text=view.text, cat_theme=view.theme or "", cat_level=view.level or "", cat_initialised=True
+    ui.seed_widgets(
+        "cat",
+        lambda: {
+            "cat_text": view.text,
+            "cat_theme": view.theme or "",
+            "cat_level": view.level or "",
+        },
     )
 
 

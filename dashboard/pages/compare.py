@@ -48,20 +48,20 @@ def _source_line(indicator_ids: tuple[str, ...]) -> str:
 
 
 def _initialise_widgets(view: CompareView) -> None:
-    if st.session_state.get("cmp_initialised"):
-        return
-    st.session_state.update(
-        cmp_indicators=list(view.indicators),
-        cmp_area=view.area,
-        cmp_peers=view.peers,
-        cmp_similar=view.similar,
-        cmp_custom=list(view.custom),
-        cmp_year=view.year or "latest",
-        cmp_form=view.form,
-        cmp_chart=view.chart,
-        cmp_level=view.level,
-        cmp_within=view.within or "",
-        cmp_initialised=True,
+    ui.seed_widgets(
+        "cmp",
+        lambda: {
+            "cmp_indicators": list(view.indicators),
+            "cmp_area": view.area,
+            "cmp_peers": view.peers,
+            "cmp_similar": view.similar,
+            "cmp_custom": list(view.custom),
+            "cmp_year": view.year or "latest",
+            "cmp_form": view.form,
+            "cmp_chart": view.chart,
+            "cmp_level": view.level,
+            "cmp_within": view.within or "",
+        },
     )
 
 

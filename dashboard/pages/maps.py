@@ -22,16 +22,15 @@ def _country_name(code: str) -> str:
 
 
 def _initialise_widgets(view: MapView) -> None:
-    if st.session_state.get("map_initialised"):
-        return
-    st.session_state.update(
-        map_level=view.level,
-        map_indicator=view.indicator,
-        map_country=view.country or "",
-        map_initialised=True,
+    ui.seed_widgets(
+        "map",
+        lambda: {
+            "map_level": view.level,
+            "map_indicator": view.indicator,
+            "map_country": view.country or "",
+            **({} if view.year is None else {"map_year": view.year}),
+        },
     )
-    if view.year is not None:
-        st.session_state["map_year"] = view.year
 
 
 def render() -> None:

@@ -35,16 +35,15 @@ def _source_line(indicator_ids: tuple[str, ...]) -> str:
 
 
 def _initialise_widgets(view: OverviewView) -> None:
-    """Copy the URL's view into the widgets once per session; afterwards the widgets lead."""
-    if st.session_state.get("ov_initialised"):
-        return
-    st.session_state.update(
-        ov_area=view.area,
-        ov_peers=view.peers,
-        ov_since=view.since,
-        ov_similar=view.similar,
-        ov_custom=list(view.custom),
-        ov_initialised=True,
+    ui.seed_widgets(
+        "ov",
+        lambda: {
+            "ov_area": view.area,
+            "ov_peers": view.peers,
+            "ov_since": view.since,
+            "ov_similar": view.similar,
+            "ov_custom": list(view.custom),
+        },
     )
 
 

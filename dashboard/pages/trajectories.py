@@ -22,16 +22,15 @@ GDP = "gdp_per_capita_ppp"
 
 
 def _initialise_widgets(view: TrajectoryView, first_year: int, last_year: int) -> None:
-    """Copy the URL's view into the widgets once per session; afterwards the widgets lead."""
-    if st.session_state.get("traj_initialised"):
-        return
-    st.session_state.update(
-        traj_indicator=view.indicator,
-        traj_areas=list(view.areas),
-        traj_years=(view.start or max(first_year, trajectory_views.DEFAULT_START), view.end or last_year),
-        traj_scale=view.scale,
-        traj_context=view.context,
-        traj_initialised=True,
+    ui.seed_widgets(
+        "traj",
+        lambda: {
+            "traj_indicator": view.indicator,
+            "traj_areas": list(view.areas),
+            "traj_years": (view.start or max(first_year, trajectory_views.DEFAULT_START), view.end or last_year),
+            "traj_scale": view.scale,
+            "traj_context": view.context,
+        },
     )
 
 

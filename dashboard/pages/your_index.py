@@ -35,25 +35,25 @@ def _weight_key(composite: str, kind: str, name: str) -> str:
 
 
 def _initialise_widgets(link: IndexRankingView) -> None:
-    """Copy the URL's view into the widgets once per session; afterwards the widgets lead."""
-    if st.session_state.get("yi_initialised"):
-        return
+    ui.seed_widgets("yi", lambda: _widget_values(link))
+
+
+def _widget_values(link: IndexRankingView) -> dict[str, object]:
+    """The widget keys a link sets: index, peers, year, all rows and every weight slider."""
     view = link.index
     shape = iq.structure(view.composite)
     pillars, inner = dict(view.pillar_weights), dict(view.indicator_weights)
-    year = "latest" if view.year is None else str(view.year)
-    state = {
+    state: dict[str, object] = {
         "yi_index": view.composite,
         "yi_peers": view.peers,
-        "yi_year": year,
+        "yi_year": "latest" if view.year is None else str(view.year),
         "yi_all": link.show_all,
-        "yi_initialised": True,
     }
     for pillar in shape.pillars:
         state[_weight_key(view.composite, "w", pillar)] = int(round(pillars.get(pillar, 1)))
     for member in shape.indicators():
         state[_weight_key(view.composite, "iw", member)] = int(round(inner.get(member, 1)))
-    st.session_state.update(state)
+    return state
 
 
 def _reset_weights(composite: str) -> None:
