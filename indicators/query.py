@@ -214,6 +214,7 @@ def _data_version() -> str:
     return store.data_version()
 
 
+@lru_cache(maxsize=512)
 def provenance_for(indicator_id: str) -> store.Provenance:
     ref = definition(indicator_id).series
     if ref is None:
@@ -237,6 +238,11 @@ def source_line(indicator_ids: list[str] | tuple[str, ...]) -> str:
 
     Derived indicators are credited to the publishers of the series they are computed from.
     """
+    return _source_line(tuple(indicator_ids))
+
+
+@lru_cache(maxsize=1024)
+def _source_line(indicator_ids: tuple[str, ...]) -> str:
     raw = list(dict.fromkeys(i for ident in indicator_ids for i in raw_inputs(ident)))
     seen: dict[str, str] = {}
     built: set[str] = set()

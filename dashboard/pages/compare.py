@@ -42,11 +42,6 @@ CHART_FURNITURE_PX = 110
 STRIP_FURNITURE_PX = 70
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def _source_line(indicator_ids: tuple[str, ...]) -> str:
-    return query.source_line(list(indicator_ids))
-
-
 def _initialise_widgets(view: CompareView) -> None:
     ui.seed_widgets(
         "cmp",
@@ -276,7 +271,7 @@ def _table(table: pd.DataFrame, shown: tuple[str, ...], current: CompareView) ->
     wide = table.pivot_table(index="name", columns="indicator", values="value", aggfunc="first")
     wide = wide.reindex(columns=[i for i in shown if i in wide.columns]).rename(columns=labels)
     st.dataframe(wide, width="stretch")
-    ui.source_caption(_source_line(shown))
+    ui.source_caption(query.source_line(shown))
     ui.data_table(shown_rows(table), file_name="compare_table.csv", key="cmp_table", label="Show ranks and years")
     st.caption("A table has no picture: sharing it offers these rows as CSV and draws them as small multiples.")
     share_panel("compare_multiples", replace(current, chart="table", notices=()), key="share_cmp_table")

@@ -29,11 +29,6 @@ SIGNAL_TITLES = {
 }
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def _source_line(indicator_ids: tuple[str, ...]) -> str:
-    return query.source_line(list(indicator_ids))
-
-
 def _initialise_widgets(view: OverviewView) -> None:
     ui.seed_widgets(
         "ov",
@@ -147,7 +142,7 @@ def _theme_block(rows, title: str, view: StandingView, group: assess.PeerGroup, 
             "Year": st.column_config.NumberColumn(format="%d"),
         },
     )
-    ui.source_caption(_source_line(tuple(rows["indicator"])))
+    ui.source_caption(query.source_line(tuple(rows["indicator"])))
     ui.data_table(scorecard.scorecard_csv(rows), file_name=f"scorecard_{theme}.csv", key=f"ov_{theme}")
     if len(ranked):
         share_panel("scorecard", view, key=f"share_ov_{theme}")
