@@ -138,6 +138,7 @@ class CatalogueEntry(_Strict):
     citation: str | None = None
     documented_at: str
     verified: Literal["yes", "partly", "no"]
+    key_dimensions: int | None = Field(default=None, gt=0)
     enabled: bool = True
     note: str = ""
     source: str | None = None
@@ -176,6 +177,19 @@ class CatalogueEntry(_Strict):
     @classmethod
     def _citation(cls, value: str | None) -> str | None:
         return None if value is None else _check_citation(value)
+
+    @model_validator(mode="after")
+    def _key_has_recorded_dimensions(self) -> CatalogueEntry:
+        # An empty key asks for the whole flow; otherwise one position per dimension, in the DSD's order.
+        if self.key and self.key_dimensions is not None:
+            found = len(self.key.split("."))
+            if found != self.key_dimensions:
+                raise ValueError(
+                    f"key {self.key!r} has {found} dimension positions but key_dimensions says "
+                    f"{self.key_dimensions}; one position per DSD dimension, dots between them "
+                    "(leave a position empty for all codes)"
+                )
+        return self
 
     @model_validator(mode="after")
     def _dataflow_when_enabled(self) -> CatalogueEntry:
