@@ -65,6 +65,7 @@ def test_catalogue_covers_the_beyond_gdp_flows():
         ("OECD.WISE.INE", "DSD_WISE_IDD@DF_IDD"),
         ("OECD.ENV.EPI", "DSD_GG@DF_GREEN_GROWTH"),
         ("OECD.ENV.EPI", "DSD_AIR_GHG@DF_AIR_GHG"),
+        ("IT1", "DF_BES_TERRIT_4"),
     ]:
         assert wanted in flows
     ids = {e.dataflow.id for e in catalogue.values() if e.dataflow}
@@ -82,9 +83,17 @@ GOLDEN = {
         "https://sdmx.oecd.org/public/rest/data/OECD.WISE.WDP,DSD_HSL@DF_HSL_CWB,1.1/all"
         "?startPeriod=2004&dimensionAtObservation=AllDimensions&format=csvfilewithlabels"
     ),
-    "oecd_better_life_index": (
-        "https://sdmx.oecd.org/public/rest/data/OECD.WISE.WDP,DSD_BLI@DF_BLI,/all"
-        "?dimensionAtObservation=AllDimensions&format=csvfilewithlabels"
+    "oecd_air_ghg": (
+        "https://sdmx.oecd.org/public/rest/data/OECD.ENV.EPI,DSD_AIR_GHG@DF_AIR_GHG,1.0/.A.GHG._T.KG_CO2E_PS"
+        "?startPeriod=1990&dimensionAtObservation=AllDimensions&format=csvfilewithlabels"
+    ),
+    "env_air_gge": (
+        "https://ec.europa.eu/eurostat/api/dissemination/sdmx/2.1/data/env_air_gge/A..GHG.."
+        "?startPeriod=1990&format=SDMX-CSV"
+    ),
+    "ilc_di12": (
+        "https://ec.europa.eu/eurostat/api/dissemination/sdmx/2.1/data/ilc_di12/A.TOTAL.GINI_HND."
+        "?startPeriod=1995&format=SDMX-CSV"
     ),
     "oecd_income_distribution": (
         "https://sdmx.oecd.org/public/rest/data/OECD.WISE.INE,DSD_WISE_IDD@DF_IDD,1.0/"
@@ -104,6 +113,13 @@ def test_golden_urls(name):
     url, headers = build_url(default_catalogue()[name])
     assert url == GOLDEN[name]
     assert headers == {"User-Agent": USER_AGENT}  # OECD and Eurostat take the format as a query parameter
+
+
+def test_golden_istat_bes_url_and_accept_header():
+    url, headers = build_url(default_catalogue()["istat_bes"])
+    # IstatData flow reference agency,id,version; key FREQ.REF_AREA.DOMAIN.DATA_TYPE.SEX.EDITION
+    assert url == "https://esploradati.istat.it/SDMXWS/rest/data/IT1,DF_BES_TERRIT_4,1.0/A..BES_04..."
+    assert headers["Accept"] == "application/vnd.sdmx.genericdata+xml;version=2.1"
 
 
 def _entry(provider: str, **fields) -> CatalogueEntry:
@@ -173,10 +189,70 @@ def test_every_catalogue_entry_follows_its_provider_pattern(name):
 
 
 def test_disabled_entry_refuses_to_build():
-    entry = default_catalogue()["istat_bes"]
+    entry = default_catalogue()["oecd_better_life_index"]
     assert not entry.enabled
-    with pytest.raises(RegistryError, match="istat_bes.*disabled"):
+    with pytest.raises(RegistryError, match="oecd_better_life_index.*disabled"):
         build_url(entry)
+
+
+# --- what the catalogue claims about its own evidence --------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(n for n, e in default_catalogue().items() if e.enabled and e.key))
+def test_every_narrowed_key_has_its_recorded_number_of_dimensions(name):
+    entry = default_catalogue()[name]
+    assert entry.key_dimensions is not None, f"{name}: a non-empty key needs key_dimensions (seen where?)"
+    assert len(entry.key.split(".")) == entry.key_dimensions
+
+
+def test_verified_yes_means_the_key_order_was_recorded_or_not_needed():
+    for entry in default_catalogue().values():
+        if entry.verified == "yes":
+            assert entry.enabled and entry.dataflow is not None, entry.name
+            assert entry.dataflow.version or entry.provider == "ESTAT", f"{entry.name}: OECD/ISTAT pin a version"
+            assert not entry.key or entry.key_dimensions, entry.name
+        if not entry.enabled:
+            assert entry.verified != "yes", f"{entry.name}: a verified entry should be fetched"
+
+
+def test_recorded_responses_confirm_the_eurostat_key_order():
+    root = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "sdmx" / "ESTAT" / "beyond_gdp"
+    if not root.is_dir():
+        pytest.skip(f"recorded Eurostat messages not available: {root} (tests read ../shared/data)")
+    catalogue = default_catalogue()
+    header = (root / "ESTAT_SDG_08_10_real-gdp-per-capita_sdmx-csv2-labels.csv").read_text().splitlines()[0]
+    dims = [c for c in header.split(",") if c in {"freq", "unit", "na_item", "geo"}]
+    assert dims == ["freq", "unit", "na_item", "geo"] and catalogue["sdg_08_10"].key_dimensions == len(dims)
+    for name, recording in [
+        ("sdg_13_10", "estat_sdg_13_10_ghg-emissions-index.tsv"),
+        ("cei_srm030", "estat_cei_srm030_circular-material-use-rate.tsv"),
+    ]:
+        first = (root / recording).read_text().splitlines()[0].split("\t")[0]  # e.g. freq,unit,geo\TIME_PERIOD
+        dims = first.split("\\")[0].split(",")
+        entry = catalogue[name]
+        assert entry.key_dimensions == len(dims), name
+        rows = [line.split("\t")[0].split(",") for line in (root / recording).read_text().splitlines()[1:]]
+        for position, code in enumerate(entry.key.split(".")):
+            for alternative in filter(None, code.split("+")):
+                assert any(row[position] == alternative for row in rows), f"{name}: {alternative} not at {position}"
+
+
+def test_key_with_wrong_number_of_positions_is_refused(tmp_path):
+    body = dict(
+        title="t",
+        provider="ESTAT",
+        dataflow={"agency": "ESTAT", "id": "x"},
+        key="A.PC",
+        key_dimensions=3,
+        documented_at="here",
+        verified="no",
+        indicators=["x"],
+    )
+    path = _write(tmp_path, "catalogue.yaml", {"datasets": {"my_data": body}})
+    with pytest.raises(RegistryError, match=r"dataset 'my_data'.*'A.PC' has 2 dimension positions.*says 3"):
+        load_catalogue(path, default_providers())
+    body["key"] = "A.PC."
+    assert load_catalogue(_write(tmp_path, "catalogue.yaml", {"datasets": {"my_data": body}}), default_providers())
 
 
 # --- clear errors for bad files -------------------------------------------------------------------

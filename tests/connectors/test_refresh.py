@@ -353,12 +353,13 @@ def test_nothing_stored_and_offline_says_so(fetcher, tmp_path):
 
 @responses.activate
 def test_refresh_many_reports_each_and_summarises(fetcher, tmp_path):
-    catalogue = {e.name: e for e in ENTRIES.values()} | {"istat_bes": default_catalogue()["istat_bes"]}
+    disabled = default_catalogue()["oecd_better_life_index"]
+    catalogue = {e.name: e for e in ENTRIES.values()} | {disabled.name: disabled}
     _serve("estat")
     _serve("insee")
     responses.get(build_url(ENTRIES["oecd"])[0], status=413)
     outcomes = refresh(
-        ["sdg_08_10", "insee_cna", "oecd_lfs_comp", "istat_bes", "sdg_0810"],
+        ["sdg_08_10", "insee_cna", "oecd_lfs_comp", "oecd_better_life_index", "sdg_0810"],
         catalogue=catalogue,
         fetcher=fetcher,
         root=tmp_path,
@@ -401,7 +402,7 @@ def test_command_line_refresh_and_status(tmp_path, capsys):
     assert stored[0]["date"].endswith("Z")
     names = {r["catalogue"] for r in rows}
     assert set(default_catalogue()) <= names  # every catalogue entry is listed, fetched or not
-    assert {r["state"] for r in rows if r["catalogue"] == "istat_bes"} == {"disabled"}
+    assert {r["state"] for r in rows if r["catalogue"] == "oecd_better_life_index"} == {"disabled"}
 
     assert main(["status", "--root", str(tmp_path)]) == 0
     table = capsys.readouterr().out.splitlines()

@@ -141,7 +141,7 @@ def test_offline_refresh_of_a_never_fetched_entry_says_so_in_one_line(tmp_path):
     responses.get(ANY_URL, body=requests.exceptions.ConnectionError("no route to host"))
     progress = []
     reports = sources.refresh(
-        ["sdg_08_10", "oecd_hsl_current_wellbeing", "istat_bes", "no_such_entry"],
+        ["sdg_08_10", "oecd_hsl_current_wellbeing", "oecd_better_life_index", "no_such_entry"],
         fetcher=_fetcher(),
         root=tmp_path,
         on_progress=lambda done, total, name: progress.append((done, total, name)),
