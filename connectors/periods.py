@@ -66,7 +66,8 @@ def period_columns(periods: pa.Array | pa.ChunkedArray | list[str]) -> dict[str,
     """Typed ``freq``, ``year`` and ``period_start`` columns for a column of period strings.
 
     Works on the distinct values only, then maps back, so a million rows with 20 distinct
-    years cost 20 parses.
+    years cost 20 parses. A null or empty value (an observation without a time period) gives
+    null in all three columns.
     """
     import pyarrow.compute as pc
 
@@ -75,7 +76,7 @@ def period_columns(periods: pa.Array | pa.ChunkedArray | list[str]) -> dict[str,
         array = pa.chunked_array([array])
     array = array.cast(pa.string())
     distinct = pc.unique(array).to_pylist()
-    parsed = [parse_period(p) if p is not None else (None, None, None) for p in distinct]
+    parsed = [parse_period(p) if p else (None, None, None) for p in distinct]
     index = pc.index_in(array, value_set=pa.array(distinct, pa.string()))
     freqs = pa.array([p[0] for p in parsed], pa.string())
     years = pa.array([p[1] for p in parsed], pa.int16())

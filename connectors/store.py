@@ -39,6 +39,8 @@ REFRESHED_DIR = "refreshed"
 #: (or a file connector's series id); ``dimensions`` is a JSON object of the dimension codes as
 #: published (for SDMX, every dimension of the series key, the area included; ``ref_area`` holds
 #: the harmonised area code) and ``attributes`` a JSON object of every other attribute.
+#: An observation without a time period (SDMX allows them: cross-sections with no time dimension,
+#: deletions) has ``time_period`` "" and ``year`` / ``freq`` / ``period_start`` null.
 SCHEMA = pa.schema(
     [
         pa.field("source", pa.string(), nullable=False),
@@ -47,7 +49,7 @@ SCHEMA = pa.schema(
         pa.field("ref_area", pa.string(), nullable=False),
         pa.field("time_period", pa.string(), nullable=False),
         pa.field("freq", pa.string()),
-        pa.field("year", pa.int16(), nullable=False),
+        pa.field("year", pa.int16()),  # null only when time_period is "" (no time period)
         pa.field("period_start", pa.date32()),
         pa.field("value", pa.float64()),
         pa.field("unit", pa.string()),
@@ -58,6 +60,9 @@ SCHEMA = pa.schema(
     ]
 )
 COLUMNS = SCHEMA.names
+#: How files whose every row has a year are written: ``year`` marked required, exactly as before
+#: time-less observations were allowed, so rebuilding such a dataset gives the same bytes.
+DATED_SCHEMA = pa.schema([f.with_nullable(False) if f.name == "year" else f for f in SCHEMA])
 SORT_KEYS = [("series", "ascending"), ("ref_area", "ascending"), ("year", "ascending"), ("time_period", "ascending")]
 ROW_GROUP_SIZE = 50_000
 
@@ -184,6 +189,8 @@ def write_dataset(
     if table.num_rows == 0:
         raise StoreError(f"refusing to write {provenance.source}/{provenance.dataset}: no observations")
     table = table.sort_by(SORT_KEYS).replace_schema_metadata(None)
+    if table["year"].null_count == 0:
+        table = table.cast(DATED_SCHEMA)
     path = dataset_path(provenance.source, provenance.dataset, root, area)
     provenance.row_count = table.num_rows
     provenance.code_version = provenance.code_version or code_version()

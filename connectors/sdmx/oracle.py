@@ -61,10 +61,26 @@ def read_structure_object(structure: Body, structure_id: str = ""):
     raise SDMXParseError(f"{structure.name}: no data structure definition in this structure message")
 
 
+def _time_dimension(message, structure, dims: list[str]) -> str:
+    """The DSD's ``TimeDimension`` among ``dims``, else a conventional time id, else "" (none)."""
+    from sdmx.model.common import TimeDimension
+
+    candidates = [structure, getattr(message, "structure", None)]
+    candidates += [getattr(d, "structured_by", None) for d in message.data]
+    for dsd in candidates:
+        for component in getattr(getattr(dsd, "dimensions", None), "components", None) or []:
+            if isinstance(component, TimeDimension) and component.id in dims:
+                return component.id
+    return next((d for d in dims if d in TIME_DIMENSIONS), "")
+
+
 def read_with_sdmx1(
-    body: Body, structure: Body | None, structure_id: str = "", kind: str = "xml"
+    body: Body, structure: Body | None, structure_id: str = "", kind: str = "xml", **options
 ) -> tuple[str, Components | None, dict]:
-    """Return ("data", components, summary) or ("structure", None, summary)."""
+    """Return ("data", components, summary) or ("structure", None, summary).
+
+    ``options`` go to ``sdmx.read_sdmx`` (SDMX-CSV: ``delimiter``).
+    """
     import sdmx
 
     logging.getLogger("sdmx").setLevel(logging.ERROR)
@@ -73,7 +89,7 @@ def read_with_sdmx1(
         kwargs["structure"] = read_structure_object(structure, structure_id)
     try:
         with _isolated_sdmx1():
-            message = sdmx.read_sdmx(_source(body), format=kind.upper(), **kwargs)
+            message = sdmx.read_sdmx(_source(body), format=kind.upper(), **kwargs, **options)
     except Exception as exc:
         raise SDMXParseError(f"{body.name}: sdmx1 cannot read this message ({type(exc).__name__}: {exc})") from exc
     kind = type(message).__name__
@@ -91,8 +107,15 @@ def read_with_sdmx1(
         dims = dims or names
         frames.append(frame.reset_index())
     summary = {"message": kind, "datasets": len(message.data)}
-    if message.footer is not None:
-        summary["footer"] = [{"code": str(m.code), "text": [str(t) for t in m.text]} for m in message.footer.text]
+    if message.footer is not None:  # sdmx1 keeps one footer: a code, a severity and its texts
+        footer = message.footer
+        summary["footer"] = [
+            {
+                "code": "" if footer.code is None else str(footer.code),
+                "severity": str(footer.severity or ""),
+                "text": [str(t) for t in footer.text],
+            }
+        ]
     if not frames:
         table = pa.table({})
     else:
@@ -101,7 +124,7 @@ def read_with_sdmx1(
         frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
         frame = frame.astype(object).where(frame.notna(), None)
         table = pa.Table.from_pandas(frame.astype(str).where(frame.notna(), None), preserve_index=False)
-    time_dim = next((d for d in dims if d in TIME_DIMENSIONS), dims[-1] if dims else "TIME_PERIOD")
+    time_dim = _time_dimension(message, kwargs.get("structure"), dims)
     dimensions = [d for d in dims if d != time_dim]
     attributes = [c for c in table.column_names if c not in dims and c != "value"]
     return "data", Components(table, dimensions, time_dim, "value", attributes), summary

@@ -11,7 +11,11 @@ Every reader (CSV, TSV, SDMX-ML, SDMX-JSON, and the sdmx1 oracle) ends by buildi
   :data:`STATUS_COMPONENTS` (dimension or attribute); ``unit_mult`` is recorded, never applied.
 * ``dimensions``: JSON of every non-time dimension; ``attributes``: JSON of every other attribute.
 
-Rows without a time period cannot be stored (the store keys on year); they are dropped and counted.
+* ``time_period``: the period as published; an observation without one (a message with no time
+  dimension, or a blank cell) is kept with ``time_period`` "" and null ``year`` / ``freq`` /
+  ``period_start`` (see :data:`connectors.store.SCHEMA`), and counted in the notes. sdmx1 reads
+  such observations too, and ``observations`` must equal its count.
+
 The JSON columns are built once per distinct series / attribute combination, not once per row.
 """
 
@@ -58,7 +62,7 @@ class Components:
 
     table: pa.Table
     dimensions: list[str]  # non-time dimensions in DSD / series-key order
-    time_dimension: str
+    time_dimension: str  # "" (or an id absent from ``table``) when the observations have no time period
     measure: str
     attributes: list[str] = field(default_factory=list)
 
@@ -251,7 +255,7 @@ def _combined_key(columns: list[pa.ChunkedArray], length: int) -> pa.ChunkedArra
 def to_tidy(comp: Components, *, source: str, dataset: str, name: str) -> tuple[pa.Table, dict]:
     """Map :class:`Components` to a table conformed to :data:`connectors.store.SCHEMA`.
 
-    Returns the table and notes for the summary (rows dropped for lack of a time period).
+    Returns the table and notes for the summary (observations without a time period).
     Every rule is row by row, so a large message is mapped :data:`BATCH_ROWS` rows at a time and
     ``comp.table`` is consumed (set to None): each raw batch is freed once its tidy rows exist,
     which keeps the raw and the tidy table from being in memory whole at the same time.
@@ -259,11 +263,6 @@ def to_tidy(comp: Components, *, source: str, dataset: str, name: str) -> tuple[
     raw = comp.table
     if raw.num_rows == 0:
         return store.SCHEMA.empty_table(), {}
-    if comp.time_dimension not in raw.column_names:
-        raise SDMXParseError(
-            f"{name}: {raw.num_rows} observations but no time dimension ({comp.time_dimension}); the store keys "
-            "every observation on a period (pass structure= if the DSD names another time dimension)"
-        )
     if raw.num_rows <= BATCH_ROWS:
         return _tidy_rows(comp, raw, source=source, dataset=dataset, name=name)
     batches = raw.to_batches(max_chunksize=BATCH_ROWS)
@@ -281,18 +280,16 @@ def to_tidy(comp: Components, *, source: str, dataset: str, name: str) -> tuple[
 
 
 def _tidy_rows(comp: Components, raw: pa.Table, *, source: str, dataset: str, name: str) -> tuple[pa.Table, dict]:
-    """:func:`to_tidy` of the rows in ``raw`` (which has the time dimension column)."""
+    """:func:`to_tidy` of the rows in ``raw``."""
     notes: dict = {}
-    time = pc.utf8_trim_whitespace(_strings(raw[comp.time_dimension]))
-    has_time = pc.fill_null(pc.not_equal(time, ""), False)
-    dropped = len(time) - pc.sum(has_time).as_py() if len(time) else 0
-    if dropped:
-        notes["rows_without_time_period"] = dropped
-        raw = raw.filter(has_time)
-        time = time.filter(has_time)
     n = raw.num_rows
-    if n == 0:
-        return store.SCHEMA.empty_table(), notes
+    if comp.time_dimension and comp.time_dimension in raw.column_names:
+        time = pc.fill_null(pc.utf8_trim_whitespace(_strings(raw[comp.time_dimension])), "")
+    else:
+        time = pa.chunked_array([pa.repeat("", n)])
+    timeless = pc.sum(pc.equal(time, "")).as_py() or 0
+    if timeless:
+        notes["observations_without_time_period"] = timeless
     strings = {c: _blank_to_null(_strings(raw[c])) for c in raw.column_names if c != comp.measure}
 
     dims = [d for d in comp.dimensions if d in strings]
