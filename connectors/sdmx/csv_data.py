@@ -5,7 +5,8 @@ Only the header line is read in Python: it decides the delimiter, which columns 
 means code/label column pairs; ``ID: Name`` headers mean ``code: label`` values), and which are
 dimensions. Without a DSD, SDMX-CSV's own rule is used: dimensions come before the measure
 column, attributes after it. When no ``TIME_PERIOD``/``TIME`` column exists the time dimension is
-the last dimension column whose values all read as SDMX periods.
+the last dimension column whose values all read as SDMX periods; when none does (deletions,
+cross-sections) the observations have no time period.
 """
 
 from __future__ import annotations
@@ -83,6 +84,29 @@ def _looks_like_time(column: pa.ChunkedArray) -> bool:
     return True
 
 
+def header_facts(body: Body) -> tuple[str, str]:
+    """(delimiter, first ``STRUCTURE_ID`` / ``DATAFLOW`` value) from the first lines of an SDMX-CSV message.
+
+    The sdmx1 engine needs both before reading: the delimiter to pass on, the id for the default
+    source and dataset (as :func:`read_sdmx_csv` finds them, so both engines name a table alike).
+    """
+    line = _first_line(body.data)
+    lead = _LEAD.match(line)
+    if not lead:
+        raise SDMXParseError(f"{body.name}: not SDMX-CSV (header must start with STRUCTURE or DATAFLOW)")
+    delimiter = lead.group(3)
+    head = body.data[: 1 << 16].decode("utf-8-sig", errors="replace").splitlines()
+    if len(body.data) > 1 << 16:
+        head = head[:-1]  # the last line may be cut
+    rows = csv.reader(head, delimiter=delimiter)
+    header = [re.sub(r"\[[^\]]*\]$", "", h.split(": ", 1)[0].strip()).upper() for h in next(rows)]
+    column = header.index("STRUCTURE_ID" if lead.group(1).upper() == "STRUCTURE" else "DATAFLOW")
+    for row in rows:
+        if len(row) > column and row[column]:
+            return delimiter, row[column]
+    return delimiter, ""
+
+
 def read_sdmx_csv(body: Body, dsd: DataStructure | None) -> tuple[Components, dict, dict]:
     """Parse SDMX-CSV 1.0 or 2.0; return components, labels and a summary."""
     line = _first_line(body.data)
@@ -150,10 +174,22 @@ def read_sdmx_csv(body: Body, dsd: DataStructure | None) -> tuple[Components, di
     measure = next((c for c in data_columns if c.upper() == "OBS_VALUE"), None)
     if measure is None:
         measure = next((c for c in data_columns if c.upper().startswith("OBS_VALUE")), "OBS_VALUE")
+    not_kept: list[str] = []  # with a DSD: its other measures and columns it does not define
     if dsd is not None and all(d in data_columns for d in dsd.dimensions):
-        time_dim = dsd.time_dimension
+        time_dim = dsd.time_dimension if dsd.time_dimension in data_columns else ""
         dimensions = [d for d in dsd.dimensions if d != time_dim]
+        measures = [m for m in dsd.measures if m in data_columns]
+        if measures and measure not in measures:
+            measure = measures[0]
+        not_kept = [m for m in measures if m != measure]  # sdmx1 keeps one measure per observation
+        if not_kept:
+            summary["measures_not_kept"] = list(not_kept)
         summary["structure_used"] = dsd.id
+        known = {*dsd.dimensions, time_dim, measure, *dsd.attributes}
+        custom = [c for c in data_columns if c not in known and c not in not_kept]
+        if custom:  # SDMX-CSV 2.0 "custom columns": not components of the structure (sdmx1 ignores them too)
+            summary["columns_not_in_structure"] = custom
+            not_kept += custom
     else:
         cut = data_columns.index(measure) if measure in data_columns else len(data_columns)
         before = data_columns[:cut]
@@ -161,11 +197,12 @@ def read_sdmx_csv(body: Body, dsd: DataStructure | None) -> tuple[Components, di
         if time_dim is None:
             candidates = [c for c in reversed(before) if _looks_like_time(columns[c])]
             candidates += [c for c in reversed(data_columns[cut:]) if _looks_like_time(columns[c])]
-            time_dim = candidates[0] if candidates else "TIME_PERIOD"
-            summary["time_dimension_inferred"] = time_dim
+            time_dim = candidates[0] if candidates else ""
+            if time_dim:
+                summary["time_dimension_inferred"] = time_dim
         dimensions = [c for c in before if c != time_dim]
-    attributes = [c for c in data_columns if c not in dimensions and c not in (time_dim, measure)]
-    table = pa.table({c: columns[c] for c in data_columns})
+    attributes = [c for c in data_columns if c not in dimensions and c not in (time_dim, measure, *not_kept)]
+    table = pa.table({c: columns[c] for c in data_columns if c not in not_kept})
     comp = Components(
         table=table, dimensions=dimensions, time_dimension=time_dim, measure=measure, attributes=attributes
     )

@@ -212,7 +212,11 @@ def _sdmx1(body: Body, kind: str, structure_input, *, source: str, dataset: str,
         header = xml_data.read_header(body)  # names the DSD sdmx1 must be given
     elif kind == "json":
         header.agency, header.structure_id = json_data.dataflow_of(load_json(body))
-    what, comp, summary = oracle.read_with_sdmx1(body, structure_body, header.structure_id, kind)
+    options = {}
+    if kind == "csv":
+        options["delimiter"], first = csv_data.header_facts(body)
+        header.agency, header.structure_id = _agency(first), _bare_id(first)
+    what, comp, summary = oracle.read_with_sdmx1(body, structure_body, header.structure_id, kind, **options)
     fmt = f"sdmx1-{kind}"
     if what == "structure":
         info = structure.read_structure(body) if kind == "xml" else None

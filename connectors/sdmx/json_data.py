@@ -97,6 +97,24 @@ def _observation(
     rows.append(row)
 
 
+def _referable(attributes: dict) -> tuple[dict, list[str]]:
+    """SDMX-JSON 1.0 attributes per level without those that list no values, and their ids.
+
+    OECD's .Stat lists such attributes (e.g. ``TIME_FORMAT``) but leaves them out of the position
+    arrays, so the positions belong to the attributes that have values. sdmx1 reads them the same
+    way (khaeru/sdmx issue 64); counting the empty one would shift every later attribute.
+    """
+    kept, dropped = {}, []
+    for level, definitions in attributes.items():
+        kept[level] = []
+        for definition in definitions or []:
+            if definition.get("values"):
+                kept[level].append(definition)
+            else:
+                dropped.append(definition.get("id", "?"))
+    return kept, dropped
+
+
 def read_sdmx_json(document: dict, name: str) -> tuple[Components, dict, dict]:
     version, datasets, structures = message_parts(document, name)
     if not structures:
@@ -117,11 +135,15 @@ def read_sdmx_json(document: dict, name: str) -> tuple[Components, dict, dict]:
     for dim in all_dims:
         labels[dim["id"]] = {v["id"]: v.get("name", "") for v in dim.get("values", []) if "id" in v and v.get("name")}
     ignored_groups = 0
+    ignored_attributes: set[str] = set()
     problems: list[str] = []
     for number, dataset in enumerate(datasets):
         structure = structures[dataset.get("structure", 0)] if version == "2.0" else first
         dims = structure.get("dimensions", {})
         attrs = structure.get("attributes", {})
+        if version == "1.0":
+            attrs, without_values = _referable(attrs)
+            ignored_attributes.update(without_values)
         base: dict = {}
         for dim in dims.get("dataSet", []):
             if dim.get("values"):
@@ -164,6 +186,8 @@ def read_sdmx_json(document: dict, name: str) -> tuple[Components, dict, dict]:
     summary = {"sdmx_json": version, "datasets": len(datasets)}
     if problems:
         summary["attribute_positions_missing"] = {"count": len(problems), "examples": sorted(set(problems))[:5]}
+    if ignored_attributes:
+        summary["attributes_without_values_ignored"] = sorted(ignored_attributes)
     if ignored_groups:
         summary["dimension_group_attributes_ignored"] = ignored_groups
     comp = Components(
@@ -181,6 +205,7 @@ def dataflow_of(document: dict) -> tuple[str, str]:
             version_links.extend(structure.get("links") or [])
     else:
         version_links.extend((document.get("structure") or {}).get("links") or [])
+    sender = ((document.get("header") or document.get("meta") or {}).get("sender") or {}).get("id", "")
     for link in version_links:
         urn = link.get("urn") or ""
         if "Dataflow=" in urn:
@@ -191,7 +216,8 @@ def dataflow_of(document: dict) -> tuple[str, str]:
             parts = [p for p in link["href"].rstrip("/").split("/") if p]
             if "dataflow" in parts:
                 after = parts[parts.index("dataflow") + 1 :]
+                if len(after) >= 2 and after[1].lower() == "all" and after[0].lower() != "all":
+                    return sender, after[0]  # OECD.Stat (legacy) sdmx-json: dataflow/{dataset}/all
                 if len(after) >= 2:
                     return after[0], after[1]
-    sender = ((document.get("header") or document.get("meta") or {}).get("sender") or {}).get("id", "")
     return sender, ""
