@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -89,8 +90,33 @@ def _strings(column: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray:
     return column.cast(pa.string())
 
 
+def _codes_or_text(column: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray:
+    """String-dictionary columns as they are (one value per series, indices per row); others as strings.
+
+    Readers hand over series-level components dictionary-encoded; keeping them so lets
+    :func:`_codes` use the indices instead of hashing a million strings, and only the output
+    columns that need per-row text are decoded (:func:`_strings`).
+    """
+    if isinstance(column, pa.Array):
+        column = pa.chunked_array([column])
+    if pa.types.is_dictionary(column.type) and pa.types.is_string(column.type.value_type):
+        return column.unify_dictionaries()
+    return _strings(column)
+
+
 def _blank_to_null(column: pa.ChunkedArray) -> pa.ChunkedArray:
     """An empty cell means "not given" in every SDMX format; store it as null, not as ''."""
+    if pa.types.is_dictionary(column.type):
+        if not column.num_chunks:
+            return column
+        dictionary = column.chunk(0).dictionary  # shared by every chunk (unified)
+        blank = pc.equal(dictionary, "")
+        if not pc.any(blank).as_py():
+            return column
+        cleaned = pc.if_else(blank, pa.scalar(None, pa.string()), dictionary)
+        return pa.chunked_array(
+            [pa.DictionaryArray.from_arrays(chunk.indices, cleaned) for chunk in column.chunks], column.type
+        )
     if column.null_count == len(column):
         return column
     blank = pc.equal(column, "")
@@ -190,14 +216,26 @@ def _json_objects(columns: dict[str, pa.ChunkedArray], length: int) -> pa.Chunke
 
 
 def _codes(column: pa.ChunkedArray) -> tuple[pa.ChunkedArray, int]:
-    """Per row, a dense int64 code of the value (null has its own code); and how many codes there are."""
+    """Per row, a dense int64 code of the value (null has its own code); and how many codes there are.
+
+    A (unified) dictionary column is coded through its dictionary: only the dictionary is hashed,
+    each row costs one integer lookup.
+    """
+    if pa.types.is_dictionary(column.type) and column.num_chunks:
+        dictionary = column.chunk(0).dictionary
+        distinct = pc.dictionary_encode(dictionary, null_encoding="encode")
+        size = len(distinct.dictionary)
+        per_entry = distinct.indices.cast(pa.int64())
+        chunks = [pc.fill_null(pc.take(per_entry, chunk.indices), size) for chunk in column.chunks]
+        return pa.chunked_array(chunks, pa.int64()), size + 1
     encoded = pc.dictionary_encode(column, null_encoding="encode").unify_dictionaries()
     size = len(encoded.chunk(0).dictionary) if encoded.num_chunks else 0
     return pa.chunked_array([chunk.indices for chunk in encoded.chunks], pa.int32()).cast(pa.int64()), size
 
 
-def _combined_codes(columns: list[pa.ChunkedArray]) -> pa.ChunkedArray | None:
-    """One int64 per row identifying its combination of values (mixed radix), or None when it would overflow.
+def _combined_codes(columns: list[pa.ChunkedArray]) -> tuple[pa.ChunkedArray | None, int]:
+    """One int64 per row identifying its combination of values (mixed radix) and the number of possible
+    codes; None when that would overflow.
 
     Cheaper than joining the strings: each column is hashed once on its own short values.
     """
@@ -207,18 +245,37 @@ def _combined_codes(columns: list[pa.ChunkedArray]) -> pa.ChunkedArray | None:
         size = max(size, 1)
         radix *= size
         if radix >= 1 << 62:
-            return None
+            return None, radix
         combined = codes if combined is None else pc.add(pc.multiply(combined, size), codes)
-    return combined
+    return combined, radix
+
+
+def _distinct_codes(codes: pa.ChunkedArray, radix: int, length: int) -> tuple[pa.ChunkedArray, pa.Array]:
+    """:func:`_distinct_rows` for codes below a small ``radix``: direct addressing, no hashing.
+
+    Codes are numbered densely in code order; any row of a combination serves as its representative,
+    since every row of a combination has the same values.
+    """
+    flat = codes.to_numpy()
+    present = np.zeros(radix, dtype=bool)
+    present[flat] = True
+    dense = np.cumsum(present, dtype=np.int64) - 1
+    ids = dense[flat]
+    representative = np.empty(int(dense[-1]) + 1, dtype=np.int64)
+    representative[ids] = np.arange(length, dtype=np.int64)
+    return pa.chunked_array([pa.array(ids.astype(np.int32))]), pa.array(representative)
 
 
 def _distinct_rows(columns: list[pa.ChunkedArray], length: int) -> tuple[pa.ChunkedArray, pa.Array]:
-    """Per row, the index of its distinct combination of ``columns``; and the first row of each combination.
+    """Per row, the index of its distinct combination of ``columns``; and one row of each combination.
 
-    One hash pass over the combined key (dictionary encoding), then a group-by on integers, so the
+    Mixed-radix integer codes per row, then direct addressing when the codes are few
+    (:func:`_distinct_codes`), else one hash pass over the codes and a group-by, so the
     per-combination work (series keys, JSON texts) runs on thousands of rows instead of millions.
     """
-    codes = _combined_codes(columns)
+    codes, radix = _combined_codes(columns)
+    if codes is not None and radix <= max(4 * length, 1 << 16):
+        return _distinct_codes(codes, radix, length)
     key = codes if codes is not None else _combined_key(columns, length)
     encoded = pc.dictionary_encode(key).unify_dictionaries()
     indices = pa.chunked_array([chunk.indices for chunk in encoded.chunks], pa.int32())
@@ -239,14 +296,14 @@ def _json_column(
     if not columns or length == 0:
         return pa.chunked_array([pa.nulls(length, pa.string())])
     indices, first = distinct or _distinct_rows(list(columns.values()), length)
-    texts = _json_objects({name: pc.take(column, first) for name, column in columns.items()}, len(first))
+    texts = _json_objects({name: _strings(pc.take(column, first)) for name, column in columns.items()}, len(first))
     return pc.take(texts, indices)
 
 
 def _combined_key(columns: list[pa.ChunkedArray], length: int) -> pa.ChunkedArray:
     if not columns:
         return pa.chunked_array([pa.array([""] * length, pa.string())]) if length else pa.chunked_array([], pa.string())
-    filled = [pc.fill_null(c, "\x00") for c in columns]
+    filled = [pc.fill_null(_strings(c), "\x00") for c in columns]
     if len(filled) == 1:
         return filled[0]
     return pc.binary_join_element_wise(*filled, "\x1f")
@@ -290,18 +347,18 @@ def _tidy_rows(comp: Components, raw: pa.Table, *, source: str, dataset: str, na
     timeless = pc.sum(pc.equal(time, "")).as_py() or 0
     if timeless:
         notes["observations_without_time_period"] = timeless
-    strings = {c: _blank_to_null(_strings(raw[c])) for c in raw.column_names if c != comp.measure}
+    strings = {c: _blank_to_null(_codes_or_text(raw[c])) for c in raw.column_names if c != comp.measure}
 
     dims = [d for d in comp.dimensions if d in strings]
     by_series = _distinct_rows([strings[d] for d in dims], n) if dims else None
     if by_series:
         indices, first = by_series
-        keys = pc.binary_join_element_wise(*[pc.fill_null(pc.take(strings[d], first), "") for d in dims], ".")
+        keys = pc.binary_join_element_wise(*[pc.fill_null(_strings(pc.take(strings[d], first)), "") for d in dims], ".")
         series = pc.take(keys, indices)
     else:
         series = pa.chunked_array([pa.array([""] * n, pa.string())])
     area = area_dimension(dims)
-    ref_area = pc.fill_null(strings[area], NO_AREA) if area else pa.array([NO_AREA] * n, pa.string())
+    ref_area = pc.fill_null(_strings(strings[area]), NO_AREA) if area else pa.array([NO_AREA] * n, pa.string())
 
     if comp.measure in raw.column_names:
         values, marker = _values(raw[comp.measure], name)
@@ -318,7 +375,7 @@ def _tidy_rows(comp: Components, raw: pa.Table, *, source: str, dataset: str, na
     unit_col = _pick(present, UNIT_COMPONENTS)
     mult_col = _pick(present, UNIT_MULT_COMPONENTS)
     status_col = _pick([a for a in comp.attributes if a in strings], STATUS_COMPONENTS)
-    status = pc.coalesce(strings[status_col], marker) if status_col else marker
+    status = pc.coalesce(_strings(strings[status_col]), marker) if status_col else marker
 
     attribute_ids = [a for a in comp.attributes if a in strings and a not in (mult_col, status_col) and a not in dims]
     if unit_col in attribute_ids:
@@ -329,7 +386,7 @@ def _tidy_rows(comp: Components, raw: pa.Table, *, source: str, dataset: str, na
         raise SDMXParseError(f"{name}: {exc}") from exc
 
     columns = {
-        "source": pa.array([source] * n, pa.string()) if n < 2 else pa.repeat(source, n),
+        "source": pa.repeat(source, n),
         "dataset": pa.repeat(dataset, n),
         "series": series,
         "ref_area": ref_area,
@@ -338,15 +395,13 @@ def _tidy_rows(comp: Components, raw: pa.Table, *, source: str, dataset: str, na
         "year": periods["year"],
         "period_start": periods["period_start"],
         "value": values,
-        "unit": strings[unit_col] if unit_col else pa.nulls(n, pa.string()),
+        "unit": _strings(strings[unit_col]) if unit_col else pa.nulls(n, pa.string()),
         "unit_mult": _unit_mult(strings[mult_col]) if mult_col else pa.nulls(n, pa.int8()),
         "obs_status": status,
         "dimensions": _json_column({d: strings[d] for d in dims}, n, by_series),
         "attributes": _json_column({a: strings[a] for a in attribute_ids}, n),
     }
     arrays = {k: (v if isinstance(v, pa.ChunkedArray) else pa.chunked_array([v])) for k, v in columns.items()}
-    arrays["source"] = pa.chunked_array([pa.repeat(source, n)]) if n else pa.chunked_array([], pa.string())
-    arrays["dataset"] = pa.chunked_array([pa.repeat(dataset, n)]) if n else pa.chunked_array([], pa.string())
     table = pa.table(arrays)
     try:
         return store.conform(table), notes
