@@ -25,7 +25,7 @@ from indicators.methods import signals as signal_methods
 from indicators.methods.targets import SOURCES as TARGET_SOURCES
 from indicators.methods.targets import Target as MethodTarget
 from indicators.methods.targets import assess as assess_target
-from indicators.methods.trend import recent_trend
+from indicators.methods.trend import recent_trend, theil_sen
 from indicators.schema import Definition, Direction
 
 GDP = "gdp_per_capita_ppp"
@@ -418,7 +418,8 @@ def trend_table(indicator_id: str, since: int, areas: tuple[str, ...] | None = N
 
     Areas are grouped by their latest year, so each group is one vectorised call; with the
     indicator's target (if any), also the distance and status. Indexed by ref_area, read-only.
-    A scorecard asks for one area only, which keeps the first view of a place fast.
+    The scorecard computes a place's trend from its own arrays and asks this only for the target
+    status of the few indicators that have a target (one area, so a new place stays fast).
     """
     item = query.definition(indicator_id)
     frame = query.panel(indicator_id, areas, years=(since, None))
@@ -484,26 +485,30 @@ def _scorecard_row(item: Definition, ref_area: str, own: pd.DataFrame, members: 
         "trend_points": len(window),
         **_peer_position(item, ref_area, year, value, members),
     }
-    trends = trend_table(item.id, since, (ref_area,))
     if item.targets:
         goal = item.targets[0]
         values.update(target=goal.label, target_value=goal.value, target_year=goal.year)
-    if len(window) >= MIN_TREND_POINTS and ref_area in trends.index:
-        trend = trends.loc[ref_area]
-        arrow, verdict = _trend_verdict(trend["slope_low"], trend["slope_high"], int(trend["n_points"]), item.direction)
-        first_value = float(trend["first_value"])
+    if len(window) >= MIN_TREND_POINTS:
+        years = window["year"].to_numpy(dtype=int)
+        slope, low, high, n_points = _window_trend(years, window["value"].to_numpy(dtype=float), year, year - since + 1)
+        arrow, verdict = _trend_verdict(low, high, n_points, item.direction)
+        first_value = float(window["value"].iloc[0])
         values.update(
             arrow=arrow,
             verdict=verdict,
-            trend_from=int(trend["first_year"]),
+            trend_from=int(years[0]),
             trend_to=year,
-            slope=float(trend["slope"]),
-            slope_low=float(trend["slope_low"]),
-            slope_high=float(trend["slope_high"]),
+            slope=slope,
+            slope_low=low,
+            slope_high=high,
             change_pct=(value / first_value - 1) * 100 if first_value != 0 else None,
         )
-        if "status" in trends.columns:
-            values.update(distance=float(trend["distance"]), status=str(trend["status"]))
+        if item.targets:  # distance and status against the target (a handful of indicators)
+            status = trend_table(item.id, since, (ref_area,))
+            if ref_area in status.index and "status" in status.columns:
+                values.update(
+                    distance=float(status.at[ref_area, "distance"]), status=str(status.at[ref_area, "status"])
+                )
     return _row(item, **values)
 
 
@@ -558,10 +563,14 @@ def place_signals(ref_area: str, members: tuple[str, ...], since: int = 2010) ->
     """Named signals for one place (record, trend break, drifting from peers, worsening while GDP grows).
 
     Columns ``indicator, label, kind, sentence, good`` (good is True/False/None). Sentences use
-    the indicator's label and the area's name.
+    the indicator's label and the area's name. The same tests as the panel detectors of
+    :mod:`indicators.methods.signals`, fed one place's arrays: a new place costs milliseconds per
+    indicator, not a pandas round trip per test.
     """
     name = area_name(ref_area)
-    gdp = area_panel(GDP, ref_area).set_index(["ref_area", "year"])["value"].rename(index={ref_area: name})
+    gdp = area_panel(GDP, ref_area)
+    gdp_years, gdp_values = gdp["year"].to_numpy(dtype=int), gdp["value"].to_numpy(dtype=float)
+    peers = tuple(sorted(set(members) | {ref_area}))
     found = []
     for item in scorecard_definitions("country"):
         try:
@@ -570,31 +579,69 @@ def place_signals(ref_area: str, members: tuple[str, ...], since: int = 2010) ->
             continue
         if own.empty:
             continue
-        series = own.set_index(["ref_area", "year"])["value"].rename(index={ref_area: name})
-        end = int(own["year"].max())
+        years, values = own["year"].to_numpy(dtype=int), own["value"].to_numpy(dtype=float)
+        end = int(years.max())
         window = end - since + 1
         direction = item.direction.value
-        for signal in signal_methods.new_record(
-            series[series.index.get_level_values(1) >= since - 10], item.label, direction
-        ):
+        history = years >= since - 10
+        for signal in signal_methods.series_new_record(name, item.label, years[history], values[history], direction):
             good = ("high" in signal.test) == (direction == "higher_is_better")
             found.append((item.id, item.label, "new_record", signal.sentence, good))
         if window >= 8:
-            recent = series[series.index.get_level_values(1) >= since]
-            for signal in signal_methods.trend_break(recent, item.label):
+            recent = years >= since
+            for signal in signal_methods.series_trend_break(
+                name, item.label, years[recent].astype(float), values[recent]
+            ):
                 found.append((item.id, item.label, "trend_break", signal.sentence, None))
-            if item.id != GDP and item.theme in WELLBEING_THEMES:
-                for signal in signal_methods.against_gdp(series, gdp, item.label, direction, window, end, CONFIDENCE):
+            if item.id != GDP and item.theme in WELLBEING_THEMES and len(gdp_years):
+                ours = _window_trend(years, values, end, window)
+                theirs = _window_trend(gdp_years, gdp_values, end, window)
+                for signal in signal_methods.gdp_divergence_signal(
+                    name, item.label, direction, (end - window + 1, end), ours[:3], theirs[:2], CONFIDENCE
+                ):
                     found.append((item.id, item.label, "against_gdp", signal.sentence, False))
-        peers = tuple(sorted(set(members) | {ref_area}))
         if len(peers) >= 5 and window >= 2:
-            panel = query.panel(item.id, peers, (end - window + 1, end))
-            names = {code: area_name(code) for code in peers}
-            wide = panel.assign(ref_area=panel["ref_area"].map(names)).set_index(["ref_area", "year"])["value"]
-            for signal in signal_methods.peer_divergence(wide, item.label, list(names.values()), window, 3.0, end):
-                if signal.ref_area == name:
-                    found.append((item.id, item.label, "peer_divergence", signal.sentence, None))
+            for signal in _divergence_from_peers(item, ref_area, name, peers, (end - window + 1, end)):
+                found.append((item.id, item.label, "peer_divergence", signal.sentence, None))
     return pd.DataFrame(found, columns=["indicator", "label", "kind", "sentence", "good"])
+
+
+def _window_trend(years: np.ndarray, values: np.ndarray, end: int, window: int) -> tuple[float, float, float, int]:
+    """(slope, low, high, points) of the Theil-Sen trend over the ``window`` years ending at ``end``: the
+    numbers :func:`indicators.methods.trend.recent_trend` gives for one place, without a panel round trip."""
+    grid = np.arange(end - window + 1, end + 1)
+    row = np.full(window, np.nan)
+    inside = (years >= grid[0]) & (years <= end)
+    row[years[inside] - grid[0]] = values[inside]
+    fit = theil_sen(grid, row[None, :], CONFIDENCE)
+    return float(fit.slope[0]), float(fit.low[0]), float(fit.high[0]), int(fit.n_points[0])
+
+
+@lru_cache(maxsize=512)
+def _wide(indicator_id: str) -> tuple[dict[str, int], dict[int, int], np.ndarray]:
+    """One indicator as an areas x years matrix: (row of each area, column of each year, values)."""
+    frame = query.panel(indicator_id)
+    matrix = frame.pivot(index="ref_area", columns="year", values="value")
+    rows = {area: i for i, area in enumerate(matrix.index)}
+    columns = {int(year): j for j, year in enumerate(matrix.columns)}
+    return rows, columns, matrix.to_numpy(dtype=float)
+
+
+def _divergence_from_peers(
+    item: Definition, ref_area: str, name: str, peers: tuple[str, ...], years: tuple[int, int]
+) -> list[signal_methods.Signal]:
+    """Has the place drifted away from its peers' median between the window's first and last year?"""
+    rows, columns, matrix = _wide(item.id)
+    start, end = years
+    if ref_area not in rows or start not in columns or end not in columns:
+        return []
+    present = [rows[p] for p in peers if p in rows]
+    first, last = matrix[present, columns[start]], matrix[present, columns[end]]
+    z_start, z_end = signal_methods.robust_z(first), signal_methods.robust_z(last)
+    at = present.index(rows[ref_area])
+    return signal_methods.divergence_signal(
+        name, item.label, len(peers), years, (first[at], last[at]), (z_start[at], z_end[at]), 3.0
+    )
 
 
 @lru_cache(maxsize=1)

@@ -65,31 +65,38 @@ def trend_break(series: pd.Series, indicator: str, threshold: float = 10.0, min_
     found = []
     for area, group in series.dropna().groupby(level=0):
         years = group.index.get_level_values(1).to_numpy(dtype=float)
-        values = group.to_numpy(dtype=float)
-        if years.size < 2 * min_segment:
-            continue
-        candidates = years[min_segment : years.size - min_segment + 1]
-        stats = [chow_f(years, values, split) for split in candidates]
-        best = int(np.argmax(stats))
-        if stats[best] >= threshold:
-            split = int(candidates[best])
-            before = np.polyfit(years[years < split], values[years < split], 1)[0]
-            after = np.polyfit(years[years >= split], values[years >= split], 1)[0]
-            found.append(
-                Signal(
-                    "trend_break",
-                    str(area),
-                    indicator,
-                    tuple(int(y) for y in years),
-                    tuple(values.tolist()),
-                    "Chow F test (max over split years)",
-                    float(stats[best]),
-                    threshold,
-                    f"{indicator} in {area} changed trend around {split}: {before:+.3g}/year before, {after:+.3g}/year "
-                    f"after (Chow F = {stats[best]:.1f} >= {threshold:g}).",
-                )
-            )
+        found += series_trend_break(str(area), indicator, years, group.to_numpy(dtype=float), threshold, min_segment)
     return found
+
+
+def series_trend_break(
+    area: str, indicator: str, years: np.ndarray, values: np.ndarray, threshold: float = 10.0, min_segment: int = 4
+) -> list[Signal]:
+    """:func:`trend_break` of one area's series (years ascending, no missing values)."""
+    if years.size < 2 * min_segment:
+        return []
+    candidates = years[min_segment : years.size - min_segment + 1]
+    stats = [chow_f(years, values, split) for split in candidates]
+    best = int(np.argmax(stats))
+    if stats[best] < threshold:
+        return []
+    split = int(candidates[best])
+    before = np.polyfit(years[years < split], values[years < split], 1)[0]
+    after = np.polyfit(years[years >= split], values[years >= split], 1)[0]
+    return [
+        Signal(
+            "trend_break",
+            area,
+            indicator,
+            tuple(int(y) for y in years),
+            tuple(values.tolist()),
+            "Chow F test (max over split years)",
+            float(stats[best]),
+            threshold,
+            f"{indicator} in {area} changed trend around {split}: {before:+.3g}/year before, {after:+.3g}/year "
+            f"after (Chow F = {stats[best]:.1f} >= {threshold:g}).",
+        )
+    ]
 
 
 def new_record(series: pd.Series, indicator: str, direction: str, min_history: int = 10) -> list[Signal]:
@@ -97,33 +104,50 @@ def new_record(series: pd.Series, indicator: str, direction: str, min_history: i
     check_direction(direction)
     found = []
     for area, group in series.dropna().groupby(level=0):
-        if len(group) <= min_history:
-            continue
-        values = group.to_numpy(dtype=float)
-        years = group.index.get_level_values(1).astype(int)
-        latest, earlier = values[-1], values[:-1]
-        for word, beyond, previous in (
-            ("high", latest > earlier.max(), earlier.max()),
-            ("low", latest < earlier.min(), earlier.min()),
-        ):
-            if beyond:
-                good = (word == "high") == (direction == "higher_is_better")
-                found.append(
-                    Signal(
-                        "new_record",
-                        str(area),
-                        indicator,
-                        tuple(years),
-                        tuple(values.tolist()),
-                        f"latest value beyond every earlier value ({word})",
-                        float(latest),
-                        float(previous),
-                        f"{indicator} in {area} reached a record {word} of {latest:.4g} in {years[-1]} "
-                        f"({'better' if good else 'worse'} than any of {len(earlier)} earlier years; previous {word} "
-                        f"{previous:.4g}).",
-                    )
-                )
+        years = group.index.get_level_values(1).to_numpy(dtype=int)
+        found += series_new_record(str(area), indicator, years, group.to_numpy(dtype=float), direction, min_history)
     return found
+
+
+def series_new_record(
+    area: str, indicator: str, years: np.ndarray, values: np.ndarray, direction: str, min_history: int = 10
+) -> list[Signal]:
+    """:func:`new_record` of one area's series (years ascending, no missing values)."""
+    if len(values) <= min_history:
+        return []
+    found = []
+    latest, earlier = values[-1], values[:-1]
+    for word, beyond, previous in (
+        ("high", latest > earlier.max(), earlier.max()),
+        ("low", latest < earlier.min(), earlier.min()),
+    ):
+        if beyond:
+            good = (word == "high") == (direction == "higher_is_better")
+            found.append(
+                Signal(
+                    "new_record",
+                    area,
+                    indicator,
+                    tuple(int(y) for y in years),
+                    tuple(values.tolist()),
+                    f"latest value beyond every earlier value ({word})",
+                    float(latest),
+                    float(previous),
+                    f"{indicator} in {area} reached a record {word} of {latest:.4g} in {years[-1]} "
+                    f"({'better' if good else 'worse'} than any of {len(earlier)} earlier years; previous {word} "
+                    f"{previous:.4g}).",
+                )
+            )
+    return found
+
+
+def robust_z(values: np.ndarray) -> np.ndarray:
+    """``(x - median) / (1.4826 * MAD)`` over the non-missing values; all NaN when the MAD is zero."""
+    values = np.asarray(values, dtype=float)
+    with np.errstate(all="ignore"):
+        median = np.nanmedian(values) if np.isfinite(values).any() else np.nan
+        mad = 1.4826 * np.nanmedian(np.abs(values - median)) if np.isfinite(values).any() else np.nan
+        return (values - median) / mad if mad > 0 else values * np.nan
 
 
 def peer_divergence(
@@ -140,33 +164,43 @@ def peer_divergence(
     start = end - window + 1
     if start not in matrix.columns or end not in matrix.columns:
         return []
-
-    def robust_z(year: int) -> pd.Series:
-        column = matrix[year]
-        median = column.median()
-        mad = 1.4826 * (column - median).abs().median()
-        return (column - median) / mad if mad > 0 else column * np.nan
-
-    z_start, z_end = robust_z(start), robust_z(end)
+    first, last = matrix[start].to_numpy(dtype=float), matrix[end].to_numpy(dtype=float)
+    z_start, z_end = robust_z(first), robust_z(last)
     found = []
-    for area in matrix.index:
-        zs, ze = z_start.get(area), z_end.get(area)
-        if pd.notna(ze) and pd.notna(zs) and abs(ze) > k and abs(ze) > abs(zs):
-            found.append(
-                Signal(
-                    "peer_divergence",
-                    str(area),
-                    indicator,
-                    (start, end),
-                    (float(matrix.at[area, start]), float(matrix.at[area, end])),
-                    "robust z from peer median (MAD)",
-                    float(ze),
-                    k,
-                    f"{indicator} in {area} moved away from its {len(peers)} peers: {abs(zs):.1f} -> {abs(ze):.1f} robust "
-                    f"standard deviations {'above' if ze > 0 else 'below'} the peer median between {start} and {end}.",
-                )
-            )
+    for i, area in enumerate(matrix.index):
+        found += divergence_signal(
+            str(area), indicator, len(peers), (start, end), (first[i], last[i]), (z_start[i], z_end[i]), k
+        )
     return found
+
+
+def divergence_signal(
+    area: str,
+    indicator: str,
+    n_peers: int,
+    years: tuple[int, int],
+    values: tuple[float, float],
+    z: tuple[float, float],
+    k: float = 3.0,
+) -> list[Signal]:
+    """The :func:`peer_divergence` verdict for one area, given its values and robust z at the window's ends."""
+    (start, end), (zs, ze) = years, z
+    if not (pd.notna(ze) and pd.notna(zs) and abs(ze) > k and abs(ze) > abs(zs)):
+        return []
+    return [
+        Signal(
+            "peer_divergence",
+            area,
+            indicator,
+            (start, end),
+            (float(values[0]), float(values[1])),
+            "robust z from peer median (MAD)",
+            float(ze),
+            k,
+            f"{indicator} in {area} moved away from its {n_peers} peers: {abs(zs):.1f} -> {abs(ze):.1f} robust "
+            f"standard deviations {'above' if ze > 0 else 'below'} the peer median between {start} and {end}.",
+        )
+    ]
 
 
 def against_gdp(
@@ -184,22 +218,46 @@ def against_gdp(
     ours = recent_trend(series, window=window, end_year=end, confidence=confidence)
     theirs = recent_trend(gdp, window=window, end_year=end, confidence=confidence)
     both = ours.join(theirs.add_suffix("_gdp"), how="inner")
-    worse = both["slope_low"] > 0 if direction == "lower_is_better" else both["slope_high"] < 0
-    flagged = both[(both["slope_low_gdp"] > 0) & worse]
     found = []
-    for area, row in flagged.iterrows():
-        found.append(
-            Signal(
-                "against_gdp",
-                str(area),
-                indicator,
-                (end - window + 1, end),
-                (float(row["slope"]), float(row["slope_gdp"])),
-                f"Theil-Sen slopes, {confidence:.0%} CI excluding 0 in opposite senses",
-                float(row["slope"]),
-                0.0,
-                f"In {area}, GDP grew ({row['slope_gdp']:+.3g}/year) while {indicator} got worse ({row['slope']:+.3g}/year) "
-                f"over {end - window + 1}-{end}.",
-            )
+    for area, row in both.iterrows():
+        found += gdp_divergence_signal(
+            str(area),
+            indicator,
+            direction,
+            (end - window + 1, end),
+            (row["slope"], row["slope_low"], row["slope_high"]),
+            (row["slope_gdp"], row["slope_low_gdp"]),
+            confidence,
         )
     return found
+
+
+def gdp_divergence_signal(
+    area: str,
+    indicator: str,
+    direction: str,
+    years: tuple[int, int],
+    trend: tuple[float, float, float],
+    gdp_trend: tuple[float, float],
+    confidence: float = 0.90,
+) -> list[Signal]:
+    """The :func:`against_gdp` verdict for one area from its (slope, low, high) and GDP's (slope, low)."""
+    (slope, low, high), (gdp_slope, gdp_low) = trend, gdp_trend
+    worse = low > 0 if direction == "lower_is_better" else high < 0
+    if not (gdp_low > 0 and worse):
+        return []
+    start, end = years
+    return [
+        Signal(
+            "against_gdp",
+            area,
+            indicator,
+            (start, end),
+            (float(slope), float(gdp_slope)),
+            f"Theil-Sen slopes, {confidence:.0%} CI excluding 0 in opposite senses",
+            float(slope),
+            0.0,
+            f"In {area}, GDP grew ({gdp_slope:+.3g}/year) while {indicator} got worse ({slope:+.3g}/year) "
+            f"over {start}-{end}.",
+        )
+    ]
