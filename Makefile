@@ -17,7 +17,7 @@ $(STAMP): requirements.txt
 	@sha256sum requirements.txt > $(STAMP)
 
 run: venv
-	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+	$(PY) -m streamlit run serve.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
 test: venv
 	$(PY) -m pytest

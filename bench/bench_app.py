@@ -202,7 +202,7 @@ def _free_port() -> int:
 
 
 def _start_server(port: int) -> subprocess.Popen:
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)]
+    command = [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.port", str(port)]  # as `make run`
     command += ["--server.headless", "true", "--browser.gatherUsageStats", "false"]
     return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 

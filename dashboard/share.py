@@ -256,10 +256,21 @@ def citation(title: str, publishers: tuple[str, ...], version: str, link: str, y
 # -- building ----------------------------------------------------------------------------------
 
 
-def build(kind: ViewKind, view: Any, options: ShareOptions | None = None, *, base_url: str | None = None) -> SharedView:
-    """Draw a parsed view and gather its metadata; the permalink pins the running data version."""
+def build(
+    kind: ViewKind,
+    view: Any,
+    options: ShareOptions | None = None,
+    *,
+    base_url: str | None = None,
+    drawn: Drawn | None = None,
+) -> SharedView:
+    """Draw a parsed view and gather its metadata; the permalink pins the running data version.
+
+    ``drawn`` is ``kind.build(view)`` when the caller already has it: the drawing does not depend on
+    the address, so the app draws a view once however many addresses it is opened under.
+    """
     options = options or ShareOptions()
-    drawn = kind.build(view)
+    drawn = drawn or kind.build(view)
     if not re.fullmatch(r"[A-Za-z0-9_\-]{1,120}", drawn.stem):
         raise ShareError(f"view kind {kind.kind!r} returned an unsafe file stem {drawn.stem!r}")
     base = base_url or public_url()

@@ -20,6 +20,8 @@ from dashboard.view_state import parse_share
 from indicators.query import data_version
 
 IFRAME_HEIGHT = 560
+#: A panel's open/closed state lives in the session under its key plus this suffix.
+OPEN_SUFFIX = "_open"
 
 
 def base_url(page: str) -> str:
@@ -40,14 +42,22 @@ def iframe_snippet(shared: share.SharedView, height: int = IFRAME_HEIGHT) -> str
 
 
 @lru_cache(maxsize=256)
+def drawn_chart(view_kind: str, view: Any) -> tuple[share.Drawn, dict]:
+    """A view drawn once, with its Vega-Lite spec, whatever address it is opened under (the server's
+    warm-up fills this before the first visitor arrives). Shared between sessions: read-only."""
+    drawn = share.registry()[view_kind].build(view)
+    # Schema validation of a chart costs ~0.3 s; the builders are validated by their own tests
+    # (golden and JSON round-trip specs), so a page view skips it.
+    return drawn, drawn.chart.to_dict(validate=False)
+
+
+@lru_cache(maxsize=256)
 def drawn_view(view_kind: str, view: Any, base: str) -> tuple[share.SharedView, dict]:
     """A view built once per (kind, view, address) and its Vega-Lite spec: the page draws the chart
     and the share panel offers it from this one build, and a rerun with the same view costs nothing.
     The result is shared between sessions and must be treated as read-only."""
-    shared = share.build(share.registry()[view_kind], view, base_url=base)
-    # Schema validation of a chart costs ~0.3 s; the builders are validated by their own tests
-    # (golden and JSON round-trip specs), so a page view skips it.
-    return shared, shared.chart.to_dict(validate=False)
+    drawn, spec = drawn_chart(view_kind, view)
+    return share.build(share.registry()[view_kind], view, base_url=base, drawn=drawn), spec
 
 
 def share_panel(view_kind: str, view: Any, *, key: str | None = None) -> share.SharedView | None:
@@ -60,7 +70,14 @@ def share_panel(view_kind: str, view: Any, *, key: str | None = None) -> share.S
         st.caption(f"Sharing is unavailable for this view: {error}")
         return None
     meta = shared.meta
-    with st.expander("Share, embed or download this chart", icon=":material/share:"):
+    # The panel's contents (three code blocks, four downloads) are sent only once it is opened: a
+    # page with four charts would otherwise make every visitor's browser lay out all of them first.
+    panel = st.expander(
+        "Share, embed or download this chart", icon=":material/share:", key=key + OPEN_SUFFIX, on_change="rerun"
+    )
+    if not panel.open:
+        return shared
+    with panel:
         st.caption(f"Link to this view (pinned to data snapshot {meta.data_version})")
         st.code(meta.permalink, language=None, wrap_lines=True)
         st.caption("Embed it in a web page")

@@ -72,7 +72,7 @@ def app_url(browser):
             "-m",
             "streamlit",
             "run",
-            "app.py",
+            "serve.py",  # what `make run` starts: app.py plus the server-start warm-up
             "--server.port",
             str(port),
             "--server.headless",

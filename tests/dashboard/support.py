@@ -9,6 +9,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from dashboard.share_panel import OPEN_SUFFIX
+
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
@@ -19,6 +21,17 @@ def open_page(page: str, timeout: float = 120, **params: str) -> AppTest:
     for key, value in params.items():
         at.query_params[key] = value
     at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def open_share_panels(at: AppTest) -> AppTest:
+    """Open every "Share, embed or download" panel of the page (they are sent only when open) and rerun."""
+    keys = [key for key in at.session_state if str(key).endswith(OPEN_SUFFIX)]
+    assert keys, "the page has no share panel"
+    for key in keys:
+        at.session_state[key] = True
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at

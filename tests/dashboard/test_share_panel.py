@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from indicators import query
+from tests.dashboard.support import open_share_panels
 
 PAGE = str(Path(__file__).resolve().parents[2] / "dashboard" / "pages" / "trajectories.py")
 
@@ -19,7 +20,7 @@ def app() -> AppTest:
     for key, value in {"ind": "co2_per_capita", "areas": "USA,CHN,IND", "from": "1995", "to": "2015"}.items():
         test.query_params[key] = value
     test.context = {"url": "https://beyondgdp.example.org/trajectories"}
-    return test.run()
+    return open_share_panels(test.run())
 
 
 def test_each_chart_has_its_downloads(app):

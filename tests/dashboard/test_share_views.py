@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import export, share
 from indicators import assess, query
-from tests.dashboard.support import open_page
+from tests.dashboard.support import open_page, open_share_panels
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPARE = "compare?ind=life_expectancy&peers=oecd"
@@ -114,7 +114,8 @@ def test_compare_page_has_a_share_panel_under_each_ranked_chart():
     at = open_page("dashboard/pages/compare.py", ind="life_expectancy,co2_per_capita", peers="oecd")
     assert len(at.get("vega_lite_chart")) == 2
     assert _expanders(at).count(SHARE_EXPANDER) == 2
-    codes = [c.value for c in at.code]
+    assert not at.code, "a closed share panel sends nothing"
+    codes = [c.value for c in open_share_panels(at).code]
     assert any("/compare?ind=life_expectancy&" in c for c in codes)
     assert any("/compare?ind=co2_per_capita&" in c for c in codes)
 
@@ -125,7 +126,7 @@ def test_overview_page_has_a_share_panel_under_each_theme_chart():
     charts = len(at.get("vega_lite_chart"))
     assert charts == 4
     assert _expanders(at).count(SHARE_EXPANDER) == charts
-    codes = " ".join(c.value for c in at.code)
+    codes = " ".join(c.value for c in open_share_panels(at).code)
     for theme in ("economy", "inclusive", "circular", "climate"):
         assert f"theme={theme}" in codes
 

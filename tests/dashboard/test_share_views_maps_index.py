@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import export, index_views, maps, share
 from indicators import index_query as iq
 from indicators import query
+from tests.dashboard.support import open_share_panels
 
 ROOT = Path(__file__).resolve().parents[2]
 MAPS_PAGE = str(ROOT / "dashboard" / "pages" / "maps.py")
@@ -140,7 +141,7 @@ def _page(path: str, params: dict[str, str], *, embedded: bool = False, url: str
 
 
 def _permalink(app: AppTest) -> str:
-    return app.code[0].value
+    return open_share_panels(app).code[0].value
 
 
 def test_the_maps_page_has_the_share_panel_with_the_views_permalink():

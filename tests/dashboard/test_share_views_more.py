@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import export, index_views, share
 from indicators import assess, query
 from indicators import index_query as iq
+from tests.dashboard.support import open_share_panels
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPARE_PAGE = str(ROOT / "dashboard" / "pages" / "compare.py")
@@ -143,7 +144,7 @@ def _page(path: str, params: dict[str, str], *, embedded: bool = False) -> AppTe
 
 
 def _codes(app: AppTest) -> str:
-    return " ".join(c.value for c in app.code)
+    return " ".join(c.value for c in open_share_panels(app).code)
 
 
 @pytest.mark.slow

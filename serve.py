@@ -1,0 +1,22 @@
+"""What ``make run`` starts: the dashboard of ``app.py``, plus a warm-up when the server starts.
+
+``streamlit run app.py`` works too; this entry point only adds Streamlit's documented ``st.App``
+lifespan hook so the default views are computed while the first visitor's browser is still
+loading the page (see :mod:`dashboard.warmup`).
+"""
+
+from contextlib import asynccontextmanager
+
+import streamlit as st
+
+
+@asynccontextmanager
+async def warm_while_serving(_app):
+    from dashboard.warmup import warm_in_background
+
+    _thread, stop = warm_in_background()
+    yield
+    stop.set()
+
+
+app = st.App("app.py", lifespan=warm_while_serving)

@@ -1,0 +1,76 @@
+"""The server-start warm-up: it fills the caches the pages read, never fails the server, and stops on request."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+from dashboard import overview_views, warmup
+from dashboard.share_panel import drawn_chart
+from dashboard.view_state import OverviewView
+from indicators import assess
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_first_view_steps_fill_the_caches_the_overview_page_reads():
+    failed = warmup.warm(warmup.first_view_steps(), pause=0)
+    assert failed == []
+    page = overview_views.parse_page({})
+    view = OverviewView(area=page.area, peers=page.peers, since=page.since)
+    group = overview_views.peer_group(view)
+    hits = assess.scorecard_theme.cache_info().hits
+    rows = assess.scorecard_theme(view.area, group.members, view.since, "economy")
+    assert assess.scorecard_theme.cache_info().hits == hits + 1, "the page's scorecard call must be a cache hit"
+    assert rows["percentile"].notna().any()
+    hits = drawn_chart.cache_info().hits
+    drawn, spec = drawn_chart("scorecard", overview_views.StandingView(view, "economy"))
+    assert drawn_chart.cache_info().hits == hits + 1, "the page's chart must be a cache hit"
+    assert spec["title"]["text"] == overview_views.chart_title("economy")
+    hits = assess.place_signals.cache_info().hits
+    assess.place_signals(view.area, group.members, view.since)
+    assert assess.place_signals.cache_info().hits == hits + 1
+
+
+def test_every_other_page_has_a_default_view_step():
+    names = [name for name, _ in warmup.other_page_steps()]
+    pages = {name.split()[0] for name in names}
+    assert {"trajectories", "compare", "maps", "your-index"} <= pages
+    assert not any(name.startswith(overview_views.PAGE + " ") for name in names)
+
+
+def test_a_failing_step_is_logged_and_the_rest_still_run(caplog):
+    ran = []
+
+    def broken():
+        raise RuntimeError("snapshot missing")
+
+    steps = iter([("first", lambda: ran.append("first")), ("broken", broken), ("last", lambda: ran.append("last"))])
+    with caplog.at_level(logging.WARNING, logger="beyond_gdp.warmup"):
+        failed = warmup.warm(steps, pause=0)
+    assert failed == ["broken"]
+    assert ran == ["first", "last"]
+    assert "warm-up step 'broken' failed" in caplog.text
+
+
+def test_a_stop_request_ends_the_warm_up_before_the_next_step():
+    stop = threading.Event()
+    ran = []
+
+    def first():
+        ran.append("first")
+        stop.set()
+
+    warmup.warm(iter([("first", first), ("second", lambda: ran.append("second"))]), pause=0, stop=stop)
+    assert ran == ["first"]
+
+
+def test_serve_py_is_an_st_app_that_streamlit_run_recognises_and_serves_app_py():
+    from streamlit.web.server.app_discovery import discover_asgi_app
+
+    found = discover_asgi_app(ROOT / "serve.py")
+    assert found.is_asgi_app and found.app_name == "app"
+    source = (ROOT / "serve.py").read_text()
+    assert 'st.App("app.py", lifespan=' in source
+    assert "streamlit run serve.py" in (ROOT / "Makefile").read_text()
