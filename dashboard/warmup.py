@@ -1,11 +1,12 @@
-"""Warm the server before its first visitor: the default view of every page, then every place's scorecard.
+"""Warm the server before its first visitor: the default view of every page.
 
 A freshly started server would otherwise spend its first visitor's seconds importing pandas and
 Altair, reading the snapshot and computing trends. ``serve.py`` (what ``make run`` starts) runs
 :func:`warm_in_background` when the server starts listening; a browser needs about a second to
 load the page and connect, and by then the Overview a visitor lands on is computed and drawn
-into the same caches the pages read. The rest (other pages' defaults, then every country's
-scorecard) continues in the background so that switching place or page is a cache lookup too.
+into the same caches the pages read. The other pages' default charts follow in the background.
+Other places are not precomputed: a new place costs ~0.5 s (see ``assess.scorecard``), and
+minutes of background work would slow the visitors the server is already answering.
 
 Nothing here changes what a page shows: it calls exactly the cached functions the pages call,
 with the views the pages build from an empty link.
@@ -56,19 +57,6 @@ def other_page_steps() -> Iterator[tuple[str, Callable[[], object]]]:
         yield f"{kind.page} {kind.kind}", lambda kind=kind: drawn_chart(kind.kind, kind.parse({}))
 
 
-def every_place_steps() -> Iterator[tuple[str, Callable[[], object]]]:
-    """Every place's scorecard against its default peers, so choosing another place is a lookup."""
-    from dashboard import overview_views
-    from dashboard.view_state import OverviewView
-    from indicators import assess
-
-    default = overview_views.parse_page({})
-    for area in overview_views.area_options():
-        view = OverviewView(area=area, peers=default.peers, since=default.since)
-        group = overview_views.peer_group(view)
-        yield f"scorecard {area}", lambda area=area, group=group: assess.scorecard(area, group.members, default.since)
-
-
 def overview_page() -> str:
     from dashboard.overview_views import PAGE
 
@@ -98,7 +86,6 @@ def warm_everything(stop: threading.Event | None = None) -> list[str]:
     failed = warm(first_view_steps(), pause=0, stop=stop)
     LOG.info("first view warm in %.2f s", time.perf_counter() - started)
     failed += warm(other_page_steps(), stop=stop)
-    failed += warm(every_place_steps(), stop=stop)
     LOG.info("warm-up finished in %.1f s (%d steps failed)", time.perf_counter() - started, len(failed))
     return failed
 
