@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import io
+
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard import ui
 from tests.dashboard.support import open_page
 
 
@@ -67,3 +71,11 @@ def test_a_link_cannot_inject_markdown_into_the_notice():
     notice = at.info[0].value
     assert "[click me](https" not in notice and ":red[" not in notice
     assert "\\[click me\\]" in notice
+
+
+def test_the_csv_download_is_written_when_clicked_from_the_rows_shown():
+    at = _open(ind="gini_index", areas="SWE,BRA")
+    buttons = [b for b in at.get("download_button") if b.proto.label == "Download CSV"]
+    assert buttons and all(b.proto.deferred_file_id and not b.proto.url for b in buttons)
+    frame = pd.DataFrame({"ref_area": ["SWE", "BRA"], "year": [2000, 2001], "value": [0.25, 0.5]})
+    assert pd.read_csv(io.BytesIO(ui.csv_bytes(frame)), keep_default_na=False).equals(frame)
