@@ -87,6 +87,12 @@ def peer_group(view: OverviewView) -> assess.PeerGroup:
     return assess.peer_group(view.peers, view.area, level=level, n_similar=view.similar, custom=view.custom)
 
 
+@lru_cache(maxsize=256)
+def theme_table(area: str, members: tuple[str, ...], since: int, theme: str):
+    """The theme's scorecard as the page's table shows it, built once per view (read-only)."""
+    return scorecard.scorecard_table(assess.scorecard_theme(area, members, since, theme))
+
+
 def chart_title(theme: str) -> str:
     return f"{THEME_TITLES[theme].split(':')[0]}: standing among peers"
 

@@ -41,8 +41,10 @@ def first_view_steps() -> Iterator[tuple[str, Callable[[], object]]]:
             rows = assess.scorecard_theme(view.area, group.members, view.since, theme)
             if rows["percentile"].notna().any():
                 drawn_chart("scorecard", overview_views.StandingView(view, theme))
+            overview_views.theme_table(view.area, group.members, view.since, theme)
 
         yield f"overview {theme}", theme_block
+    yield "overview headline", lambda: assess.place_headline(view.area, group.members, view.since)
     yield "overview signals", lambda: assess.place_signals(view.area, group.members, view.since)
 
 

@@ -512,6 +512,12 @@ def _scorecard_row(item: Definition, ref_area: str, own: pd.DataFrame, members: 
     return _row(item, **values)
 
 
+@lru_cache(maxsize=128)
+def place_headline(ref_area: str, members: tuple[str, ...], since: int = 2010) -> tuple[str, str]:
+    """:func:`headline` of the place's :func:`scorecard`, computed once per view."""
+    return headline(scorecard(ref_area, members, since), ref_area, since)
+
+
 def headline(card: pd.DataFrame, ref_area: str, since: int) -> tuple[str, str]:
     """('Since 2010, GDP per capita in Sweden rose 18% (to 2025); of 20 wellbeing indicators …', coverage note).
 

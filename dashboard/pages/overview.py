@@ -101,7 +101,7 @@ def _headline_block(card, area: str, since: int, group: assess.PeerGroup) -> Non
     if card["year"].isna().all():
         st.warning(f"There is no data for {query.area_name(area)} yet.")
         return
-    sentence, coverage = assess.headline(card, area, since)
+    sentence, coverage = assess.place_headline(area, group.members, since)
     st.markdown(f"##### {sentence}")
     if coverage:
         wellbeing = card[card["theme"].isin(assess.WELLBEING_THEMES)]
@@ -131,7 +131,7 @@ def _theme_block(rows, title: str, view: StandingView, group: assess.PeerGroup, 
         st.vega_lite_chart(
             spec, width="stretch", height=spec["height"] + CHART_FURNITURE_PX, alt=shared.meta.description
         )
-    table = scorecard.scorecard_table(rows)
+    table = overview_views.theme_table(view.overview.area, group.members, since, theme)
     st.dataframe(
         table,
         hide_index=True,
