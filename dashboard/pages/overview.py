@@ -21,6 +21,7 @@ from indicators import assess, query
 CHART_FURNITURE_PX = 110
 ROW_PX = 35
 SINCE_CHOICES = (2000, 2005, 2010, 2015)
+SIGNAL_MARKS = {True: ":green[▲ better]", False: ":orange[▼ worse]"}
 SIGNAL_TITLES = {
     "new_record": "New record",
     "trend_break": "Change in trend",
@@ -162,10 +163,12 @@ def _signals_block(area: str, members: tuple[str, ...], since: int) -> None:
         items = found[found["kind"] == kind]
         if items.empty:
             continue
-        st.markdown(f"**{title}**")
-        for _, row in items.iterrows():
-            mark = {True: ":green[▲ better]", False: ":orange[▼ worse]"}.get(row["good"], "●")
-            st.markdown(f"- {mark} {row['sentence']}")
+        # One element per kind (not per signal): a place can have dozens, and each element costs the browser.
+        lines = [
+            f"- {SIGNAL_MARKS.get(good, '●')} {sentence}"
+            for good, sentence in zip(items["good"], items["sentence"], strict=True)
+        ]
+        st.markdown(f"**{title}**\n\n" + "\n".join(lines))
     ui.data_table(found, file_name=f"signals_{area}.csv", key="ov_signals")
 
 

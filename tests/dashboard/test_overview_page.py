@@ -100,3 +100,29 @@ def test_overview_bad_link_gets_a_notice_not_a_traceback():
     assert at.info and "were not understood" in at.info[0].value
     assert at.selectbox(key="ov_area").value == "SWE"
     assert len(at.get("vega_lite_chart")) == 4
+
+
+@pytest.mark.slow
+def test_the_signals_of_a_place_are_listed_one_block_per_kind():
+    from dashboard import overview_views
+    from indicators import assess
+
+    at = _open(area="DEU", peers="oecd")
+    view = OverviewView(area="DEU", peers="oecd")
+    found = assess.place_signals("DEU", overview_views.peer_group(view).members, view.since)
+    assert len(found) >= 3, "Germany among the OECD has several signals on the snapshot"
+    blocks = {
+        title: [m.value for m in at.markdown if m.value.startswith(f"**{title}**")]
+        for title in ("New record", "Change in trend", "Moving away from peers", "Worse while GDP grows")
+    }
+    for kind, title in (
+        ("new_record", "New record"),
+        ("trend_break", "Change in trend"),
+        ("peer_divergence", "Moving away from peers"),
+        ("against_gdp", "Worse while GDP grows"),
+    ):
+        sentences = found.loc[found["kind"] == kind, "sentence"].tolist()
+        assert len(blocks[title]) == (1 if sentences else 0)
+        if sentences:
+            assert blocks[title][0].count("\n- ") == len(sentences)
+            assert all(sentence in blocks[title][0] for sentence in sentences)
