@@ -13,7 +13,11 @@ from __future__ import annotations
 
 import csv
 import io
+import queue
 import re
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -38,31 +42,20 @@ def _first_line(data: bytes) -> str:
     return line.decode("utf-8-sig", errors="replace").rstrip("\r")
 
 
-def _read(
-    data: bytes,
-    header_line: str,
-    delimiter: str,
-    width: int,
-    quoting: bool = True,
-    path: str = "",
-    repetitive: frozenset[int] = frozenset(),
-) -> pa.Table:
-    """All rows as string columns ``c0..``; from ``path`` when given (same bytes as ``data``, read in blocks).
-
-    Columns at ``repetitive`` positions (``STRUCTURE_ID`` and the like: one value on every row) are
-    read dictionary-encoded, which at a million rows saves tens of MB for columns only summarised.
-    """
+def _read(data: bytes, header_line: str, delimiter: str, width: int, quoting: bool = True) -> pa.Table:
+    """All rows as string columns ``c0..`` (Eurostat TSV; SDMX-CSV streams through :func:`_open`)."""
     names = [f"c{i}" for i in range(width)]
-    types = {n: pa.dictionary(pa.int32(), pa.string()) if i in repetitive else pa.string() for i, n in enumerate(names)}
     has_quotes = quoting and b'"' in data
     try:
         return pacsv.read_csv(
-            path or io.BytesIO(data),
+            io.BytesIO(data),
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=BLOCK_SIZE),
             parse_options=pacsv.ParseOptions(
                 delimiter=delimiter, quote_char='"' if quoting else False, newlines_in_values=has_quotes
             ),
-            convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in names}, strings_can_be_null=False
+            ),
         )
     except pa.ArrowInvalid as exc:
         raise SDMXParseError(f"malformed CSV rows ({str(exc).splitlines()[0]})") from exc
@@ -112,15 +105,133 @@ def header_facts(body: Body) -> tuple[str, str]:
         head = head[:-1]  # the last line may be cut
     rows = csv.reader(head, delimiter=delimiter)
     header = [re.sub(r"\[[^\]]*\]$", "", h.split(": ", 1)[0].strip()).upper() for h in next(rows)]
-    column = header.index("STRUCTURE_ID" if lead.group(1).upper() == "STRUCTURE" else "DATAFLOW")
+    wanted = "STRUCTURE_ID" if lead.group(1).upper() == "STRUCTURE" else "DATAFLOW"
+    if wanted not in header:
+        return delimiter, ""
+    column = header.index(wanted)
     for row in rows:
         if len(row) > column and row[column]:
             return delimiter, row[column]
     return delimiter, ""
 
 
+_DONE = object()
+
+
+def _read_ahead(blocks: Iterator[pa.RecordBatch], depth: int = 2) -> Iterator[pa.RecordBatch]:
+    """Decode the next blocks in a background thread while the caller maps this one.
+
+    pyarrow releases the GIL while it reads and converts, so reading and the caller's Arrow
+    work overlap on two cores; at most ``depth`` blocks wait. An error in the reader is raised
+    here; a caller that stops early stops the reader too.
+    """
+    waiting: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def read() -> None:
+        try:
+            for block in blocks:
+                while not stop.is_set():
+                    try:
+                        waiting.put(block, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            waiting.put(_DONE)
+        except BaseException as exc:  # handed to the consumer, raised there
+            waiting.put(exc)
+
+    reader = threading.Thread(target=read, name="sdmx-csv-read-ahead", daemon=True)
+    reader.start()
+    try:
+        while (item := waiting.get()) is not _DONE:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        reader.join()
+
+
+def _open(
+    data: bytes, delimiter: str, width: int, path: str = "", repetitive: frozenset[int] = frozenset()
+) -> Iterator[pa.RecordBatch]:
+    """:func:`_read` as a stream of blocks (pyarrow's streaming reader decodes the next block meanwhile)."""
+    names = [f"c{i}" for i in range(width)]
+    types = {n: pa.dictionary(pa.int32(), pa.string()) if i in repetitive else pa.string() for i, n in enumerate(names)}
+    try:
+        reader = pacsv.open_csv(
+            path or io.BytesIO(data),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=BLOCK_SIZE),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char='"', newlines_in_values=b'"' in data),
+            convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=False),
+        )
+        yield from _read_ahead(reader)
+    except pa.ArrowInvalid as exc:
+        if "Empty CSV file" in str(exc):
+            return
+        raise SDMXParseError(f"malformed CSV rows ({str(exc).splitlines()[0]})") from exc
+
+
+@dataclass
+class _Layout:
+    """What each CSV column is, decided from the header alone (and the DSD when given)."""
+
+    ids: list[str]
+    header_has_label: list[bool]
+    labelled_pairs: bool
+
+    def columns(self, block: pa.RecordBatch, labels: dict[str, dict[str, str]]) -> tuple[dict, list[str]]:
+        """One block's columns by component id (codes split from labels) and the data column order;
+        labels found in the block are added to ``labels`` (the first label of a code wins)."""
+        columns: dict[str, pa.Array] = {}
+        order: list[str] = []
+        ids, i = self.ids, 0
+        while i < len(ids):
+            cid, column = ids[i], block.column(i)
+            if cid.upper() in STRUCTURAL:
+                columns[cid.upper()] = column
+                i += 1
+                continue
+            if self.labelled_pairs and i + 1 < len(ids):
+                _merge(labels, cid, _pairs(column, block.column(i + 1)))
+                columns[cid] = column
+                order.append(cid)
+                i += 2
+                continue
+            if self.header_has_label[i] and cid.upper() not in ("OBS_VALUE",):
+                code, label = _split_label(column)
+                _merge(labels, cid, _pairs(code, label))
+                column = code
+            columns[cid] = column
+            order.append(cid)
+            i += 1
+        return columns, order
+
+
+def _merge(labels: dict[str, dict[str, str]], cid: str, pairs: dict[str, str]) -> None:
+    if pairs:
+        known = labels.setdefault(cid, {})
+        for code, label in pairs.items():
+            known.setdefault(code, label)
+
+
+def _distinct_in_order(found: dict, column) -> None:
+    for value in pc.unique(column).to_pylist():
+        if value:
+            found.setdefault(value, None)
+
+
 def read_sdmx_csv(body: Body, dsd: DataStructure | None) -> tuple[Components, dict, dict]:
-    """Parse SDMX-CSV 1.0 or 2.0; return components, labels and a summary."""
+    """Parse SDMX-CSV 1.0 or 2.0; return components, labels and a summary.
+
+    The rows are read block by block (``Components.blocks``): the caller maps each block to tidy
+    rows as it arrives, so the raw columns of a large message never sit in memory whole. The
+    summary's ``structure_ids`` and ``actions`` and the labels are complete once the blocks are
+    consumed; the time dimension, when it must be inferred, is inferred from the first block.
+    """
     line = _first_line(body.data)
     lead = _LEAD.match(line)
     if not lead:
@@ -132,7 +243,7 @@ def read_sdmx_csv(body: Body, dsd: DataStructure | None) -> tuple[Components, di
     if path:  # read the file in blocks: the whole message need not stay in memory next to its columns
         quoted = b'"' in body.data
         body.data = b""  # only the name is used from here on
-        data = b'"' if quoted else b""  # all _read needs to know from the bytes
+        data = b'"' if quoted else b""  # all _open needs to know from the bytes
     else:
         data = body.data
     ids, header_has_label = [], []
@@ -140,49 +251,25 @@ def read_sdmx_csv(body: Body, dsd: DataStructure | None) -> tuple[Components, di
         base = re.sub(r"\[[^\]]*\]$", "", field.split(": ", 1)[0].strip())
         ids.append(base)
         header_has_label.append(": " in field)
-    structural = frozenset(i for i, cid in enumerate(ids) if cid.upper() in REPETITIVE)
-    try:
-        raw = _read(data, line, delimiter, len(header), path=path, repetitive=structural)
-    except SDMXParseError as exc:
-        raise SDMXParseError(f"{body.name}: {exc}") from exc
-    labelled_pairs = "STRUCTURE_NAME" in [i.upper() for i in ids]
+    layout = _Layout(ids, header_has_label, "STRUCTURE_NAME" in [i.upper() for i in ids])
+    repetitive = frozenset(i for i, cid in enumerate(ids) if cid.upper() in REPETITIVE)
+    name = body.name
 
-    columns: dict[str, pa.ChunkedArray] = {}
+    def blocks() -> Iterator[pa.RecordBatch]:
+        try:
+            yield from _open(data, delimiter, len(header), path=path, repetitive=repetitive)
+        except SDMXParseError as exc:
+            raise SDMXParseError(f"{name}: {exc}") from exc
+
+    stream = blocks()
+    first = next(stream, None)
     labels: dict[str, dict[str, str]] = {}
-    order: list[str] = []
-    i = 0
-    while i < len(ids):
-        cid, column = ids[i], raw[f"c{i}"]
-        if cid.upper() in STRUCTURAL:
-            columns[cid.upper()] = column
-            i += 1
-            continue
-        if labelled_pairs and i + 1 < len(ids):
-            pair = _pairs(column, raw[f"c{i + 1}"])
-            if pair:
-                labels[cid] = pair
-            columns[cid] = column
-            order.append(cid)
-            i += 2
-            continue
-        if header_has_label[i] and cid.upper() not in ("OBS_VALUE",):
-            code, label = _split_label(column)
-            pair = _pairs(code, label)
-            if pair:
-                labels[cid] = pair
-            column = code
-        columns[cid] = column
-        order.append(cid)
-        i += 1
+    empty = pa.RecordBatch.from_arrays(
+        [pa.array([], pa.string()) for _ in header], [f"c{i}" for i in range(len(header))]
+    )
+    columns, order = layout.columns(first if first is not None else empty, labels)
 
-    structure_column = "STRUCTURE_ID" if version == "2.0" else "DATAFLOW"
-    structure_ids = []
-    if structure_column in columns:
-        structure_ids = [s for s in pc.unique(columns[structure_column]).to_pylist() if s]
-    summary = {"sdmx_csv": version, "structure_ids": structure_ids[:20], "delimiter": delimiter}
-    if "ACTION" in columns:
-        summary["actions"] = sorted(a for a in pc.unique(columns["ACTION"]).to_pylist() if a)
-
+    summary: dict = {"sdmx_csv": version, "structure_ids": [], "delimiter": delimiter}
     data_columns = [c for c in order if c.upper() not in HOUSEKEEPING]
     measure = next((c for c in data_columns if c.upper() == "OBS_VALUE"), None)
     if measure is None:
@@ -215,9 +302,35 @@ def read_sdmx_csv(body: Body, dsd: DataStructure | None) -> tuple[Components, di
                 summary["time_dimension_inferred"] = time_dim
         dimensions = [c for c in before if c != time_dim]
     attributes = [c for c in data_columns if c not in dimensions and c not in (time_dim, measure, *not_kept)]
-    table = pa.table({c: columns[c] for c in data_columns if c not in not_kept})
+    kept = [c for c in data_columns if c not in not_kept]
+    structure_column = "STRUCTURE_ID" if version == "2.0" else "DATAFLOW"
+
+    def tables() -> Iterator[pa.Table]:
+        structure_ids: dict[str, None] = {}
+        actions: dict[str, None] = {}
+        block, block_columns = first, columns
+        while block is not None:
+            if structure_column in block_columns:
+                _distinct_in_order(structure_ids, block_columns[structure_column])
+            if "ACTION" in block_columns:
+                _distinct_in_order(actions, block_columns["ACTION"])
+            table = pa.table({c: block_columns[c] for c in kept}) if kept else pa.table({})
+            block = block_columns = None
+            yield table
+            block = next(stream, None)
+            if block is not None:
+                block_columns, _ = layout.columns(block, labels)
+        summary["structure_ids"] = list(structure_ids)[:20]
+        if any(i.upper() == "ACTION" for i in ids):
+            summary["actions"] = sorted(actions)
+
     comp = Components(
-        table=table, dimensions=dimensions, time_dimension=time_dim, measure=measure, attributes=attributes
+        table=None,
+        dimensions=dimensions,
+        time_dimension=time_dim,
+        measure=measure,
+        attributes=attributes,
+        blocks=tables(),
     )
     return comp, labels, summary
 

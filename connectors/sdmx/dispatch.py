@@ -181,12 +181,10 @@ def _fast(body: Body, kind: str, info, *, source: str, dataset: str, expect: str
         )
     if kind == "csv":
         dsd = info.structures[0] if info and info.structures else None
+        _, first = csv_data.header_facts(body)  # names the table before the rows stream through
         comp, labels, summary = csv_data.read_sdmx_csv(body, dsd)
         _release(body)
-        ids = summary.get("structure_ids") or []
-        _check_dataflow(expect, ids, body.name)
-        first = ids[0] if ids else ""
-        return _finish(
+        parsed = _finish(
             comp,
             body=body,
             fmt=f"sdmx-csv-{summary['sdmx_csv']}",
@@ -195,6 +193,8 @@ def _fast(body: Body, kind: str, info, *, source: str, dataset: str, expect: str
             labels=labels,
             summary=summary,
         )
+        _check_dataflow(expect, summary.get("structure_ids") or [], body.name)  # known once every row is read
+        return parsed
     comp, summary = csv_data.read_estat_tsv(body)
     return _finish(
         comp, body=body, fmt="estat-tsv", source=source or "ESTAT", dataset=dataset, labels={}, summary=summary

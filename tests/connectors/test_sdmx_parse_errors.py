@@ -9,6 +9,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
@@ -171,3 +172,52 @@ def test_fast_engine_refuses_what_it_does_not_cover_and_auto_hands_it_to_sdmx1()
         parse_message(body, engine="fast")
     with pytest.raises(SDMXParseError, match="sdmx1 cannot read"):
         parse_message(body, engine="auto")
+
+
+# --- SDMX-CSV streamed block by block (synthetic rows, labelled so) ---------------------------------
+
+CSV_HEAD = b"STRUCTURE,STRUCTURE_ID,ACTION,REF_AREA,TIME_PERIOD,OBS_VALUE\n"
+CSV_ROW = b"dataflow,TEST:DF_SYNTHETIC(1.0),I,FRA,2020,1.5\n"  # synthetic; 300,000 of them span several blocks
+
+
+def _read_ahead_threads() -> list[str]:
+    import threading
+
+    return [t.name for t in threading.enumerate() if t.name == "sdmx-csv-read-ahead"]
+
+
+@pytest.mark.parametrize("where", ["bytes", "file"])
+def test_csv_malformed_row_after_many_blocks_is_refused_and_the_reader_stops(where, tmp_path):
+    body = CSV_HEAD + CSV_ROW * 300_000 + b"dataflow,TEST:DF_SYNTHETIC(1.0),I,FRA\n" + CSV_ROW * 300_000
+    message = body
+    if where == "file":
+        message = tmp_path / "broken.csv"
+        message.write_bytes(body)
+    with pytest.raises(SDMXParseError, match="malformed CSV rows .*Expected 6 columns, got 4"):
+        parse_message(message)
+    assert _read_ahead_threads() == []
+
+
+def test_csv_bad_period_in_a_later_block_is_refused_and_the_reader_stops():
+    body = CSV_HEAD + CSV_ROW * 300_000 + b"dataflow,TEST:DF_SYNTHETIC(1.0),I,FRA,2020-Q7,1\n" + CSV_ROW * 300_000
+    with pytest.raises(SDMXParseError, match="not an SDMX time period: '2020-Q7'"):
+        parse_message(body)
+    assert _read_ahead_threads() == []
+
+
+def test_csv_streamed_over_many_blocks_keeps_every_row_and_the_summary():
+    second = b"dataflow,TEST:DF_OTHER(1.0),A,DEU,2021,2.5\n"
+    body = CSV_HEAD + CSV_ROW * 200_000 + second + CSV_ROW * 200_000
+    parsed = parse_message(body)
+    assert parsed.observations == 400_001
+    assert parsed.summary["structure_ids"] == ["TEST:DF_SYNTHETIC(1.0)", "TEST:DF_OTHER(1.0)"]
+    assert parsed.summary["actions"] == ["A", "I"]
+    assert (parsed.table["source"][0].as_py(), parsed.table["dataset"][0].as_py()) == ("TEST", "DF_SYNTHETIC")
+    assert parsed.table.filter(pc.equal(parsed.table["ref_area"], "DEU"))["value"].to_pylist() == [2.5]
+    with pytest.raises(SDMXParseError, match="belongs to dataflow"):
+        parse_message(CSV_HEAD + CSV_ROW * 200_000, expect_dataflow="DF_ELSEWHERE")
+
+
+def test_csv_header_only_is_data_with_no_observations():
+    parsed = parse_message(CSV_HEAD)
+    assert parsed.kind == "data" and parsed.observations == 0 and parsed.table.num_rows == 0
