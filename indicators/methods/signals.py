@@ -43,6 +43,11 @@ class Signal:
     sentence: str
 
 
+def readable(value: float) -> str:
+    """A number for a sentence: 65,600 rather than 6.56e+04; four significant digits below 10,000."""
+    return f"{value:,.0f}" if abs(value) >= 10_000 else f"{value:.4g}"
+
+
 def _rss(x: np.ndarray, y: np.ndarray) -> float:
     design = np.column_stack([np.ones_like(x), x])
     coef, *_ = np.linalg.lstsq(design, y, rcond=None)
@@ -133,9 +138,9 @@ def series_new_record(
                     f"latest value beyond every earlier value ({word})",
                     float(latest),
                     float(previous),
-                    f"{indicator} in {area} reached a record {word} of {latest:.4g} in {years[-1]} "
+                    f"{indicator} in {area} reached a record {word} of {readable(latest)} in {years[-1]} "
                     f"({'better' if good else 'worse'} than any of {len(earlier)} earlier years; previous {word} "
-                    f"{previous:.4g}).",
+                    f"{readable(previous)}).",
                 )
             )
     return found

@@ -61,3 +61,10 @@ def test_against_gdp():
     signals = against_gdp(co2, gdp, "co2", "lower_is_better", window=10)
     assert [s.ref_area for s in signals] == ["A"]
     assert "GDP grew" in signals[0].sentence and signals[0].statistic == pytest.approx(0.5, abs=0.06)
+
+
+def test_record_sentences_write_large_numbers_in_full():
+    series = panel({"SWE": [40000.0 + 1000 * i for i in range(12)] + [65600.0]})
+    sentence = new_record(series, "GDP per capita", "higher_is_better")[0].sentence
+    assert "record high of 65,600 in 2012" in sentence and "previous high 51,000" in sentence
+    assert "e+04" not in sentence
