@@ -77,6 +77,8 @@ def change(i):
             return slider.set_value((lo, hi - 1 if i % 2 == 0 and hi - 1 > lo else high)), f"slider {{slider.key}}"
         values = [v for v in range(int(low), int(high) + 1)]
         return slider.set_value(values[(i + 2) % len(values)]), f"slider {{slider.key}}"
+    for box in at.text_input:  # a search box (Indicators): type a different word each time
+        return box.input(["co2", "poverty", "waste", ""][i % 4]), f"text_input {{box.key}}"
     for box in at.selectbox:
         if len(box.options) > 1:
             return box.select_index((i + 1) % min(3, len(box.options))), f"selectbox {{box.key}}"

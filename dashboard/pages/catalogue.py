@@ -103,11 +103,12 @@ def render() -> None:
     )
     st.download_button(
         "Download the catalogue (CSV)",
-        table.to_csv(index=False).encode("utf-8"),
+        lambda: ui.csv_bytes(table),
         file_name="indicators_catalogue.csv",
         mime="text/csv",
         key="cat_csv",
         icon=":material/download:",
+        on_click="ignore",
     )
     for _, row in table.iterrows():
         _entry(definitions[row["id"]], row, expanded=row["id"] == view.indicator)
@@ -115,7 +116,14 @@ def render() -> None:
 
 
 def _entry(item, row: pd.Series, *, expanded: bool) -> None:
-    with st.expander(f"{item.theme.title()} · {item.title}", expanded=expanded):
+    # An entry's details are sent only while it is open: 126 entries' worth of Markdown on every
+    # rerun cost the server ~0.1 s and every browser hundreds of elements to lay out.
+    entry = st.expander(
+        f"{item.theme.title()} · {item.title}", expanded=expanded, key=f"cat_open_{item.id}", on_change="rerun"
+    )
+    if not entry.open:
+        return
+    with entry:
         st.markdown(item.description)
         if item.why_it_matters:
             st.markdown(f"**Why it matters.** {item.why_it_matters}")

@@ -49,6 +49,12 @@ def test_search_and_filters_from_a_link():
     text = " ".join(m.value for m in opened[0].markdown)
     for fragment in ("Unit:", "Coverage:", "Source:", "licence", "Target:"):
         assert fragment in text, fragment
+    closed = [e for e in at.expander if e not in opened and e.label != "Read the guide here"]
+    assert closed and not any(e.markdown for e in closed), "a closed entry sends no details"
+    at.session_state[f"cat_open_{'gini_index'}"] = True
+    at.text_input(key="cat_text").set_value("gini").run()
+    gini = [e for e in at.expander if "Gini" in e.label and e.markdown]
+    assert gini and "Unit:" in " ".join(m.value for m in gini[0].markdown), "opening an entry shows its details"
     assert any("adding-an-indicator.md" in m.value for m in at.markdown)
 
 
