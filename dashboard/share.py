@@ -53,6 +53,9 @@ VIEW_MODULES: tuple[str, ...] = (
     "dashboard.map_views",
     "dashboard.index_views",
 )
+#: The page ``app.py`` marks ``default=True``: Streamlit serves it at ``/`` (its own path would show
+#: "Page not found"), so its permalinks have no path and a link without a path opens it.
+HOME_PAGE = "overview"
 #: Where permalinks point when the app cannot tell (CLI, bake) — set it for a public deployment.
 PUBLIC_URL_ENV = "BEYOND_GDP_PUBLIC_URL"
 DEFAULT_PUBLIC_URL = "http://localhost:8501"
@@ -216,6 +219,8 @@ def split_link(link: str) -> tuple[str | None, dict[str, list[str]]]:
     else:
         path, query_string = text, ""
     page = path.strip("/").rsplit("/", 1)[-1] or None
+    if page is None and ("://" in text or text.startswith("/")):
+        page = HOME_PAGE  # the app's address itself: its home page
     try:
         params = parse_qs(query_string, keep_blank_values=True, max_num_fields=MAX_LINK_FIELDS)
     except ValueError:
@@ -245,7 +250,8 @@ def permalink(kind: ViewKind, view: Any, *, base_url: str, version: str | None, 
     if embed:
         params["embed"] = "true"
     query_string = urlencode(params, safe=",:")  # "w=inclusive:2" stays readable
-    return f"{base_url.rstrip('/')}/{kind.page}" + (f"?{query_string}" if query_string else "")
+    path = "" if kind.page == HOME_PAGE else kind.page
+    return f"{base_url.rstrip('/')}/{path}" + (f"?{query_string}" if query_string else "")
 
 
 def citation(title: str, publishers: tuple[str, ...], version: str, link: str, year: int | None = None) -> str:

@@ -153,6 +153,32 @@ def test_embed_mode_shows_only_the_chart(page, params):
     assert not app.title and not app.expander
     shared = share.share_link(f"{page}?" + "&".join(f"{k}={v}" for k, v in params.items()))
     (link,) = app.get("link_button")
-    assert link.proto.url.startswith(f"https://beyondgdp.example.org/{page}?")
+    path = "" if page == share.HOME_PAGE else page  # the home page lives at "/"
+    assert link.proto.url.startswith(f"https://beyondgdp.example.org/{path}?")
     assert "embed" not in link.proto.url and f"v={query.data_version()}" in link.proto.url
     assert shared.meta.source_line in [c.value for c in app.caption]
+
+
+def _default_page_of_app() -> str:
+    """The url_path of the st.Page that app.py marks default=True (Streamlit serves it at '/')."""
+    import ast
+
+    for node in ast.walk(ast.parse((ROOT / "app.py").read_text())):
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "Page":
+            keywords = {k.arg: k.value for k in node.keywords}
+            if isinstance(keywords.get("default"), ast.Constant) and keywords["default"].value is True:
+                return keywords["url_path"].value
+    raise AssertionError("app.py has no default page")
+
+
+def test_overview_permalinks_use_the_apps_home_address_where_streamlit_serves_it():
+    assert _default_page_of_app() == share.HOME_PAGE == "overview"
+    shared = share.share_link(OVERVIEW, base_url="https://beyondgdp.example.org")
+    assert shared.meta.permalink.startswith("https://beyondgdp.example.org/?area=DEU&peers=oecd&theme=inclusive")
+    assert shared.meta.embed_url.startswith("https://beyondgdp.example.org/?") and "embed=true" in shared.meta.embed_url
+    assert share.split_link(shared.meta.permalink)[0] == "overview"
+    assert share.split_link("/?area=DEU")[0] == "overview"
+    for bare in ("ind=co2_per_capita", "?ind=co2_per_capita"):  # a bare query names no page: chart= decides
+        assert share.split_link(bare)[0] is None
+    other = share.share_link(COMPARE, base_url="https://beyondgdp.example.org")
+    assert other.meta.permalink.startswith("https://beyondgdp.example.org/compare?")
