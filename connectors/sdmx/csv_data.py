@@ -6,7 +6,11 @@ means code/label column pairs; ``ID: Name`` headers mean ``code: label`` values)
 dimensions. Without a DSD, SDMX-CSV's own rule is used: dimensions come before the measure
 column, attributes after it. When no ``TIME_PERIOD``/``TIME`` column exists the time dimension is
 the last dimension column whose values all read as SDMX periods; when none does (deletions,
-cross-sections) the observations have no time period.
+cross-sections) the observations have no time period. With a DSD, its components decide, and
+columns it does not define are left out (as sdmx1 does).
+
+SDMX-CSV is streamed: pyarrow decodes block after block in a read-ahead thread while the caller
+maps the previous block to tidy rows, so a large message is never in memory whole as raw columns.
 """
 
 from __future__ import annotations
