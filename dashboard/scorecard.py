@@ -63,7 +63,7 @@ def standing_chart(card: pd.DataFrame, *, title: str, peer_label: str) -> alt.La
         alt.Tooltip("rank_text:N", title="Rank"),
         alt.Tooltip("verdict:N", title="Trend"),
     ]
-    base = alt.Chart(data)
+    base = alt.Chart()  # the rows are given once, to the layer: Altair converts a frame per chart it is given
     track = base.mark_rule(color="#E0E0E0", strokeWidth=6, strokeCap="round").encode(
         y=y, x=alt.X("track_start:Q", scale=alt.Scale(domain=[0, 100], nice=False)), x2="track_end:Q"
     )
@@ -84,7 +84,7 @@ def standing_chart(card: pd.DataFrame, *, title: str, peer_label: str) -> alt.La
     names = base.mark_text(align="left", baseline="bottom", dy=-7, fontSize=12, color="#333333").encode(
         y=y, x=alt.X("track_start:Q", scale=alt.Scale(domain=[0, 100], nice=False)), text="label:N"
     )
-    return alt.layer(track, middle, names, dots, arrows).properties(
+    return alt.layer(track, middle, names, dots, arrows, data=data).properties(
         title=alt.TitleParams(
             title,
             subtitle=[
