@@ -52,7 +52,9 @@ def _dataset_frame(source: str, dataset: str) -> pd.DataFrame:
     """
     table = store.read_dataset(source, dataset, ["series", "ref_area", "year", "freq", "value", "dimensions"])
     frame = table.to_pandas()
-    frame = frame[(frame["freq"].fillna("A") == "A") & frame["value"].notna()].drop(columns="freq")
+    # Observations without a time period (no year) are stored but are not part of a yearly series.
+    frame = frame[(frame["freq"].fillna("A") == "A") & frame["value"].notna() & frame["year"].notna()]
+    frame = frame.drop(columns="freq")
     frame["year"] = frame["year"].astype("int64")
     return frame
 
