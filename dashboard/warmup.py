@@ -29,11 +29,9 @@ def first_view_steps() -> Iterator[tuple[str, Callable[[], object]]]:
     """What the default page (Overview, an empty link) computes, in the order it draws it."""
     from dashboard import overview_views
     from dashboard.share_panel import drawn_chart
-    from dashboard.view_state import OverviewView
     from indicators import assess
 
-    page = overview_views.parse_page({})
-    view = OverviewView(area=page.area, peers=page.peers, since=page.since, similar=page.similar, custom=page.custom)
+    view = overview_views.parse_page({})  # equal (and hashed alike) to the view the page builds from its widgets
     group = overview_views.peer_group(view)
     for theme in overview_views.THEME_TITLES:
 
@@ -51,18 +49,13 @@ def first_view_steps() -> Iterator[tuple[str, Callable[[], object]]]:
 def other_page_steps() -> Iterator[tuple[str, Callable[[], object]]]:
     """The chart of an empty link on every other page (each view kind's default)."""
     from dashboard import share
+    from dashboard.overview_views import PAGE as OVERVIEW
     from dashboard.share_panel import drawn_chart
 
     for kind in share.registry().values():
-        if kind.page == overview_page():
+        if kind.page == OVERVIEW:
             continue
         yield f"{kind.page} {kind.kind}", lambda kind=kind: drawn_chart(kind.kind, kind.parse({}))
-
-
-def overview_page() -> str:
-    from dashboard.overview_views import PAGE
-
-    return PAGE
 
 
 def warm(
