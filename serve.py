@@ -5,9 +5,18 @@ lifespan hook so the default views are computed while the first visitor's browse
 loading the page (see :mod:`dashboard.warmup`).
 """
 
+import logging
 from contextlib import asynccontextmanager
 
 import streamlit as st
+
+# The warm-up reports when the default views are ready (and any step that failed) in the server log.
+_log = logging.getLogger("beyond_gdp")
+if not _log.handlers:
+    _handler = logging.StreamHandler()
+    _handler.setFormatter(logging.Formatter("%(asctime)s %(name)s: %(message)s"))
+    _log.addHandler(_handler)
+    _log.setLevel(logging.INFO)
 
 
 @asynccontextmanager

@@ -14,6 +14,7 @@ with the views the pages build from an empty link.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -23,6 +24,34 @@ LOG = logging.getLogger("beyond_gdp.warmup")
 #: Pause between background steps, so the server's event loop (which shares the interpreter lock
 #: with this thread) can answer visitors in between.
 STEP_PAUSE_S = 0.005
+#: The Overview's steps for an empty link, in the order the page draws them.
+FIRST_VIEW_STEPS = (
+    "overview economy",
+    "overview inclusive",
+    "overview circular",
+    "overview climate",
+    "overview headline",
+    "overview signals",
+)
+#: Steps a running warm-up has still to finish. A page that needs one waits for it rather than
+#: computing the same thing at the same time: both threads share one interpreter lock, so doing it
+#: twice makes both slower.
+_PENDING: dict[str, threading.Event] = {}
+#: How long a page waits for a step at the most before computing it itself.
+WAIT_LIMIT_S = 20.0
+
+
+def wait_for(name: str, timeout: float = WAIT_LIMIT_S) -> None:
+    """Return once the warm-up has finished step ``name`` (at once when no warm-up runs or it is done)."""
+    event = _PENDING.get(name)
+    if event is not None:
+        event.wait(timeout)
+
+
+def _done(name: str) -> None:
+    event = _PENDING.get(name)
+    if event is not None:
+        event.set()
 
 
 def first_view_steps() -> Iterator[tuple[str, Callable[[], object]]]:
@@ -51,11 +80,18 @@ def other_page_steps() -> Iterator[tuple[str, Callable[[], object]]]:
     from dashboard import share
     from dashboard.overview_views import PAGE as OVERVIEW
     from dashboard.share_panel import drawn_chart
+    from indicators import query
 
     for kind in share.registry().values():
         if kind.page == OVERVIEW:
             continue
-        yield f"{kind.page} {kind.kind}", lambda kind=kind: drawn_chart(kind.kind, kind.parse({}))
+
+        def default_chart(kind=kind) -> None:
+            # A default view may have nothing to draw (Your index's moves at equal weights): nothing to warm.
+            with contextlib.suppress(query.QueryError):
+                drawn_chart(kind.kind, kind.parse({}))
+
+        yield f"{kind.page} {kind.kind}", default_chart
 
 
 def warm(
@@ -72,14 +108,20 @@ def warm(
         except Exception:  # noqa: BLE001 — a warm-up must never take the server down
             LOG.warning("warm-up step %r failed; the page will compute it on demand", name, exc_info=True)
             failed.append(name)
+        finally:
+            _done(name)
         time.sleep(pause)
     return failed
 
 
 def warm_everything(stop: threading.Event | None = None) -> list[str]:
     started = time.perf_counter()
-    failed = warm(first_view_steps(), pause=0, stop=stop)
-    LOG.info("first view warm in %.2f s", time.perf_counter() - started)
+    try:
+        failed = warm(first_view_steps(), pause=0, stop=stop)
+    finally:
+        for name in FIRST_VIEW_STEPS:  # stopped or broken early: nobody may wait for a step that never runs
+            _done(name)
+    LOG.info("first view ready in %.2f s", time.perf_counter() - started)
     failed += warm(other_page_steps(), stop=stop)
     LOG.info("warm-up finished in %.1f s (%d steps failed)", time.perf_counter() - started, len(failed))
     return failed
@@ -88,6 +130,8 @@ def warm_everything(stop: threading.Event | None = None) -> list[str]:
 def warm_in_background() -> tuple[threading.Thread, threading.Event]:
     """Start :func:`warm_everything` in a daemon thread; set the returned event to stop it early."""
     stop = threading.Event()
+    for name in FIRST_VIEW_STEPS:  # pending from now: a visitor arriving before the thread gets to them waits
+        _PENDING.setdefault(name, threading.Event())
     thread = threading.Thread(target=warm_everything, args=(stop,), name="beyond-gdp-warmup", daemon=True)
     thread.start()
     return thread, stop

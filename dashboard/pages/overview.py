@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import embed, overview_views, scorecard, ui
+from dashboard import embed, overview_views, scorecard, ui, warmup
 from dashboard.overview_views import PAGE, THEME_TITLES, StandingView
 from dashboard.share_panel import base_url, drawn_view, share_panel
 from dashboard.view_state import PEER_KINDS, SHARE_PARAMS, SIMILAR_RANGE, OverviewView
@@ -86,15 +86,24 @@ def render() -> None:
     # The headline needs every theme; its slot comes first on the page but is filled last, so each
     # theme appears as soon as it is computed (a cold first view shows charts within a second).
     headline_slot = st.container()
+    # An empty link's view is what the server-start warm-up computes: wait for its step rather than
+    # compute the same numbers at the same time (a no-op once it is done, or without a warm-up).
+    warmed = current == OverviewView()
     for theme, title in THEME_TITLES.items():
+        if warmed:
+            warmup.wait_for(f"overview {theme}")
         rows = assess.scorecard_theme(area, group.members, since, theme)
         if rows.empty:
             continue
         _theme_block(rows, title, StandingView(current, theme), group, since)
+    if warmed:
+        warmup.wait_for("overview headline")
     card = assess.scorecard(area, group.members, since)
     with headline_slot:
         _headline_block(card, area, since, group)
     if card["year"].notna().any():
+        if warmed:
+            warmup.wait_for("overview signals")
         _signals_block(area, group.members, since)
 
 

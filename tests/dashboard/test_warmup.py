@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from pathlib import Path
 
 from dashboard import overview_views, warmup
@@ -74,3 +75,37 @@ def test_serve_py_is_an_st_app_that_streamlit_run_recognises_and_serves_app_py()
     source = (ROOT / "serve.py").read_text()
     assert 'st.App("app.py", lifespan=' in source
     assert "streamlit run serve.py" in (ROOT / "Makefile").read_text()
+
+
+def test_the_first_view_steps_are_the_ones_a_page_may_wait_for_and_match_an_empty_link():
+    assert tuple(name for name, _ in warmup.first_view_steps()) == warmup.FIRST_VIEW_STEPS
+    assert overview_views.parse_page({}) == OverviewView(), "the page waits only when its view is the warmed one"
+
+
+def test_a_page_waits_for_a_pending_step_instead_of_computing_it_twice(monkeypatch):
+    monkeypatch.setattr(warmup, "_PENDING", {"slow": threading.Event()})
+    started, finished = threading.Event(), []
+
+    def slow():
+        started.set()
+        time.sleep(0.3)
+        finished.append("slow")
+
+    worker = threading.Thread(target=warmup.warm, args=(iter([("slow", slow)]),), kwargs={"pause": 0})
+    worker.start()
+    started.wait(5)
+    warmup.wait_for("slow", timeout=10)
+    assert finished == ["slow"], "wait_for returned before the step was done"
+    worker.join()
+    begin = time.perf_counter()
+    warmup.wait_for("not a warm-up step")  # nothing pending: no wait at all
+    warmup.wait_for("slow")  # done: no wait
+    assert time.perf_counter() - begin < 0.1
+
+
+def test_a_stopped_warm_up_releases_every_page_waiting_for_the_first_view(monkeypatch):
+    monkeypatch.setattr(warmup, "_PENDING", {name: threading.Event() for name in warmup.FIRST_VIEW_STEPS})
+    stop = threading.Event()
+    stop.set()
+    warmup.warm_everything(stop)
+    assert all(event.is_set() for event in warmup._PENDING.values())
