@@ -262,6 +262,35 @@ def _count(raw: str | None, name: str, bounds: tuple[int, int], default: int, no
     return default
 
 
+PEER_PARAMS = ("peers", "n", "with")
+
+
+def _peer_query(peers: str, similar: int, custom: tuple[str, ...], default_similar: int) -> dict[str, str]:
+    """The link parameters of a peer-group choice (Overview and Compare share them)."""
+    query = {}
+    if peers == "similar_gdp" and similar != default_similar:
+        query["n"] = str(similar)
+    if peers == "custom" and custom:
+        query["with"] = ",".join(custom)
+    return query
+
+
+def _parse_peers(
+    raw: Mapping[str, str | None], known: set[str], default: OverviewView | CompareView, notices: list[str]
+) -> tuple[str, int, tuple[str, ...]]:
+    """(peers, similar, custom) from a link's ``peers``, ``n`` and ``with``; a custom group without areas
+    falls back to the view's default group with a notice."""
+    default_peers, default_similar = default.peers, default.similar
+    peers = _choice(raw["peers"], "peers", PEER_KINDS, default_peers, notices)
+    similar = _count(raw["n"], "n", SIMILAR_RANGE, default_similar, notices)
+    custom = _area_list(raw["with"], "with", known, notices)
+    if peers == "custom" and not custom:
+        label = {"income_group": "the income group", "oecd": "OECD members"}.get(default_peers, default_peers)
+        notices.append(f"'peers=custom' needs a list of areas in 'with'; using {label}")
+        peers = default_peers
+    return peers, similar, custom
+
+
 @dataclass(frozen=True)
 class OverviewView:
     """What the Overview page shows: one place, the peers it is ranked among, and the trend start year."""
@@ -282,11 +311,7 @@ class OverviewView:
             query["peers"] = self.peers
         if self.since != default.since:
             query["since"] = str(self.since)
-        if self.peers == "similar_gdp" and self.similar != default.similar:
-            query["n"] = str(self.similar)
-        if self.peers == "custom" and self.custom:
-            query["with"] = ",".join(self.custom)
-        return query
+        return query | _peer_query(self.peers, self.similar, self.custom, default.similar)
 
 
 def parse_overview(
@@ -299,16 +324,11 @@ def parse_overview(
     """Build an :class:`OverviewView` from URL parameters; ``years`` bounds the trend start year."""
     notices: list[str] = []
     known = set(areas)
-    raw = _raw_params(params, {"area", "peers", "since", "n", "with", *extra_allowed}, notices)
+    raw = _raw_params(params, {"area", "since", *PEER_PARAMS, *extra_allowed}, notices)
     default = OverviewView()
     area = _area(raw["area"], "area", known, default.area if default.area in known else min(known), notices)
-    peers = _choice(raw["peers"], "peers", PEER_KINDS, default.peers, notices)
+    peers, similar, custom = _parse_peers(raw, known, default, notices)
     since = _year(raw["since"], "since", years, notices) or default.since
-    similar = _count(raw["n"], "n", SIMILAR_RANGE, default.similar, notices)
-    custom = _area_list(raw["with"], "with", known, notices)
-    if peers == "custom" and not custom:
-        notices.append("'peers=custom' needs a list of areas in 'with'; using the income group")
-        peers = default.peers
     return OverviewView(area, peers, since, similar, custom, notices=tuple(notices))
 
 
@@ -337,10 +357,7 @@ class CompareView:
             query["area"] = self.area
         if self.peers != default.peers:
             query["peers"] = self.peers
-        if self.peers == "similar_gdp" and self.similar != default.similar:
-            query["n"] = str(self.similar)
-        if self.peers == "custom" and self.custom:
-            query["with"] = ",".join(self.custom)
+        query |= _peer_query(self.peers, self.similar, self.custom, default.similar)
         if self.year is not None:
             query["year"] = str(self.year)
         if self.form != default.form:
@@ -367,7 +384,7 @@ def parse_compare(
     """Build a :class:`CompareView`; ``countries`` are the codes a ``within`` filter may name."""
     notices: list[str] = []
     known_indicators, known_areas = list(indicators), set(areas)
-    allowed = {"ind", "area", "peers", "n", "with", "year", "form", "view", "level", "within", *extra_allowed}
+    allowed = {"ind", "area", *PEER_PARAMS, "year", "form", "view", "level", "within", *extra_allowed}
     raw = _raw_params(params, allowed, notices)
     default = CompareView()
     chosen = default.indicators
@@ -387,12 +404,7 @@ def parse_compare(
     chosen = tuple(i for i in chosen if i in known_indicators) or tuple(known_indicators[:1])
     fallback_area = default.area if default.area in known_areas else (min(known_areas) if known_areas else "")
     area = _area(raw["area"], "area", known_areas, fallback_area, notices)
-    peers = _choice(raw["peers"], "peers", PEER_KINDS, default.peers, notices)
-    similar = _count(raw["n"], "n", SIMILAR_RANGE, default.similar, notices)
-    custom = _area_list(raw["with"], "with", known_areas, notices)
-    if peers == "custom" and not custom:
-        notices.append("'peers=custom' needs a list of areas in 'with'; using OECD members")
-        peers = default.peers
+    peers, similar, custom = _parse_peers(raw, known_areas, default, notices)
     year = _year(raw["year"], "year", years, notices)
     form = _choice(raw["form"], "form", FORMS, default.form, notices)
     chart = _choice(raw["view"], "view", COMPARE_CHARTS, default.chart, notices)
