@@ -310,6 +310,16 @@ async def _memory(port: int, url_paths: list[str]) -> tuple[float, float, list[s
 # --- the benchmark -------------------------------------------------------------------------------------------
 
 
+def _rerun_record(name: str, result: dict, target: str, note: str, synthetic: bool = False) -> dict:
+    """The median rerun of ``result`` (baseline: its cold run), its page errors and whether it met ``target``."""
+    median = statistics.median(result["times"])
+    if result["errors"]:
+        note += f"; page errors: {result['errors']}"
+    if median > TARGETS[target]:
+        note += f"; MISSED the {TARGETS[target] * 1000:.0f} ms target"
+    return record(name, median, "s", result["cold"], synthetic=synthetic, note=note)
+
+
 def run() -> list[dict]:
     records = []
     pages = registered_pages()
@@ -323,15 +333,8 @@ def run() -> list[dict]:
                 )
             )
             continue
-        median = statistics.median(result["times"])
         note = f"widget: {result['widget']}; cold first run = baseline"
-        if result["errors"]:
-            note += f"; page errors: {result['errors']}"
-        if median > TARGETS["rerun"]:
-            note += f"; MISSED the {TARGETS['rerun'] * 1000:.0f} ms target"
-        records.append(
-            record(f"rerun after widget change: {title} (AppTest median)", median, "s", result["cold"], note=note)
-        )
+        records.append(_rerun_record(f"rerun after widget change: {title} (AppTest median)", result, "rerun", note))
 
     with tempfile.TemporaryDirectory(prefix="bench_app_store_") as tmp:
         start = time.perf_counter()
@@ -340,22 +343,9 @@ def run() -> list[dict]:
         env = os.environ.copy() | {"BEYOND_GDP_DATA_CACHE": tmp}
         traj = next(p for p in pages if p[2] == "trajectories")
         result = rerun_times(traj[1], env)
-        median = statistics.median(result["times"])
         note = f"{rows:,} synthetic rows (built in {built:.0f} s); widget: {result['widget']}"
-        if result["errors"]:
-            note += f"; page errors: {result['errors']}"
-        if median > TARGETS["rerun_synthetic"]:
-            note += f"; MISSED the {TARGETS['rerun_synthetic'] * 1000:.0f} ms target"
-        records.append(
-            record(
-                f"rerun after widget change: Trajectories, {rows / 1e6:.0f}M-row store",
-                median,
-                "s",
-                result["cold"],
-                synthetic=True,
-                note=note,
-            )
-        )
+        name = f"rerun after widget change: Trajectories, {rows / 1e6:.0f}M-row store"
+        records.append(_rerun_record(name, result, "rerun_synthetic", note, synthetic=True))
 
     ours, floor = [], []
     with tempfile.TemporaryDirectory(prefix="bench_minimal_app_") as tmp:
