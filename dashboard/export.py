@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import altair as alt
+import pandas as pd
 import vl_convert as vlc
 
 from dashboard.share import SharedView, ShareError, ViewMeta, footer_lines
@@ -100,7 +101,12 @@ def image_spec(shared: SharedView) -> dict:
 
 def to_csv(shared: SharedView) -> bytes:
     """Exactly the rows the chart draws."""
-    return shared.data.to_csv(index=False).encode("utf-8")
+    return csv_bytes(shared.data)
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """Rows as the CSV a visitor downloads (UTF-8, no index): charts' exports and the pages' data tables."""
+    return frame.to_csv(index=False).encode("utf-8")
 
 
 def to_vl_json(shared: SharedView) -> bytes:

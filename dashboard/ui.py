@@ -12,6 +12,8 @@ from collections.abc import Callable, Mapping
 import pandas as pd
 import streamlit as st
 
+from dashboard import export
+
 _MARKDOWN_SIGNS = re.compile(r"[\\`*_{}\[\]()<>#+\-.!|~:$&\"'=]")
 
 
@@ -51,15 +53,10 @@ def data_table(frame: pd.DataFrame, *, file_name: str, key: str, label: str = "S
         "Download CSV",
         # Written when clicked, not on every rerun: a page with five tables would otherwise encode five
         # CSV files per widget change and every browser would fetch them before drawing the charts.
-        lambda: csv_bytes(frame),
+        lambda: export.csv_bytes(frame),
         file_name=file_name,
         mime="text/csv",
         key=f"{key}_csv",
         icon=":material/download:",
         on_click="ignore",
     )
-
-
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """The rows as the CSV a visitor downloads (UTF-8, no index)."""
-    return frame.to_csv(index=False).encode("utf-8")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import ui
+from dashboard import export, ui
 from dashboard.view_state import SHARE_PARAMS, CatalogueView, clean_search_text, parse_catalogue
 from indicators import assess
 from indicators.catalog import catalog
@@ -103,7 +103,7 @@ def render() -> None:
     )
     st.download_button(
         "Download the catalogue (CSV)",
-        lambda: ui.csv_bytes(table),
+        lambda: export.csv_bytes(table),
         file_name="indicators_catalogue.csv",
         mime="text/csv",
         key="cat_csv",

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import ui
+from dashboard import export
 from tests.dashboard.support import open_page
 
 
@@ -78,4 +78,4 @@ def test_the_csv_download_is_written_when_clicked_from_the_rows_shown():
     buttons = [b for b in at.get("download_button") if b.proto.label == "Download CSV"]
     assert buttons and all(b.proto.deferred_file_id and not b.proto.url for b in buttons)
     frame = pd.DataFrame({"ref_area": ["SWE", "BRA"], "year": [2000, 2001], "value": [0.25, 0.5]})
-    assert pd.read_csv(io.BytesIO(ui.csv_bytes(frame)), keep_default_na=False).equals(frame)
+    assert pd.read_csv(io.BytesIO(export.csv_bytes(frame)), keep_default_na=False).equals(frame)
