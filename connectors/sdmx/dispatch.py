@@ -16,8 +16,6 @@ from __future__ import annotations
 import pathlib
 import re
 
-import pyarrow.compute as pc
-
 from connectors import store
 from connectors.sdmx import ENGINES, ParsedMessage, SDMXParseError, csv_data, json_data, oracle, structure, xml_data
 from connectors.sdmx.sniff import Body, load_body, load_json, sniff, xml_root
@@ -86,9 +84,9 @@ def _finish(
     labels: dict,
     summary: dict,
 ) -> ParsedMessage:
-    table, notes = to_tidy(comp, source=source or "SDMX", dataset=dataset or _stem(body), name=body.name)
-    summary.update(notes)
-    series_count = pc.count_distinct(table["series"]).as_py() if table.num_rows else 0
+    tidy = to_tidy(comp, source=source or "SDMX", dataset=dataset or _stem(body), name=body.name)
+    table, series_count = tidy.table, tidy.series_count
+    summary.update(tidy.notes)
     return ParsedMessage(
         kind="data",
         table=table,

@@ -21,8 +21,12 @@ The JSON columns are built once per distinct series / attribute combination, not
 
 from __future__ import annotations
 
+import contextlib
 import json
+import threading
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -56,6 +60,8 @@ MISSING_MARKERS = ("", "NaN", "nan", "-", ":", "..", "NA", "n/a", "N/A")
 NO_AREA = "_Z"
 #: Rows mapped at a time by :func:`to_tidy` (bounds the memory of the intermediate columns).
 BATCH_ROWS = 131_072
+#: Blocks mapped at the same time (the machines we target have two cores; see :func:`_tidy_blocks`).
+MAP_THREADS = 2
 
 
 @dataclass
@@ -69,6 +75,15 @@ class Components:
     attributes: list[str] = field(default_factory=list)
     #: The rows as consecutive tables, for readers that stream (SDMX-CSV): mapped one by one, never whole.
     blocks: Iterator[pa.Table] | None = None
+
+
+@dataclass
+class Tidy:
+    """What :func:`to_tidy` returns: the store table, notes for the summary, and the number of series."""
+
+    table: pa.Table
+    notes: dict
+    series_count: int
 
 
 def _pick(ids: list[str], wanted: tuple[str, ...]) -> str | None:
@@ -128,12 +143,13 @@ def _blank_to_null(column: pa.ChunkedArray) -> pa.ChunkedArray:
     return pc.if_else(blank, pa.scalar(None, pa.string()), column)
 
 
-def _values(column: pa.ChunkedArray, name: str) -> tuple[pa.ChunkedArray, pa.ChunkedArray]:
-    """Float values and, per row, the missing marker that replaced a value (or null)."""
+def _values(column: pa.ChunkedArray) -> tuple[pa.ChunkedArray, pa.ChunkedArray, int]:
+    """Float values; per row, the missing marker that replaced a value (or null); and how many
+    non-blank values are neither numbers nor markers."""
     if pa.types.is_floating(column.type) or pa.types.is_integer(column.type):
         values = column.cast(pa.float64())
         nan = pc.is_nan(values)
-        return pc.if_else(nan, pa.scalar(None, pa.float64()), values), pa.nulls(len(column), pa.string())
+        return pc.if_else(nan, pa.scalar(None, pa.float64()), values), pa.nulls(len(column), pa.string()), 0
     text = pc.utf8_trim_whitespace(_strings(column))
     is_marker = pc.or_kleene(pc.is_in(text, value_set=pa.array(MISSING_MARKERS)), pc.is_null(text))
     is_marker = pc.fill_null(is_marker, True)
@@ -145,10 +161,10 @@ def _values(column: pa.ChunkedArray, name: str) -> tuple[pa.ChunkedArray, pa.Chu
             values = pc.replace_substring(kept, ",", ".").cast(pa.float64())
         except pa.ArrowInvalid:
             values = _lenient_floats(kept)
-    marker = pc.if_else(
-        pc.and_(is_marker, pc.invert(pc.fill_null(pc.equal(text, ""), True))), text, pa.scalar(None, pa.string())
-    )
-    return values, marker
+    blank = pc.fill_null(pc.equal(text, ""), True)
+    marker = pc.if_else(pc.and_(is_marker, pc.invert(blank)), text, pa.scalar(None, pa.string()))
+    non_numeric = pc.sum(pc.and_(pc.is_null(values), pc.invert(is_marker))).as_py() or 0
+    return values, marker, non_numeric
 
 
 def _lenient_floats(column: pa.ChunkedArray) -> pa.ChunkedArray:
@@ -312,10 +328,11 @@ def _combined_key(columns: list[pa.ChunkedArray], length: int) -> pa.ChunkedArra
     return pc.binary_join_element_wise(*filled, "\x1f")
 
 
-def to_tidy(comp: Components, *, source: str, dataset: str, name: str) -> tuple[pa.Table, dict]:
+def to_tidy(comp: Components, *, source: str, dataset: str, name: str) -> Tidy:
     """Map :class:`Components` to a table conformed to :data:`connectors.store.SCHEMA`.
 
-    Returns the table and notes for the summary (observations without a time period).
+    Returns the table, notes for the summary (observations without a time period) and the
+    number of distinct series keys (counted on each block's distinct keys, not on every row).
     Every rule is row by row, so a large message is mapped :data:`BATCH_ROWS` rows at a time and
     ``comp.table`` is consumed (set to None): each raw batch is freed once its tidy rows exist,
     which keeps the raw and the tidy table from being in memory whole at the same time.
@@ -324,9 +341,10 @@ def to_tidy(comp: Components, *, source: str, dataset: str, name: str) -> tuple[
         return _tidy_blocks(comp, comp.blocks, source=source, dataset=dataset, name=name)
     raw = comp.table
     if raw.num_rows == 0:
-        return store.SCHEMA.empty_table(), {}
+        return Tidy(store.SCHEMA.empty_table(), {}, 0)
     if raw.num_rows <= BATCH_ROWS:
-        return _tidy_rows(comp, raw, source=source, dataset=dataset, name=name, constants={})
+        table, notes, keys = _tidy_rows(comp, raw, source=source, dataset=dataset, name=name, constants={})
+        return Tidy(table, notes, len(keys))
     batches = raw.to_batches(max_chunksize=BATCH_ROWS)
     comp.table = raw = None
 
@@ -337,45 +355,79 @@ def to_tidy(comp: Components, *, source: str, dataset: str, name: str) -> tuple[
     return _tidy_blocks(comp, tables(), source=source, dataset=dataset, name=name)
 
 
-def _tidy_blocks(
-    comp: Components, blocks: Iterator[pa.Table], *, source: str, dataset: str, name: str
-) -> tuple[pa.Table, dict]:
-    """:func:`_tidy_rows` of each block as it comes; each raw block is freed once its tidy rows exist."""
-    pieces, notes = [], {}
+def _tidy_blocks(comp: Components, blocks: Iterator[pa.Table], *, source: str, dataset: str, name: str) -> Tidy:
+    """:func:`_tidy_rows` of each block as it comes, mapped on :data:`MAP_THREADS` threads.
+
+    Arrow's kernels release the interpreter lock, so blocks mapped side by side (and the reader
+    decoding the next ones) keep both cores busy. At most :data:`MAP_THREADS` + 1 blocks are
+    in flight, in order; each raw block is freed once its tidy rows exist.
+    """
+    pieces, notes, keys = [], {}, []
     constants: dict[str, pa.Array] = {}  # source / dataset: one buffer shared by every block
+    lock = threading.Lock()
+
+    def map_block(raw: pa.Table) -> tuple[pa.Table, dict, pa.Array]:
+        return _tidy_rows(comp, raw, source=source, dataset=dataset, name=name, constants=constants, lock=lock)
+
+    def collect(future: Future) -> None:
+        piece, piece_notes, piece_keys = future.result()
+        pieces.append(piece)
+        keys.append(piece_keys)
+        pa.default_memory_pool().release_unused()  # hand the block's freed scratch memory back to the OS
+        for key, count in piece_notes.items():
+            notes[key] = notes.get(key, 0) + count
+
+    pending: deque[Future] = deque()
     try:
-        for raw in blocks:
-            if not raw.num_rows:
-                continue
-            piece, piece_notes = _tidy_rows(comp, raw, source=source, dataset=dataset, name=name, constants=constants)
-            raw = None
-            pieces.append(piece)
-            pa.default_memory_pool().release_unused()  # hand the block's freed scratch memory back to the OS
-            for key, count in piece_notes.items():
-                notes[key] = notes.get(key, 0) + count
+        with ThreadPoolExecutor(max_workers=MAP_THREADS, thread_name_prefix="sdmx-map") as pool:
+            try:
+                for raw in blocks:
+                    if not raw.num_rows:
+                        continue
+                    pending.append(pool.submit(map_block, raw))
+                    raw = None
+                    while len(pending) > MAP_THREADS:
+                        collect(pending.popleft())
+                while pending:
+                    collect(pending.popleft())
+            finally:
+                for future in pending:  # a block was refused: drop the rest unmapped
+                    future.cancel()
     finally:
         close = getattr(blocks, "close", None)
         if close is not None:  # a streaming reader stops at once, even when a block was refused
             close()
-    return (pa.concat_tables(pieces) if pieces else store.SCHEMA.empty_table()), notes
+    if not pieces:
+        return Tidy(store.SCHEMA.empty_table(), notes, 0)
+    chunks = [c for k in keys for c in (k.chunks if isinstance(k, pa.ChunkedArray) else [k])]
+    series_count = pc.count_distinct(pa.chunked_array(chunks, pa.string())).as_py()
+    return Tidy(pa.concat_tables(pieces), notes, series_count)
 
 
-def _constant(value: str, n: int, constants: dict[str, pa.Array]) -> pa.Array:
+def _constant(value: str, n: int, constants: dict[str, pa.Array], lock: threading.Lock | None = None) -> pa.Array:
     """``value`` repeated ``n`` times, as a slice of one array kept in ``constants``.
 
     Every block's ``source`` and ``dataset`` then share one buffer instead of holding a copy each
     (about 35 MB at a million observations); the values are the same.
     """
-    shared = constants.get(value)
-    if shared is None or len(shared) < n:
-        shared = constants[value] = pa.repeat(value, max(n, BATCH_ROWS))
+    with lock or contextlib.nullcontext():
+        shared = constants.get(value)
+        if shared is None or len(shared) < n:
+            shared = constants[value] = pa.repeat(value, max(n, BATCH_ROWS))
     return shared.slice(0, n)
 
 
 def _tidy_rows(
-    comp: Components, raw: pa.Table, *, source: str, dataset: str, name: str, constants: dict[str, pa.Array]
-) -> tuple[pa.Table, dict]:
-    """:func:`to_tidy` of the rows in ``raw``."""
+    comp: Components,
+    raw: pa.Table,
+    *,
+    source: str,
+    dataset: str,
+    name: str,
+    constants: dict[str, pa.Array],
+    lock: threading.Lock | None = None,
+) -> tuple[pa.Table, dict, pa.Array]:
+    """:func:`to_tidy` of the rows in ``raw``, and the distinct series keys among them."""
     notes: dict = {}
     n = raw.num_rows
     if comp.time_dimension and comp.time_dimension in raw.column_names:
@@ -394,21 +446,17 @@ def _tidy_rows(
         keys = pc.binary_join_element_wise(*[pc.fill_null(_strings(pc.take(strings[d], first)), "") for d in dims], ".")
         series = pc.take(keys, indices)
     else:
-        series = pa.chunked_array([pa.array([""] * n, pa.string())])
+        keys = pa.array([""], pa.string())
+        series = pa.chunked_array([pa.repeat("", n)])
     area = area_dimension(dims)
     ref_area = pc.fill_null(_strings(strings[area]), NO_AREA) if area else pa.array([NO_AREA] * n, pa.string())
 
     if comp.measure in raw.column_names:
-        values, marker = _values(raw[comp.measure], name)
-    else:
-        values, marker = pa.nulls(n, pa.float64()), pa.nulls(n, pa.string())
-
-    if comp.measure in raw.column_names and not pa.types.is_floating(raw[comp.measure].type):
-        blank = pc.fill_null(pc.equal(pc.utf8_trim_whitespace(_strings(raw[comp.measure])), ""), True)
-        unread = pc.and_(pc.is_null(values), pc.and_(pc.is_null(marker), pc.invert(blank)))
-        non_numeric = pc.sum(unread).as_py() or 0
+        values, marker, non_numeric = _values(raw[comp.measure])
         if non_numeric:
             notes["non_numeric_values"] = non_numeric
+    else:
+        values, marker = pa.nulls(n, pa.float64()), pa.nulls(n, pa.string())
     present = list(strings)
     unit_col = _pick(present, UNIT_COMPONENTS)
     mult_col = _pick(present, UNIT_MULT_COMPONENTS)
@@ -424,8 +472,8 @@ def _tidy_rows(
         raise SDMXParseError(f"{name}: {exc}") from exc
 
     columns = {
-        "source": _constant(source, n, constants),
-        "dataset": _constant(dataset, n, constants),
+        "source": _constant(source, n, constants, lock),
+        "dataset": _constant(dataset, n, constants, lock),
         "series": series,
         "ref_area": ref_area,
         "time_period": time,
@@ -442,7 +490,7 @@ def _tidy_rows(
     arrays = {k: (v if isinstance(v, pa.ChunkedArray) else pa.chunked_array([v])) for k, v in columns.items()}
     table = pa.table(arrays)
     try:
-        return store.conform(table), notes
+        return store.conform(table), notes, keys
     except store.StoreError as exc:
         raise SDMXParseError(f"{name}: {exc}") from exc
 
