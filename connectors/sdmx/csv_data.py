@@ -40,9 +40,10 @@ _LEAD = re.compile(r'^\ufeff?"?(STRUCTURE|DATAFLOW)"?(\[[^\]]*\])?(.)', re.IGNOR
 BLOCK_SIZE = 4 << 20
 
 
-def _first_line(data: bytes) -> str:
-    end = data.find(b"\n")
-    line = data[: end if end >= 0 else len(data)]
+def _first_line(body: Body) -> str:
+    head = body.head(1 << 20)
+    end = head.find(b"\n")
+    line = head[: end if end >= 0 else len(head)]
     return line.decode("utf-8-sig", errors="replace").rstrip("\r")
 
 
@@ -99,13 +100,14 @@ def header_facts(body: Body) -> tuple[str, str]:
     The sdmx1 engine needs both before reading: the delimiter to pass on, the id for the default
     source and dataset (as :func:`read_sdmx_csv` finds them, so both engines name a table alike).
     """
-    line = _first_line(body.data)
+    line = _first_line(body)
     lead = _LEAD.match(line)
     if not lead:
         raise SDMXParseError(f"{body.name}: not SDMX-CSV (header must start with STRUCTURE or DATAFLOW)")
     delimiter = lead.group(3)
-    head = body.data[: 1 << 16].decode("utf-8-sig", errors="replace").splitlines()
-    if len(body.data) > 1 << 16:
+    raw = body.head((1 << 16) + 1)
+    head = raw[: 1 << 16].decode("utf-8-sig", errors="replace").splitlines()
+    if len(raw) > 1 << 16:
         head = head[:-1]  # the last line may be cut
     rows = csv.reader(head, delimiter=delimiter)
     header = [re.sub(r"\[[^\]]*\]$", "", h.split(": ", 1)[0].strip()).upper() for h in next(rows)]
@@ -162,14 +164,17 @@ def _read_ahead(blocks: Iterator[pa.RecordBatch], depth: int = 2) -> Iterator[pa
 def _open(
     data: bytes, delimiter: str, width: int, path: str = "", repetitive: frozenset[int] = frozenset()
 ) -> Iterator[pa.RecordBatch]:
-    """:func:`_read` as a stream of blocks (pyarrow's streaming reader decodes the next block meanwhile)."""
+    """:func:`_read` as a stream of blocks, decoded ahead of the caller in a thread."""
     names = [f"c{i}" for i in range(width)]
     types = {n: pa.dictionary(pa.int32(), pa.string()) if i in repetitive else pa.string() for i, n in enumerate(names)}
     try:
         reader = pacsv.open_csv(
             path or io.BytesIO(data),
-            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=BLOCK_SIZE),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char='"', newlines_in_values=b'"' in data),
+            # One reader thread (ours, :func:`_read_ahead`): the cores go to mapping blocks
+            # (:func:`connectors.sdmx.tidy.to_tidy`), and the first block comes sooner.
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=BLOCK_SIZE, use_threads=False),
+            # quoted values may hold line breaks; allowing them costs nothing measurable when none do
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char='"', newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=False),
         )
         yield from _read_ahead(reader)
@@ -236,7 +241,7 @@ def read_sdmx_csv(body: Body, dsd: DataStructure | None) -> tuple[Components, di
     summary's ``structure_ids`` and ``actions`` and the labels are complete once the blocks are
     consumed; the time dimension, when it must be inferred, is inferred from the first block.
     """
-    line = _first_line(body.data)
+    line = _first_line(body)
     lead = _LEAD.match(line)
     if not lead:
         raise SDMXParseError(f"{body.name}: not SDMX-CSV (header must start with STRUCTURE or DATAFLOW)")
@@ -244,10 +249,8 @@ def read_sdmx_csv(body: Body, dsd: DataStructure | None) -> tuple[Components, di
     delimiter = lead.group(3)
     header = next(csv.reader([line], delimiter=delimiter))
     path = body.path
-    if path:  # read the file in blocks: the whole message need not stay in memory next to its columns
-        quoted = b'"' in body.data
-        body.data = b""  # only the name is used from here on
-        data = b'"' if quoted else b""  # all _open needs to know from the bytes
+    if path:  # pyarrow reads the file block by block: its bytes are never in memory whole
+        body.data = data = b""  # only the name is used from here on
     else:
         data = body.data
     ids, header_has_label = [], []
@@ -341,7 +344,7 @@ def read_sdmx_csv(body: Body, dsd: DataStructure | None) -> tuple[Components, di
 
 def read_estat_tsv(body: Body) -> tuple[Components, dict]:
     """Eurostat bulk TSV: ``freq,unit,geo\\TIME_PERIOD`` then one column per period, cells ``12.3 e``."""
-    line = _first_line(body.data)
+    line = _first_line(body)
     header = line.split("\t")
     key_part, _, time_name = header[0].partition("\\")
     dimensions = [d.strip() for d in key_part.split(",")]

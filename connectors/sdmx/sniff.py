@@ -12,7 +12,6 @@ import json
 import pathlib
 import re
 import zipfile
-from dataclasses import dataclass
 
 from connectors.sdmx import SDMXParseError
 
@@ -21,26 +20,60 @@ _ENTITY = re.compile(rb"<!ENTITY", re.IGNORECASE)
 MAX_ZIP_MEMBER = 4 << 30  # refuse zip bombs claiming more than 4 GB
 
 
-@dataclass
 class Body:
-    """The raw bytes of one message plus the name used in error messages."""
+    """The raw bytes of one message plus the name used in error messages.
 
-    data: bytes
-    name: str
-    path: str = ""  # the file the bytes came from (not for zip members): readers may stream it instead
+    A body read from a file loads its bytes only when a reader asks for :attr:`data`: the
+    SDMX-CSV reader streams the file itself and needs only its first lines (:meth:`head`), so
+    a large CSV message is never held in memory whole.
+    """
+
+    def __init__(self, data: bytes | None, name: str, path: str = "") -> None:
+        self._data = data
+        self.name = name
+        self.path = path  # the file the bytes came from (not for zip members): readers may stream it instead
+
+    @property
+    def data(self) -> bytes:
+        if self._data is None:
+            try:
+                self._data = pathlib.Path(self.path).read_bytes()
+            except OSError as exc:
+                raise SDMXParseError(f"cannot read {self.name}: {exc.strerror or exc}") from exc
+        return self._data
+
+    @data.setter
+    def data(self, value: bytes) -> None:
+        self._data = value
+
+    def head(self, size: int) -> bytes:
+        """The first ``size`` bytes, read from the file alone when the whole body is not loaded."""
+        if self._data is not None:
+            return self._data[:size]
+        try:
+            with open(self.path, "rb") as file:
+                return file.read(size)
+        except OSError as exc:
+            raise SDMXParseError(f"cannot read {self.name}: {exc.strerror or exc}") from exc
 
 
 def load_body(message: bytes | str | pathlib.Path, what: str = "message") -> Body:
-    """Read ``message`` (bytes, path or path string) and unzip a single-member zip."""
+    """Read ``message`` (bytes, path or path string) and unzip a single-member zip.
+
+    A file is only opened here (its bytes are read when first needed, :class:`Body`), so a
+    missing or unreadable file is still refused at once.
+    """
     if isinstance(message, bytes | bytearray | memoryview):
         body = Body(bytes(message), f"<{what} bytes>")
     else:
         path = pathlib.Path(message)
         try:
-            body = Body(path.read_bytes(), str(path), str(path))
+            with open(path, "rb") as file:
+                file.read(4)
         except OSError as exc:
             raise SDMXParseError(f"cannot read {what} {path}: {exc.strerror or exc}") from exc
-    if body.data[:4] == b"PK\x03\x04":
+        body = Body(None, str(path), str(path))
+    if body.head(4) == b"PK\x03\x04":
         body = _unzip(body)
     return body
 
@@ -71,8 +104,7 @@ def _head(data: bytes, size: int = 4096) -> bytes:
 
 def sniff(body: Body) -> str:
     """Return one of ``xml``, ``json``, ``csv``, ``estat-tsv``; raise for anything else."""
-    data = body.data
-    head = _head(data)
+    head = _head(body.head(4096))
     if not head:
         raise SDMXParseError(f"{body.name}: empty body (no SDMX message)")
     lowered = head[:512].lower()
