@@ -134,6 +134,7 @@ class CatalogueEntry(_Strict):
     key: str = ""
     params: dict[str, str] = Field(default_factory=dict)
     indicators: list[str] = Field(default_factory=list)
+    measures: list[str] = Field(min_length=1)
     licence: str | None = None
     citation: str | None = None
     documented_at: str

@@ -210,6 +210,7 @@ def _provenance(entry, provider, url, result, parsed, retrieved: dt.datetime) ->
             "catalogue_entry": entry.name,
             "dataflow": str(entry.dataflow),
             "indicators": list(entry.indicators),
+            "measures": list(entry.measures),
             "verified": entry.verified,
             "series_count": parsed.series_count,
             "documentation": provider.documentation,

@@ -84,7 +84,8 @@ class CatalogueSource:
     publisher: str
     url: str
     licence: str
-    indicators: tuple[str, ...]
+    indicators: tuple[str, ...]  # ids of the definitions that read the stored dataset
+    measures: tuple[str, ...]  # what the query returns, in plain words
     verified: str
     enabled: bool
     note: str
@@ -267,6 +268,7 @@ def catalogue_entries(root: Path | None = None) -> tuple[CatalogueSource, ...]:
                 url=url,
                 licence=entry.licence or provider.licence,
                 indicators=tuple(entry.indicators),
+                measures=tuple(entry.measures),
                 verified=entry.verified,
                 enabled=entry.enabled,
                 note=entry.note,

@@ -169,6 +169,15 @@ def _show_reports() -> None:
             st.info(report["line"], icon=icon)
 
 
+def _feeds(entry: sources.CatalogueSource) -> str:
+    """What a catalogue query holds, and which indicators read it once fetched (say so when none does yet)."""
+    measures = ", ".join(entry.measures)
+    if not entry.indicators:
+        return f"{measures} · no indicator reads it yet"
+    labels = ", ".join(query.definition(i).label for i in entry.indicators)
+    return f"{measures} · read by {labels}"
+
+
 def _refresh_section(entries: tuple[sources.CatalogueSource, ...]) -> None:
     st.header("Refresh from the providers", divider="gray")
     enabled = [e.name for e in entries if e.enabled]
@@ -188,7 +197,7 @@ def _refresh_section(entries: tuple[sources.CatalogueSource, ...]) -> None:
                 f"**{_md(entry.title)}** · `{entry.name}` · {_md(entry.provider)}  \n"
                 f":small[{_md(entry.state)} · licence {_md(entry.licence)} · verified: {entry.verified}]"
             )
-            row[1].caption(", ".join(entry.indicators) or "—")
+            row[1].caption(_md(_feeds(entry)))
             if row[2].button(
                 "Refresh", key=f"src_refresh_{entry.name}", disabled=not entry.enabled, icon=":material/sync:"
             ):

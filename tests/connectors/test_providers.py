@@ -75,7 +75,7 @@ def test_catalogue_covers_the_beyond_gdp_flows():
         assert table in ids
     assert any(e.dataflow and e.dataflow.id.startswith("DSD_REG_") for e in catalogue.values())
     for entry in catalogue.values():
-        assert entry.documented_at.strip() and entry.indicators, entry.name
+        assert entry.documented_at.strip() and entry.measures, entry.name
 
 
 GOLDEN = {
@@ -123,7 +123,7 @@ def test_golden_istat_bes_url_and_accept_header():
 
 
 def _entry(provider: str, **fields) -> CatalogueEntry:
-    base = dict(name="t", title="t", provider=provider, documented_at="test", verified="no", indicators=["x"])
+    base = dict(name="t", title="t", provider=provider, documented_at="test", verified="no", measures=["x"])
     base.update(fields)
     return CatalogueEntry(**base)
 
@@ -246,7 +246,7 @@ def test_key_with_wrong_number_of_positions_is_refused(tmp_path):
         key_dimensions=3,
         documented_at="here",
         verified="no",
-        indicators=["x"],
+        measures=["x"],
     )
     path = _write(tmp_path, "catalogue.yaml", {"datasets": {"my_data": body}})
     with pytest.raises(RegistryError, match=r"dataset 'my_data'.*'A.PC' has 2 dimension positions.*says 3"):
@@ -307,7 +307,7 @@ def test_bad_catalogue_names_file_entry_and_field(tmp_path, body, field, hint):
         dataflow={"agency": "ESTAT", "id": "x"},
         documented_at="here",
         verified="no",
-        indicators=["x"],
+        measures=["x"],
     )
     good.update(body)
     path = _write(tmp_path, "catalogue.yaml", {"datasets": {"my_data": good}})

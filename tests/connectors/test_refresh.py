@@ -47,7 +47,7 @@ def _entry(name: str, provider: str, agency: str, flow: str, version: str = "", 
         provider=provider,
         dataflow={"agency": agency, "id": flow, "version": version},
         key=key,
-        indicators=["test_indicator"],
+        measures=["test measure"],
         documented_at="recorded response in ../shared/data/sdmx",
         verified="yes",
     )
@@ -146,10 +146,8 @@ def test_eurostat_sdmx_csv_replay(fetcher, tmp_path):
     assert provenance.original_source == url and provenance.inputs == {url: hashlib.sha256(body).hexdigest()}
     assert provenance.extra["sha256"] == hashlib.sha256(body).hexdigest()
     assert provenance.extra["etag"] == '"e1"' and provenance.extra["bytes"] == len(body)
-    assert provenance.row_count == 1896 and provenance.extra["indicators"] == [
-        "gdp_per_capita",
-        "gdp_per_capita_growth",
-    ]
+    assert provenance.row_count == 1896 and provenance.extra["indicators"] == ["real_gdp_per_capita_eur"]
+    assert provenance.extra["measures"] == ["real GDP per capita", "its growth rate"]
     assert provenance.labels["geo"]["AL"] == "Albania"
     assert provenance.citation.startswith("Eurostat (") and url in provenance.citation
     assert provenance.retrieved_or_built == provenance.extra["retrieved_at"]

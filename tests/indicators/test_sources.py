@@ -59,6 +59,21 @@ def test_every_dataset_has_publisher_licence_citation_and_upstream():
             assert all(u.url.startswith("https://github.com/") for u in item.upstream)
 
 
+def test_catalogue_names_exactly_the_definitions_that_read_each_refreshed_dataset():
+    """`indicators:` in catalogue.yaml is a claim about indicators/definitions: held to it both ways."""
+    readers: dict[tuple[str, str], set[str]] = {}
+    for ident, item in catalog().items():
+        if item.series is not None:
+            readers.setdefault((item.series.source, item.series.dataset), set()).add(ident)
+    fed = 0
+    for entry in default_catalogue().values():
+        expected = readers.get((entry.store_source, entry.store_dataset), set())
+        assert set(entry.indicators) == expected, (entry.name, sorted(expected))
+        assert entry.measures, entry.name
+        fed += bool(entry.indicators)
+    assert fed >= 3  # Eurostat sdg_08_10, sdg_13_10 and cei_srm030 shadow snapshot datasets that indicators read
+
+
 def test_each_series_backed_indicator_is_listed_under_the_dataset_it_reads():
     listed = {d.key: set(d.indicators) for d in sources.datasets()}
     definitions = catalog()
