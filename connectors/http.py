@@ -199,11 +199,14 @@ class Fetcher:
         self.unreachable: set[str] = set()  # hosts that failed to connect during this run
 
     def limiter(self, provider: Provider) -> RateLimiter:
-        if provider.id not in self.limiters:
-            self.limiters[provider.id] = RateLimiter(
+        """One token bucket per host: a provider's limit is per client, so two registry entries on the same
+        host (OECD and its OECD.Stat archive) share it. The first provider seen on a host sets the rate."""
+        host = re.sub(r"^https?://([^/]+).*$", r"\1", provider.base_url)
+        if host not in self.limiters:
+            self.limiters[host] = RateLimiter(
                 provider.rate_limit.requests, provider.rate_limit.per_seconds, clock=self.clock, sleep=self.sleep
             )
-        return self.limiters[provider.id]
+        return self.limiters[host]
 
     def _retry_after(self, response: requests.Response) -> float | None:
         value = response.headers.get("Retry-After")

@@ -77,6 +77,19 @@ def test_rate_limit_is_per_provider(fetcher, fake_time, estat):
     assert fake_time.sleeps == [3.0]
 
 
+@responses.activate
+def test_providers_on_one_host_share_its_rate_limit(fetcher, fake_time):
+    oecd, archive = default_providers()["OECD"], default_providers()["OECD_ARCHIVE"]
+    assert oecd.base_url.split("/")[2] == archive.base_url.split("/")[2] == "sdmx.oecd.org"
+    current = "https://sdmx.oecd.org/public/rest/data/x/all"
+    frozen = "https://sdmx.oecd.org/archive/rest/data/OECD,DF_BLI,/all"
+    responses.get(current, body=CSV, content_type="text/csv")
+    responses.get(frozen, body=CSV, content_type="text/csv")
+    _fetch(fetcher, oecd, url=current)
+    _fetch(fetcher, archive, url=frozen)
+    assert fake_time.sleeps == [3.0]  # OECD counts both against one client's 20 queries a minute
+
+
 # --- success, retries and backoff -------------------------------------------------------------------
 
 

@@ -351,7 +351,7 @@ def test_nothing_stored_and_offline_says_so(fetcher, tmp_path):
 
 @responses.activate
 def test_refresh_many_reports_each_and_summarises(fetcher, tmp_path):
-    disabled = default_catalogue()["oecd_better_life_index"]
+    disabled = default_catalogue()["oecd_better_life_index"].model_copy(update={"enabled": False, "note": "test"})
     catalogue = {e.name: e for e in ENTRIES.values()} | {disabled.name: disabled}
     _serve("estat")
     _serve("insee")
@@ -400,7 +400,7 @@ def test_command_line_refresh_and_status(tmp_path, capsys):
     assert stored[0]["date"].endswith("Z")
     names = {r["catalogue"] for r in rows}
     assert set(default_catalogue()) <= names  # every catalogue entry is listed, fetched or not
-    assert {r["state"] for r in rows if r["catalogue"] == "oecd_better_life_index"} == {"disabled"}
+    assert {r["state"] for r in rows if r["catalogue"] == "oecd_better_life_index"} == {"not fetched yet"}
 
     assert main(["status", "--root", str(tmp_path)]) == 0
     table = capsys.readouterr().out.splitlines()

@@ -161,9 +161,10 @@ def test_offline_refresh_of_a_never_fetched_entry_says_so_in_one_line(tmp_path):
         root=tmp_path,
         on_progress=lambda done, total, name: progress.append((done, total, name)),
     )
-    assert [r.status for r in reports] == ["offline", "offline", "skipped", "failed"]
+    assert [r.status for r in reports] == ["offline", "offline", "offline", "failed"]
     assert reports[0].line == "Offline: could not reach ec.europa.eu; sdg_08_10 was never fetched, nothing changed"
     assert reports[1].line.startswith("Offline: could not reach sdmx.oecd.org;")
+    assert reports[2].line.startswith("Offline: could not reach sdmx.oecd.org;")  # the archive: same host
     assert all("\n" not in r.line for r in reports)
     assert progress[0] == (0, 4, "sdg_08_10") and progress[-1] == (4, 4, "")
     assert not any(tmp_path.rglob("*")), "a failed refresh must not write anything"
