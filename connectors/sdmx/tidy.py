@@ -207,6 +207,7 @@ def _json_per_distinct(key: pa.ChunkedArray, columns: dict[str, pa.ChunkedArray]
 
 _ESCAPES = (("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t"))
 _CONTROL = "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f]"
+_NEEDS_ESCAPE = '[\\x00-\\x1f"\\\\]'  # anything JSON writes other than as itself
 
 
 def _json_objects(columns: dict[str, pa.ChunkedArray], length: int) -> pa.ChunkedArray:
@@ -219,13 +220,13 @@ def _json_objects(columns: dict[str, pa.ChunkedArray], length: int) -> pa.Chunke
         return pa.chunked_array([pa.nulls(length, pa.string())])
     parts = []
     for key in sorted(columns):
-        column = columns[key]
-        if pc.any(pc.match_substring_regex(column, _CONTROL)).as_py():
-            return _json_per_distinct(_combined_key(list(columns.values()), length), columns)
-        text = column
-        for raw, escaped in _ESCAPES:  # copy the column only when it holds something to escape
-            if pc.any(pc.match_substring(text, raw)).as_py():
-                text = pc.replace_substring(text, raw, escaped)
+        column = text = columns[key]
+        if pc.any(pc.match_substring_regex(column, _NEEDS_ESCAPE)).as_py():  # rare: codes are plain
+            if pc.any(pc.match_substring_regex(column, _CONTROL)).as_py():
+                return _json_per_distinct(_combined_key(list(columns.values()), length), columns)
+            for raw, escaped in _ESCAPES:  # copy the column only when it holds something to escape
+                if pc.any(pc.match_substring(text, raw)).as_py():
+                    text = pc.replace_substring(text, raw, escaped)
         prefix = "," + json.dumps(key, ensure_ascii=False) + ':"'
         piece = pc.binary_join_element_wise(prefix, text, '"', "")
         parts.append(pc.fill_null(piece, ""))
