@@ -125,13 +125,13 @@ class _State:
 def rows_to_table(rows: list[dict]) -> pa.Table:
     """Rows with varying keys to a table of string columns, in the order the keys first appear.
 
-    One list per column (``row.get``) then ``pa.array``: about three times faster than
+    The dicts go to Arrow in one struct conversion (C++ reads each dict once; a missing key is
+    null), then the struct is split into columns: several times faster than
     ``Table.from_pylist``, which matters at a million observations.
     """
     names = list(dict.fromkeys(chain.from_iterable(rows)))
-    return pa.table(
-        {n: pa.array([row.get(n) for row in rows], pa.int32() if n == SERIES_INDEX else pa.string()) for n in names}
-    )
+    fields = [pa.field(n, pa.int32() if n == SERIES_INDEX else pa.string()) for n in names]
+    return pa.Table.from_arrays(pa.array(rows, pa.struct(fields)).flatten(), schema=pa.schema(fields))
 
 
 def _urn_id(text: str) -> tuple[str, str]:
