@@ -66,6 +66,16 @@ def test_details_downloads_and_about_section():
     assert any(store.data_version() in c for c in codes), "the dashboard citation names the data snapshot"
 
 
+def test_catalogue_entries_say_what_they_hold_and_which_indicators_read_them():
+    captions = [c.value for c in _open().caption]
+    feeds = {
+        "sdg_08_10": "real GDP per capita, its growth rate · read by Real GDP per capita \\(EUR\\)",
+        "ilc_di12": "Gini of equivalised disposable income · no indicator reads it yet",
+    }
+    for name, expected in feeds.items():
+        assert expected in captions, (name, [c for c in captions if "·" in c][:5])
+
+
 def test_dataset_from_the_link_and_widget_change_update_the_url():
     at = _open(dataset="owid/co2_data")
     assert at.selectbox(key="src_dataset").value == "owid/co2_data"
