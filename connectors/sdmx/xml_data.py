@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from itertools import chain
 from xml.parsers import expat
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from lxml import etree
@@ -259,24 +260,44 @@ def stream_structure_specific(body: Body, root_name: str) -> tuple[_State, Heade
     seen = state.seen_dimensions
     current = 1  # observations before any Series (flat messages) point at the series appended last
     footer = False
+    # Which series each observation belongs to is kept as runs, not per observation: run k starts at
+    # observation run_starts[k] and belongs to series run_series[k] (a new run at every <Series>).
+    run_starts, run_series = [0], [current]
+    rows: list[dict] = []
+    append = rows.append
+
+    def flush() -> None:
+        nonlocal rows, append
+        if not rows:
+            return
+        first = state.observations
+        positions = np.arange(first, first + len(rows))
+        runs = np.searchsorted(np.asarray(run_starts), positions, side="right") - 1
+        index = pa.array(np.asarray(run_series, dtype=np.int32)[runs])
+        table = rows_to_table(rows)  # no columns at all when no observation has an attribute
+        state.chunks.append(
+            table.append_column(SERIES_INDEX, index) if table.num_columns else pa.table({SERIES_INDEX: index})
+        )
+        state.observations += len(rows)
+        rows = []
+        append = rows.append
 
     def start(name: str, attrs: dict) -> None:
         nonlocal footer, current
-        if name == "Obs":
+        if name == "Obs":  # the hot path: a million times in a large message
             if explicit and dim_at_obs not in attrs:  # measure dimension given as xsi:type
                 attrs[dim_at_obs] = attrs.get(XSI_TYPE_EXPAT, "").rsplit(":", 1)[-1]
-            attrs[SERIES_INDEX] = current
-            rows = state.rows
-            rows.append(attrs)
+            append(attrs)
             if len(rows) >= CHUNK:
-                state.observations += len(rows)
-                state.flush()
+                flush()
             return
         tag = name.rsplit("}", 1)[-1]
         if tag == "Series":
             values = {k: v for k, v in attrs.items() if "}" not in k}
             series.append(values)
             current = len(series) - 1
+            run_starts.append(state.observations + len(rows))
+            run_series.append(current)
             for key in values:
                 seen.setdefault(key, None)
         elif tag == "Group":
@@ -300,8 +321,7 @@ def stream_structure_specific(body: Body, root_name: str) -> tuple[_State, Heade
         raise _expat_error(body, exc) from exc
     if footer:
         header.footer = _read_footer(body)
-    state.observations += len(state.rows)
-    state.flush()
+    flush()
     if len(series) == 1:  # flat message: observations point at a series that never came
         series.append({})
     return state, header, root_name

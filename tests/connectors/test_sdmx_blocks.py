@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from connectors.sdmx import SDMXParseError, csv_data, parse_message, tidy
+from connectors.sdmx import SDMXParseError, csv_data, parse_message, tidy, xml_data
 
 ROOT = Path(__file__).resolve().parents[2]
 SDMX = ROOT.parent / "shared" / "data" / "sdmx"
@@ -29,6 +29,8 @@ XML_MESSAGES = {
     "INSEE/bug-series-freq-data.xml": None,  # generic, 756 observations in many series
     "ECB_EXR/rg-ts-ss.xml": "ECB_EXR/rg-structure-full.xml",  # structure-specific with groups, 12
     "ECB_EXR/rg-xs-ss.xml": "ECB_EXR/rg-structure-full.xml",  # structure-specific cross-section
+    "ECB_EXR/rg-flat-ss.xml": "ECB_EXR/rg-structure-full.xml",  # structure-specific, no Series at all
+    "ECB_EXR/sg-ts-gf-ss.xml": "ECB_EXR/sg-structure-full.xml",  # structure-specific, groups and series
 }
 
 
@@ -37,6 +39,7 @@ def _one_block(monkeypatch, message: Path, structure: Path | None = None):
         patch.setattr(csv_data, "BLOCK_SIZE", 64 << 20)
         patch.setattr(tidy, "BATCH_ROWS", 10_000_000)
         patch.setattr(tidy, "MAP_THREADS", 1)
+        patch.setattr(xml_data, "CHUNK", 10_000_000)
         return parse_message(message, structure=structure, engine="fast")
 
 
@@ -64,6 +67,7 @@ def test_xml_in_many_batches_equals_one_batch(monkeypatch, name):
     structure = SDMX / XML_MESSAGES[name] if XML_MESSAGES[name] else None
     whole = _one_block(monkeypatch, message, structure)
     monkeypatch.setattr(tidy, "BATCH_ROWS", 5)  # an odd size: batches end mid-series
+    monkeypatch.setattr(xml_data, "CHUNK", 3)  # the reader's own chunks too (series runs cross them)
     small = parse_message(message, structure=structure, engine="fast")
     assert whole.observations > 2 * 5
     _same(small, whole)
@@ -95,3 +99,18 @@ def test_an_sdmx_csv_file_is_streamed_not_read_whole(monkeypatch):
 def test_a_missing_file_is_refused_at_once(tmp_path):
     with pytest.raises(SDMXParseError, match=r"cannot read message .*nowhere\.csv"):
         parse_message(tmp_path / "nowhere.csv", engine="fast")
+
+
+def test_observations_without_attributes_keep_their_series():
+    message = (
+        b'<?xml version="1.0"?><m:StructureSpecificData '
+        b'xmlns:m="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message"><m:Header><m:ID>x</m:ID></m:Header>'
+        b'<m:DataSet><Series REF_AREA="SE"><Obs/><Obs/></Series><Series REF_AREA="NO"/>'
+        b'<Series REF_AREA="FI"><Obs TIME_PERIOD="2020" OBS_VALUE="1.5"/></Series></m:DataSet></m:StructureSpecificData>'
+    )
+    rows = parse_message(message, engine="fast").table.select(["series", "time_period", "value"]).to_pylist()
+    assert rows == [
+        {"series": "SE", "time_period": "", "value": None},
+        {"series": "SE", "time_period": "", "value": None},
+        {"series": "FI", "time_period": "2020", "value": 1.5},
+    ]
