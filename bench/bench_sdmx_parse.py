@@ -6,13 +6,15 @@ the OECD labour-force SDMX-CSV 2.0 download (rows replicated with the area code 
 replica number) and the ECB exchange-rate structure-specific SDMX-ML ``rg-ts-ss.xml`` (series
 replicated with the currency code suffixed, 50 monthly observations each), at 200k and 1M
 observations. sdmx1 is measured at 200k only: at 1M it needs about 2-3 GB and two minutes.
-Peak memory is measured in a fresh subprocess per case (:func:`bench.record.peak_rss_mb_of`).
+Throughput is the median of 5 parses (after a warm-up); peak memory is measured in a fresh
+subprocess per case (:func:`bench.record.peak_rss_mb_of`).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import tempfile
 import warnings
@@ -219,8 +221,9 @@ def _synthetic(kind: str, build, folder: Path, structure: Path | None, target_ra
     baseline_rate = baseline_peak = None
     for size in SIZES:
         path = build(size, folder / f"synthetic-{kind}-{size}.{'csv' if 'csv' in kind else 'xml'}")
+        os.sync()  # the file just written is flushed first, so no disk writeback runs during the timing
         s = str(structure) if structure else None
-        seconds = median_seconds(lambda p=path, s=s: parse_message(p, structure=s, engine="fast"), repeat=3)
+        seconds = median_seconds(lambda p=path, s=s: parse_message(p, structure=s, engine="fast"), repeat=5)
         peak, _, obs = _subprocess(OURS.format(message=str(path), structure=s))
         assert obs == size, f"parsed {obs} of {size} observations"
         if size == SDMX1_SIZE:
