@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pyarrow.csv as pacsv
@@ -194,6 +195,45 @@ def test_failed_refresh_keeps_stored_data_byte_for_byte(tmp_path):
     assert "refreshed/estat/sdg_08_10.parquet (refreshed 20" in again[0].line
     assert _all_bytes(tmp_path) == before
     assert {d.key: d for d in sources.datasets(tmp_path)} == listed
+
+
+@responses.activate
+def test_a_refreshed_catalogue_dataset_feeds_the_indicators_it_names(tmp_path, monkeypatch):
+    """sdg_08_10 replayed through the refresh lands where real_gdp_per_capita_eur reads, with its values."""
+    import csv
+
+    from indicators import query
+
+    recording = SHARED_SDMX / ESTAT_RECORDING
+    if not recording.exists():
+        pytest.skip(f"recorded SDMX message not available: {recording} (tests read ../shared/data)")
+    entry = default_catalogue()["sdg_08_10"]
+    responses.get(build_url(entry)[0], body=recording.read_bytes(), content_type="text/csv")
+    (tmp_path / store.SNAPSHOT_DIR).mkdir()
+    for name in ("areas.parquet", "areas.provenance.json"):  # the area table the refresh harmonises codes with
+        shutil.copy(store.DATA_CACHE / store.SNAPSHOT_DIR / name, tmp_path / store.SNAPSHOT_DIR / name)
+    assert sources.refresh(["sdg_08_10"], fetcher=_fetcher(), root=tmp_path)[0].status == "updated"
+
+    monkeypatch.setattr(store, "DATA_CACHE", tmp_path)  # the query layer now sees only the refreshed file
+    sources.forget_cached_data()
+    try:
+        rows = list(csv.DictReader(recording.open(encoding="utf-8")))
+        wanted = {
+            (r["geo"], int(r["TIME_PERIOD"])): float(r["OBS_VALUE"])
+            for r in rows
+            if r["unit"] == "CLV20_EUR_HAB" and r["geo"] in ("SE", "DE") and r["OBS_VALUE"]
+        }
+        assert len(wanted) > 30
+        for indicator in entry.indicators:
+            panel = query.panel(indicator)
+            assert not panel.empty, indicator
+        got = query.panel("real_gdp_per_capita_eur", ref_areas=["SWE", "DEU"])
+        published = {"SWE": "SE", "DEU": "DE"}
+        got = {(published[a], int(y)): v for a, y, v in zip(got.ref_area, got.year, got.value, strict=True)}
+        assert got == wanted
+    finally:
+        monkeypatch.undo()
+        sources.forget_cached_data()
 
 
 @responses.activate
