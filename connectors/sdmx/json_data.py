@@ -135,6 +135,7 @@ def read_sdmx_json(document: dict, name: str) -> tuple[Components, dict, dict]:
     for dim in all_dims:
         labels[dim["id"]] = {v["id"]: v.get("name", "") for v in dim.get("values", []) if "id" in v and v.get("name")}
     ignored_groups = 0
+    actions: set[str] = set()
     ignored_attributes: set[str] = set()
     problems: list[str] = []
     for number, dataset in enumerate(datasets):
@@ -153,6 +154,8 @@ def read_sdmx_json(document: dict, name: str) -> tuple[Components, dict, dict]:
                 base[definition["id"]] = _value_id(definition["values"][0])
         _attributes(attrs.get("dataSet", []), dataset.get("attributes") or [], name, base, problems)
         ignored_groups += len(dataset.get("dimensionGroupAttributes") or {})
+        if dataset.get("action"):
+            actions.add(str(dataset["action"]))
         n_measures = len(structure.get("measures", {}).get("observation") or measure_defs)
         measure_ids = [m["id"] for m in (structure.get("measures", {}).get("observation") or measure_defs)]
 
@@ -190,6 +193,8 @@ def read_sdmx_json(document: dict, name: str) -> tuple[Components, dict, dict]:
         summary["attributes_without_values_ignored"] = sorted(ignored_attributes)
     if ignored_groups:
         summary["dimension_group_attributes_ignored"] = ignored_groups
+    if actions:  # e.g. "Delete": its observations are kept, as missing values (see README)
+        summary["actions"] = sorted(actions)
     comp = Components(
         table=table, dimensions=dimensions, time_dimension=time_dim, measure=measure, attributes=attributes
     )

@@ -115,6 +115,7 @@ class _State:
     groups: list[tuple[str, dict]] = field(default_factory=list)
     dataset_attributes: dict = field(default_factory=dict)
     seen_dimensions: dict = field(default_factory=dict)  # ordered set of ids the message says are dimensions
+    actions: set[str] = field(default_factory=set)  # DataSet action= (Information, Append, Replace, Delete)
     observations: int = 0
 
     def flush(self) -> None:
@@ -304,6 +305,8 @@ def stream_structure_specific(body: Body, root_name: str) -> tuple[_State, Heade
             group_type = attrs.get(XSI_TYPE_EXPAT, "")
             state.groups.append((group_type.rsplit(":", 1)[-1], {k: v for k, v in attrs.items() if "}" not in k}))
         elif tag == "DataSet":
+            if "action" in attrs:
+                state.actions.add(attrs["action"])
             state.dataset_attributes.update(
                 {k: v for k, v in attrs.items() if "}" not in k and k not in DATASET_HOUSEKEEPING}
             )
@@ -417,10 +420,13 @@ def stream(body: Body) -> tuple[_State, Header, str]:
                 series[current].update(_values_of(element))
             elif generic and name == "Attributes" and local(element.getparent().tag) == "DataSet":
                 state.dataset_attributes.update(_values_of(element))
-            elif name == "DataSet" and not generic:
-                state.dataset_attributes.update(
-                    {k: v for k, v in _plain(element.attrib).items() if k not in DATASET_HOUSEKEEPING}
-                )
+            elif name == "DataSet":
+                if element.get("action"):
+                    state.actions.add(element.get("action"))
+                if not generic:
+                    state.dataset_attributes.update(
+                        {k: v for k, v in _plain(element.attrib).items() if k not in DATASET_HOUSEKEEPING}
+                    )
             elif name == "Group":
                 if generic:
                     key = next((_values_of(c) for c in element if local(c.tag) == "GroupKey"), {})
@@ -568,6 +574,8 @@ def read_xml_data(body: Body, dsd_lookup) -> tuple[Components, Header, dict]:
     }
     if header.dataset_id:
         summary["dataset_id"] = header.dataset_id
+    if state.actions:  # e.g. "Delete": its observations are kept, as missing values (see README)
+        summary["actions"] = sorted(state.actions)
     if header.footer:
         summary["footer"] = header.footer
     comp = Components(

@@ -221,3 +221,33 @@ def test_csv_streamed_over_many_blocks_keeps_every_row_and_the_summary():
 def test_csv_header_only_is_data_with_no_observations():
     parsed = parse_message(CSV_HEAD)
     assert parsed.kind == "data" and parsed.observations == 0 and parsed.table.num_rows == 0
+
+
+@pytest.mark.parametrize("flavour", ["structurespecific", "generic"])
+def test_dataset_action_is_reported_in_the_summary_for_sdmx_ml(flavour):
+    """A DataSet action="Delete" says its observations are to be removed: kept, and said in the summary."""
+    ns = 'xmlns:m="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message"'
+    if flavour == "generic":
+        ns += ' xmlns:g="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/data/generic"'
+        series = (
+            '<g:Series><g:SeriesKey><g:Value id="REF_AREA" value="SE"/></g:SeriesKey>'
+            '<g:Obs><g:ObsDimension value="2020"/><g:ObsValue value="1.5"/></g:Obs></g:Series>'
+        )
+        root = "GenericData"
+    else:
+        series = '<Series REF_AREA="SE"><Obs TIME_PERIOD="2020" OBS_VALUE="1.5"/></Series>'
+        root = "StructureSpecificData"
+    message = (
+        f'<?xml version="1.0"?><m:{root} {ns}><m:Header><m:ID>x</m:ID></m:Header>'
+        f'<m:DataSet action="Delete">{series}</m:DataSet></m:{root}>'
+    ).encode()
+    parsed = parse_message(message, engine="fast")
+    assert parsed.observations == 1 and parsed.summary["actions"] == ["Delete"]
+
+
+def test_dataset_actions_are_reported_in_the_summary_for_sdmx_json():
+    message = SDMX / "ECB_EXR/action-delete.json"
+    if not message.exists():
+        pytest.skip(f"recorded message not available: {message}")
+    parsed = parse_message(message, engine="fast")
+    assert parsed.observations == 3 and parsed.summary["actions"] == ["Delete", "Replace"]
