@@ -173,6 +173,10 @@ def _first_line(text: str, limit: int = 160) -> str:
     return text[:limit] + ("…" if len(text) > limit else "")
 
 
+def _host(url: str) -> str:
+    return re.sub(r"^https?://([^/]+).*$", r"\1", url)
+
+
 class Fetcher:
     """Sends data queries for the refresh command; one instance per run shares the rate limiters."""
 
@@ -201,7 +205,7 @@ class Fetcher:
     def limiter(self, provider: Provider) -> RateLimiter:
         """One token bucket per host: a provider's limit is per client, so two registry entries on the same
         host (OECD and its OECD.Stat archive) share it. The first provider seen on a host sets the rate."""
-        host = re.sub(r"^https?://([^/]+).*$", r"\1", provider.base_url)
+        host = _host(provider.base_url)
         if host not in self.limiters:
             self.limiters[host] = RateLimiter(
                 provider.rate_limit.requests, provider.rate_limit.per_seconds, clock=self.clock, sleep=self.sleep
@@ -248,7 +252,7 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        host = re.sub(r"^https?://([^/]+).*$", r"\1", url)
+        host = _host(url)
         if host in self.unreachable:  # one offline wait per host and run, not one per dataset
             raise Offline(f"could not reach {host} (earlier in this run)", dataset=dataset, url=url,
                           fix="check the network connection")  # fmt: skip

@@ -30,6 +30,7 @@ class Body:
 
     def __init__(self, data: bytes | None, name: str, path: str = "") -> None:
         self._data = data
+        self._head = b""  # the longest head read from the file so far (readers ask for it several times)
         self.name = name
         self.path = path  # the file the bytes came from (not for zip members): readers may stream it instead
 
@@ -50,11 +51,15 @@ class Body:
         """The first ``size`` bytes, read from the file alone when the whole body is not loaded."""
         if self._data is not None:
             return self._data[:size]
-        try:
-            with open(self.path, "rb") as file:
-                return file.read(size)
-        except OSError as exc:
-            raise SDMXParseError(f"cannot read {self.name}: {exc.strerror or exc}") from exc
+        if len(self._head) < size:
+            try:
+                with open(self.path, "rb") as file:
+                    self._head = file.read(size)
+            except OSError as exc:
+                raise SDMXParseError(f"cannot read {self.name}: {exc.strerror or exc}") from exc
+            if len(self._head) < size:  # that was the whole file
+                self._data = self._head
+        return self._head[:size]
 
 
 def load_body(message: bytes | str | pathlib.Path, what: str = "message") -> Body:
@@ -67,12 +72,12 @@ def load_body(message: bytes | str | pathlib.Path, what: str = "message") -> Bod
         body = Body(bytes(message), f"<{what} bytes>")
     else:
         path = pathlib.Path(message)
+        body = Body(None, str(path), str(path))
         try:
             with open(path, "rb") as file:
-                file.read(4)
+                body._head = file.read(4096)  # what sniff() looks at; a missing file is refused here
         except OSError as exc:
             raise SDMXParseError(f"cannot read {what} {path}: {exc.strerror or exc}") from exc
-        body = Body(None, str(path), str(path))
     if body.head(4) == b"PK\x03\x04":
         body = _unzip(body)
     return body
