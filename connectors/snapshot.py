@@ -22,7 +22,7 @@ import yaml
 
 from connectors import areas as area_codes
 from connectors.files import ddf, owid, regions
-from connectors.store import DATA_CACHE, SNAPSHOT_DIR, Provenance, sha256_file, write_dataset
+from connectors.store import DATA_CACHE, SNAPSHOT_DIR, Provenance, sha256_file, write_dataset, write_snapshot_manifest
 
 SPEC_PATH = Path(__file__).resolve().parent / "snapshot.yaml"
 AREAS_FILE = "areas.parquet"
@@ -382,6 +382,7 @@ def build_snapshot(shared: Path, out_root: Path = DATA_CACHE, spec: dict | None 
             f"{len(unmapped)} source areas without a canonical code"
         )
     written.append(write_areas(registry, out_root, area_spec, shared))
+    write_snapshot_manifest(out_root)  # every file's sha256, for `verify` and the readers' checks
     return written
 
 

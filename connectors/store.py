@@ -1,15 +1,21 @@
-"""The tidy Parquet store: one schema for every dataset, written atomically with a provenance sidecar.
+"""The tidy Parquet store: one schema for every dataset, stored as immutable versions with their provenance.
 
 Every connector (file, SDMX) ends by calling :func:`write_dataset`; every reader above the
-connector layer goes through :func:`load`. Keeping both ends here is what lets a new source
-appear in the dashboard without touching anything but its connector.
+connector layer goes through :func:`load` / :func:`scan` / :func:`read_dataset`. Keeping both ends
+here is what lets a new source appear in the dashboard without touching anything but its connector.
 
-Layout under ``data_cache/``::
+Layout under ``data_cache/`` (or an ``s3://bucket/prefix``; see :mod:`connectors.store_versions`)::
 
     snapshot/<source>/<dataset>.parquet            committed, attributed default
     snapshot/<source>/<dataset>.provenance.json
-    refreshed/<source>/<dataset>.parquet           a user's refreshed data (git-ignored);
-                                                   shadows the snapshot file of the same name
+    snapshot/MANIFEST.json                         sha256 and size of every snapshot file
+    refreshed/<source>/<dataset>@<sha256>.parquet  a refreshed version (git-ignored), with its
+    refreshed/<source>/<dataset>@<sha256>.provenance.json   provenance; the current one, named by
+    refreshed/<source>/<dataset>.manifest.json     this manifest, shadows the snapshot dataset
+
+Writers hold the store's lock; readers never need it: a reader follows a manifest to files that
+never change. A file whose bytes differ from its manifest is refused with
+:class:`DatasetUnavailable` (naming the dataset and the fix), never read as if it were good.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ import datetime as dt
 import hashlib
 import json
 import os
-import tempfile
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -28,10 +34,18 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
+from connectors import store_versions as versions
+from connectors.store_files import DatasetUnavailable, Location, StoreError, StoreLocked, is_object_store, locate
+from connectors.store_versions import REFRESHED_DIR, SNAPSHOT_DIR, Problem
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DATA_CACHE = Path(os.environ.get("BEYOND_GDP_DATA_CACHE", PROJECT_ROOT / "data_cache"))
-SNAPSHOT_DIR = "snapshot"
-REFRESHED_DIR = "refreshed"
+_CONFIGURED = os.environ.get("BEYOND_GDP_DATA_CACHE", "")
+#: The store root: a folder (default ``data_cache/``) or an ``s3://bucket/prefix`` URL.
+DATA_CACHE: Path | str = (
+    _CONFIGURED.rstrip("/") if is_object_store(_CONFIGURED) else Path(_CONFIGURED or PROJECT_ROOT / "data_cache")
+)
+#: How many versions of a refreshed dataset are kept (the current one always is).
+KEEP_VERSIONS = int(os.environ.get("BEYOND_GDP_KEEP_VERSIONS", versions.KEEP_VERSIONS))
 
 #: The one long table every dataset is stored as. ``time_period`` keeps the SDMX spelling
 #: (``2020``, ``2020-Q1``, ``2020-01``); ``year`` and ``period_start`` are its typed forms,
@@ -67,10 +81,6 @@ SORT_KEYS = [("series", "ascending"), ("ref_area", "ascending"), ("year", "ascen
 ROW_GROUP_SIZE = 50_000
 
 
-class StoreError(Exception):
-    """A dataset could not be written or read; the message says which file and why."""
-
-
 @dataclass
 class Provenance:
     """Where a dataset came from, so every number the app shows can be traced and cited."""
@@ -95,7 +105,11 @@ class Provenance:
 
     @classmethod
     def from_file(cls, path: Path) -> Provenance:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        return cls.from_json(Path(path).read_bytes())
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Provenance:
+        data = json.loads(text)
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         return cls(**known)
 
@@ -152,25 +166,53 @@ def conform(table: pa.Table) -> pa.Table:
     return pa.Table.from_arrays(columns, schema=SCHEMA)
 
 
+def _location(root) -> Location:
+    return locate(root if root is not None else DATA_CACHE)
+
+
 def dataset_path(source: str, dataset: str, root: Path | None = None, area: str = SNAPSHOT_DIR) -> Path:
-    return Path(root or DATA_CACHE) / area / source / f"{dataset}.parquet"
+    """Where a reader finds ``source/dataset`` in ``area``: the snapshot file, or the current refreshed version.
+
+    For a refreshed dataset never written, the path a flat file would have (it does not exist).
+    """
+    loc = _location(root)
+    if area == REFRESHED_DIR:
+        entry = versions.current_entries(loc).get((source, dataset))
+        if entry is not None and entry.area == REFRESHED_DIR:
+            return loc.public(entry.rel)
+        return loc.public(f"{REFRESHED_DIR}/{source}/{dataset}{versions.PARQUET}")
+    return loc.public(f"{area}/{source}/{dataset}{versions.PARQUET}")
 
 
 def provenance_path(parquet_path: Path) -> Path:
+    """The provenance file written with a Parquet file (a snapshot file or one refreshed version)."""
+    if isinstance(parquet_path, str):
+        return versions.provenance_rel(parquet_path)
     return parquet_path.with_suffix(".provenance.json")
 
 
-def _atomic_write_bytes(path: Path, write) -> None:
-    """Write via a temporary file in the same folder and rename, so readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def writer_lock(root: Path | None = None, timeout: float | None = None):
+    """The store's one writer lock, re-entrant in a process: hold it around a whole refresh if you like.
+
+    A second writer waits up to ``timeout`` seconds (default ``BEYOND_GDP_LOCK_TIMEOUT``, 60) and
+    then raises :class:`StoreLocked` naming the holder's pid, start time and command.
+    """
+    return _location(root).lock(timeout)
+
+
+def parquet_bytes(table: pa.Table) -> bytes:
+    """The table as the store writes it: zstd, sorted row groups with statistics, dictionary-encoded."""
+    sink = pa.BufferOutputStream()
+    pq.write_table(
+        table,
+        sink,
+        compression="zstd",
+        compression_level=9,
+        row_group_size=ROW_GROUP_SIZE,
+        use_dictionary=True,
+        write_statistics=True,
+    )
+    return sink.getvalue().to_pybytes()
 
 
 def write_dataset(
@@ -178,50 +220,102 @@ def write_dataset(
     provenance: Provenance,
     root: Path | None = None,
     area: str = SNAPSHOT_DIR,
+    keep: int | None = None,
 ) -> Path:
-    """Conform, sort and write one dataset plus its sidecar; return the Parquet path.
+    """Conform, sort and store one dataset with its provenance; return the path of its Parquet file.
 
-    Sorting by series, area and year makes row-group statistics selective, which is what
-    lets :func:`load` skip most of a file. An empty table is refused: a refresh that
-    returns nothing must not replace good data.
+    In ``refreshed`` this is a new immutable version named by the sha256 of its bytes, made
+    current by one atomic switch of the dataset's manifest; the newest ``keep`` versions (default
+    :data:`KEEP_VERSIONS`) are kept for `rollback`. In ``snapshot`` the flat committed files are
+    replaced and recorded in ``snapshot/MANIFEST.json``. Either way the store's writer lock is held
+    and files left by an interrupted write are cleaned first.
+
+    Sorting by series, area and year makes row-group statistics selective, which is what lets
+    :func:`load` skip most of a file. An empty table is refused: a refresh that returns nothing
+    must not replace good data.
     """
+    if area not in (SNAPSHOT_DIR, REFRESHED_DIR):
+        raise StoreError(f"unknown store area {area!r}; use {SNAPSHOT_DIR!r} or {REFRESHED_DIR!r}")
     table = conform(table)
     if table.num_rows == 0:
         raise StoreError(f"refusing to write {provenance.source}/{provenance.dataset}: no observations")
     table = table.sort_by(SORT_KEYS).replace_schema_metadata(None)
     if table["year"].null_count == 0:
         table = table.cast(DATED_SCHEMA)
-    path = dataset_path(provenance.source, provenance.dataset, root, area)
     provenance.row_count = table.num_rows
     provenance.code_version = provenance.code_version or code_version()
+    data = parquet_bytes(table)
+    loc = _location(root)
+    with loc.lock():
+        versions.clean_orphans(loc)
+        if area == SNAPSHOT_DIR:
+            rel = versions.commit_snapshot(loc, provenance.source, provenance.dataset, data, provenance.to_json())
+        else:
+            summary = versions.summary_of(asdict(provenance))
+            rel = versions.commit_version(
+                loc, provenance.source, provenance.dataset, data, provenance.to_json(), summary,
+                keep=KEEP_VERSIONS if keep is None else keep,
+            )  # fmt: skip
+    return loc.public(rel)
 
-    def _write_parquet(tmp: str) -> None:
-        pq.write_table(
-            table,
-            tmp,
-            compression="zstd",
-            compression_level=9,
-            row_group_size=ROW_GROUP_SIZE,
-            use_dictionary=True,
-            write_statistics=True,
-        )
 
-    def _write_sidecar(tmp: str) -> None:
-        Path(tmp).write_text(provenance.to_json(), encoding="utf-8")
-
-    _atomic_write_bytes(path, _write_parquet)
-    _atomic_write_bytes(provenance_path(path), _write_sidecar)
-    return path
+def write_snapshot_manifest(root: Path | None = None) -> int:
+    """Record the sha256 of every snapshot file in ``snapshot/MANIFEST.json``; return how many."""
+    loc = _location(root)
+    with loc.lock():
+        return versions.write_snapshot_manifest(loc)
 
 
 def dataset_files(root: Path | None = None) -> dict[tuple[str, str], Path]:
-    """Every stored dataset, with refreshed copies shadowing snapshot ones of the same name."""
-    base = Path(root or DATA_CACHE)
-    found: dict[tuple[str, str], Path] = {}
-    for area in (SNAPSHOT_DIR, REFRESHED_DIR):
-        for path in sorted((base / area).glob("*/*.parquet")):
-            found[(path.parent.name, path.stem)] = path
-    return found
+    """Every stored dataset's current Parquet file, refreshed versions shadowing snapshot files."""
+    loc = _location(root)
+    return {key: loc.public(entry.rel) for key, entry in sorted(versions.current_entries(loc).items())}
+
+
+# --- reading, with the bytes checked against the manifest -----------------------------------------
+
+_verdicts: dict[tuple, bool] = {}  # (file, mtime, size, sha256) -> True once its hash matched
+_verdicts_guard = threading.Lock()
+
+
+def _verified(loc: Location, entry: versions.Entry) -> None:
+    """Refuse a current file that is missing, truncated or whose bytes differ from its manifest.
+
+    Presence and size are checked on every read (one stat); the sha256 once per process and file
+    version, cached by (path, mtime, size): the bytes flipped inside a Parquet page that pyarrow
+    would read without complaint are caught the first time the file is used.
+    """
+    versions.check_entry(loc, entry)
+    if entry.sha256 is None:
+        return
+    stat = loc.stat(entry.rel)
+    key = (str(loc.public(entry.rel)), stat.mtime_ns, stat.size, entry.sha256)
+    if key in _verdicts:
+        return
+    if versions.sha256_bytes(loc.read_bytes(entry.rel)) != entry.sha256:
+        raise DatasetUnavailable(
+            entry.source, entry.dataset,
+            f"{entry.rel} is damaged (its sha256 differs from the one in its manifest)",
+            versions.restore_hint(loc, entry.area, entry.source, entry.dataset, entry.rel),
+        )  # fmt: skip
+    with _verdicts_guard:
+        _verdicts[key] = True
+
+
+def _entry(loc: Location, source: str, dataset: str) -> versions.Entry:
+    entry = versions.current_entries(loc).get((source, dataset))
+    if entry is None:
+        raise StoreError(f"no dataset {source}/{dataset} in the store {loc.name}")
+    return entry
+
+
+def _unreadable(loc: Location, entry: versions.Entry, exc: Exception) -> DatasetUnavailable:
+    """pyarrow's own message names absolute paths; the visitor gets the dataset, the kind of failure, the fix."""
+    return DatasetUnavailable(
+        entry.source, entry.dataset,
+        f"{entry.rel} cannot be read as Parquet ({exc.__class__.__name__})",
+        versions.restore_hint(loc, entry.area, entry.source, entry.dataset, entry.rel),
+    )  # fmt: skip
 
 
 def _in(column: str, values: Iterable[str] | None) -> ds.Expression | None:
@@ -263,20 +357,34 @@ def scan(
     """Read observations with every filter pushed into the Parquet scan.
 
     Files are chosen by ``sources`` and ``datasets`` before opening anything; within files, row
-    groups whose statistics cannot match the filter are never decoded.
+    groups whose statistics cannot match the filter are never decoded. Raises
+    :class:`DatasetUnavailable` if one of the chosen datasets is missing or damaged.
     """
     wanted_sources = None if sources is None else set(sources)
     wanted_datasets = None if datasets is None else set(datasets)
-    files = [
-        str(path)
-        for (source, dataset), path in sorted(dataset_files(root).items())
+    loc = _location(root)
+    chosen = [
+        entry
+        for (source, dataset), entry in sorted(versions.current_entries(loc).items())
         if (wanted_sources is None or source in wanted_sources)
         and (wanted_datasets is None or dataset in wanted_datasets)
     ]
-    if not files:
+    if not chosen:
         return SCHEMA.empty_table().select(columns or COLUMNS)
-    dataset = ds.dataset(files, schema=SCHEMA, format="parquet")
-    return dataset.to_table(columns=columns or COLUMNS, filter=build_filter(series, areas, years, datasets))
+    for entry in chosen:
+        _verified(loc, entry)
+    filesystem = loc.arrow(chosen[0].rel)[0]
+    paths = [loc.arrow(entry.rel)[1] for entry in chosen]
+    try:
+        dataset = ds.dataset(paths, schema=SCHEMA, format="parquet", filesystem=filesystem)
+        return dataset.to_table(columns=columns or COLUMNS, filter=build_filter(series, areas, years, datasets))
+    except (OSError, pa.ArrowException) as exc:
+        for entry in chosen:  # name the dataset that failed, if one file alone does
+            try:
+                pq.read_metadata(loc.arrow(entry.rel)[1], filesystem=filesystem)
+            except (OSError, pa.ArrowException) as single:
+                raise _unreadable(loc, entry, single) from None
+        raise StoreError(f"the store {loc.name} could not be scanned ({exc.__class__.__name__})") from None
 
 
 def load(*args, **kwargs):
@@ -285,14 +393,21 @@ def load(*args, **kwargs):
 
 
 def read_provenance(source: str, dataset: str, root: Path | None = None) -> Provenance:
-    path = dataset_files(root).get((source, dataset))
-    if path is None:
-        raise StoreError(f"no dataset {source}/{dataset} in {Path(root or DATA_CACHE)}")
-    return Provenance.from_file(provenance_path(path))
+    """The provenance written with the current version of ``source/dataset``."""
+    loc = _location(root)
+    entry = _entry(loc, source, dataset)
+    versions.check_entry(loc, entry)
+    try:
+        return Provenance.from_json(loc.read_bytes(entry.provenance_rel))
+    except (OSError, ValueError, TypeError) as exc:
+        raise DatasetUnavailable(
+            source, dataset, f"{entry.provenance_rel} cannot be read ({exc.__class__.__name__})",
+            versions.restore_hint(loc, entry.area, source, dataset, entry.provenance_rel),
+        ) from None  # fmt: skip
 
 
 def all_provenance(root: Path | None = None) -> dict[tuple[str, str], Provenance]:
-    return {key: Provenance.from_file(provenance_path(path)) for key, path in dataset_files(root).items()}
+    return {key: read_provenance(*key, root=root) for key in dataset_files(root)}
 
 
 def dumps_mapping(mapping: Mapping[str, object] | None) -> str | None:
@@ -308,30 +423,107 @@ def today() -> str:
 
 def load_areas(root: Path | None = None):
     """The canonical area table (codes, names, level, aggregate flag, groups) as a DataFrame."""
-    path = Path(root or DATA_CACHE) / SNAPSHOT_DIR / "areas.parquet"
-    if not path.exists():
+    loc = _location(root)
+    rel = f"{SNAPSHOT_DIR}/areas.parquet"
+    if loc.stat(rel) is None:
         raise StoreError(
-            f"no area table at {path}; rebuild the snapshot with "
+            f"no area table at {loc.name}/{rel}; rebuild the snapshot with "
             "`python -m connectors build-snapshot --from ../shared/data`"
         )
-    return pq.read_table(path).to_pandas()
+    record = versions.snapshot_manifest(loc).get("areas.parquet", {})
+    entry = versions.Entry(
+        "snapshot", "areas", SNAPSHOT_DIR, rel, record.get("sha256"), record.get("size"),
+        f"{SNAPSHOT_DIR}/areas.provenance.json",
+    )  # fmt: skip
+    _verified(loc, entry)
+    filesystem, path = loc.arrow(rel)
+    try:
+        return pq.read_table(path, filesystem=filesystem).to_pandas()
+    except (OSError, pa.ArrowException) as exc:
+        raise _unreadable(loc, entry, exc) from None
+
+
+_versions_seen: dict[str, tuple[tuple, str]] = {}  # root -> (manifest signature, data version)
+_file_hashes: dict[tuple, str] = {}  # (file, mtime, size) -> sha256, for snapshot files no manifest lists
 
 
 def data_version(root: Path | None = None) -> str:
-    """A short content hash of every stored Parquet file: cite it to pin the numbers shown."""
+    """A short hash of every current dataset's sha256: cite it to pin the numbers shown.
+
+    Cheap enough to call on every interaction: the sha256 values come from the manifests (one
+    stat per manifest, a read only when one changed), never from hashing Parquet files — except
+    for snapshot files no ``MANIFEST.json`` lists, hashed once per file version. Changes with
+    every refresh and rollback; equal for equal data on any machine.
+    """
+    loc = _location(root)
+    signature = versions.manifest_signature(loc)
+    key = str(loc.public(""))
+    seen = _versions_seen.get(key)
+    if seen is not None and seen[0] == signature:
+        return seen[1]
+    entries = versions.current_entries(loc)
     digest = hashlib.sha256()
-    for (source, dataset), path in sorted(dataset_files(root).items()):
-        digest.update(f"{source}/{dataset}:{sha256_file(path)}\n".encode())
-    return digest.hexdigest()[:12]
+    for (source, dataset), entry in sorted(entries.items()):
+        digest.update(f"{source}/{dataset}:{entry.sha256 or _file_sha256(loc, entry.rel)}\n".encode())
+    version = digest.hexdigest()[:12]
+    if all(entry.sha256 for entry in entries.values()):  # else a file may change with no manifest to tell
+        _versions_seen[key] = (signature, version)
+    return version
+
+
+def _file_sha256(loc: Location, rel: str) -> str:
+    stat = loc.stat(rel)
+    key = (str(loc.public(rel)), stat.mtime_ns if stat else 0, stat.size if stat else -1)
+    if key not in _file_hashes:
+        _file_hashes[key] = versions.sha256_bytes(loc.read_bytes(rel)) if stat else "missing"
+    return _file_hashes[key]
 
 
 def read_dataset(source: str, dataset: str, columns: list[str], root: Path | None = None) -> pa.Table:
-    """One whole dataset (chosen columns), read straight from its file.
+    """One whole dataset (chosen columns), read straight from its current file.
 
     For callers that will ask for many series of the same dataset: one sequential read is
-    much cheaper than a filtered scan per series. Raises :class:`StoreError` if it is absent.
+    much cheaper than a filtered scan per series. Raises :class:`StoreError` if it is absent and
+    :class:`DatasetUnavailable` if it is missing, truncated or damaged.
     """
-    path = dataset_files(root).get((source, dataset))
-    if path is None:
-        raise StoreError(f"no dataset {source}/{dataset} in {Path(root or DATA_CACHE)}")
-    return pq.read_table(path, columns=columns)
+    loc = _location(root)
+    entry = _entry(loc, source, dataset)
+    _verified(loc, entry)
+    filesystem, path = loc.arrow(entry.rel)
+    try:
+        return pq.read_table(path, columns=columns, filesystem=filesystem)
+    except (OSError, pa.ArrowException) as exc:
+        raise _unreadable(loc, entry, exc) from None
+
+
+# --- integrity, history, rollback -----------------------------------------------------------------
+
+
+def check(root: Path | None = None) -> list[Problem]:
+    """Cheap problems (a missing file or manifest, a size that differs): for the app at start and on a new version."""
+    return versions.inspect(_location(root), deep=False)
+
+
+def verify(root: Path | None = None) -> list[Problem]:
+    """Every problem, with every stored file hashed against its manifest (`python -m connectors verify`)."""
+    return versions.inspect(_location(root), deep=True)
+
+
+def history(source: str, dataset: str, root: Path | None = None) -> list[dict]:
+    """The refreshed versions of a dataset, newest first, with ``current`` marking the one in use."""
+    return versions.history(_location(root), source, dataset)[1]
+
+
+def rollback(source: str, dataset: str, version: str | None = None, root: Path | None = None) -> dict:
+    """Make an older version current (default: the one before the current); return it."""
+    loc = _location(root)
+    with loc.lock():
+        return versions.rollback(loc, source, dataset, version)
+
+
+__all__ = [
+    "COLUMNS", "DATA_CACHE", "REFRESHED_DIR", "SCHEMA", "SNAPSHOT_DIR", "DatasetUnavailable", "Problem",
+    "Provenance", "StoreError", "StoreLocked", "all_provenance", "build_filter", "check", "conform",
+    "data_version", "dataset_files", "dataset_path", "history", "load", "load_areas", "provenance_path",
+    "read_dataset", "read_provenance", "rollback", "scan", "verify", "write_dataset", "writer_lock",
+]  # fmt: skip
