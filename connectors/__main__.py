@@ -14,6 +14,7 @@ COMMAND_MODULES = [
     "connectors.snapshot",
     "connectors.sdmx.commands",
     "connectors.refresh",
+    "connectors.store_commands",
 ]
 
 

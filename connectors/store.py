@@ -25,6 +25,7 @@ import hashlib
 import json
 import os
 import threading
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -459,7 +460,7 @@ def data_version(root: Path | None = None) -> str:
     signature = versions.manifest_signature(loc)
     key = str(loc.public(""))
     seen = _versions_seen.get(key)
-    if seen is not None and seen[0] == signature:
+    if seen is not None and seen[0] == signature and not _recent(signature):
         return seen[1]
     entries = versions.current_entries(loc)
     digest = hashlib.sha256()
@@ -469,6 +470,13 @@ def data_version(root: Path | None = None) -> str:
     if all(entry.sha256 for entry in entries.values()):  # else a file may change with no manifest to tell
         _versions_seen[key] = (signature, version)
     return version
+
+
+def _recent(signature: tuple, seconds: float = 2.0) -> bool:
+    """Whether a manifest changed so recently that another change in the same clock tick (an object
+    store keeps whole seconds) could hide behind an equal size and time: then the manifests are read."""
+    now = time.time_ns()
+    return any(stat is not None and now - stat.mtime_ns < seconds * 1e9 for _, stat in signature)
 
 
 def _file_sha256(loc: Location, rel: str) -> str:
