@@ -1,0 +1,153 @@
+"""The store on S3-compatible object storage, against a real S3 API server on 127.0.0.1 (moto, server mode).
+
+Publish the committed snapshot (plus a refreshed dataset) to a bucket, read it back through the
+same functions the app uses, and write new versions there: values equal those read from disk,
+the manifest object is written last, and the data version follows every change.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pyarrow as pa
+import pytest
+
+from connectors import store, store_files
+from connectors.__main__ import main
+from connectors.periods import period_columns
+
+moto_server = pytest.importorskip("moto.server", reason="moto (a test dependency) runs the local S3 server")
+boto3 = pytest.importorskip("boto3")
+
+BUCKET = "beyond-gdp-test"
+
+
+@pytest.fixture(scope="module")
+def s3_endpoint():
+    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def s3(s3_endpoint, monkeypatch, request):
+    """A fresh prefix in the bucket, with the standard AWS variables pointing at the local server."""
+    for name, value in {
+        "AWS_ENDPOINT_URL": s3_endpoint,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }.items():
+        monkeypatch.setenv(name, value)
+    client = boto3.client("s3")
+    if BUCKET not in [b["Name"] for b in client.list_buckets().get("Buckets", [])]:
+        client.create_bucket(Bucket=BUCKET)
+    return f"s3://{BUCKET}/{request.node.name}"
+
+
+def _table(values: list[float], dataset: str = "demo") -> pa.Table:
+    periods = [str(2000 + i) for i in range(len(values))]
+    return pa.table(
+        {"source": ["test"] * len(values), "dataset": [dataset] * len(values), "series": ["s"] * len(values),
+         "ref_area": ["SWE"] * len(values), "time_period": periods, **period_columns(periods), "value": values}
+    )  # fmt: skip
+
+
+def _provenance(label: str, dataset: str = "demo") -> store.Provenance:
+    return store.Provenance("test", dataset, "Test", "CC BY 4.0", "c", "synthetic", retrieved_or_built=label)
+
+
+@pytest.fixture
+def disk_store(tmp_path):
+    """A copy of the committed snapshot with one refreshed dataset (two versions) beside it."""
+    shutil.copytree(store.PROJECT_ROOT / "data_cache" / store.SNAPSHOT_DIR, tmp_path / store.SNAPSHOT_DIR)
+    store.write_dataset(_table([1.0]), _provenance("one"), root=tmp_path, area=store.REFRESHED_DIR)
+    store.write_dataset(_table([2.0, 3.0]), _provenance("two"), root=tmp_path, area=store.REFRESHED_DIR)
+    return tmp_path
+
+
+def test_published_store_reads_back_with_the_values_read_from_disk(disk_store, s3):
+    assert main(["publish", "--store", str(disk_store), "--to", s3]) == 0
+    assert store.verify(s3) == []
+    assert store.data_version(s3) == store.data_version(disk_store)
+    assert set(store.dataset_files(s3)) == set(store.dataset_files(disk_store))
+    for source, dataset in store.dataset_files(disk_store):
+        on_disk = store.read_dataset(source, dataset, store.COLUMNS, root=disk_store)
+        assert store.read_dataset(source, dataset, store.COLUMNS, root=s3).equals(on_disk), f"{source}/{dataset}"
+        assert store.read_provenance(source, dataset, root=s3) == store.read_provenance(source, dataset, disk_store)
+    wanted = {"areas": ["SWE", "DEU"], "years": (2000, 2010), "datasets": ["sdg_08_10", "fasttrack"]}
+    assert store.scan(root=s3, **wanted).equals(store.scan(root=disk_store, **wanted))
+    assert store.load_areas(s3).equals(store.load_areas(disk_store))
+    assert [v["sha256"] for v in store.history("test", "demo", root=s3)] == [
+        v["sha256"] for v in store.history("test", "demo", root=disk_store)
+    ]
+
+
+def test_a_write_on_s3_is_a_new_version_with_the_manifest_written_last(disk_store, s3, monkeypatch):
+    from connectors.store_publish import publish
+
+    publish(disk_store, s3)
+    before = store.data_version(s3)
+    written = []
+    original = store_files.ObjectStore.write_bytes
+
+    def recording(self, rel, data):
+        written.append(rel)
+        original(self, rel, data)
+
+    monkeypatch.setattr(store_files.ObjectStore, "write_bytes", recording)
+    path = store.write_dataset(_table([4.0, 5.0, 6.0]), _provenance("three"), root=s3, area=store.REFRESHED_DIR)
+    assert path.startswith(f"{s3}/refreshed/test/demo@")
+    assert written[-1] == "refreshed/test/demo.manifest.json" and len(written) == 3
+    assert store.data_version(s3) != before
+    values = store.read_dataset("test", "demo", ["value"], root=s3)["value"].to_pylist()
+    assert values == [4.0, 5.0, 6.0]
+    assert [v["current"] for v in store.history("test", "demo", root=s3)] == [True, False, False]
+    store.rollback("test", "demo", root=s3)
+    assert store.data_version(s3) == before
+    assert store.read_dataset("test", "demo", ["value"], root=s3)["value"].to_pylist() == [2.0, 3.0]
+
+
+def test_a_damaged_object_is_refused_and_named(disk_store, s3):
+    from connectors.store_publish import publish
+
+    publish(disk_store, s3)
+    url = store.dataset_files(s3)[("test", "demo")]
+    loc = store_files.locate(s3)
+    rel = url[len(s3) + 1 :]
+    data = bytearray(loc.read_bytes(rel))
+    data[len(data) // 2] ^= 0xFF
+    loc.write_bytes(rel, bytes(data))
+    store._verdicts.clear()
+    with pytest.raises(store.DatasetUnavailable, match="test/demo is unavailable: .* damaged"):
+        store.read_dataset("test", "demo", ["value"], root=s3)
+    assert [p.file for p in store.verify(s3)] == [rel]
+    assert main(["publish", "--store", s3, "--to", str(disk_store.parent / "copy")]) == 2  # never spread damage
+
+
+def test_the_configured_store_can_be_an_s3_url(disk_store, s3):
+    """BEYOND_GDP_DATA_CACHE=s3://... serves the command line, and an indicator reads the same values."""
+    from connectors.store_publish import publish
+
+    publish(disk_store, s3)
+    env = dict(os.environ, PYTHONPATH=str(store.PROJECT_ROOT))
+
+    def run(*args, store_url):
+        env["BEYOND_GDP_DATA_CACHE"] = store_url
+        return subprocess.run([sys.executable, "-m", *args], capture_output=True, text=True, env=env, timeout=120)
+
+    verify = run("connectors", "verify", store_url=s3)
+    assert verify.returncode == 0, verify.stderr
+    history = run("connectors", "history", "test/demo", store_url=s3)
+    assert history.returncode == 0 and "2 version(s) kept" in history.stdout
+    on_s3 = run("indicators", "values", "life_expectancy", "--areas", "SWE,DEU", "--format", "csv", store_url=s3)
+    on_disk = run(
+        "indicators", "values", "life_expectancy", "--areas", "SWE,DEU", "--format", "csv", store_url=str(disk_store)
+    )
+    assert on_s3.returncode == 0, on_s3.stderr
+    assert on_s3.stdout == on_disk.stdout and on_s3.stdout.count("\n") > 10
