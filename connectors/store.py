@@ -504,6 +504,45 @@ def read_dataset(source: str, dataset: str, columns: list[str], root: Path | Non
         raise _unreadable(loc, entry, exc) from None
 
 
+def dataset_bytes(source: str, dataset: str, root: Path | None = None) -> bytes:
+    """The current Parquet file of a dataset, checked against its manifest (for downloads; works on S3)."""
+    loc = _location(root)
+    entry = _entry(loc, source, dataset)
+    _verified(loc, entry)
+    return loc.read_bytes(entry.rel)
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """One stored copy of a dataset: the snapshot file, or the current refreshed version."""
+
+    source: str
+    dataset: str
+    area: str  # SNAPSHOT_DIR or REFRESHED_DIR
+    path: Path | str  # a Path on disk, an s3:// URL on an object store
+    in_use: bool  # False for a snapshot file a refreshed version shadows
+
+
+def stored_files(root: Path | None = None) -> list[StoredFile]:
+    """Every dataset copy in the store, snapshot and refreshed (one row each), for `status` listings.
+
+    Older refreshed versions are not listed here (see :func:`history`); globbing ``*/*.parquet``
+    would list each of them as if it were a dataset of its own.
+    """
+    loc = _location(root)
+    current = versions.current_entries(loc)
+    found = []
+    for rel in loc.list_files(SNAPSHOT_DIR, recursive=True):
+        parts = rel.split("/")
+        if len(parts) == 3 and parts[2].endswith(versions.PARQUET) and not parts[2].startswith("."):
+            key = (parts[1], parts[2][: -len(versions.PARQUET)])
+            found.append(StoredFile(*key, SNAPSHOT_DIR, loc.public(rel), current[key].area == SNAPSHOT_DIR))
+    for key, entry in sorted(current.items()):
+        if entry.area == REFRESHED_DIR:
+            found.append(StoredFile(*key, REFRESHED_DIR, loc.public(entry.rel), True))
+    return found
+
+
 # --- integrity, history, rollback -----------------------------------------------------------------
 
 
@@ -532,6 +571,6 @@ def rollback(source: str, dataset: str, version: str | None = None, root: Path |
 __all__ = [
     "COLUMNS", "DATA_CACHE", "REFRESHED_DIR", "SCHEMA", "SNAPSHOT_DIR", "DatasetUnavailable", "Problem",
     "Provenance", "StoreError", "StoreLocked", "all_provenance", "build_filter", "check", "conform",
-    "data_version", "dataset_files", "dataset_path", "history", "load", "load_areas", "provenance_path",
-    "read_dataset", "read_provenance", "rollback", "scan", "verify", "write_dataset", "writer_lock",
+    "data_version", "dataset_bytes", "dataset_files", "dataset_path", "history", "load", "load_areas", "provenance_path",
+    "read_dataset", "read_provenance", "rollback", "scan", "stored_files", "StoredFile", "verify", "write_dataset", "writer_lock",
 ]  # fmt: skip

@@ -107,3 +107,22 @@ def test_refreshed_data_shadows_the_snapshot(tmp_path):
     files = store.dataset_files(tmp_path)
     assert files[("test", "demo")].parent.parent.name == store.REFRESHED_DIR
     assert store.scan(root=tmp_path).num_rows == 2
+
+
+def test_stored_files_lists_each_copy_once_and_which_is_in_use(tmp_path):
+    store.write_dataset(_table(["a"], ["SWE"], [2000]), _provenance(), root=tmp_path)
+    for years in ([2000], [2000, 2001], [2000, 2001, 2002]):  # three refreshed versions
+        store.write_dataset(_table(["a"], ["SWE"], years), _provenance(), root=tmp_path, area=store.REFRESHED_DIR)
+    store.write_dataset(_table(["a"], ["SWE"], [2000]), _provenance("other"), root=tmp_path)
+    rows = [(f.dataset, f.area, f.in_use) for f in store.stored_files(tmp_path)]
+    assert rows == [("demo", "snapshot", False), ("other", "snapshot", True), ("demo", "refreshed", True)]
+    assert store.stored_files(tmp_path)[2].path == store.dataset_files(tmp_path)[("test", "demo")]
+
+
+def test_dataset_bytes_is_the_checked_current_file(tmp_path):
+    path = store.write_dataset(_table(["a"], ["SWE"], [2000]), _provenance(), root=tmp_path, area=store.REFRESHED_DIR)
+    assert store.dataset_bytes("test", "demo", root=tmp_path) == path.read_bytes()
+    path.write_bytes(path.read_bytes()[:-1] + b"\0")
+    store._verdicts.clear()
+    with pytest.raises(store.DatasetUnavailable, match="damaged"):
+        store.dataset_bytes("test", "demo", root=tmp_path)
