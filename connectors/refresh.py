@@ -272,32 +272,29 @@ def status_rows(
     """One row per stored file (snapshot and refreshed) and per catalogue entry not stored yet."""
     catalogue = catalogue if catalogue is not None else default_catalogue()
     by_store = {(e.store_source, e.store_dataset): e for e in catalogue.values()}
-    base = Path(root or store.DATA_CACHE)
-    shown = store.dataset_files(root)
     rows, seen = [], set()
-    for area in (store.SNAPSHOT_DIR, store.REFRESHED_DIR):
-        for path in sorted((base / area).glob("*/*.parquet")):
-            key = (path.parent.name, path.stem)
-            seen.add(key)
-            try:
-                provenance = store.Provenance.from_file(store.provenance_path(path))
-                rows_count, when, publisher = provenance.row_count, provenance.retrieved_or_built, provenance.publisher
-            except (OSError, ValueError, TypeError):
-                rows_count, when, publisher = None, "", "(provenance missing)"
-            entry = by_store.get(key)
-            rows.append(
-                {
-                    "source": key[0],
-                    "dataset": key[1],
-                    "area": area,
-                    "in_use": shown.get(key) == path,
-                    "rows": rows_count,
-                    "date": when,
-                    "publisher": publisher,
-                    "catalogue": entry.name if entry else "",
-                    "state": "in use" if shown.get(key) == path else "shadowed by refreshed",
-                }
-            )
+    for item in store.stored_files(root):  # one row per copy; older refreshed versions are in `history`
+        key = (item.source, item.dataset)
+        seen.add(key)
+        try:
+            provenance = store.Provenance.from_file(store.provenance_path(item.path))
+            rows_count, when, publisher = provenance.row_count, provenance.retrieved_or_built, provenance.publisher
+        except (OSError, ValueError, TypeError):
+            rows_count, when, publisher = None, "", "(provenance missing)"
+        entry = by_store.get(key)
+        rows.append(
+            {
+                "source": key[0],
+                "dataset": key[1],
+                "area": item.area,
+                "in_use": item.in_use,
+                "rows": rows_count,
+                "date": when,
+                "publisher": publisher,
+                "catalogue": entry.name if entry else "",
+                "state": "in use" if item.in_use else "shadowed by refreshed",
+            }
+        )
     for entry in catalogue.values():
         key = (entry.store_source, entry.store_dataset)
         if key in seen:

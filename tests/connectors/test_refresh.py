@@ -11,6 +11,7 @@ import csv
 import hashlib
 import io
 import json
+import shutil
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
@@ -106,7 +107,7 @@ def _serve(which: str, *, headers: dict | None = None, url: str | None = None) -
 
 def _files(entry: CatalogueEntry, root: Path) -> dict[str, bytes]:
     path = store.dataset_path(entry.store_source, entry.store_dataset, root, store.REFRESHED_DIR)
-    return {p.name: p.read_bytes() for p in (path, store.provenance_path(path))}
+    return {"data": path.read_bytes(), "provenance": store.provenance_path(path).read_bytes()}
 
 
 def _read(entry: CatalogueEntry, root: Path):
@@ -229,7 +230,7 @@ def test_updated_after_probe_without_changes_keeps_data(fetcher, tmp_path):
     _serve("oecd")
     refresh_one(entry, fetcher=fetcher, root=tmp_path)
     before = _files(entry, tmp_path)
-    stamp = json.loads(before[f"{entry.store_dataset}.provenance.json"])["extra"]["retrieved_at"]
+    stamp = json.loads(before["provenance"])["extra"]["retrieved_at"]
     probe = build_url(entry, updated_after=stamp)[0]
     responses.get(probe, status=404, body="NoResultsFound")
     outcome = refresh_one(entry, fetcher=fetcher, root=tmp_path)
@@ -313,7 +314,7 @@ def test_failure_keeps_last_good_data_byte_for_byte(fetcher, tmp_path, kind):
     assert outcome.status == "failed"
     assert words in outcome.message, outcome.message
     assert outcome.message.startswith(entry.name) and "\n" not in outcome.message
-    in_use = f"still using {tmp_path.name}/refreshed/{entry.store_source}/{entry.store_dataset}.parquet ("
+    in_use = f"still using {tmp_path.name}/refreshed/{entry.store_source}/{entry.store_dataset}@"  # its version
     assert in_use in outcome.message
     assert "http" in outcome.message  # every failure names the URL
     assert _files(entry, tmp_path) == before
@@ -330,7 +331,7 @@ def test_offline_names_the_snapshot_still_in_use(fetcher, tmp_path):
     snapshot.parent.mkdir(parents=True)
     for src, dst in [(refreshed, snapshot), (store.provenance_path(refreshed), store.provenance_path(snapshot))]:
         dst.write_bytes(src.read_bytes())
-        src.unlink()
+    shutil.rmtree(tmp_path / store.REFRESHED_DIR)  # the refreshed versions and their manifest
     responses.replace(responses.GET, build_url(entry)[0], body=requests.exceptions.ConnectionError("down"))
     outcome = refresh_one(entry, fetcher=fetcher, root=tmp_path)
     assert outcome.status == "failed"

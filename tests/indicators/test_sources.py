@@ -192,7 +192,7 @@ def test_failed_refresh_keeps_stored_data_byte_for_byte(tmp_path):
 
     assert again[0].status == "offline"
     assert again[0].line.startswith("Offline: could not reach ec.europa.eu; still using the data ")
-    assert "refreshed/estat/sdg_08_10.parquet (refreshed 20" in again[0].line
+    assert "refreshed/estat/sdg_08_10@" in again[0].line and ".parquet (refreshed 20" in again[0].line
     assert _all_bytes(tmp_path) == before
     assert {d.key: d for d in sources.datasets(tmp_path)} == listed
 
