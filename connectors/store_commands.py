@@ -75,6 +75,10 @@ def _run_rollback(args: argparse.Namespace) -> int:
 
 
 def _run_verify(args: argparse.Namespace) -> int:
+    if not store.dataset_files(args.store):
+        where = args.store if args.store is not None else store.DATA_CACHE
+        print(f"verify: no datasets in the store {where}; check --store or BEYOND_GDP_DATA_CACHE", file=sys.stderr)
+        return 2
     problems = store.verify(args.store)
     if not problems:
         print(f"verify: every stored file matches its manifest (data version {store.data_version(args.store)})")
@@ -101,6 +105,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``history``, ``rollback``, ``verify`` and ``publish`` to ``python -m connectors``."""
 
     def add(name: str, help_text: str, handler) -> argparse.ArgumentParser:
+        def reported(args: argparse.Namespace) -> int:
+            try:
+                return handler(args)
+            except OSError as exc:  # an unreachable object store, a folder we may not read
+                print(f"{name}: the store cannot be reached or read: {exc.__class__.__name__}: {exc}", file=sys.stderr)
+                return 2
+
         parser = subparsers.add_parser(name, help=help_text, description=help_text)
         parser.add_argument(
             "--store",
@@ -108,7 +119,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             default=None,
             help="store root: a folder or s3://bucket/prefix (default: data_cache/ or BEYOND_GDP_DATA_CACHE)",
         )
-        parser.set_defaults(handler=handler)
+        parser.set_defaults(handler=reported)
         return parser
 
     history = add("history", "list the kept versions of a refreshed dataset, newest first", _run_history)

@@ -282,13 +282,8 @@ class ObjectStore(Location):
         return f"{self.bucket_path}/{rel}" if rel else self.bucket_path
 
     def read_bytes(self, rel: str) -> bytes:
-        try:
-            with self.fs.open_input_stream(self._key(rel)) as handle:
-                return handle.read()
-        except OSError as exc:
-            if "does not exist" in str(exc) or "NoSuchKey" in str(exc) or "Path does not exist" in str(exc):
-                raise FileNotFoundError(rel) from exc
-            raise
+        with self.fs.open_input_stream(self._key(rel)) as handle:  # a missing key: FileNotFoundError
+            return handle.read()
 
     def write_bytes(self, rel: str, data: bytes) -> None:
         with self.fs.open_output_stream(self._key(rel)) as handle:  # one PUT: the object appears whole

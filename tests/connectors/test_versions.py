@@ -286,3 +286,19 @@ def test_unknown_names_get_a_clear_error(tmp_path, capsys):
         main(["history", "demo", "--store", str(tmp_path)])
     assert caught.value.code == 2
     assert "write it as source/dataset" in capsys.readouterr().err
+
+
+def test_publish_to_a_folder_copies_a_store_that_verifies(tmp_path, capsys):
+    source, copy = tmp_path / "source", tmp_path / "copy"
+    store.write_dataset(_table([1.0], "snap"), _provenance("snap"), root=source)
+    _refresh(source, [1.0])
+    _refresh(source, [2.0])
+    assert main(["publish", "--store", str(source), "--to", str(copy)]) == 0
+    assert "8 file(s) copied" in capsys.readouterr().out  # snapshot 2 + MANIFEST.json; 2 versions x 2 + manifest
+    assert store.verify(copy) == [] and store.data_version(copy) == store.data_version(source)
+    assert _values(copy) == [2.0] and len(store.history("test", "demo", root=copy)) == 2
+
+
+def test_verify_of_an_empty_or_mistyped_store_is_not_a_success(tmp_path, capsys):
+    assert main(["verify", "--store", str(tmp_path / "no-such-store")]) == 2
+    assert "no datasets in the store" in capsys.readouterr().err
