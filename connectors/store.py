@@ -178,7 +178,7 @@ def dataset_path(source: str, dataset: str, root: Path | None = None, area: str 
     """
     loc = _location(root)
     if area == REFRESHED_DIR:
-        entry = versions.current_entries(loc).get((source, dataset))
+        entry = _current(loc).get((source, dataset))
         if entry is not None and entry.area == REFRESHED_DIR:
             return loc.public(entry.rel)
         return loc.public(f"{REFRESHED_DIR}/{source}/{dataset}{versions.PARQUET}")
@@ -270,7 +270,7 @@ def write_snapshot_manifest(root: Path | None = None) -> int:
 def dataset_files(root: Path | None = None) -> dict[tuple[str, str], Path]:
     """Every stored dataset's current Parquet file, refreshed versions shadowing snapshot files."""
     loc = _location(root)
-    return {key: loc.public(entry.rel) for key, entry in sorted(versions.current_entries(loc).items())}
+    return {key: loc.public(entry.rel) for key, entry in sorted(_current(loc).items())}
 
 
 # --- reading, with the bytes checked against the manifest -----------------------------------------
@@ -304,7 +304,7 @@ def _verified(loc: Location, entry: versions.Entry) -> None:
 
 
 def _entry(loc: Location, source: str, dataset: str) -> versions.Entry:
-    entry = versions.current_entries(loc).get((source, dataset))
+    entry = _current(loc).get((source, dataset))
     if entry is None:
         raise StoreError(f"no dataset {source}/{dataset} in the store {loc.name}")
     return entry
@@ -366,7 +366,7 @@ def scan(
     loc = _location(root)
     chosen = [
         entry
-        for (source, dataset), entry in sorted(versions.current_entries(loc).items())
+        for (source, dataset), entry in sorted(_current(loc).items())
         if (wanted_sources is None or source in wanted_sources)
         and (wanted_datasets is None or dataset in wanted_datasets)
     ]
@@ -444,32 +444,40 @@ def load_areas(root: Path | None = None):
         raise _unreadable(loc, entry, exc) from None
 
 
-_versions_seen: dict[str, tuple[tuple, str]] = {}  # root -> (manifest signature, data version)
+_current_seen: dict[str, tuple[tuple, dict, str]] = {}  # root -> (manifest signature, entries, data version)
 _file_hashes: dict[tuple, str] = {}  # (file, mtime, size) -> sha256, for snapshot files no manifest lists
 
 
-def data_version(root: Path | None = None) -> str:
-    """A short hash of every current dataset's sha256: cite it to pin the numbers shown.
+def _current(loc: Location) -> dict[tuple[str, str], versions.Entry]:
+    """:func:`connectors.store_versions.current_entries`, read again only when a manifest changed."""
+    return _current_and_version(loc)[0]
 
-    Cheap enough to call on every interaction: the sha256 values come from the manifests (one
-    stat per manifest, a read only when one changed), never from hashing Parquet files — except
-    for snapshot files no ``MANIFEST.json`` lists, hashed once per file version. Changes with
-    every refresh and rollback; equal for equal data on any machine.
-    """
-    loc = _location(root)
+
+def _current_and_version(loc: Location) -> tuple[dict[tuple[str, str], versions.Entry], str]:
     signature = versions.manifest_signature(loc)
     key = str(loc.public(""))
-    seen = _versions_seen.get(key)
-    if seen is not None and seen[0] == signature and not _recent(signature):
-        return seen[1]
+    seen = _current_seen.get(key)
+    if seen is not None and seen[0] == signature and signature[0][1] is not None and not _recent(signature):
+        return seen[1], seen[2]
     entries = versions.current_entries(loc)
     digest = hashlib.sha256()
     for (source, dataset), entry in sorted(entries.items()):
         digest.update(f"{source}/{dataset}:{entry.sha256 or _file_sha256(loc, entry.rel)}\n".encode())
     version = digest.hexdigest()[:12]
     if all(entry.sha256 for entry in entries.values()):  # else a file may change with no manifest to tell
-        _versions_seen[key] = (signature, version)
-    return version
+        _current_seen[key] = (signature, entries, version)
+    return entries, version
+
+
+def data_version(root: Path | None = None) -> str:
+    """A short hash of every current dataset's sha256: cite it to pin the numbers shown.
+
+    Cheap enough to call on every interaction: the sha256 values come from the manifests (a
+    listing of them, read again only when one changed), never from hashing Parquet files —
+    except for snapshot files no ``MANIFEST.json`` lists, hashed once per file version. Changes
+    with every refresh and rollback; equal for equal data on any machine.
+    """
+    return _current_and_version(_location(root))[1]
 
 
 def _recent(signature: tuple, seconds: float = 2.0) -> bool:
@@ -530,7 +538,7 @@ def stored_files(root: Path | None = None) -> list[StoredFile]:
     would list each of them as if it were a dataset of its own.
     """
     loc = _location(root)
-    current = versions.current_entries(loc)
+    current = _current(loc)
     found = []
     for rel in loc.list_files(SNAPSHOT_DIR, recursive=True):
         parts = rel.split("/")

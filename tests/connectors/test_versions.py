@@ -134,7 +134,7 @@ def test_data_version_reads_manifests_not_parquet_files(tmp_path, monkeypatch):
         raise AssertionError("data_version hashed a file")
 
     monkeypatch.setattr(store_versions, "sha256_bytes", no_hashing)
-    store._versions_seen.clear()
+    store._current_seen.clear()
     assert store.data_version(tmp_path) == expected
 
 
