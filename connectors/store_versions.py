@@ -224,9 +224,11 @@ def commit_version(
     loc.write_bytes(provenance_rel(rel), prov)
     mrel = manifest_rel(source, dataset)
     try:
-        manifest = read_json(loc, mrel) or {}
+        manifest = read_json(loc, mrel)
     except StoreError:
-        manifest = {}  # an unreadable manifest is replaced; its version files are still on disk for rollback
+        manifest = None
+    if manifest is None:  # first write, or a deleted or damaged manifest: keep the versions still on disk
+        manifest = _rebuilt_manifest(loc, source, dataset)
     versions = [v for v in manifest.get("versions", []) if v.get("sha256") != sha]
     versions.append(
         {
@@ -462,14 +464,21 @@ def _check_file(loc, name, area, source, dataset, rel, sha, size, deep: bool) ->
     return []
 
 
-def _verify_version(loc: Location, source: str, dataset: str, version: dict) -> list[Problem]:
+def _verify_version(loc: Location, source: str, dataset: str, version: dict, current: bool = True) -> list[Problem]:
     folder, name = f"{REFRESHED_DIR}/{source}", f"{source}/{dataset}"
-    return _check_file(
+    problems = _check_file(
         loc, name, REFRESHED_DIR, source, dataset, f"{folder}/{version['file']}", version["sha256"], version["size"], True
     ) + _check_file(
         loc, name, REFRESHED_DIR, source, dataset, f"{folder}/{version['provenance_file']}",
         version["provenance_sha256"], version["provenance_size"], True,
     )  # fmt: skip
+    if current:
+        return problems
+    fix = (
+        "nothing to do for the data shown — nothing reads this older version, `rollback` refuses it, "
+        "and it is deleted once newer versions push it out of the ones kept"
+    )
+    return [Problem(p.name, p.file, p.what, fix) for p in problems]
 
 
 def inspect(loc: Location, deep: bool) -> list[Problem]:
@@ -512,7 +521,8 @@ def inspect(loc: Location, deep: bool) -> list[Problem]:
             continue
         for version in manifest.get("versions", []):
             if deep:
-                problems += _verify_version(loc, source, dataset, version)
+                current = version.get("sha256") == manifest.get("current")
+                problems += _verify_version(loc, source, dataset, version, current)
             else:
                 entry = _entry(source, dataset, version)
                 if version.get("sha256") != manifest.get("current"):

@@ -302,3 +302,25 @@ def test_publish_to_a_folder_copies_a_store_that_verifies(tmp_path, capsys):
 def test_verify_of_an_empty_or_mistyped_store_is_not_a_success(tmp_path, capsys):
     assert main(["verify", "--store", str(tmp_path / "no-such-store")]) == 2
     assert "no datasets in the store" in capsys.readouterr().err
+
+
+def test_a_write_after_the_manifest_was_lost_keeps_the_versions_on_disk(tmp_path):
+    _refresh(tmp_path, [1.0])
+    _refresh(tmp_path, [2.0])
+    (tmp_path / "refreshed" / "test" / "demo.manifest.json").unlink()
+    _refresh(tmp_path, [3.0])
+    history = store.history("test", "demo", root=tmp_path)
+    assert [v["provenance"]["retrieved_or_built"] for v in history] == ["v[3.0]", "v[2.0]", "v[1.0]"]
+    store.rollback("test", "demo", root=tmp_path)
+    assert _values(tmp_path) == [2.0] and store.verify(tmp_path) == []
+
+
+def test_a_damaged_older_version_is_reported_but_not_offered(tmp_path):
+    old = _refresh(tmp_path, [1.0])
+    _refresh(tmp_path, [2.0])
+    _flip(old, count=4)
+    problems = store.verify(tmp_path)
+    assert [p.file for p in problems] == [f"refreshed/test/{old.name}"] and "nothing reads" in problems[0].fix
+    with pytest.raises(store.StoreError, match="refusing to roll back to a damaged version"):
+        store.rollback("test", "demo", root=tmp_path)
+    assert _values(tmp_path) == [2.0]
