@@ -100,9 +100,10 @@ def restore_hint(loc: Location, area: str, source: str, dataset: str, rel: str) 
             f"`git checkout {loc.name}/{rel}` (or rebuild the snapshot: "
             "`python -m connectors build-snapshot --from ../shared/data`)"
         )
+    name = f"{source}/{dataset}"
     return (
-        f"`python -m connectors rollback {source}/{dataset}` (back to the previous version), "
-        "or refresh the dataset again"
+        f"`python -m connectors rollback {name}` (the version before it; `python -m connectors history {name}` "
+        "lists the others), or refresh the dataset again"
     )
 
 
@@ -481,6 +482,31 @@ def _verify_version(loc: Location, source: str, dataset: str, version: dict, cur
     return [Problem(p.name, p.file, p.what, fix) for p in problems]
 
 
+def _verify_versions(loc: Location, source: str, dataset: str, manifest: dict) -> list[Problem]:
+    """Hash every version kept; if the current one is bad, the fix names the newest good one."""
+    problems, good = [], []
+    for version in manifest.get("versions", []):
+        current = version.get("sha256") == manifest.get("current")
+        found = _verify_version(loc, source, dataset, version, current)
+        problems += found
+        if not found and not current:
+            good.append(version)
+    if good:
+        best = good[-1]
+        fix = (
+            f"`python -m connectors rollback {source}/{dataset} {best['version']}` (the newest good version, "
+            f"written {best.get('written_at', '?')}), or refresh the dataset again"
+        )
+        current_files = {
+            f"{REFRESHED_DIR}/{source}/{v[key]}"
+            for v in manifest.get("versions", [])
+            if v.get("sha256") == manifest.get("current")
+            for key in ("file", "provenance_file")
+        }
+        problems = [Problem(p.name, p.file, p.what, fix) if p.file in current_files else p for p in problems]
+    return problems
+
+
 def inspect(loc: Location, deep: bool) -> list[Problem]:
     """Every problem of the store. ``deep``: hash every file (`verify`); else sizes and presence (`check`)."""
     problems: list[Problem] = []
@@ -519,18 +545,12 @@ def inspect(loc: Location, deep: bool) -> list[Problem]:
             problems.append(Problem(name, rel, f"cannot be used ({exc}); the snapshot copy is shown meanwhile",
                                     _no_manifest(loc, source, dataset).split("; ", 1)[-1]))  # fmt: skip
             continue
-        for version in manifest.get("versions", []):
-            if deep:
-                current = version.get("sha256") == manifest.get("current")
-                problems += _verify_version(loc, source, dataset, version, current)
-            else:
-                entry = _entry(source, dataset, version)
-                if version.get("sha256") != manifest.get("current"):
-                    continue
-                problems += _check_file(loc, name, REFRESHED_DIR, source, dataset, entry.rel, None, entry.size, False)
-                problems += _check_file(
-                    loc, name, REFRESHED_DIR, source, dataset, entry.provenance_rel, None, entry.provenance_size, False
-                )
+        if deep:
+            problems += _verify_versions(loc, source, dataset, manifest)
+            continue
+        entry = _entry(source, dataset, current_version(manifest))
+        for file, size in ((entry.rel, entry.size), (entry.provenance_rel, entry.provenance_size)):
+            problems += _check_file(loc, name, REFRESHED_DIR, source, dataset, file, None, size, False)
     for rel in loc.list_files(REFRESHED_DIR, recursive=True):
         parts = rel.split("/")
         if len(parts) == 3 and "@" in parts[2] and rel.endswith(PARQUET):

@@ -324,3 +324,15 @@ def test_a_damaged_older_version_is_reported_but_not_offered(tmp_path):
     with pytest.raises(store.StoreError, match="refusing to roll back to a damaged version"):
         store.rollback("test", "demo", root=tmp_path)
     assert _values(tmp_path) == [2.0]
+
+
+def test_verify_names_the_newest_good_version_when_the_current_one_is_damaged(tmp_path):
+    oldest = _refresh(tmp_path, [1.0])
+    _refresh(tmp_path, [2.0])
+    store.rollback("test", "demo", root=tmp_path)  # the oldest is current: "the version before it" does not exist
+    _flip(oldest, count=4)
+    newest = store.history("test", "demo", root=tmp_path)[0]["version"]
+    [problem] = store.verify(tmp_path)
+    assert problem.fix.startswith(f"`python -m connectors rollback test/demo {newest}` (the newest good version")
+    assert main(["rollback", NAME, newest, "--store", str(tmp_path)]) == 0
+    assert store.verify(tmp_path)[0].fix.startswith("nothing to do for the data shown")
