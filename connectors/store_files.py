@@ -95,13 +95,17 @@ class Location:
     def stat(self, rel: str) -> FileStat | None:
         raise NotImplementedError
 
-    def list_stats(self, rel_dir: str, recursive: bool = False) -> dict[str, FileStat]:
-        """Size and mtime of the files under ``rel_dir`` by relative path (one LIST on S3); empty if absent."""
+    def list_stats(self, rel_dir: str, recursive: bool = False, suffix: str = "") -> dict[str, FileStat]:
+        """Size and mtime of the files under ``rel_dir`` whose name ends with ``suffix``, by relative path
+        (one LIST on S3); empty if the folder does not exist."""
         raise NotImplementedError
 
     def list_files(self, rel_dir: str, recursive: bool = False) -> list[str]:
         """Paths (relative to the root) of the files under ``rel_dir``; empty if it does not exist."""
-        return sorted(self.list_stats(rel_dir, recursive))
+        return sorted(self.list_files_unsorted(rel_dir, recursive))
+
+    def list_files_unsorted(self, rel_dir: str, recursive: bool) -> list[str]:
+        return list(self.list_stats(rel_dir, recursive))
 
     def delete(self, rel: str) -> None:
         raise NotImplementedError
@@ -153,19 +157,34 @@ class Disk(Location):
             return None
         return FileStat(info.st_size, info.st_mtime_ns, info.st_ino)
 
-    def list_stats(self, rel_dir: str, recursive: bool = False) -> dict[str, FileStat]:
-        folder = self.path(rel_dir)
-        if not folder.is_dir():
-            return {}
+    def _walk(self, rel_dir: str, recursive: bool):
+        """(relative path, DirEntry) of every file, by os.scandir: no stat for names we do not want."""
+        pending = [rel_dir]
+        while pending:
+            current = pending.pop()
+            try:
+                entries = list(os.scandir(self.path(current)))
+            except (FileNotFoundError, NotADirectoryError):
+                continue
+            for entry in entries:
+                rel = f"{current}/{entry.name}" if current else entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    if recursive:
+                        pending.append(rel)
+                elif entry.is_file():
+                    yield rel, entry
+
+    def list_stats(self, rel_dir: str, recursive: bool = False, suffix: str = "") -> dict[str, FileStat]:
         found = {}
-        for path in folder.rglob("*") if recursive else folder.iterdir():
-            with contextlib.suppress(FileNotFoundError):  # a file renamed away while we looked
-                info = path.stat()
-                if path.is_file():
-                    found[path.relative_to(self.base).as_posix()] = FileStat(
-                        info.st_size, info.st_mtime_ns, info.st_ino
-                    )
+        for rel, entry in self._walk(rel_dir, recursive):
+            if entry.name.endswith(suffix):
+                with contextlib.suppress(FileNotFoundError):  # renamed away while we looked
+                    info = entry.stat()
+                    found[rel] = FileStat(info.st_size, info.st_mtime_ns, info.st_ino)
         return found
+
+    def list_files_unsorted(self, rel_dir: str, recursive: bool) -> list[str]:
+        return [rel for rel, _ in self._walk(rel_dir, recursive)]
 
     def delete(self, rel: str) -> None:
         self.path(rel).unlink(missing_ok=True)
@@ -296,13 +315,13 @@ class ObjectStore(Location):
         mtime = info.mtime_ns if info.mtime_ns is not None else 0
         return FileStat(info.size, mtime)
 
-    def list_stats(self, rel_dir: str, recursive: bool = False) -> dict[str, FileStat]:
+    def list_stats(self, rel_dir: str, recursive: bool = False, suffix: str = "") -> dict[str, FileStat]:
         selector = pafs.FileSelector(self._key(rel_dir), allow_not_found=True, recursive=recursive)
         prefix = self.bucket_path + "/"
         return {
             info.path[len(prefix) :]: FileStat(info.size, info.mtime_ns or 0)
             for info in self.fs.get_file_info(selector)
-            if info.type == pafs.FileType.File
+            if info.type == pafs.FileType.File and info.path.endswith(suffix)
         }
 
     def delete(self, rel: str) -> None:

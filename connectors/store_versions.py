@@ -188,7 +188,7 @@ def _entry(source: str, dataset: str, version: dict) -> Entry:
 
 def manifest_signature(loc: Location) -> tuple:
     """Size and modification time of every manifest: when it is unchanged, so is every current version."""
-    stats = loc.list_stats(REFRESHED_DIR, recursive=True)
+    stats = loc.list_stats(REFRESHED_DIR, recursive=True, suffix=MANIFEST)
     manifests = tuple((rel, stats[rel]) for _, _, rel in _refreshed_manifests(loc, stats))
     return ((SNAPSHOT_MANIFEST, loc.stat(SNAPSHOT_MANIFEST)), *manifests)
 
