@@ -279,21 +279,23 @@ _verdicts: dict[tuple, bool] = {}  # (file, mtime, size, sha256) -> True once it
 _verdicts_guard = threading.Lock()
 
 
-def _verified(loc: Location, entry: versions.Entry) -> None:
+def _verified(loc: Location, entry: versions.Entry) -> bytes | None:
     """Refuse a current file that is missing, truncated or whose bytes differ from its manifest.
 
     Presence and size are checked on every read (one stat); the sha256 once per process and file
     version, cached by (path, mtime, size): the bytes flipped inside a Parquet page that pyarrow
-    would read without complaint are caught the first time the file is used.
+    would read without complaint are caught the first time the file is used. Returns the bytes
+    when it had to read them (so an object store is not asked twice), else None.
     """
     versions.check_entry(loc, entry)
     if entry.sha256 is None:
-        return
+        return None
     stat = loc.stat(entry.rel)
     key = (str(loc.public(entry.rel)), stat.mtime_ns, stat.size, entry.sha256)
     if key in _verdicts:
-        return
-    if versions.sha256_bytes(loc.read_bytes(entry.rel)) != entry.sha256:
+        return None
+    data = loc.read_bytes(entry.rel)
+    if versions.sha256_bytes(data) != entry.sha256:
         raise DatasetUnavailable(
             entry.source, entry.dataset,
             f"{entry.rel} is damaged (its sha256 differs from the one in its manifest)",
@@ -301,6 +303,7 @@ def _verified(loc: Location, entry: versions.Entry) -> None:
         )  # fmt: skip
     with _verdicts_guard:
         _verdicts[key] = True
+    return data
 
 
 def _entry(loc: Location, source: str, dataset: str) -> versions.Entry:
@@ -504,9 +507,11 @@ def read_dataset(source: str, dataset: str, columns: list[str], root: Path | Non
     """
     loc = _location(root)
     entry = _entry(loc, source, dataset)
-    _verified(loc, entry)
+    data = _verified(loc, entry)
     filesystem, path = loc.arrow(entry.rel)
     try:
+        if data is not None:
+            return pq.read_table(pa.BufferReader(data), columns=columns)
         return pq.read_table(path, columns=columns, filesystem=filesystem)
     except (OSError, pa.ArrowException) as exc:
         raise _unreadable(loc, entry, exc) from None
@@ -516,8 +521,8 @@ def dataset_bytes(source: str, dataset: str, root: Path | None = None) -> bytes:
     """The current Parquet file of a dataset, checked against its manifest (for downloads; works on S3)."""
     loc = _location(root)
     entry = _entry(loc, source, dataset)
-    _verified(loc, entry)
-    return loc.read_bytes(entry.rel)
+    data = _verified(loc, entry)
+    return data if data is not None else loc.read_bytes(entry.rel)
 
 
 @dataclass(frozen=True)
