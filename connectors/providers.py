@@ -114,6 +114,10 @@ class Dataflow(_Strict):
     agency: str = ""
     id: str
     version: str = ""
+    #: The id of the flow's data structure (DSD), for providers whose messages name the DSD instead of the
+    #: flow and whose DSD id is neither the flow id (Eurostat) nor its part before '@' (OECD): ECB's EXR
+    #: flow uses ECB_EXR1. The refresh refuses a message naming any other structure.
+    structure: str = ""
 
     def ref(self, style: str) -> str:
         if style == "id":
@@ -144,6 +148,22 @@ class CatalogueEntry(_Strict):
     note: str = ""
     source: str | None = None
     dataset: str | None = None
+    #: Dimension selections the indicators reading this dataset need (``{unit: CLV20_EUR_HAB, na_item: B1GQ}``,
+    #: a code or a list of codes per dimension id); the refresh gate refuses an answer in which a selection
+    #: that had values in the last good version has none.
+    needs: list[dict[str, list[str]]] = Field(default_factory=list)
+
+    @field_validator("needs", mode="before")
+    @classmethod
+    def _needs_as_lists(cls, value):
+        if isinstance(value, list):
+            return [
+                {str(k): [str(c) for c in (v if isinstance(v, list) else [v])] for k, v in s.items()}
+                if isinstance(s, dict)
+                else s
+                for s in value
+            ]
+        return value
 
     @field_validator("params", mode="before")
     @classmethod

@@ -1,9 +1,11 @@
 """The ``refresh`` and ``status`` commands: fetch catalogue datasets into the store, and show what is there.
 
 A refresh is fetch (:mod:`connectors.http`) -> parse (:func:`connectors.sdmx.parse_message`) ->
-:func:`connectors.store.write_dataset` into ``data_cache/refreshed/``. The rule it keeps above all:
-a failure never replaces good data. Every error is caught per dataset, reported on one line saying
-which data stays in use, and the last good Parquet file is left exactly as it was.
+the validation gate (:mod:`connectors.gate`) -> :func:`connectors.store.write_dataset` into
+``data_cache/refreshed/``. The rule it keeps above all: a failure never replaces good data. Every
+error is caught per dataset, reported on one line saying which data stays in use, and the last good
+data is left exactly as it was. A well-formed answer that is still wrong for us (cut, empty of values,
+duplicated, shrunk) is stopped by the gate, which compares it with the last good version.
 
 Cheap re-runs: the ETag / Last-Modified of the last response are kept in the provenance sidecar and
 sent back, so an unchanged dataset costs one 304; where the provider supports ``updatedAfter``, a
@@ -23,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from connectors import areas as area_codes
-from connectors import store
+from connectors import gate, store
 from connectors.http import Fetcher, FetchError, Offline
 from connectors.providers import (
     CatalogueEntry,
@@ -90,6 +92,7 @@ def _parse(body: bytes, entry: CatalogueEntry, url: str):
             source=entry.store_source,
             dataset=entry.store_dataset,
             expect_dataflow=entry.dataflow.id if entry.dataflow else None,
+            expect_structure=(entry.dataflow.structure or None) if entry.dataflow else None,
         )
     except SDMXParseError as exc:
         reason = str(exc).removeprefix("<message bytes>: ")
@@ -105,8 +108,12 @@ def refresh_one(
     since: str | None = None,
     force: bool = False,
     now: dt.datetime | None = None,
+    allow_shrink: bool = False,
 ) -> Outcome:
-    """Refresh one catalogue entry; never raises for a data problem, returns an :class:`Outcome`."""
+    """Refresh one catalogue entry; never raises for a data problem, returns an :class:`Outcome`.
+
+    ``allow_shrink`` is the operator's override of the gate's coverage and ``needs`` checks, for a
+    provider that really dropped series or areas."""
     from connectors.sdmx import SDMXParseError
 
     providers = providers if providers is not None else default_providers()
@@ -114,10 +121,12 @@ def refresh_one(
     if not entry.enabled:
         return Outcome(entry.name, "skipped", f"{entry.name}: disabled in catalogue.yaml ({entry.note})")
     try:
-        return _refresh(entry, providers[entry.provider], fetcher, providers, root, since, force, now, current)
+        return _refresh(
+            entry, providers[entry.provider], fetcher, providers, root, since, force, now, current, allow_shrink
+        )
     except Offline as exc:
         return Outcome(entry.name, "failed", f"{exc}; {_still_in_use(current, root)}")
-    except (FetchError, SDMXParseError, store.StoreError, RegistryError) as exc:
+    except (FetchError, SDMXParseError, store.StoreError, RegistryError, gate.GateRefusal) as exc:
         return Outcome(entry.name, "failed", f"{_one_line(exc, entry)}; {_still_in_use(current, root)}")
 
 
@@ -126,7 +135,7 @@ def _one_line(exc: Exception, entry: CatalogueEntry) -> str:
     return text if text.startswith(entry.name) else f"{entry.name}: {text}"
 
 
-def _refresh(entry, provider, fetcher, providers, root, since, force, now, current) -> Outcome:
+def _refresh(entry, provider, fetcher, providers, root, since, force, now, current, allow_shrink) -> Outcome:
     url, headers = build_url(entry, providers)
     previous = current[1].extra if current and current[1].extra.get("url") == url else {}
     etag = None if force else previous.get("etag")
@@ -161,8 +170,29 @@ def _refresh(entry, provider, fetcher, providers, root, since, force, now, curre
     provenance = _provenance(entry, provider, url, result, parsed, retrieved)
     table, unknown_areas = harmonise_areas(parsed.table, root)
     provenance.extra["areas_kept_as_published"] = unknown_areas
-    path = store.write_dataset(table, provenance, root=root, area=store.REFRESHED_DIR)
-    return Outcome(label, "updated", f"{label}: {table.num_rows} observations written", table.num_rows, str(path))
+    verdict = gate.check(
+        table,
+        parsed.summary,
+        dataset=label,
+        fmt=parsed.format,
+        previous=_last_good(entry, root) if current is not None else None,
+        needs=entry.needs,
+        allow_shrink=allow_shrink,
+    )
+    provenance.extra["gate"] = {"passed": True, "allow_shrink": allow_shrink, "notes": verdict.notes}
+    path = store.write_dataset(verdict.table, provenance, root=root, area=store.REFRESHED_DIR)
+    rows = verdict.table.num_rows
+    noted = f" ({'; '.join(verdict.notes)})" if verdict.notes else ""
+    return Outcome(label, "updated", f"{label}: {rows} observations written{noted}", rows, str(path))
+
+
+def _last_good(entry: CatalogueEntry, root: Path | None):
+    """The version readers see now (refreshed, else snapshot), as the gate compares it: the table
+    ``store.scan`` returns. An unreadable one is reported, not compared against."""
+    try:
+        return store.scan(sources=[entry.store_source], datasets=[entry.store_dataset], root=root)
+    except store.StoreError:
+        return None
 
 
 def harmonise_areas(table, root: Path | None):
@@ -228,6 +258,7 @@ def refresh(
     since: str | None = None,
     force: bool = False,
     progress: bool = True,
+    allow_shrink: bool = False,
 ) -> list[Outcome]:
     """Refresh the named entries in order, with a progress bar; one :class:`Outcome` each."""
     from tqdm import tqdm
@@ -245,7 +276,13 @@ def refresh(
             outcomes.append(Outcome(name, "failed", f"{name}: not in catalogue.yaml{hint}"))
             continue
         outcome = refresh_one(
-            catalogue[name], fetcher=fetcher, providers=providers, root=root, since=since, force=force
+            catalogue[name],
+            fetcher=fetcher,
+            providers=providers,
+            root=root,
+            since=since,
+            force=force,
+            allow_shrink=allow_shrink,
         )
         outcomes.append(outcome)
         bar.write(f"  {outcome.status:<9} {outcome.message}", file=sys.stderr)
@@ -353,7 +390,9 @@ def _run_refresh(args: argparse.Namespace) -> int:
     else:
         print("refresh: name one or more datasets or pass --all; known: " + ", ".join(catalogue), file=sys.stderr)
         return 2
-    outcomes = refresh(names, catalogue=catalogue, root=args.root, since=args.since, force=args.force)
+    outcomes = refresh(
+        names, catalogue=catalogue, root=args.root, since=args.since, force=args.force, allow_shrink=args.allow_shrink
+    )
     print(summary(outcomes))
     return 1 if any(o.status == "failed" for o in outcomes) else 0
 
@@ -386,6 +425,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="only download if the provider reports changes after this date (updatedAfter, where supported)",
     )
     parser.add_argument("--force", action="store_true", help="ignore ETag/Last-Modified and download again")
+    parser.add_argument(
+        gate.OVERRIDE,
+        dest="allow_shrink",
+        action="store_true",
+        help=f"accept an answer with fewer series or areas (more than {gate.MAX_DROP:.0%} fewer), an earlier latest "
+        "period, or no values for a selection an indicator reads (the gate refuses these by default)",
+    )
     parser.add_argument("--root", type=Path, default=None, help="store root (default: data_cache/)")
     parser.set_defaults(handler=_run_refresh)
 

@@ -201,6 +201,22 @@ def read_sdmx_json(document: dict, name: str) -> tuple[Components, dict, dict]:
     return comp, {k: v for k, v in labels.items() if v}, summary
 
 
+def structure_of(document: dict) -> tuple[str, str]:
+    """(kind, id) of what the message says it holds: ``("dataflow", id)``, ``("structure", DSD id)``
+    or ``("", "")`` when its links name neither."""
+    agency, flow = dataflow_of(document)
+    if flow:
+        return "dataflow", flow
+    data = document.get("data") if isinstance(document.get("data"), dict) else None
+    structures = (data.get("structures") or [data.get("structure")]) if data else [document.get("structure")]
+    for structure in structures:
+        for link in (structure or {}).get("links") or [] if isinstance(structure, dict) else []:
+            urn = (link.get("urn") or "") if isinstance(link, dict) else ""
+            if "DataStructure=" in urn:
+                return "structure", urn.split("DataStructure=", 1)[1].partition(":")[2].split("(", 1)[0]
+    return "", ""
+
+
 def dataflow_of(document: dict) -> tuple[str, str]:
     """(agency, dataflow id) from the message's links, when it says."""
     version_links = []

@@ -151,10 +151,11 @@ def _header(element: etree._Element, header: Header) -> None:
             header.explicit_measures = child.get("explicitMeasures") == "true"
         elif tag in ("Structure", "StructureUsage") and local(child.getparent().tag) == "Structure":
             ref = next((r for r in child if local(r.tag) == "Ref"), None)
+            urn = next((r.text for r in child if local(r.tag) == "URN" and r.text), None) or child.text or ""
             if ref is not None:
                 header.structure_id, header.agency = ref.get("id", ""), ref.get("agencyID", "")
-            elif (child.text or "").strip().startswith("urn:"):
-                header.agency, header.structure_id = _urn_id(child.text)
+            elif urn.strip().startswith("urn:"):  # 2.1: <Structure><URN>urn:...</URN>; 3.0: the URN as text
+                header.agency, header.structure_id = _urn_id(urn)
             header.structure_kind = tag
         elif tag == "DataSetID":
             header.dataset_id = (child.text or "").strip()

@@ -40,12 +40,14 @@ def recorded(relative: str) -> bytes:
     return path.read_bytes()
 
 
-def _entry(name: str, provider: str, agency: str, flow: str, version: str = "", key: str = "") -> CatalogueEntry:
+def _entry(
+    name: str, provider: str, agency: str, flow: str, version: str = "", key: str = "", structure: str = ""
+) -> CatalogueEntry:
     return CatalogueEntry(
         name=name,
         title=f"test entry for {flow}",
         provider=provider,
-        dataflow={"agency": agency, "id": flow, "version": version},
+        dataflow={"agency": agency, "id": flow, "version": version, "structure": structure},
         key=key,
         measures=["test measure"],
         documented_at="recorded response in ../shared/data/sdmx",
@@ -57,8 +59,9 @@ def _entry(name: str, provider: str, agency: str, flow: str, version: str = "", 
 ENTRIES = {
     "estat": default_catalogue()["sdg_08_10"],
     "oecd": _entry("oecd_lfs_comp", "OECD", "OECD.ELS.SAE", "DSD_LFS@DF_LFS_COMP", "1.1", "ISL+AUS.POP..."),
-    "ecb": _entry("ecb_exr_chf", "ECB", "ECB", "EXR", key="M.CHF.EUR.SP00.E"),
-    "ecb_generic": _entry("ecb_exr_usd", "ECB", "ECB", "EXR", key="M.USD.EUR.SP00.A"),
+    # ECB's messages name the data structure of the flow, not the flow (the recordings use two DSDs).
+    "ecb": _entry("ecb_exr_chf", "ECB", "ECB", "EXR", key="M.CHF.EUR.SP00.E", structure="ECB_EXR_NG"),
+    "ecb_generic": _entry("ecb_exr_usd", "ECB", "ECB", "EXR", key="M.USD.EUR.SP00.A", structure="ECB_EXR1"),
     "insee": _entry("insee_cna", "INSEE", "FR1", "CNA-2010-CONSO-SI-A17"),
 }
 CONTENT_TYPES = {
