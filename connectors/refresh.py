@@ -26,7 +26,7 @@ from pathlib import Path
 
 from connectors import areas as area_codes
 from connectors import gate, store
-from connectors.http import Fetcher, FetchError, Offline
+from connectors.http import Fetcher, FetchError, Offline, RequestLog, host_of
 from connectors.providers import (
     CatalogueEntry,
     Provider,
@@ -265,7 +265,11 @@ def refresh(
 
     catalogue = catalogue if catalogue is not None else default_catalogue()
     providers = providers if providers is not None else default_providers()
-    fetcher = fetcher or Fetcher()
+    fetcher = fetcher or Fetcher(request_log=RequestLog(request_log_path(root)))
+    if len(names) > 1:
+        names, line = plan(names, catalogue, providers, fetcher.request_log)
+        if progress:
+            print(line, file=sys.stderr)
     outcomes = []
     bar = tqdm(names, desc="refresh", unit="dataset", disable=not progress, file=sys.stderr)
     for name in bar:
@@ -288,6 +292,54 @@ def refresh(
         bar.write(f"  {outcome.status:<9} {outcome.message}", file=sys.stderr)
     bar.close()
     return outcomes
+
+
+def request_log_path(root: Path | None) -> Path:
+    """Where the requests sent are remembered, so a scheduled job keeps the rate windows of the runs
+    before it: beside the store when it is a local folder, else in the user's cache folder."""
+    base = root or store.DATA_CACHE
+    if "://" in str(base):
+        return Path.home() / ".cache" / "beyond-gdp" / "requests.json"
+    return Path(base) / store.REFRESHED_DIR / ".state" / "requests.json"  # git-ignored with the refreshed data
+
+
+def plan(
+    names: list[str], catalogue: dict[str, CatalogueEntry], providers: dict[str, Provider], log: RequestLog
+) -> tuple[list[str], str]:
+    """The order to refresh ``names`` in (hosts taken in turn, so one host's windows are waited out while
+    another is asked) and a line saying how long the rate windows make it take at least."""
+    by_host: dict[str, list[str]] = {}
+    windows = {}
+    for name in names:
+        entry = catalogue.get(name)
+        provider = providers.get(entry.provider) if entry else None
+        host = host_of(provider.base_url) if provider and entry.enabled else ""
+        by_host.setdefault(host, []).append(name)
+        if provider and host:
+            windows.setdefault(host, provider.rate_limits)
+    order = []
+    queues = list(by_host.values())
+    while any(queues):
+        order += [queue.pop(0) for queue in queues if queue]
+    waits = {host: log.plan(host, windows[host], len(by_host[host])) for host in windows}
+    parts = [
+        f"{host}: {len(by_host[host])} request(s), limit "
+        + " and ".join(f"{w.requests}/{w.per_seconds:g} s" for w in windows[host])
+        for host in sorted(windows)
+    ]
+    longest = max(waits.values(), default=0.0)
+    line = f"refresh: {len(names)} dataset(s); the rate windows make it take at least {_duration(longest)}" + (
+        f" ({'; '.join(parts)})" if parts else ""
+    )
+    return order, line
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 60:
+        return f"{seconds:.0f} s"
+    if seconds < 3600:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
 
 
 def summary(outcomes: list[Outcome]) -> str:

@@ -103,7 +103,11 @@ def _csv_rows(relative: str) -> list[dict[str, str]]:
 
 def _serve(which: str, *, headers: dict | None = None, url: str | None = None) -> str:
     url = url or build_url(ENTRIES[which])[0]
-    responses.get(url, body=recorded(BODIES[which]), content_type=CONTENT_TYPES[which], headers=headers or {})
+    body = recorded(BODIES[which])
+    # As a real server frames it: the OECD recording ends without a line break, which is only accepted
+    # when the transport says where the body ends (a close-delimited CSV must end its last line).
+    framing = {"Content-Length": str(len(body))}
+    responses.get(url, body=body, content_type=CONTENT_TYPES[which], headers=framing | (headers or {}))
     return url
 
 
@@ -286,7 +290,7 @@ def _failure(kind: str) -> tuple[str, dict, str]:
         "truncated": ("estat", dict(body=requests.exceptions.ChunkedEncodingError("IncompleteRead")), "truncated"),
         "content_type": ("estat", dict(body=b"{}", content_type="application/json"), "wrong content type"),
         "offline": ("estat", dict(body=requests.exceptions.ConnectionError("unreachable")), "no network"),
-        "other_dataflow": ("estat", dict(body=recorded(OECD_CSV2), content_type="text/csv"), "DSD_LFS@DF_LFS_COMP"),
+        "other_dataflow": ("estat", dict(body=recorded(OECD_CSV2) + b"\n", content_type="text/csv"), "DSD_LFS@DF_LFS_COMP"),
         "structure_not_data": ("ecb", dict(body=recorded("ECB_EXR/1/structure.xml"), content_type="application/xml"), "no observations"),
         "xxe": ("ecb", dict(body=XXE, content_type="application/xml"), "refusing XML"),
         "billion_laughs": ("ecb", dict(body=LAUGHS, content_type="application/xml"), "refusing XML"),
