@@ -21,6 +21,10 @@ ENGINES = ("auto", "fast", "sdmx1")
 class SDMXParseError(Exception):
     """A message could not be read; the text says what, which file/source, and why, on one line."""
 
+    def __init__(self, message: str = "", *args) -> None:
+        # Parser messages quoted inside (lxml, expat, pyarrow) may carry line breaks: always one line.
+        super().__init__(" ".join(str(message).split()), *args)
+
 
 @dataclass
 class ParsedMessage:

@@ -16,6 +16,8 @@ from __future__ import annotations
 import pathlib
 import re
 
+import pyarrow as pa
+
 from connectors import store
 from connectors.sdmx import ENGINES, ParsedMessage, SDMXParseError, csv_data, json_data, oracle, structure, xml_data
 from connectors.sdmx.sniff import Body, load_body, load_json, sniff, xml_root
@@ -268,9 +270,31 @@ def _sdmx1(body: Body, kind: str, structure_input, *, source: str, dataset: str,
     )
 
 
+#: What a reader may raise on a message whose shape it does not expect (a field that is a string where the
+#: format says list, a position past a list, ...): reported as one parse error naming the message, never
+#: as a traceback. The readers' own checks raise SDMXParseError with a specific text first.
+SHAPE_ERRORS = (KeyError, IndexError, TypeError, AttributeError, ValueError, RecursionError, pa.ArrowException)
+
+
 def parse(
     message, *, structure=None, source="", dataset="", expect_dataflow=None, expect_structure=None, engine="auto"
 ) -> ParsedMessage:
+    """:func:`connectors.sdmx.parse_message`; any failure is an :class:`SDMXParseError` of one line."""
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
+    try:
+        return _parse(message, structure, source, dataset, expect_dataflow, expect_structure, engine)
+    except SDMXParseError:
+        raise
+    except SHAPE_ERRORS as exc:
+        name = message if isinstance(message, str | pathlib.Path) else "<message bytes>"
+        detail = " ".join(str(exc).split())[:200]
+        raise SDMXParseError(
+            f"{name}: not a readable SDMX message: unexpected content ({type(exc).__name__}: {detail})"
+        ) from exc
+
+
+def _parse(message, structure, source, dataset, expect_dataflow, expect_structure, engine) -> ParsedMessage:
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
     expected = (expect_dataflow, expect_structure)

@@ -317,8 +317,13 @@ def stream_structure_specific(body: Body, root_name: str) -> tuple[_State, Heade
     parser = expat.ParserCreate(namespace_separator="}")
     parser.buffer_text = True
     parser.StartElementHandler = start
+    parser.StartDoctypeDeclHandler = _refuse_doctype  # second line behind sniff.refuse_unsafe_xml
+    parser.EntityDeclHandler = _refuse_doctype
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     try:
         parser.Parse(body.data, True)
+    except _Doctype:
+        raise SDMXParseError(f"{body.name}: refusing XML with a DOCTYPE or entity declaration") from None
     except expat.ExpatError as exc:
         if exc.code == expat.errors.codes[expat.errors.XML_ERROR_UNKNOWN_ENCODING]:
             return None  # an encoding expat lacks (e.g. windows-1252): lxml reads it
@@ -329,6 +334,14 @@ def stream_structure_specific(body: Body, root_name: str) -> tuple[_State, Heade
     if len(series) == 1:  # flat message: observations point at a series that never came
         series.append({})
     return state, header, root_name
+
+
+class _Doctype(Exception):
+    pass
+
+
+def _refuse_doctype(*_args) -> None:
+    raise _Doctype
 
 
 def _read_footer(body: Body) -> list[dict]:
