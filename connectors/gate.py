@@ -44,7 +44,7 @@ class GateRefusal(Exception):
     def __init__(self, dataset: str, check: str, evidence: str, *, overridable: bool = False):
         self.dataset, self.check, self.evidence, self.overridable = dataset, check, evidence, overridable
         if overridable:
-            action = f"if the provider really dropped them, accept it with `refresh {dataset} {OVERRIDE}`"
+            action = f"if the provider really dropped them, accept it with `python -m connectors refresh {dataset} {OVERRIDE}`"
         else:
             action = "no override: the answer is wrong, retry later or report it to the provider"
         super().__init__(f"{dataset}: refused by the gate (check '{check}'): {evidence}; {action}")

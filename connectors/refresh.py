@@ -36,6 +36,8 @@ from connectors.providers import (
     default_catalogue,
     default_providers,
     licence_for,
+    load_catalogue,
+    load_providers,
 )
 
 
@@ -431,7 +433,8 @@ def _since(value: str) -> str:
 
 def _run_refresh(args: argparse.Namespace) -> int:
     try:
-        catalogue = default_catalogue()
+        providers = load_providers(args.providers) if args.providers else default_providers()
+        catalogue = load_catalogue(args.catalogue, providers) if args.catalogue else default_catalogue()
     except RegistryError as exc:
         print(f"refresh: {exc}", file=sys.stderr)
         return 2
@@ -443,7 +446,13 @@ def _run_refresh(args: argparse.Namespace) -> int:
         print("refresh: name one or more datasets or pass --all; known: " + ", ".join(catalogue), file=sys.stderr)
         return 2
     outcomes = refresh(
-        names, catalogue=catalogue, root=args.root, since=args.since, force=args.force, allow_shrink=args.allow_shrink
+        names,
+        catalogue=catalogue,
+        providers=providers,
+        root=args.root,
+        since=args.since,
+        force=args.force,
+        allow_shrink=args.allow_shrink,
     )
     print(summary(outcomes))
     return 1 if any(o.status == "failed" for o in outcomes) else 0
@@ -485,6 +494,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "period, or no values for a selection an indicator reads (the gate refuses these by default)",
     )
     parser.add_argument("--root", type=Path, default=None, help="store root (default: data_cache/)")
+    parser.add_argument(
+        "--catalogue", type=Path, default=None, help="another catalogue file (default: connectors/catalogue.yaml)"
+    )
+    parser.add_argument(
+        "--providers", type=Path, default=None, help="another provider registry (default: connectors/providers.yaml)"
+    )
     parser.set_defaults(handler=_run_refresh)
 
     status = subparsers.add_parser("status", help="list stored datasets and catalogue entries")
