@@ -66,8 +66,8 @@ def _current(entry: CatalogueEntry, root: Path | None) -> tuple[Path, store.Prov
     if path is None:
         return None
     try:
-        return path, store.Provenance.from_file(store.provenance_path(path))
-    except (OSError, ValueError, TypeError):
+        return path, store.read_provenance(entry.store_source, entry.store_dataset, root)
+    except (OSError, ValueError, TypeError, store.StoreError):
         return path, store.Provenance(entry.store_source, entry.store_dataset, "", "", "", "")
 
 
@@ -320,7 +320,7 @@ def plan(
         if provider and host:
             windows.setdefault(host, provider.rate_limits)
     order = []
-    queues = list(by_host.values())
+    queues = [list(names) for names in by_host.values()]
     while any(queues):
         order += [queue.pop(0) for queue in queues if queue]
     waits = {host: log.plan(host, windows[host], len(by_host[host])) for host in windows}
