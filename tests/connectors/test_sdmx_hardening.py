@@ -274,3 +274,49 @@ def test_a_mutated_real_message_parses_or_fails_with_one_clear_line(name, how, w
     except SDMXParseError as exc:
         text = str(exc)
         assert text and "\n" not in text and "Traceback" not in text
+
+
+# --- SDMX-ML 3.0 structure-specific: URN references, <Atts>, <Comp> ------------------------------------
+
+SDMX_ML_30 = b"""<?xml version="1.0" encoding="UTF-8"?>
+<mes:StructureSpecificData xmlns:mes="http://www.sdmx.org/resources/sdmxml/schemas/v3_0/message"
+    xmlns:ss="http://www.sdmx.org/resources/sdmxml/schemas/v3_0/data/structurespecific"
+    xmlns:com="http://www.sdmx.org/resources/sdmxml/schemas/v3_0/common"
+    xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+  <mes:Header>
+    <mes:ID>T</mes:ID><mes:Test>true</mes:Test><mes:Prepared>2026-01-01T00:00:00Z</mes:Prepared>
+    <mes:Sender id="TEST"/>
+    <mes:Structure structureID="S1" dimensionAtObservation="TIME_PERIOD">
+      <com:StructureUsage>urn:sdmx:org.sdmx.infomodel.datastructure.Dataflow=ESTAT:SDG_08_10(1.0)</com:StructureUsage>
+    </mes:Structure>
+  </mes:Header>
+  <mes:DataSet ss:structureRef="S1" action="Merge">
+    <Atts><Comp id="TITLE"><Value xml:lang="fr">PIB</Value><Value xml:lang="en">GDP</Value></Comp></Atts>
+    <Atts geo="AT" OBS_NOTE="partial key"/>
+    <Series freq="A" geo="AT">
+      <Comp id="SOURCE"><Value>NSI</Value><Value>Eurostat</Value></Comp>
+      <Obs TIME_PERIOD="2020" OBS_VALUE="1.5"><Comp id="COMMENT_OBS"><Value>revised</Value></Comp></Obs>
+      <Obs TIME_PERIOD="2021" OBS_VALUE="2.5"/>
+    </Series>
+    <Series freq="A" geo="BE">
+      <Obs TIME_PERIOD="2020"><Comp id="OBS_VALUE"><Value>1</Value><Value>2</Value></Comp></Obs>
+    </Series>
+  </mes:DataSet>
+</mes:StructureSpecificData>
+"""
+
+
+def test_sdmx_ml_30_comp_and_atts_are_read():
+    parsed = parse_message(SDMX_ML_30, expect_dataflow="sdg_08_10")
+    assert parsed.format == "sdmx-ml-3.0-structurespecific"
+    rows = {(r["ref_area"], r["time_period"]): r for r in parsed.table.to_pylist()}
+    first = json.loads(rows[("AT", "2020")]["attributes"])
+    assert first["TITLE"] == "GDP"  # multilingual: the English text
+    assert first["SOURCE"] == "NSI; Eurostat"  # repeated values, in order
+    assert first["COMMENT_OBS"] == "revised" and first["OBS_NOTE"] == "partial key"
+    assert "COMMENT_OBS" not in json.loads(rows[("AT", "2021")]["attributes"])
+    assert "OBS_NOTE" not in json.loads(rows[("BE", "2020")]["attributes"])
+    assert rows[("AT", "2020")]["value"] == 1.5
+    # a measure with two values is not one number: reported, and refused by the refresh gate
+    assert rows[("BE", "2020")]["value"] is None
+    assert parsed.summary["value_problems"] == 1 and "'1; 2'" in parsed.summary["value_problem_examples"][0]
