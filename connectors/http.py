@@ -458,7 +458,7 @@ class Fetcher:
                         url=url,
                         fix="the connection works but the provider stopped sending; retry later",
                     ) from exc
-                except (urllib3.exceptions.ProtocolError, urllib3.exceptions.DecodeError, OSError) as exc:
+                except (urllib3.exceptions.HTTPError, OSError) as exc:  # cut, bad chunking, bad gzip, TLS
                     raise TruncatedBody(
                         f"the connection closed mid-body after {size:,} bytes ({type(exc).__name__})",
                         dataset=dataset,

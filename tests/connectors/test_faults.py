@@ -85,6 +85,23 @@ def close_delimited(body: bytes, content_type: str = CSV_TYPE) -> Answer:
     return send(body, content_type, headers={"Connection": "close"})
 
 
+def chunked_cut(body: bytes) -> Answer:
+    """Chunked transfer that stops mid-way: no terminating zero-length chunk, the connection just closes."""
+
+    def answer(handler):
+        handler.send_response(200)
+        handler.send_header("Content-Type", CSV_TYPE)
+        handler.send_header("Transfer-Encoding", "chunked")
+        handler.end_headers()
+        half = body[: len(body) // 2]
+        handler.wfile.write(f"{len(half):x}\r\n".encode() + half + b"\r\n")
+        handler.wfile.write(f"{len(body):x}\r\n".encode() + body[:100])  # announced, never finished
+        handler.wfile.flush()
+        handler.close_connection = True
+
+    return answer
+
+
 def trickle(body: bytes, every: float) -> Answer:
     def answer(handler):
         handler.send_response(200)
@@ -316,6 +333,7 @@ def _cut_at_line_end() -> bytes:
 FAULTS: dict[str, tuple[Callable[[], Answer], list[str]]] = {
     "cut body, Connection: close, mid-row": (lambda: close_delimited(_cut_mid_row()), ["truncated response", "line break"]),
     "cut body at a line end (close-delimited)": (lambda: close_delimited(_cut_at_line_end()), ["check 'coverage'", "--allow-shrink"]),
+    "chunked body cut mid-chunk": (lambda: chunked_cut(recorded(GOOD)), ["truncated response", "closed mid-body"]),
     "wrong Content-Length (longer than sent)": (
         lambda: send(recorded(GOOD)[:5000], headers={"Content-Length": "9000", "Connection": "close"}),
         ["truncated response", "closed mid-body"],
