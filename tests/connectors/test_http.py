@@ -302,3 +302,37 @@ def test_close_delimited_csv_must_end_its_last_line(fetcher, estat):
     responses.get(URL, body=CSV[:-3], content_type="text/csv")  # no length: only the close marked the end
     with pytest.raises(http.TruncatedBody, match="last line has no line break"):
         _fetch(fetcher, estat)
+
+
+def _send_four(path: str, out: str) -> None:
+    import json
+    import time
+
+    from connectors.providers import RateLimit
+
+    log = http.RequestLog(Path(path))
+    sent = []
+    for _ in range(4):
+        log.wait("sdmx.oecd.org", [RateLimit(requests=4, per_seconds=1.0)])
+        sent.append(time.time())
+    Path(out).write_text(json.dumps(sent))
+
+
+def test_two_processes_share_the_windows_through_the_locked_log(tmp_path):
+    """A scheduled job and an operator refreshing at once: 8 requests, at most 4 in any second."""
+    import json
+    import multiprocessing
+
+    path = tmp_path / "requests.json"
+    context = multiprocessing.get_context("spawn")
+    outs = [tmp_path / f"sent{i}.json" for i in range(2)]
+    workers = [context.Process(target=_send_four, args=(str(path), str(out))) for out in outs]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=30)
+        assert worker.exitcode == 0
+    sent = sorted(t for out in outs for t in json.loads(out.read_text()))
+    assert len(sent) == 8
+    # the 5th request went at least a second after the 1st (scheduling may delay a send, never advance it)
+    assert all(later - earlier >= 0.9 for earlier, later in zip(sent, sent[4:], strict=False)), sent
