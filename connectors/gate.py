@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -103,9 +104,8 @@ def _periods(table: pa.Table, previous: pa.Table | None, dataset: str) -> None:
     without = pc.sum(pc.equal(table["time_period"], "")).as_py() or 0
     if not without:
         return
-    previous_timeless = previous is not None and previous.num_rows and pc.all(pc.equal(previous["time_period"], ""))
-    if previous_timeless:
-        return
+    if previous is not None and previous.num_rows and pc.all(pc.equal(previous["time_period"], "")).as_py():
+        return  # a cross-section before, a cross-section now
     raise GateRefusal(
         dataset,
         "periods",
@@ -113,9 +113,24 @@ def _periods(table: pa.Table, previous: pa.Table | None, dataset: str) -> None:
     )
 
 
+def _has_repeats(table: pa.Table) -> bool:
+    """Whether any series + period occurs twice: each column coded once, the pairs counted with numpy
+    (a bitmap when the combinations are few, else a sort) instead of hashing a million strings."""
+    series = pc.dictionary_encode(table["series"].combine_chunks())
+    periods = pc.dictionary_encode(table["time_period"].combine_chunks())
+    width = max(len(periods.dictionary), 1)
+    pairs = series.indices.to_numpy().astype(np.int64) * width + periods.indices.to_numpy()
+    combinations = max(len(series.dictionary), 1) * width
+    if combinations <= 8 * len(pairs):
+        return bool(len(pairs)) and int(np.bincount(pairs, minlength=combinations).max()) > 1
+    return len(np.unique(pairs)) < len(pairs)
+
+
 def _duplicates(table: pa.Table, dataset: str) -> tuple[pa.Table, list[str]]:
     """Refuse conflicting duplicates; collapse identical ones (same series, period and value)."""
     keys = ["series", "time_period"]
+    if not _has_repeats(table):  # the usual case, decided on integer codes (0.2 s at a million rows)
+        return table, []
     counted = table.group_by(keys, use_threads=False).aggregate(
         [("value", "count", pc.CountOptions(mode="all")), ("value", "count_distinct", pc.CountOptions(mode="all"))]
     )
@@ -152,7 +167,8 @@ class Coverage:
 
     @classmethod
     def of(cls, table: pa.Table) -> Coverage:
-        with_values = table.filter(pc.is_valid(table["value"]))
+        columns = table.select(["series", "ref_area", "period_start", "value"])
+        with_values = columns.filter(pc.is_valid(columns["value"]))
         starts = with_values["period_start"].drop_null()
         latest = pc.max(starts).as_py() if len(starts) else None
         return cls(
@@ -189,22 +205,29 @@ def _coverage(table: pa.Table, previous: pa.Table, dataset: str) -> None:
         )
 
 
-def _matches(table: pa.Table, selection: dict[str, list[str]]) -> pa.Table:
-    """Rows whose published dimension codes (the ``dimensions`` JSON) match every id of ``selection``."""
-    with_values = table.filter(pc.is_valid(table["value"]))
-    distinct = pc.unique(with_values["dimensions"]).to_pylist()
-    wanted = []
-    for text in distinct:
+def _values_per_key(table: pa.Table) -> dict[str, int]:
+    """How many values each distinct ``dimensions`` text (one per series) holds."""
+    keys = table["dimensions"].filter(pc.is_valid(table["value"]))
+    return {item["values"]: item["counts"] for item in pc.value_counts(keys).to_pylist()}
+
+
+def _matching(counts: dict[str, int], selection: dict[str, list[str]]) -> int:
+    """Values of the series whose published dimension codes match every id of ``selection``."""
+    total = 0
+    for text, count in counts.items():
         codes = {k.lower(): v for k, v in json.loads(text).items()} if text else {}
         if all(codes.get(k.lower()) in v for k, v in selection.items()):
-            wanted.append(text)
-    return with_values.filter(pc.is_in(with_values["dimensions"], pa.array(wanted, pa.string())))
+            total += count
+    return total
 
 
 def _needs(table: pa.Table, previous: pa.Table, needs: list[dict[str, list[str]]], dataset: str) -> None:
+    if not needs:
+        return
+    before_counts, after_counts = _values_per_key(previous), _values_per_key(table)
     for selection in needs:
-        before = _matches(previous, selection).num_rows
-        if before and not _matches(table, selection).num_rows:
+        before = _matching(before_counts, selection)
+        if before and not _matching(after_counts, selection):
             shown = ", ".join(f"{k}={'+'.join(v)}" for k, v in selection.items())
             raise GateRefusal(
                 dataset,
