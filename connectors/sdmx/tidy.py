@@ -172,9 +172,13 @@ def _values(
     kept = pc.if_else(is_marker, pa.scalar(None, pa.string()), text)
     if decimal_comma:
         kept = pc.replace_substring_regex(kept, r"^([+-]?[0-9]*),([0-9]+)$", r"\1.\2")
-    number = pc.fill_null(pc.match_substring_regex(kept, NUMBER), False)
-    kept = pc.if_else(number, kept, pa.scalar(None, pa.string()))
-    values = kept.cast(pa.float64())
+    try:  # the usual case: every value casts (Arrow also reads "inf"/"nan", caught as non-finite below)
+        values = kept.cast(pa.float64())
+        number = pc.is_valid(kept) if kept.null_count else pa.chunked_array([pa.repeat(True, len(kept))])
+    except pa.ArrowInvalid:  # some value is text: only then the (slower) pattern decides which
+        number = pc.fill_null(pc.match_substring_regex(kept, NUMBER), False)
+        kept = pc.if_else(number, kept, pa.scalar(None, pa.string()))
+        values = kept.cast(pa.float64())
     finite = pc.fill_null(pc.is_finite(values), True)
     values = pc.if_else(finite, values, pa.scalar(None, pa.float64()))
     bad = pc.and_(pc.invert(is_marker), pc.or_(pc.invert(number), pc.invert(finite)))
