@@ -70,13 +70,32 @@ class Provider(_Strict):
     formats: dict[str, FormatSpec]
     request_format: str
     default_params: dict[str, str] = Field(default_factory=dict)
-    rate_limit: RateLimit
+    #: One window or several (OECD: 20 per minute AND 60 per hour); every window is kept.
+    rate_limit: list[RateLimit] = Field(min_length=1)
     supports_updated_after: bool
     licence: str
     citation: str
     documentation: str
+    #: The overall deadline of one request, headers and body together: a body trickling in byte by byte
+    #: fails here, not only one that stops (that is ``stall_seconds``, the longest silence tolerated).
     timeout_seconds: float = Field(default=120, gt=0)
+    stall_seconds: float = Field(default=30, gt=0)
+    #: Largest answer accepted, checked while it streams in (after decompression): never buffered to find out.
+    max_response_mib: float = Field(default=256, gt=0)
     notes: str = ""
+
+    @field_validator("rate_limit", mode="before")
+    @classmethod
+    def _one_or_more_windows(cls, value):
+        return [value] if isinstance(value, dict) else value
+
+    @property
+    def rate_limits(self) -> list[RateLimit]:
+        return list(self.rate_limit)
+
+    @property
+    def max_response_bytes(self) -> int:
+        return int(self.max_response_mib * (1 << 20))
 
     @field_validator("base_url")
     @classmethod
@@ -114,6 +133,10 @@ class Dataflow(_Strict):
     agency: str = ""
     id: str
     version: str = ""
+    #: The id of the flow's data structure (DSD), for providers whose messages name the DSD instead of the
+    #: flow and whose DSD id is neither the flow id (Eurostat) nor its part before '@' (OECD): ECB's EXR
+    #: flow uses ECB_EXR1. The refresh refuses a message naming any other structure.
+    structure: str = ""
 
     def ref(self, style: str) -> str:
         if style == "id":
@@ -144,6 +167,22 @@ class CatalogueEntry(_Strict):
     note: str = ""
     source: str | None = None
     dataset: str | None = None
+    #: Dimension selections the indicators reading this dataset need (``{unit: CLV20_EUR_HAB, na_item: B1GQ}``,
+    #: a code or a list of codes per dimension id); the refresh gate refuses an answer in which a selection
+    #: that had values in the last good version has none.
+    needs: list[dict[str, list[str]]] = Field(default_factory=list)
+
+    @field_validator("needs", mode="before")
+    @classmethod
+    def _needs_as_lists(cls, value):
+        if isinstance(value, list):
+            return [
+                {str(k): [str(c) for c in (v if isinstance(v, list) else [v])] for k, v in s.items()}
+                if isinstance(s, dict)
+                else s
+                for s in value
+            ]
+        return value
 
     @field_validator("params", mode="before")
     @classmethod

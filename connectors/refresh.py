@@ -1,9 +1,11 @@
 """The ``refresh`` and ``status`` commands: fetch catalogue datasets into the store, and show what is there.
 
 A refresh is fetch (:mod:`connectors.http`) -> parse (:func:`connectors.sdmx.parse_message`) ->
-:func:`connectors.store.write_dataset` into ``data_cache/refreshed/``. The rule it keeps above all:
-a failure never replaces good data. Every error is caught per dataset, reported on one line saying
-which data stays in use, and the last good Parquet file is left exactly as it was.
+the validation gate (:mod:`connectors.gate`) -> :func:`connectors.store.write_dataset` into
+``data_cache/refreshed/``. The rule it keeps above all: a failure never replaces good data. Every
+error is caught per dataset, reported on one line saying which data stays in use, and the last good
+data is left exactly as it was. A well-formed answer that is still wrong for us (cut, empty of values,
+duplicated, shrunk) is stopped by the gate, which compares it with the last good version.
 
 Cheap re-runs: the ETag / Last-Modified of the last response are kept in the provenance sidecar and
 sent back, so an unchanged dataset costs one 304; where the provider supports ``updatedAfter``, a
@@ -23,8 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from connectors import areas as area_codes
-from connectors import store
-from connectors.http import Fetcher, FetchError, Offline
+from connectors import gate, store
+from connectors.http import Fetcher, FetchError, Offline, RequestLog, host_of
 from connectors.providers import (
     CatalogueEntry,
     Provider,
@@ -34,6 +36,8 @@ from connectors.providers import (
     default_catalogue,
     default_providers,
     licence_for,
+    load_catalogue,
+    load_providers,
 )
 
 
@@ -62,8 +66,8 @@ def _current(entry: CatalogueEntry, root: Path | None) -> tuple[Path, store.Prov
     if path is None:
         return None
     try:
-        return path, store.Provenance.from_file(store.provenance_path(path))
-    except (OSError, ValueError, TypeError):
+        return path, store.read_provenance(entry.store_source, entry.store_dataset, root)
+    except (OSError, ValueError, TypeError, store.StoreError):
         return path, store.Provenance(entry.store_source, entry.store_dataset, "", "", "", "")
 
 
@@ -90,6 +94,7 @@ def _parse(body: bytes, entry: CatalogueEntry, url: str):
             source=entry.store_source,
             dataset=entry.store_dataset,
             expect_dataflow=entry.dataflow.id if entry.dataflow else None,
+            expect_structure=(entry.dataflow.structure or None) if entry.dataflow else None,
         )
     except SDMXParseError as exc:
         reason = str(exc).removeprefix("<message bytes>: ")
@@ -105,8 +110,12 @@ def refresh_one(
     since: str | None = None,
     force: bool = False,
     now: dt.datetime | None = None,
+    allow_shrink: bool = False,
 ) -> Outcome:
-    """Refresh one catalogue entry; never raises for a data problem, returns an :class:`Outcome`."""
+    """Refresh one catalogue entry; never raises for a data problem, returns an :class:`Outcome`.
+
+    ``allow_shrink`` is the operator's override of the gate's coverage and ``needs`` checks, for a
+    provider that really dropped series or areas."""
     from connectors.sdmx import SDMXParseError
 
     providers = providers if providers is not None else default_providers()
@@ -114,10 +123,12 @@ def refresh_one(
     if not entry.enabled:
         return Outcome(entry.name, "skipped", f"{entry.name}: disabled in catalogue.yaml ({entry.note})")
     try:
-        return _refresh(entry, providers[entry.provider], fetcher, providers, root, since, force, now, current)
+        return _refresh(
+            entry, providers[entry.provider], fetcher, providers, root, since, force, now, current, allow_shrink
+        )
     except Offline as exc:
         return Outcome(entry.name, "failed", f"{exc}; {_still_in_use(current, root)}")
-    except (FetchError, SDMXParseError, store.StoreError, RegistryError) as exc:
+    except (FetchError, SDMXParseError, store.StoreError, RegistryError, gate.GateRefusal) as exc:
         return Outcome(entry.name, "failed", f"{_one_line(exc, entry)}; {_still_in_use(current, root)}")
 
 
@@ -126,7 +137,7 @@ def _one_line(exc: Exception, entry: CatalogueEntry) -> str:
     return text if text.startswith(entry.name) else f"{entry.name}: {text}"
 
 
-def _refresh(entry, provider, fetcher, providers, root, since, force, now, current) -> Outcome:
+def _refresh(entry, provider, fetcher, providers, root, since, force, now, current, allow_shrink) -> Outcome:
     url, headers = build_url(entry, providers)
     previous = current[1].extra if current and current[1].extra.get("url") == url else {}
     etag = None if force else previous.get("etag")
@@ -161,8 +172,29 @@ def _refresh(entry, provider, fetcher, providers, root, since, force, now, curre
     provenance = _provenance(entry, provider, url, result, parsed, retrieved)
     table, unknown_areas = harmonise_areas(parsed.table, root)
     provenance.extra["areas_kept_as_published"] = unknown_areas
-    path = store.write_dataset(table, provenance, root=root, area=store.REFRESHED_DIR)
-    return Outcome(label, "updated", f"{label}: {table.num_rows} observations written", table.num_rows, str(path))
+    verdict = gate.check(
+        table,
+        parsed.summary,
+        dataset=label,
+        fmt=parsed.format,
+        previous=_last_good(entry, root) if current is not None else None,
+        needs=entry.needs,
+        allow_shrink=allow_shrink,
+    )
+    provenance.extra["gate"] = {"passed": True, "allow_shrink": allow_shrink, "notes": verdict.notes}
+    path = store.write_dataset(verdict.table, provenance, root=root, area=store.REFRESHED_DIR)
+    rows = verdict.table.num_rows
+    noted = f" ({'; '.join(verdict.notes)})" if verdict.notes else ""
+    return Outcome(label, "updated", f"{label}: {rows} observations written{noted}", rows, str(path))
+
+
+def _last_good(entry: CatalogueEntry, root: Path | None):
+    """The version readers see now (refreshed, else snapshot), as the gate compares it: the table
+    ``store.scan`` returns. An unreadable one is reported, not compared against."""
+    try:
+        return store.scan(sources=[entry.store_source], datasets=[entry.store_dataset], root=root)
+    except store.StoreError:
+        return None
 
 
 def harmonise_areas(table, root: Path | None):
@@ -228,13 +260,18 @@ def refresh(
     since: str | None = None,
     force: bool = False,
     progress: bool = True,
+    allow_shrink: bool = False,
 ) -> list[Outcome]:
     """Refresh the named entries in order, with a progress bar; one :class:`Outcome` each."""
     from tqdm import tqdm
 
     catalogue = catalogue if catalogue is not None else default_catalogue()
     providers = providers if providers is not None else default_providers()
-    fetcher = fetcher or Fetcher()
+    fetcher = fetcher or Fetcher(request_log=RequestLog(request_log_path(root)))
+    if len(names) > 1:
+        names, line = plan(names, catalogue, providers, fetcher.request_log)
+        if progress:
+            print(line, file=sys.stderr)
     outcomes = []
     bar = tqdm(names, desc="refresh", unit="dataset", disable=not progress, file=sys.stderr)
     for name in bar:
@@ -245,12 +282,66 @@ def refresh(
             outcomes.append(Outcome(name, "failed", f"{name}: not in catalogue.yaml{hint}"))
             continue
         outcome = refresh_one(
-            catalogue[name], fetcher=fetcher, providers=providers, root=root, since=since, force=force
+            catalogue[name],
+            fetcher=fetcher,
+            providers=providers,
+            root=root,
+            since=since,
+            force=force,
+            allow_shrink=allow_shrink,
         )
         outcomes.append(outcome)
         bar.write(f"  {outcome.status:<9} {outcome.message}", file=sys.stderr)
     bar.close()
     return outcomes
+
+
+def request_log_path(root: Path | None) -> Path:
+    """Where the requests sent are remembered, so a scheduled job keeps the rate windows of the runs
+    before it: beside the store when it is a local folder, else in the user's cache folder."""
+    base = root or store.DATA_CACHE
+    if "://" in str(base):
+        return Path.home() / ".cache" / "beyond-gdp" / "requests.json"
+    return Path(base) / store.REFRESHED_DIR / ".state" / "requests.json"  # git-ignored with the refreshed data
+
+
+def plan(
+    names: list[str], catalogue: dict[str, CatalogueEntry], providers: dict[str, Provider], log: RequestLog
+) -> tuple[list[str], str]:
+    """The order to refresh ``names`` in (hosts taken in turn, so one host's windows are waited out while
+    another is asked) and a line saying how long the rate windows make it take at least."""
+    by_host: dict[str, list[str]] = {}
+    windows = {}
+    for name in names:
+        entry = catalogue.get(name)
+        provider = providers.get(entry.provider) if entry else None
+        host = host_of(provider.base_url) if provider and entry.enabled else ""
+        by_host.setdefault(host, []).append(name)
+        if provider and host:
+            windows.setdefault(host, provider.rate_limits)
+    order = []
+    queues = [list(names) for names in by_host.values()]
+    while any(queues):
+        order += [queue.pop(0) for queue in queues if queue]
+    waits = {host: log.plan(host, windows[host], len(by_host[host])) for host in windows}
+    parts = [
+        f"{host}: {len(by_host[host])} request(s), limit "
+        + " and ".join(f"{w.requests}/{w.per_seconds:g} s" for w in windows[host])
+        for host in sorted(windows)
+    ]
+    longest = max(waits.values(), default=0.0)
+    line = f"refresh: {len(names)} dataset(s); the rate windows make it take at least {_duration(longest)}" + (
+        f" ({'; '.join(parts)})" if parts else ""
+    )
+    return order, line
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 60:
+        return f"{seconds:.0f} s"
+    if seconds < 3600:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
 
 
 def summary(outcomes: list[Outcome]) -> str:
@@ -339,7 +430,8 @@ def _since(value: str) -> str:
 
 def _run_refresh(args: argparse.Namespace) -> int:
     try:
-        catalogue = default_catalogue()
+        providers = load_providers(args.providers) if args.providers else default_providers()
+        catalogue = load_catalogue(args.catalogue, providers) if args.catalogue else default_catalogue()
     except RegistryError as exc:
         print(f"refresh: {exc}", file=sys.stderr)
         return 2
@@ -350,7 +442,15 @@ def _run_refresh(args: argparse.Namespace) -> int:
     else:
         print("refresh: name one or more datasets or pass --all; known: " + ", ".join(catalogue), file=sys.stderr)
         return 2
-    outcomes = refresh(names, catalogue=catalogue, root=args.root, since=args.since, force=args.force)
+    outcomes = refresh(
+        names,
+        catalogue=catalogue,
+        providers=providers,
+        root=args.root,
+        since=args.since,
+        force=args.force,
+        allow_shrink=args.allow_shrink,
+    )
     print(summary(outcomes))
     return 1 if any(o.status == "failed" for o in outcomes) else 0
 
@@ -383,7 +483,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="only download if the provider reports changes after this date (updatedAfter, where supported)",
     )
     parser.add_argument("--force", action="store_true", help="ignore ETag/Last-Modified and download again")
+    parser.add_argument(
+        gate.OVERRIDE,
+        dest="allow_shrink",
+        action="store_true",
+        help=f"accept an answer with fewer series or areas (more than {gate.MAX_DROP:.0%} fewer), an earlier latest "
+        "period, or no values for a selection an indicator reads (the gate refuses these by default)",
+    )
     parser.add_argument("--root", type=Path, default=None, help="store root (default: data_cache/)")
+    parser.add_argument(
+        "--catalogue", type=Path, default=None, help="another catalogue file (default: connectors/catalogue.yaml)"
+    )
+    parser.add_argument(
+        "--providers", type=Path, default=None, help="another provider registry (default: connectors/providers.yaml)"
+    )
     parser.set_defaults(handler=_run_refresh)
 
     status = subparsers.add_parser("status", help="list stored datasets and catalogue entries")

@@ -21,6 +21,10 @@ ENGINES = ("auto", "fast", "sdmx1")
 class SDMXParseError(Exception):
     """A message could not be read; the text says what, which file/source, and why, on one line."""
 
+    def __init__(self, message: str = "", *args) -> None:
+        # Parser messages quoted inside (lxml, expat, pyarrow) may carry line breaks: always one line.
+        super().__init__(" ".join(str(message).split()), *args)
+
 
 @dataclass
 class ParsedMessage:
@@ -43,6 +47,7 @@ def parse_message(
     source: str = "",
     dataset: str = "",
     expect_dataflow: str | None = None,
+    expect_structure: str | None = None,
     engine: str = "auto",
 ) -> ParsedMessage:
     """Parse one SDMX message into a :class:`ParsedMessage`.
@@ -50,7 +55,9 @@ def parse_message(
     ``message`` and ``structure`` are raw bytes, a path, or a path string. ``engine`` is
     ``"auto"`` (fast path, sdmx1 fallback), ``"fast"`` (fast path only) or ``"sdmx1"``.
     Raises :class:`SDMXParseError` for anything unreadable, unsafe (DTD entities) or
-    belonging to another dataflow than ``expect_dataflow``.
+    belonging to another dataflow than ``expect_dataflow`` — in every format, whether the message
+    names its dataflow or its data structure (``expect_structure``: the flow's DSD id when the
+    provider's naming does not tell; see :func:`connectors.sdmx.dispatch._check_dataflow`).
     """
     from connectors.sdmx.dispatch import parse
 
@@ -60,6 +67,7 @@ def parse_message(
         source=source,
         dataset=dataset,
         expect_dataflow=expect_dataflow,
+        expect_structure=expect_structure,
         engine=engine,
     )
 

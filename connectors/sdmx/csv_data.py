@@ -314,11 +314,14 @@ def read_sdmx_csv(body: Body, dsd: DataStructure | None) -> tuple[Components, di
 
     def tables() -> Iterator[pa.Table]:
         structure_ids: dict[str, None] = {}
+        kinds: dict[str, None] = {}  # SDMX-CSV 2.0 STRUCTURE: dataflow, datastructure or dataprovision
         actions: dict[str, None] = {}
         block, block_columns = first, columns
         while block is not None:
             if structure_column in block_columns:
                 _distinct_in_order(structure_ids, block_columns[structure_column])
+            if version == "2.0" and "STRUCTURE" in block_columns:
+                _distinct_in_order(kinds, block_columns["STRUCTURE"])
             if "ACTION" in block_columns:
                 _distinct_in_order(actions, block_columns["ACTION"])
             table = pa.table({c: block_columns[c] for c in kept}) if kept else pa.table({})
@@ -328,6 +331,7 @@ def read_sdmx_csv(body: Body, dsd: DataStructure | None) -> tuple[Components, di
             if block is not None:
                 block_columns, _ = layout.columns(block, labels)
         summary["structure_ids"] = list(structure_ids)[:20]
+        summary["structure_kinds"] = [k.lower() for k in kinds] if version == "2.0" else ["dataflow"]
         if any(i.upper() == "ACTION" for i in ids):
             summary["actions"] = sorted(actions)
 
@@ -338,6 +342,7 @@ def read_sdmx_csv(body: Body, dsd: DataStructure | None) -> tuple[Components, di
         measure=measure,
         attributes=attributes,
         blocks=tables(),
+        decimal_comma=delimiter != ",",
     )
     return comp, labels, summary
 

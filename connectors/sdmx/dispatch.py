@@ -16,6 +16,8 @@ from __future__ import annotations
 import pathlib
 import re
 
+import pyarrow as pa
+
 from connectors import store
 from connectors.sdmx import ENGINES, ParsedMessage, SDMXParseError, csv_data, json_data, oracle, structure, xml_data
 from connectors.sdmx.sniff import Body, load_body, load_json, sniff, xml_root
@@ -54,15 +56,47 @@ def _same_flow(expected: str, found: str) -> bool:
     return a == b or b.endswith("@" + a) or a.endswith("@" + b)
 
 
-def _check_dataflow(expected: str | None, found: list[str], name: str) -> None:
-    if not expected or not found:
+def _flows_structure(expected: str, found: str, structure_id: str | None) -> bool:
+    """Whether data structure ``found`` is the one of dataflow ``expected``: the catalogue says so
+    (``structure_id``), or the provider's naming does (Eurostat: same id; OECD: ``DSD_X@DF_Y`` uses ``DSD_X``)."""
+    a, b = _bare_id(expected).upper(), _bare_id(found).upper()
+    return a == b or a.split("@", 1)[0] == b or (structure_id is not None and _bare_id(structure_id).upper() == b)
+
+
+def _check_dataflow(
+    expected: str | None, found: list[tuple[str, str]], name: str, structure_id: str | None = None
+) -> None:
+    """Refuse a message that is not of dataflow ``expected``, whether it names its dataflow or its data
+    structure (``found``: ``(kind, id)`` pairs, kind ``dataflow`` or ``structure``), or names neither."""
+    if not expected:
         return
-    others = [f for f in found if not _same_flow(expected, f)]
-    if others and len(others) == len(found):
+    found = [(kind, ref) for kind, ref in found if ref]
+    if not found:
         raise SDMXParseError(
-            f"{name}: message belongs to dataflow {others[0]!r}, not the expected {expected!r} "
-            "(wrong URL or catalogue entry?)"
+            f"{name}: the message does not say which dataflow or data structure it holds, so it cannot be "
+            f"confirmed as {expected!r}"
         )
+    for kind, ref in found:
+        if kind == "dataflow" and not _same_flow(expected, ref):
+            raise SDMXParseError(
+                f"{name}: message belongs to dataflow {ref!r}, not the expected {expected!r} "
+                "(wrong URL or catalogue entry?)"
+            )
+        if kind != "dataflow" and not _flows_structure(expected, ref, structure_id):
+            raise SDMXParseError(
+                f"{name}: message names data structure {ref!r}, which is not known as the structure of dataflow "
+                f"{expected!r} (if it is, add `structure: {_bare_id(ref)}` to the dataflow in catalogue.yaml)"
+            )
+
+
+def _xml_found(header: xml_data.Header) -> list[tuple[str, str]]:
+    return [("dataflow" if header.structure_kind == "StructureUsage" else "structure", header.structure_id)]
+
+
+def _csv_found(summary: dict) -> list[tuple[str, str]]:
+    kinds = summary.get("structure_kinds") or ["dataflow"]
+    kind = "dataflow" if all(k == "dataflow" for k in kinds) else "structure"
+    return [(kind, ref) for ref in summary.get("structure_ids") or []]
 
 
 def _structure_info(structure_input) -> structure.StructureInfo | None:
@@ -130,7 +164,7 @@ def _release(body: Body) -> None:
     body.data = b""
 
 
-def _fast(body: Body, kind: str, info, *, source: str, dataset: str, expect: str | None) -> ParsedMessage:
+def _fast(body: Body, kind: str, info, *, source: str, dataset: str, expect: tuple | None) -> ParsedMessage:
     if kind == "xml":
         root = xml_root(body)
         fmt = _xml_format(body, root)
@@ -142,9 +176,7 @@ def _fast(body: Body, kind: str, info, *, source: str, dataset: str, expect: str
             raise NotCovered(f"{body.name}: the fast reader does not handle <{root}> messages")
         comp, header, summary = xml_data.read_xml_data(body, info.find if info else None)
         _release(body)
-        flow_kind = header.structure_kind == "StructureUsage"
-        if flow_kind:
-            _check_dataflow(expect, [header.structure_id], body.name)
+        _check_dataflow(expect[0], _xml_found(header), body.name, expect[1])
         labels = {d: info.labels[d] for d in comp.dimensions if info and d in info.labels}
         return _finish(
             comp,
@@ -166,7 +198,7 @@ def _fast(body: Body, kind: str, info, *, source: str, dataset: str, expect: str
             return _structure_result(body, "sdmx-json-2.0-structure", None, summary)
         comp, labels, summary = json_data.read_sdmx_json(document, body.name)
         agency, flow = json_data.dataflow_of(document)
-        _check_dataflow(expect, [flow] if flow else [], body.name)
+        _check_dataflow(expect[0], [json_data.structure_of(document)], body.name, expect[1])
         summary.update({"agency": agency, "dataflow": flow})
         return _finish(
             comp,
@@ -191,7 +223,7 @@ def _fast(body: Body, kind: str, info, *, source: str, dataset: str, expect: str
             labels=labels,
             summary=summary,
         )
-        _check_dataflow(expect, summary.get("structure_ids") or [], body.name)  # known once every row is read
+        _check_dataflow(expect[0], _csv_found(summary), body.name, expect[1])  # known once every row is read
         return parsed
     comp, summary = csv_data.read_estat_tsv(body)
     return _finish(
@@ -215,6 +247,14 @@ def _sdmx1(body: Body, kind: str, structure_input, *, source: str, dataset: str,
         options["delimiter"], first = csv_data.header_facts(body)
         header.agency, header.structure_id = _agency(first), _bare_id(first)
     what, comp, summary = oracle.read_with_sdmx1(body, structure_body, header.structure_id, kind, **options)
+    if what != "structure" and expect[0]:
+        if kind == "xml":
+            found = _xml_found(header)
+        elif kind == "json":
+            found = [json_data.structure_of(load_json(body))]
+        else:
+            found = [("dataflow", header.structure_id)]
+        _check_dataflow(expect[0], found, body.name, expect[1])
     fmt = f"sdmx1-{kind}"
     if what == "structure":
         info = structure.read_structure(body) if kind == "xml" else None
@@ -230,19 +270,44 @@ def _sdmx1(body: Body, kind: str, structure_input, *, source: str, dataset: str,
     )
 
 
-def parse(message, *, structure=None, source="", dataset="", expect_dataflow=None, engine="auto") -> ParsedMessage:
+#: What a reader may raise on a message whose shape it does not expect (a field that is a string where the
+#: format says list, a position past a list, ...): reported as one parse error naming the message, never
+#: as a traceback. The readers' own checks raise SDMXParseError with a specific text first.
+SHAPE_ERRORS = (KeyError, IndexError, TypeError, AttributeError, ValueError, RecursionError, pa.ArrowException)
+
+
+def parse(
+    message, *, structure=None, source="", dataset="", expect_dataflow=None, expect_structure=None, engine="auto"
+) -> ParsedMessage:
+    """:func:`connectors.sdmx.parse_message`; any failure is an :class:`SDMXParseError` of one line."""
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
+    try:
+        return _parse(message, structure, source, dataset, expect_dataflow, expect_structure, engine)
+    except SDMXParseError:
+        raise
+    except SHAPE_ERRORS as exc:
+        name = message if isinstance(message, str | pathlib.Path) else "<message bytes>"
+        detail = " ".join(str(exc).split())[:200]
+        raise SDMXParseError(
+            f"{name}: not a readable SDMX message: unexpected content ({type(exc).__name__}: {detail})"
+        ) from exc
+
+
+def _parse(message, structure, source, dataset, expect_dataflow, expect_structure, engine) -> ParsedMessage:
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
+    expected = (expect_dataflow, expect_structure)
     body = load_body(message)
     kind = sniff(body)
     if engine == "sdmx1":
-        return _sdmx1(body, kind, structure, source=source, dataset=dataset, expect=expect_dataflow)
+        return _sdmx1(body, kind, structure, source=source, dataset=dataset, expect=expected)
     info = _structure_info(structure)
     try:
-        return _fast(body, kind, info, source=source, dataset=dataset, expect=expect_dataflow)
+        return _fast(body, kind, info, source=source, dataset=dataset, expect=expected)
     except NotCovered:
         if engine == "fast":
             raise
-        return _sdmx1(body, kind, structure, source=source, dataset=dataset, expect=expect_dataflow)
+        return _sdmx1(body, kind, structure, source=source, dataset=dataset, expect=expected)
     except store.StoreError as exc:
         raise SDMXParseError(f"{body.name}: {exc}") from exc

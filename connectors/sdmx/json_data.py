@@ -27,19 +27,34 @@ def _value_id(value) -> str | None:
     return None if value is None else str(value)
 
 
+def _roles(component: dict) -> list[str]:
+    """A component's roles: SDMX-JSON 1.0 writes ``role`` (a string), 2.0 ``roles`` (a list); producers
+    mix the two, so either key may hold either shape."""
+    found = []
+    for key in ("roles", "role"):
+        value = component.get(key)
+        found += [value] if isinstance(value, str) else [r for r in value or [] if isinstance(r, str)]
+    return found
+
+
 def _is_time(dim: dict) -> bool:
-    roles = dim.get("roles") or [dim.get("role")]
-    return dim.get("id") in ("TIME_PERIOD", "TIME") or any(r in TIME_ROLES for r in roles if r)
+    return dim.get("id") in ("TIME_PERIOD", "TIME") or any(r in TIME_ROLES for r in _roles(dim))
+
+
+def _as_list(value) -> list:
+    """One object or a list of them (``structure`` / ``structures`` come both ways) as a list of dicts."""
+    items = value if isinstance(value, list) else [value]
+    return [item for item in items if isinstance(item, dict)]
 
 
 def message_parts(document: dict, name: str) -> tuple[str, list[dict], list[dict]]:
     """(version, data sets, structures); raises if the JSON is not an SDMX-JSON data message."""
     if "data" in document and isinstance(document["data"], dict) and "dataSets" in document["data"]:
         data = document["data"]
-        structures = data.get("structures") or ([data["structure"]] if "structure" in data else [])
-        return "2.0", data["dataSets"], structures
+        structures = _as_list(data.get("structures") or data.get("structure"))
+        return "2.0", _as_list(data["dataSets"]), structures
     if "dataSets" in document and "structure" in document:
-        return "1.0", document["dataSets"], [document["structure"]]
+        return "1.0", _as_list(document["dataSets"]), _as_list(document["structure"])
     raise SDMXParseError(f"{name}: JSON is not an SDMX-JSON data message (no dataSets with a structure)")
 
 
@@ -95,6 +110,31 @@ def _observation(
             row[mid] = repr(float(value)) if isinstance(value, int | float) else str(value)
     _attributes(attribute_defs, values[n_measures:], name, row, problems)
     rows.append(row)
+
+
+def _group_attributes(
+    rows: list[dict], groups: dict, key_dims: list[dict], definitions: list[dict], name: str, problems: list
+) -> int:
+    """SDMX-JSON 2.0 ``dimensionGroupAttributes``: attribute values for every observation whose dimension
+    codes match a partial key (``"0::1"``: one position per dimension in key order, empty = any).
+    Returns how many keys could not be read (reported, never guessed)."""
+    unreadable = 0
+    for key, indices in groups.items():
+        wanted = {}
+        try:
+            for dim, position in zip(key_dims, str(key).split(":"), strict=False):
+                if position != "":
+                    wanted[dim["id"]] = _decode(dim.get("values", []), position, f"dimension {dim['id']}", name)
+        except SDMXParseError:
+            unreadable += 1
+            continue
+        values: dict = {}
+        _attributes(definitions, indices if isinstance(indices, list) else [], name, values, problems)
+        for row in rows:
+            if all(row.get(k) == v for k, v in wanted.items()):
+                for attribute, value in values.items():
+                    row.setdefault(attribute, value)
+    return unreadable
 
 
 def _referable(attributes: dict) -> tuple[dict, list[str]]:
@@ -153,7 +193,7 @@ def read_sdmx_json(document: dict, name: str) -> tuple[Components, dict, dict]:
             if definition.get("values") and "attributes" not in dataset and len(definition["values"]) == 1:
                 base[definition["id"]] = _value_id(definition["values"][0])
         _attributes(attrs.get("dataSet", []), dataset.get("attributes") or [], name, base, problems)
-        ignored_groups += len(dataset.get("dimensionGroupAttributes") or {})
+        first_row = len(rows)
         if dataset.get("action"):
             actions.add(str(dataset["action"]))
         n_measures = len(structure.get("measures", {}).get("observation") or measure_defs)
@@ -180,6 +220,12 @@ def read_sdmx_json(document: dict, name: str) -> tuple[Components, dict, dict]:
         for obs_key, values in (dataset.get("observations") or {}).items():
             flat_dims = dims.get("series", []) + dims.get("observation", [])
             observation(dict(base), obs_key, values, flat_dims)
+        groups = dataset.get("dimensionGroupAttributes") or {}
+        if isinstance(groups, dict) and groups:
+            key_dims = [d for _, d in ordered]
+            ignored_groups += _group_attributes(
+                rows[first_row:], groups, key_dims, attrs.get("dimensionGroup") or [], name, problems
+            )
         del number
     columns = sorted({k for row in rows for k in row})
     table = pa.Table.from_pylist(rows, schema=pa.schema([(c, pa.string()) for c in columns])) if rows else pa.table({})
@@ -191,7 +237,7 @@ def read_sdmx_json(document: dict, name: str) -> tuple[Components, dict, dict]:
         summary["attribute_positions_missing"] = {"count": len(problems), "examples": sorted(set(problems))[:5]}
     if ignored_attributes:
         summary["attributes_without_values_ignored"] = sorted(ignored_attributes)
-    if ignored_groups:
+    if ignored_groups:  # keys that name no dimension code of the message: nothing to attach them to
         summary["dimension_group_attributes_ignored"] = ignored_groups
     if actions:  # e.g. "Delete": its observations are kept, as missing values (see README)
         summary["actions"] = sorted(actions)
@@ -201,15 +247,34 @@ def read_sdmx_json(document: dict, name: str) -> tuple[Components, dict, dict]:
     return comp, {k: v for k, v in labels.items() if v}, summary
 
 
+def structure_of(document: dict) -> tuple[str, str]:
+    """(kind, id) of what the message says it holds: ``("dataflow", id)``, ``("structure", DSD id)``
+    or ``("", "")`` when its links name neither."""
+    agency, flow = dataflow_of(document)
+    if flow:
+        return "dataflow", flow
+    data = document.get("data") if isinstance(document.get("data"), dict) else None
+    structures = (
+        _as_list(data.get("structures") or data.get("structure")) if data else _as_list(document.get("structure"))
+    )
+    for structure in structures:
+        for link in structure.get("links") or []:
+            urn = (link.get("urn") or "") if isinstance(link, dict) else ""
+            if "DataStructure=" in urn:
+                return "structure", urn.split("DataStructure=", 1)[1].partition(":")[2].split("(", 1)[0]
+    return "", ""
+
+
 def dataflow_of(document: dict) -> tuple[str, str]:
     """(agency, dataflow id) from the message's links, when it says."""
     version_links = []
     data = document.get("data") if isinstance(document.get("data"), dict) else None
     if data:
-        for structure in data.get("structures") or []:
+        for structure in _as_list(data.get("structures") or data.get("structure")):
             version_links.extend(structure.get("links") or [])
     else:
-        version_links.extend((document.get("structure") or {}).get("links") or [])
+        for structure in _as_list(document.get("structure")):
+            version_links.extend(structure.get("links") or [])
     sender = ((document.get("header") or document.get("meta") or {}).get("sender") or {}).get("id", "")
     for link in version_links:
         urn = link.get("urn") or ""

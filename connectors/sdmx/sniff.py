@@ -1,8 +1,10 @@
 """Recognise what a message body is before anyone parses it, and refuse what must never be parsed.
 
-Every reader starts from :func:`load_body` + :func:`sniff`: the body is unzipped if needed, and
-empty bodies, HTML error pages and XML carrying DTD entity declarations (XXE, "billion laughs")
-are refused here with one clear line, so the format readers never see them.
+Every reader starts from :func:`load_body` + :func:`sniff`: the body is unzipped or gunzipped if
+needed — in pieces, stopping at :data:`MAX_UNPACKED` bytes or a ratio of :data:`MAX_RATIO` (a zip or
+gzip bomb costs at most that much memory) — and empty bodies, HTML error pages and XML with any
+DOCTYPE (entity declarations: XXE, "billion laughs"; SDMX never needs one) are refused here with one
+clear line, wherever in the document the DOCTYPE sits, so the format readers never see them.
 """
 
 from __future__ import annotations
@@ -10,14 +12,18 @@ from __future__ import annotations
 import io
 import json
 import pathlib
-import re
 import zipfile
+import zlib
 
 from connectors.sdmx import SDMXParseError
 
-_DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
-_ENTITY = re.compile(rb"<!ENTITY", re.IGNORECASE)
-MAX_ZIP_MEMBER = 4 << 30  # refuse zip bombs claiming more than 4 GB
+#: Largest message a zip or gzip container may unpack to, and the largest expansion ratio tolerated once
+#: more than :data:`RATIO_FROM` bytes came out. SDMX text compresses 10-50x; a bomb compresses 1000x.
+MAX_UNPACKED = 1 << 30
+MAX_RATIO = 200
+RATIO_FROM = 1 << 20
+UNPACK_PIECE = 1 << 20
+_UTF16_OR_32 = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff", b"\x00<", b"<\x00")
 
 
 class Body:
@@ -80,14 +86,32 @@ def load_body(message: bytes | str | pathlib.Path, what: str = "message") -> Bod
             raise SDMXParseError(f"cannot read {what} {path}: {exc.strerror or exc}") from exc
     if body.head(4) == b"PK\x03\x04":
         body = _unzip(body)
+    elif body.head(2) == b"\x1f\x8b":
+        body = _gunzip(body)
     return body
+
+
+def _unpacked(pieces, packed_size: int, name: str) -> bytes:
+    """Join decompressed ``pieces``, refusing at :data:`MAX_UNPACKED` bytes or :data:`MAX_RATIO` x ``packed_size``."""
+    out, size = [], 0
+    for piece in pieces:
+        size += len(piece)
+        if size > MAX_UNPACKED:
+            raise SDMXParseError(f"{name}: unpacks to more than {MAX_UNPACKED >> 20} MiB; refusing (a zip/gzip bomb?)")
+        if size > RATIO_FROM and size > MAX_RATIO * max(packed_size, 1):
+            raise SDMXParseError(
+                f"{name}: {packed_size:,} packed bytes unpack to over {size:,} (more than {MAX_RATIO}x); "
+                "refusing (a zip/gzip bomb?)"
+            )
+        out.append(piece)
+    return b"".join(out)
 
 
 def _unzip(body: Body) -> Body:
     try:
         archive = zipfile.ZipFile(io.BytesIO(body.data))
         members = [m for m in archive.infolist() if not m.is_dir()]
-    except zipfile.BadZipFile as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
         raise SDMXParseError(f"{body.name}: broken zip archive ({exc})") from exc
     if len(members) != 1:
         names = ", ".join(m.filename for m in members[:5])
@@ -95,9 +119,41 @@ def _unzip(body: Body) -> Body:
             f"{body.name}: expected a zip with one SDMX message inside, found {len(members)} ({names})"
         )
     member = members[0]
-    if member.file_size > MAX_ZIP_MEMBER:
-        raise SDMXParseError(f"{body.name}: zip member {member.filename} claims {member.file_size} bytes; refusing")
-    return Body(archive.read(member), f"{body.name}!{member.filename}")
+    name = f"{body.name}!{member.filename}"
+
+    def pieces():
+        with archive.open(member) as stream:  # the CRC is checked when the member is read to its end
+            while piece := stream.read(UNPACK_PIECE):
+                yield piece
+
+    try:
+        return Body(_unpacked(pieces(), member.compress_size, name), name)
+    except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError, ValueError, OSError) as exc:
+        raise SDMXParseError(f"{name}: broken zip member ({type(exc).__name__}: {exc})") from exc
+
+
+def _gunzip(body: Body) -> Body:
+    data = body.data
+    name = f"{body.name} (gzip)"
+
+    def pieces():
+        stream = zlib.decompressobj(wbits=31)
+        rest = data
+        while rest:
+            piece = stream.decompress(rest, UNPACK_PIECE)
+            yield piece
+            rest = stream.unconsumed_tail
+            if stream.eof:
+                if stream.unused_data.strip(b"\x00"):
+                    raise ValueError("data after the end of the gzip stream")
+                return
+        if not stream.eof:
+            raise EOFError("the gzip stream is cut short")
+
+    try:
+        return Body(_unpacked(pieces(), len(data), name), name)
+    except (zlib.error, EOFError, ValueError) as exc:
+        raise SDMXParseError(f"{name}: broken gzip data ({type(exc).__name__}: {exc})") from exc
 
 
 def _head(data: bytes, size: int = 4096) -> bytes:
@@ -109,6 +165,9 @@ def _head(data: bytes, size: int = 4096) -> bytes:
 
 def sniff(body: Body) -> str:
     """Return one of ``xml``, ``json``, ``csv``, ``estat-tsv``; raise for anything else."""
+    if body.head(4).startswith(_UTF16_OR_32):  # XML in UTF-16/32 (the XML spec allows it; lxml reads it)
+        refuse_unsafe_xml(body)
+        return "xml"
     head = _head(body.head(4096))
     if not head:
         raise SDMXParseError(f"{body.name}: empty body (no SDMX message)")
@@ -132,12 +191,27 @@ def sniff(body: Body) -> str:
 
 
 def refuse_unsafe_xml(body: Body) -> None:
-    """Refuse any DTD that declares entities: they are never expanded and never fetched."""
-    prolog = body.data[:65536]
-    if _DOCTYPE.search(prolog) and (_ENTITY.search(body.data) or b"SYSTEM" in prolog or b"PUBLIC" in prolog):
+    """Refuse any DOCTYPE, wherever it is: its entities could expand or fetch content, and SDMX never needs one.
+
+    The whole body is searched (``bytes.find`` runs at memory speed), not only its start: a
+    declaration behind a long comment is refused too. Bodies in UTF-16/32 are searched decoded. The
+    expat and lxml readers are also set up to refuse or never expand entities, as a second line.
+    """
+    data = body.data
+    if data[:4].startswith(_UTF16_OR_32):
+        wide = data[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
+        for encoding in ("utf-32", "utf-16") if wide else ("utf-16", "utf-32"):
+            try:
+                data = data.decode(encoding).encode("utf-8")
+                break
+            except UnicodeDecodeError:
+                continue
+    at = data.find(b"<!DOCTYPE")
+    if at >= 0 or data.find(b"<!ENTITY") >= 0:
+        where = f" at byte {at:,}" if at >= 0 else ""
         raise SDMXParseError(
-            f"{body.name}: refusing XML with a DOCTYPE declaring entities or external DTDs "
-            "(possible XXE / entity-expansion attack); SDMX messages never need one"
+            f"{body.name}: refusing XML with a DOCTYPE or entity declaration{where} (possible XXE / "
+            "entity-expansion attack); SDMX messages never need one"
         )
 
 
@@ -161,6 +235,8 @@ def load_json(body: Body) -> dict:
         document = json.loads(body.data)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise SDMXParseError(f"{body.name}: invalid JSON ({exc})") from exc
+    except RecursionError as exc:
+        raise SDMXParseError(f"{body.name}: JSON nested too deeply to be an SDMX-JSON message") from exc
     if not isinstance(document, dict):
         raise SDMXParseError(f"{body.name}: JSON is not an SDMX-JSON message (top level is {type(document).__name__})")
     return document

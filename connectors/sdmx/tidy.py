@@ -75,6 +75,9 @@ class Components:
     attributes: list[str] = field(default_factory=list)
     #: The rows as consecutive tables, for readers that stream (SDMX-CSV): mapped one by one, never whole.
     blocks: Iterator[pa.Table] | None = None
+    #: Values may use a decimal comma: only SDMX-CSV whose column delimiter is not "," (the standard's own
+    #: example-04 writes ``12,4`` in a ';'-delimited message). Everywhere else ``"1,234"`` is refused.
+    decimal_comma: bool = False
 
 
 @dataclass
@@ -143,40 +146,51 @@ def _blank_to_null(column: pa.ChunkedArray) -> pa.ChunkedArray:
     return pc.if_else(blank, pa.scalar(None, pa.string()), column)
 
 
-def _values(column: pa.ChunkedArray) -> tuple[pa.ChunkedArray, pa.ChunkedArray, int]:
-    """Float values; per row, the missing marker that replaced a value (or null); and how many
-    non-blank values are neither numbers nor markers."""
+#: An SDMX number as written in every format (xs:double / xs:decimal without thousands separators).
+NUMBER = r"^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$"
+
+
+def _values(
+    column: pa.ChunkedArray, decimal_comma: bool = False
+) -> tuple[pa.ChunkedArray, pa.ChunkedArray, pa.ChunkedArray]:
+    """Float values; per row, the missing marker that replaced a value (or null); and per row whether
+    the value is a problem: text that is neither a number nor a marker, or a non-finite number.
+
+    A problem value becomes null here and is reported by :func:`_tidy_rows` with examples, never
+    guessed: ``"1,234"`` could be 1.234 or 1234, so it is not read as either; ``1e999`` is infinity,
+    which no statistic survives.
+    """
     if pa.types.is_floating(column.type) or pa.types.is_integer(column.type):
         values = column.cast(pa.float64())
         nan = pc.is_nan(values)
-        return pc.if_else(nan, pa.scalar(None, pa.float64()), values), pa.nulls(len(column), pa.string()), 0
+        values = pc.if_else(nan, pa.scalar(None, pa.float64()), values)
+        bad = pc.fill_null(pc.invert(pc.is_finite(values)), False)
+        return pc.if_else(bad, pa.scalar(None, pa.float64()), values), pa.nulls(len(column), pa.string()), bad
     text = pc.utf8_trim_whitespace(_strings(column))
     is_marker = pc.or_kleene(pc.is_in(text, value_set=pa.array(MISSING_MARKERS)), pc.is_null(text))
     is_marker = pc.fill_null(is_marker, True)
     kept = pc.if_else(is_marker, pa.scalar(None, pa.string()), text)
-    try:
+    if decimal_comma:
+        kept = pc.replace_substring_regex(kept, r"^([+-]?[0-9]*),([0-9]+)$", r"\1.\2")
+    try:  # the usual case: every value casts (Arrow also reads "inf"/"nan", caught as non-finite below)
         values = kept.cast(pa.float64())
-    except pa.ArrowInvalid:
-        try:  # decimal comma (SDMX-CSV with ';' delimiter)
-            values = pc.replace_substring(kept, ",", ".").cast(pa.float64())
-        except pa.ArrowInvalid:
-            values = _lenient_floats(kept)
+        number = pc.is_valid(kept) if kept.null_count else pa.chunked_array([pa.repeat(True, len(kept))])
+    except pa.ArrowInvalid:  # some value is text: only then the (slower) pattern decides which
+        number = pc.fill_null(pc.match_substring_regex(kept, NUMBER), False)
+        kept = pc.if_else(number, kept, pa.scalar(None, pa.string()))
+        values = kept.cast(pa.float64())
+    finite = pc.fill_null(pc.is_finite(values), True)
+    values = pc.if_else(finite, values, pa.scalar(None, pa.float64()))
+    bad = pc.and_(pc.invert(is_marker), pc.or_(pc.invert(number), pc.invert(finite)))
     blank = pc.fill_null(pc.equal(text, ""), True)
     marker = pc.if_else(pc.and_(is_marker, pc.invert(blank)), text, pa.scalar(None, pa.string()))
-    non_numeric = pc.sum(pc.and_(pc.is_null(values), pc.invert(is_marker))).as_py() or 0
-    return values, marker, non_numeric
+    return values, marker, bad
 
 
-def _lenient_floats(column: pa.ChunkedArray) -> pa.ChunkedArray:
-    """Numbers where they are numbers, null for text (counted by :func:`to_tidy` as non-numeric)."""
-    distinct = pc.unique(column).to_pylist()
-    mapped = []
-    for value in distinct:
-        try:
-            mapped.append(float(value.replace(",", ".")) if value is not None else None)
-        except ValueError:
-            mapped.append(None)
-    return pc.take(pa.array(mapped, pa.float64()), pc.index_in(column, value_set=pa.array(distinct, pa.string())))
+def _counts(column: pa.ChunkedArray) -> dict[str, int]:
+    """How often each non-null value occurs (a few distinct markers per message)."""
+    counted = pc.value_counts(column.drop_null()) if column.null_count < len(column) else []
+    return {str(item["values"]): int(item["counts"]) for item in counted.to_pylist()} if len(counted) else {}
 
 
 def _unit_mult(column: pa.ChunkedArray) -> pa.ChunkedArray:
@@ -375,8 +389,7 @@ def _tidy_blocks(comp: Components, blocks: Iterator[pa.Table], *, source: str, d
         pieces.append(piece)
         keys.append(piece_keys)
         pa.default_memory_pool().release_unused()  # hand the block's freed scratch memory back to the OS
-        for key, count in piece_notes.items():
-            notes[key] = notes.get(key, 0) + count
+        merge_notes(notes, piece_notes)
 
     pending: deque[Future] = deque()
     try:
@@ -403,6 +416,20 @@ def _tidy_blocks(comp: Components, blocks: Iterator[pa.Table], *, source: str, d
     chunks = [c for k in keys for c in (k.chunks if isinstance(k, pa.ChunkedArray) else [k])]
     series_count = pc.count_distinct(pa.chunked_array(chunks, pa.string())).as_py()
     return Tidy(pa.concat_tables(pieces), notes, series_count)
+
+
+def merge_notes(notes: dict, more: dict, examples: int = 5) -> None:
+    """Add one block's notes to the message's: counts add up, example lists are kept short, marker
+    counts (mappings) add up per marker."""
+    for key, value in more.items():
+        if isinstance(value, list):
+            notes[key] = (notes.get(key, []) + value)[:examples]
+        elif isinstance(value, dict):
+            known = notes.setdefault(key, {})
+            for marker, count in value.items():
+                known[marker] = known.get(marker, 0) + count
+        else:
+            notes[key] = notes.get(key, 0) + value
 
 
 def _constant(value: str, n: int, constants: dict[str, pa.Array], lock: threading.Lock | None = None) -> pa.Array:
@@ -453,11 +480,24 @@ def _tidy_rows(
     ref_area = pc.fill_null(_strings(strings[area]), NO_AREA) if area else pa.array([NO_AREA] * n, pa.string())
 
     if comp.measure in raw.column_names:
-        values, marker, non_numeric = _values(raw[comp.measure])
-        if non_numeric:
-            notes["non_numeric_values"] = non_numeric
+        values, marker, bad = _values(raw[comp.measure], comp.decimal_comma)
+        problems = pc.sum(bad).as_py() or 0
+        if problems:  # reported with where they are; the refresh gate refuses them
+            notes["value_problems"] = problems
+            flags = bad.combine_chunks() if isinstance(bad, pa.ChunkedArray) else bad
+            where = pc.indices_nonzero(flags)[:3]
+            raw_text = _strings(raw[comp.measure])
+            notes["value_problem_examples"] = [
+                f"{raw_text[i].as_py()!r} in column {comp.measure} of series {series[i].as_py() or '(none)'}"
+                f" at {time[i].as_py() or '(no period)'}"
+                for i in where.to_pylist()
+            ]
+        markers = _counts(marker)
+        if markers:
+            notes["missing_markers"] = markers
     else:
         values, marker = pa.nulls(n, pa.float64()), pa.nulls(n, pa.string())
+        notes["measure_missing"] = n
     present = list(strings)
     unit_col = _pick(present, UNIT_COMPONENTS)
     mult_col = _pick(present, UNIT_MULT_COMPONENTS)

@@ -116,6 +116,7 @@ class _State:
     dataset_attributes: dict = field(default_factory=dict)
     seen_dimensions: dict = field(default_factory=dict)  # ordered set of ids the message says are dimensions
     actions: set[str] = field(default_factory=set)  # DataSet action= (Information, Append, Replace, Delete)
+    atts: list[dict] = field(default_factory=list)  # SDMX-ML 3.0 <Atts>: data set or partial-key attributes
     observations: int = 0
 
     def flush(self) -> None:
@@ -151,10 +152,11 @@ def _header(element: etree._Element, header: Header) -> None:
             header.explicit_measures = child.get("explicitMeasures") == "true"
         elif tag in ("Structure", "StructureUsage") and local(child.getparent().tag) == "Structure":
             ref = next((r for r in child if local(r.tag) == "Ref"), None)
+            urn = next((r.text for r in child if local(r.tag) == "URN" and r.text), None) or child.text or ""
             if ref is not None:
                 header.structure_id, header.agency = ref.get("id", ""), ref.get("agencyID", "")
-            elif (child.text or "").strip().startswith("urn:"):
-                header.agency, header.structure_id = _urn_id(child.text)
+            elif urn.strip().startswith("urn:"):  # 2.1: <Structure><URN>urn:...</URN>; 3.0: the URN as text
+                header.agency, header.structure_id = _urn_id(urn)
             header.structure_kind = tag
         elif tag == "DataSetID":
             header.dataset_id = (child.text or "").strip()
@@ -283,14 +285,20 @@ def stream_structure_specific(body: Body, root_name: str) -> tuple[_State, Heade
         rows = []
         append = rows.append
 
+    # SDMX-ML 3.0: a component that cannot be an XML attribute (repeated or multilingual values) is a
+    # <Comp id=".."><Value>..</Value></Comp> child of the Series, Group, Atts or Obs it belongs to.
+    container: dict = state.dataset_attributes  # the Series / Group / Atts being read, and the
+    container_at = 0  # observation count when it started: an Obs after that owns a following <Comp>
+    comp = _Comp()
+
     def start(name: str, attrs: dict) -> None:
-        nonlocal footer, current
+        nonlocal footer, current, container, container_at
         if name == "Obs":  # the hot path: a million times in a large message
+            if len(rows) >= CHUNK:  # before, not after, appending: the last Obs stays open for its <Comp>s
+                flush()
             if explicit and dim_at_obs not in attrs:  # measure dimension given as xsi:type
                 attrs[dim_at_obs] = attrs.get(XSI_TYPE_EXPAT, "").rsplit(":", 1)[-1]
             append(attrs)
-            if len(rows) >= CHUNK:
-                flush()
             return
         tag = name.rsplit("}", 1)[-1]
         if tag == "Series":
@@ -299,11 +307,25 @@ def stream_structure_specific(body: Body, root_name: str) -> tuple[_State, Heade
             current = len(series) - 1
             run_starts.append(state.observations + len(rows))
             run_series.append(current)
+            container, container_at = values, state.observations + len(rows)
             for key in values:
                 seen.setdefault(key, None)
         elif tag == "Group":
             group_type = attrs.get(XSI_TYPE_EXPAT, "")
-            state.groups.append((group_type.rsplit(":", 1)[-1], {k: v for k, v in attrs.items() if "}" not in k}))
+            values = {k: v for k, v in attrs.items() if "}" not in k}
+            state.groups.append((group_type.rsplit(":", 1)[-1], values))
+            container, container_at = values, state.observations + len(rows)
+        elif tag == "Atts":  # 3.0: attributes for the data set or a partial key
+            values = {k: v for k, v in attrs.items() if "}" not in k}
+            state.atts.append(values)
+            container, container_at = values, state.observations + len(rows)
+        elif tag == "Comp":
+            owner = rows[-1] if state.observations + len(rows) > container_at and rows else container
+            comp.open(owner, attrs.get("id", ""))
+            parser.CharacterDataHandler = comp.text
+            parser.EndElementHandler = comp.end
+        elif tag == "Value" and comp.owner is not None:
+            comp.value(attrs.get(XML_LANG_EXPAT))
         elif tag == "DataSet":
             if "action" in attrs:
                 state.actions.add(attrs["action"])
@@ -316,8 +338,13 @@ def stream_structure_specific(body: Body, root_name: str) -> tuple[_State, Heade
     parser = expat.ParserCreate(namespace_separator="}")
     parser.buffer_text = True
     parser.StartElementHandler = start
+    parser.StartDoctypeDeclHandler = _refuse_doctype  # second line behind sniff.refuse_unsafe_xml
+    parser.EntityDeclHandler = _refuse_doctype
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     try:
         parser.Parse(body.data, True)
+    except _Doctype:
+        raise SDMXParseError(f"{body.name}: refusing XML with a DOCTYPE or entity declaration") from None
     except expat.ExpatError as exc:
         if exc.code == expat.errors.codes[expat.errors.XML_ERROR_UNKNOWN_ENCODING]:
             return None  # an encoding expat lacks (e.g. windows-1252): lxml reads it
@@ -328,6 +355,56 @@ def stream_structure_specific(body: Body, root_name: str) -> tuple[_State, Heade
     if len(series) == 1:  # flat message: observations point at a series that never came
         series.append({})
     return state, header, root_name
+
+
+XML_LANG_EXPAT = "http://www.w3.org/XML/1998/namespace}lang"
+
+
+class _Comp:
+    """Collects one SDMX-ML 3.0 ``<Comp>``: its ``<Value>`` texts, then sets ``owner[id]``.
+
+    Several values (a repeated attribute) are joined with ``"; "``; multilingual texts keep the
+    English one, else the first. A measure given this way with several values is therefore not a
+    number, and the refresh gate refuses it rather than store one of them.
+    """
+
+    def __init__(self) -> None:
+        self.owner: dict | None = None
+        self.id = ""
+        self.values: list[tuple[str | None, list[str]]] = []
+
+    def open(self, owner: dict, ident: str) -> None:
+        self.owner, self.id, self.values = owner, ident, []
+
+    def value(self, lang: str | None) -> None:
+        self.values.append((lang, []))
+
+    def text(self, data: str) -> None:
+        if self.owner is not None and self.values:
+            self.values[-1][1].append(data)
+
+    def end(self, name: str) -> None:
+        if name.rsplit("}", 1)[-1] != "Comp" or self.owner is None:
+            return
+        texts = [(lang, "".join(parts).strip()) for lang, parts in self.values]
+        english = [text for lang, text in texts if lang and lang.lower().startswith("en")]
+        if english:
+            joined = english[0]
+        elif any(lang for lang, _ in texts):
+            joined = texts[0][1]
+        else:
+            joined = "; ".join(text for _, text in texts)
+        if self.id:
+            self.owner[self.id] = joined
+        self.owner, self.values = None, []
+
+
+class _Doctype(Exception):
+    pass
+
+
+def _refuse_doctype(*_args) -> None:
+    raise _Doctype
 
 
 def _read_footer(body: Body) -> list[dict]:
@@ -517,6 +594,11 @@ def read_xml_data(body: Body, dsd_lookup) -> tuple[Components, Header, dict]:
     qualified = [c for c in obs.column_names if "}" in c]  # xsi:type and other non-SDMX attributes
     if qualified:
         obs = obs.drop_columns(qualified)
+    for values in state.atts:  # 3.0 <Atts>: with dimension codes a partial key (a group), else data set level
+        if any(k in state.seen_dimensions or (dsd is not None and k in dsd.dimensions) for k in values):
+            state.groups.append(("", values))
+        else:
+            state.dataset_attributes.update(values)
     for series in state.series:
         for k, v in state.dataset_attributes.items():
             series.setdefault(k, v)

@@ -233,3 +233,106 @@ def test_connection_dropped_mid_body_is_truncated(fetcher, estat):
     responses.get(URL, body=requests.exceptions.ChunkedEncodingError("IncompleteRead(10 bytes read)"))
     with pytest.raises(http.TruncatedBody, match="closed mid-body"):
         _fetch(fetcher, estat)
+
+
+# --- several rate windows, shared per host, remembered across runs ---------------------------------
+
+
+def _windows(*pairs):
+    from connectors.providers import RateLimit
+
+    return [RateLimit(requests=r, per_seconds=s) for r, s in pairs]
+
+
+def test_request_log_keeps_every_window(fake_time):
+    """OECD: 20 a minute AND 60 an hour. 60 requests fit in 3 minutes; the 61st waits for the hour."""
+    log = http.RequestLog(clock=fake_time.clock, sleep=fake_time.sleep)
+    windows = _windows((20, 60), (60, 3600))
+    start = fake_time.now
+    for _ in range(60):
+        log.wait("sdmx.oecd.org", windows)
+    assert fake_time.now - start == pytest.approx(120)  # requests 21 and 41 waited for the minute window
+    log.wait("sdmx.oecd.org", windows)
+    assert fake_time.now - start == pytest.approx(3600)  # the 61st: one hour after the first
+
+
+def test_request_log_is_remembered_across_runs_and_planned(tmp_path, fake_time):
+    path = tmp_path / "state" / "requests.json"
+    windows = _windows((2, 60))
+    first_run = http.RequestLog(path, clock=fake_time.clock, sleep=fake_time.sleep)
+    first_run.wait("sdmx.oecd.org", windows)
+    first_run.wait("sdmx.oecd.org", windows)
+    second_run = http.RequestLog(path, clock=fake_time.clock, sleep=fake_time.sleep)  # a new process, same file
+    assert second_run.plan("sdmx.oecd.org", windows, 1) == pytest.approx(60)
+    assert second_run.plan("ec.europa.eu", windows, 3) == pytest.approx(60)  # another host has its own log
+    waited = second_run.wait("sdmx.oecd.org", windows)
+    assert waited == pytest.approx(60)
+
+
+def test_request_log_survives_a_damaged_file(tmp_path, fake_time):
+    path = tmp_path / "requests.json"
+    path.write_text("{not json")
+    log = http.RequestLog(path, clock=fake_time.clock, sleep=fake_time.sleep)
+    assert log.wait("h", _windows((1, 60))) == 0
+    assert log.plan("h", _windows((1, 60)), 1) == pytest.approx(60)
+
+
+# --- size limit while streaming ---------------------------------------------------------------------
+
+
+@responses.activate
+def test_answer_over_the_size_limit_is_refused_while_reading(fetcher, estat):
+    small = estat.model_copy(update={"max_response_mib": 0.25})
+    body = b"DATAFLOW,freq,geo,TIME_PERIOD,OBS_VALUE\n" + b"ESTAT:SDG_08_10(1.0),A,AT,2020,1\n" * 20_000
+    responses.get(URL, body=body, content_type="text/csv")  # no Content-Length: only reading finds out
+    with pytest.raises(http.ResponseTooLarge, match=r"over 0.25 MiB arrived"):
+        _fetch(fetcher, small)
+
+
+@responses.activate
+def test_announced_size_over_the_limit_is_refused_before_reading(fetcher, estat):
+    small = estat.model_copy(update={"max_response_mib": 1})
+    responses.get(URL, body=CSV, content_type="text/csv", headers={"Content-Length": str(2 << 30)})
+    with pytest.raises(http.ResponseTooLarge, match=r"announces 2,147,483,648 bytes"):
+        _fetch(fetcher, small)
+
+
+@responses.activate
+def test_close_delimited_csv_must_end_its_last_line(fetcher, estat):
+    responses.get(URL, body=CSV[:-3], content_type="text/csv")  # no length: only the close marked the end
+    with pytest.raises(http.TruncatedBody, match="last line has no line break"):
+        _fetch(fetcher, estat)
+
+
+def _send_four(path: str, out: str) -> None:
+    import json
+    import time
+
+    from connectors.providers import RateLimit
+
+    log = http.RequestLog(Path(path))
+    sent = []
+    for _ in range(4):
+        log.wait("sdmx.oecd.org", [RateLimit(requests=4, per_seconds=1.0)])
+        sent.append(time.time())
+    Path(out).write_text(json.dumps(sent))
+
+
+def test_two_processes_share_the_windows_through_the_locked_log(tmp_path):
+    """A scheduled job and an operator refreshing at once: 8 requests, at most 4 in any second."""
+    import json
+    import multiprocessing
+
+    path = tmp_path / "requests.json"
+    context = multiprocessing.get_context("spawn")
+    outs = [tmp_path / f"sent{i}.json" for i in range(2)]
+    workers = [context.Process(target=_send_four, args=(str(path), str(out))) for out in outs]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=30)
+        assert worker.exitcode == 0
+    sent = sorted(t for out in outs for t in json.loads(out.read_text()))
+    assert len(sent) == 8
+    # the 5th request went at least a second after the 1st (scheduling may delay a send, never advance it)
+    assert all(later - earlier >= 0.9 for earlier, later in zip(sent, sent[4:], strict=False)), sent

@@ -51,7 +51,8 @@ def test_documented_facts_are_recorded():
     providers = default_providers()
     oecd, estat = providers["OECD"], providers["ESTAT"]
     assert oecd.base_url == "https://sdmx.oecd.org/public/rest"
-    assert (oecd.rate_limit.requests, oecd.rate_limit.per_seconds) == (20, 60)
+    # OECD's 2024 API guidance: 20 queries per minute AND 60 downloads per hour, both kept.
+    assert [(w.requests, w.per_seconds) for w in oecd.rate_limits] == [(20, 60), (60, 3600)]
     assert oecd.supports_updated_after and not estat.supports_updated_after
     assert oecd.requested.family == estat.requested.family == "csv"  # SDMX-CSV where offered
     assert estat.requested.params == {"format": "SDMX-CSV"}
@@ -283,7 +284,7 @@ def _provider_body(**overrides) -> dict:
 @pytest.mark.parametrize(
     ("overrides", "field", "hint"),
     [
-        ({"rate_limit": {"requests": 0, "per_seconds": 60}}, "rate_limit.requests", "greater than 0"),
+        ({"rate_limit": {"requests": 0, "per_seconds": 60}}, "rate_limit.0.requests", "greater than 0"),
         ({"request_format": "parquet"}, "(entry)", "not one of formats"),
         ({"base_url": "ec.europa.eu/x"}, "base_url", "http"),
         ({"citation": "{who} says"}, "citation", "unknown placeholder"),

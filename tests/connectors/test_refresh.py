@@ -41,12 +41,14 @@ def recorded(relative: str) -> bytes:
     return path.read_bytes()
 
 
-def _entry(name: str, provider: str, agency: str, flow: str, version: str = "", key: str = "") -> CatalogueEntry:
+def _entry(
+    name: str, provider: str, agency: str, flow: str, version: str = "", key: str = "", structure: str = ""
+) -> CatalogueEntry:
     return CatalogueEntry(
         name=name,
         title=f"test entry for {flow}",
         provider=provider,
-        dataflow={"agency": agency, "id": flow, "version": version},
+        dataflow={"agency": agency, "id": flow, "version": version, "structure": structure},
         key=key,
         measures=["test measure"],
         documented_at="recorded response in ../shared/data/sdmx",
@@ -58,8 +60,9 @@ def _entry(name: str, provider: str, agency: str, flow: str, version: str = "", 
 ENTRIES = {
     "estat": default_catalogue()["sdg_08_10"],
     "oecd": _entry("oecd_lfs_comp", "OECD", "OECD.ELS.SAE", "DSD_LFS@DF_LFS_COMP", "1.1", "ISL+AUS.POP..."),
-    "ecb": _entry("ecb_exr_chf", "ECB", "ECB", "EXR", key="M.CHF.EUR.SP00.E"),
-    "ecb_generic": _entry("ecb_exr_usd", "ECB", "ECB", "EXR", key="M.USD.EUR.SP00.A"),
+    # ECB's messages name the data structure of the flow, not the flow (the recordings use two DSDs).
+    "ecb": _entry("ecb_exr_chf", "ECB", "ECB", "EXR", key="M.CHF.EUR.SP00.E", structure="ECB_EXR_NG"),
+    "ecb_generic": _entry("ecb_exr_usd", "ECB", "ECB", "EXR", key="M.USD.EUR.SP00.A", structure="ECB_EXR1"),
     "insee": _entry("insee_cna", "INSEE", "FR1", "CNA-2010-CONSO-SI-A17"),
 }
 CONTENT_TYPES = {
@@ -101,7 +104,11 @@ def _csv_rows(relative: str) -> list[dict[str, str]]:
 
 def _serve(which: str, *, headers: dict | None = None, url: str | None = None) -> str:
     url = url or build_url(ENTRIES[which])[0]
-    responses.get(url, body=recorded(BODIES[which]), content_type=CONTENT_TYPES[which], headers=headers or {})
+    body = recorded(BODIES[which])
+    # As a real server frames it: the OECD recording ends without a line break, which is only accepted
+    # when the transport says where the body ends (a close-delimited CSV must end its last line).
+    framing = {"Content-Length": str(len(body))}
+    responses.get(url, body=body, content_type=CONTENT_TYPES[which], headers=framing | (headers or {}))
     return url
 
 
@@ -284,7 +291,7 @@ def _failure(kind: str) -> tuple[str, dict, str]:
         "truncated": ("estat", dict(body=requests.exceptions.ChunkedEncodingError("IncompleteRead")), "truncated"),
         "content_type": ("estat", dict(body=b"{}", content_type="application/json"), "wrong content type"),
         "offline": ("estat", dict(body=requests.exceptions.ConnectionError("unreachable")), "no network"),
-        "other_dataflow": ("estat", dict(body=recorded(OECD_CSV2), content_type="text/csv"), "DSD_LFS@DF_LFS_COMP"),
+        "other_dataflow": ("estat", dict(body=recorded(OECD_CSV2) + b"\n", content_type="text/csv"), "DSD_LFS@DF_LFS_COMP"),
         "structure_not_data": ("ecb", dict(body=recorded("ECB_EXR/1/structure.xml"), content_type="application/xml"), "no observations"),
         "xxe": ("ecb", dict(body=XXE, content_type="application/xml"), "refusing XML"),
         "billion_laughs": ("ecb", dict(body=LAUGHS, content_type="application/xml"), "refusing XML"),
