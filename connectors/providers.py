@@ -133,7 +133,9 @@ class CatalogueEntry(_Strict):
     dataflow: Dataflow | None = None
     key: str = ""
     params: dict[str, str] = Field(default_factory=dict)
-    indicators: list[str] = Field(default_factory=list)
+    # indicator id -> the dimension codes it selects (its definition's `match`), so the connectors layer can
+    # check a refreshed dataset against what the indicators ask for without importing them.
+    indicators: dict[str, dict[str, str]] = Field(default_factory=dict)
     measures: list[str] = Field(min_length=1)
     licence: str | None = None
     citation: str | None = None
@@ -158,6 +160,20 @@ class CatalogueEntry(_Strict):
         clash = RESERVED_PARAMS & set(value)
         if clash:
             raise ValueError(f"{sorted(clash)} are set by the provider entry / refresh command, remove them here")
+        return value
+
+    @field_validator("indicators", mode="before")
+    @classmethod
+    def _indicators_with_selection(cls, value):
+        if isinstance(value, list):
+            raise ValueError(
+                "give each indicator with the dimension codes it selects, e.g. {real_gdp_per_capita_eur: "
+                "{unit: CLV20_EUR_HAB, na_item: B1GQ}} (the 'match' of its definition)"
+            )
+        if isinstance(value, dict):
+            return {
+                str(k): {str(d): str(c) for d, c in v.items()} if isinstance(v, dict) else v for k, v in value.items()
+            }
         return value
 
     @field_validator("key")
