@@ -150,13 +150,14 @@ def harmonise(table: pa.Table, codes: dict[str, str]) -> tuple[pa.Table, list[st
     returned, so the caller can report them; nothing is dropped except an old-code row whose region
     and period the same dataset also publishes under the newer code.
     """
+    # NUTS first, on the codes as published: a country code mapped to ISO3 (FR -> FRA) must not then be
+    # taken for the NUTS 2013 region of the same spelling (FRA, France's overseas departments).
+    table, recoded = recode_nuts(table, skip=set(codes))
     published = table["ref_area"].to_pylist()
     mapped = [codes.get(code, code) for code in published]
-    unknown = sorted({code for code in published if code not in codes})
+    unknown = sorted({code for code in published if code not in codes} - set(recoded.values()))
     index = table.schema.get_field_index("ref_area")
-    table = table.set_column(index, "ref_area", pa.array(mapped, pa.string()))
-    table, recoded = recode_nuts(table, skip=set(codes))
-    return table, sorted(set(unknown) - set(recoded))
+    return table.set_column(index, "ref_area", pa.array(mapped, pa.string())), unknown
 
 
 #: Which old NUTS version yields to which when two old codes of one region meet: NUTS 2013 before 2010.

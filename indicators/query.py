@@ -272,6 +272,8 @@ def source_credit(indicator_id: str) -> tuple[str, str]:
     numbers as the snapshot's or the other way round.
     """
     item = definition(indicator_id)
+    if item.series is None:  # derived: credited as its definition says (source_line credits its inputs)
+        return item.source.publisher, item.source.licence
     ref = source_used(indicator_id)
     if ref == item.series:
         return item.source.publisher, item.source.licence
