@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from connectors import store
 from connectors.providers import CatalogueEntry
@@ -57,10 +56,9 @@ def check_entry(entry: CatalogueEntry, root: Path | None = None) -> list[Feed]:
     ``matches nothing`` names the codes the dataset does hold for each selected dimension, so the fix
     (a changed code list, a wrong key) can be read off the message.
     """
-    path = store.dataset_files(root).get((entry.store_source, entry.store_dataset))
-    if path is None:
+    if (entry.store_source, entry.store_dataset) not in store.dataset_files(root):
         return [Feed(ident, dict(sel), NOT_STORED) for ident, sel in entry.indicators.items()]
-    table = pq.read_table(path, columns=["ref_area", "year", "dimensions"])
+    table = store.read_dataset(entry.store_source, entry.store_dataset, ["ref_area", "year", "dimensions"], root)
     counts = table.group_by(["dimensions"]).aggregate([("ref_area", "count")])
     distinct = {text: json.loads(text) if text else {} for text in counts["dimensions"].to_pylist()}
     feeds = []
