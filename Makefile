@@ -1,33 +1,61 @@
-# Two commands do all set-up: `make run` and `make test`. Both (re)build .venv only when
-# requirements.txt changed since the last install.
+# Two commands do all set-up: `make run` and `make test`. Each installs its hash-locked set into .venv
+# (pip --require-hashes, nothing unpinned): `make run` only the runtime (requirements.lock), `make test`
+# runtime + test tools (requirements-test.lock), `make lint` runtime + test + dev tools (requirements-dev.lock).
+# The locks are generated from pyproject.toml by `make lock`; when a lock changes (by content, not only its
+# date), .venv is deleted and rebuilt, so nothing the old lock installed lingers.
 PYTHON ?= python3
 VENV := .venv
-STAMP := $(VENV)/.requirements.sha256
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test bench lint snapshot venv clean
+.PHONY: run test bench lint lock snapshot venv venv-test venv-dev clean
 
-venv: $(STAMP)
+# $(call install_lock,LOCKFILE): (re)build .venv from LOCKFILE when it changed since it was last installed.
+# The stamp holds the lock's sha256; a stamp that no longer matches means the lock changed, so .venv is rebuilt.
+define install_lock
+	@stamp=$(VENV)/.$(1).sha256; \
+	if [ -f "$$stamp" ] && ! sha256sum --quiet --check "$$stamp" >/dev/null 2>&1; then \
+	  echo "$(1) changed: rebuilding $(VENV)"; rm -rf $(VENV); \
+	fi; \
+	if [ ! -f "$$stamp" ]; then \
+	  test -x $(PY) || $(PYTHON) -m venv $(VENV) || exit 1; \
+	  echo "installing $(1) into $(VENV) (hash-checked)"; \
+	  $(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r $(1) || exit 1; \
+	  sha256sum $(1) > "$$stamp"; \
+	fi
+endef
 
-$(STAMP): requirements.txt
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@$(PY) -m pip install --quiet --upgrade pip
-	@$(PY) -m pip install --quiet -r requirements.txt
-	@sha256sum requirements.txt > $(STAMP)
+venv:
+	$(call install_lock,requirements.lock)
+
+venv-test:
+	$(call install_lock,requirements-test.lock)
+
+venv-dev:
+	$(call install_lock,requirements-dev.lock)
 
 run: venv
 	$(PY) -m streamlit run serve.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
-test: venv
+test: venv-test
 	$(PY) -m pytest
 
-bench: venv
+bench: venv-test
 	$(PY) -m bench
 
-lint: venv
+# Lint and format check of the whole tree (ruff settings in pyproject.toml); `ruff format .` fixes the format.
+lint: venv-dev
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+
+# Re-resolve the three locks from pyproject.toml, keeping today's pins where they still satisfy it
+# (add --upgrade to UV_COMPILE_FLAGS to move to the newest allowed versions).
+UV_COMPILE = $(VENV)/bin/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes \
+	--custom-compile-command "make lock" --quiet $(UV_COMPILE_FLAGS)
+lock: venv-dev
+	$(UV_COMPILE) -o requirements.lock
+	$(UV_COMPILE) --extra test -o requirements-test.lock
+	$(UV_COMPILE) --extra dev -o requirements-dev.lock
 
 snapshot: venv
 	$(PY) -m connectors build-snapshot --from ../shared/data

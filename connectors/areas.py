@@ -10,10 +10,14 @@ caller, which records it in the dataset's provenance instead of dropping it sile
 from __future__ import annotations
 
 import csv
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
+
+from connectors.files.regions import read_nuts_history, to_nuts_2021
 
 HERE = Path(__file__).resolve().parent / "areas"
 
@@ -139,16 +143,70 @@ def provider_country_codes(iso2_to_code: dict[str, str]) -> dict[str, str]:
 
 
 def harmonise(table: pa.Table, codes: dict[str, str]) -> tuple[pa.Table, list[str]]:
-    """Replace provider area codes in ``ref_area`` by canonical ones where the mapping knows them.
+    """Replace provider area codes in ``ref_area`` by canonical ones where the mapping knows them, and
+    old NUTS region codes by their NUTS 2021 successor (:func:`recode_nuts`), as the snapshot does.
 
-    Codes it does not know (regions such as NUTS codes, aggregates such as EA20) are kept as
-    published and returned, so the caller can report them; nothing is dropped.
+    Codes it does not know (current NUTS codes, aggregates such as EA20) are kept as published and
+    returned, so the caller can report them; nothing is dropped except an old-code row whose region
+    and period the same dataset also publishes under the newer code.
     """
+    # NUTS first, on the codes as published: a country code mapped to ISO3 (FR -> FRA) must not then be
+    # taken for the NUTS 2013 region of the same spelling (FRA, France's overseas departments).
+    table, recoded = recode_nuts(table, skip=set(codes))
     published = table["ref_area"].to_pylist()
     mapped = [codes.get(code, code) for code in published]
-    unknown = sorted({code for code in published if code not in codes})
+    unknown = sorted({code for code in published if code not in codes} - set(recoded.values()))
     index = table.schema.get_field_index("ref_area")
     return table.set_column(index, "ref_area", pa.array(mapped, pa.string())), unknown
+
+
+#: Which old NUTS version yields to which when two old codes of one region meet: NUTS 2013 before 2010.
+_NUTS_VERSION_RANK = {"NUTS 2013": 1, "NUTS 2010": 2}
+
+
+def recode_nuts(table: pa.Table, skip: set[str] | frozenset[str] = frozenset()) -> tuple[pa.Table, dict[str, str]]:
+    """Old NUTS region codes in ``ref_area`` -> their NUTS 2021 successor (``areas/nuts_history.csv``, only
+    where the boundary did not change), so refreshed Eurostat tables join the same regions and maps as the
+    snapshot. Returns the table and the codes recoded (old -> new).
+
+    A table published over several NUTS versions can hold a region twice for one period; the value under
+    the newest code is kept (unchanged code first, then NUTS 2013, then 2010) — the snapshot builder's rule
+    (:func:`connectors.files.regions.read_eurostat_tsv`). ``skip`` holds codes already mapped as countries.
+    """
+    history = read_nuts_history()
+    published = table["ref_area"].to_pylist()
+    recoded = {c: to_nuts_2021(c, history) for c in set(published) - set(skip)}
+    recoded = {old: new for old, new in recoded.items() if new != old}
+    if not recoded:
+        return table, {}
+    if "dimensions" in table.column_names:
+        texts = table["dimensions"].to_pylist()
+        other_codes = {text: _without_area(text) for text in set(texts)}
+        what = [other_codes[text] for text in texts]
+    else:
+        what = table["series"].to_pylist()
+    frame = pd.DataFrame(
+        {
+            "ref_area": [recoded.get(c, c) for c in published],
+            "time_period": table["time_period"].to_pylist(),
+            "rank": [_NUTS_VERSION_RANK.get(history[c]["version"], 3) if c in recoded else 0 for c in published],
+            "what": what,  # the series without its area: the provider's other dimension codes
+        }
+    )
+    best = frame.groupby(["ref_area", "time_period", "what"], dropna=False)["rank"].transform("min")
+    keep = (frame["rank"] == best).to_numpy()
+    index = table.schema.get_field_index("ref_area")
+    table = table.set_column(index, "ref_area", pa.array(frame["ref_area"], pa.string()))
+    return table.filter(pa.array(keep)), dict(sorted(recoded.items()))
+
+
+_AREA_DIMENSIONS = {"geo", "GEO", "REF_AREA", "ref_area"}
+
+
+def _without_area(text: str | None) -> str:
+    if not text:
+        return ""
+    return json.dumps({k: v for k, v in json.loads(text).items() if k not in _AREA_DIMENSIONS}, sort_keys=True)
 
 
 def registry_country_codes(registry: AreaRegistry) -> dict[str, str]:

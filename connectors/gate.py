@@ -15,7 +15,7 @@ The checks, in order (docs/reliability.md has the table):
 ``duplicates``   no series + period twice with different values (identical repeats are collapsed)
 ``coverage``     at most :data:`MAX_DROP` fewer series or areas than the last good version, and no earlier
                  latest period — the only checks ``--allow-shrink`` overrides, together with
-``needs``        every selection the catalogue says indicators read (``needs:``) that had values still has some
+``needs``        every selection the catalogue says indicators read (the codes under ``indicators:``) that had values still has some
 
 The dataflow check sits in the parser (:mod:`connectors.sdmx.dispatch`), because only the parser
 sees which structure a message names.

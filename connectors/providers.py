@@ -156,7 +156,9 @@ class CatalogueEntry(_Strict):
     dataflow: Dataflow | None = None
     key: str = ""
     params: dict[str, str] = Field(default_factory=dict)
-    indicators: list[str] = Field(default_factory=list)
+    # indicator id -> the dimension codes it selects (its definition's `match`), so the connectors layer can
+    # check a refreshed dataset against what the indicators ask for without importing them.
+    indicators: dict[str, dict[str, str]] = Field(default_factory=dict)
     measures: list[str] = Field(min_length=1)
     licence: str | None = None
     citation: str | None = None
@@ -167,23 +169,6 @@ class CatalogueEntry(_Strict):
     note: str = ""
     source: str | None = None
     dataset: str | None = None
-    #: Dimension selections the indicators reading this dataset need (``{unit: CLV20_EUR_HAB, na_item: B1GQ}``,
-    #: a code or a list of codes per dimension id); the refresh gate refuses an answer in which a selection
-    #: that had values in the last good version has none.
-    needs: list[dict[str, list[str]]] = Field(default_factory=list)
-
-    @field_validator("needs", mode="before")
-    @classmethod
-    def _needs_as_lists(cls, value):
-        if isinstance(value, list):
-            return [
-                {str(k): [str(c) for c in (v if isinstance(v, list) else [v])] for k, v in s.items()}
-                if isinstance(s, dict)
-                else s
-                for s in value
-            ]
-        return value
-
     @field_validator("params", mode="before")
     @classmethod
     def _params_as_text(cls, value):
@@ -198,6 +183,27 @@ class CatalogueEntry(_Strict):
         if clash:
             raise ValueError(f"{sorted(clash)} are set by the provider entry / refresh command, remove them here")
         return value
+
+    @field_validator("indicators", mode="before")
+    @classmethod
+    def _indicators_with_selection(cls, value):
+        if isinstance(value, list):
+            raise ValueError(
+                "give each indicator with the dimension codes it selects, e.g. {real_gdp_per_capita_eur: "
+                "{unit: CLV20_EUR_HAB, na_item: B1GQ}} (the 'match' of its definition)"
+            )
+        if isinstance(value, dict):
+            return {
+                str(k): {str(d): str(c) for d, c in v.items()} if isinstance(v, dict) else v for k, v in value.items()
+            }
+        return value
+
+    @property
+    def needs(self) -> list[dict[str, list[str]]]:
+        """The dimension selections the indicators reading this dataset need, one per indicator (from
+        ``indicators``): the refresh gate refuses an answer in which a selection that had values in the last
+        good version has none."""
+        return [{dim: [code] for dim, code in selection.items()} for selection in self.indicators.values() if selection]
 
     @field_validator("key")
     @classmethod

@@ -456,15 +456,20 @@ def _run_refresh(args: argparse.Namespace) -> int:
 
 
 def _run_status(args: argparse.Namespace) -> int:
+    from connectors import feeds
+
     try:
         rows = status_rows(args.root)
+        checked = feeds.check_catalogue(default_catalogue(), args.root)
     except RegistryError as exc:
         print(f"status: {exc}", file=sys.stderr)
         return 2
     if args.json:
-        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        report = {"datasets": rows, "feeds": {n: [vars(f) for f in fs] for n, fs in checked.items()}}
+        print(json.dumps(report, indent=2, ensure_ascii=False))
     else:
         print(format_table(rows))
+        print(feeds.format_feeds(checked))
     return 0
 
 

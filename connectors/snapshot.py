@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import yaml
+from tqdm import tqdm
 
 from connectors import areas as area_codes
 from connectors.files import ddf, owid, regions
@@ -351,8 +352,14 @@ READERS = {
 }
 
 
-def build_snapshot(shared: Path, out_root: Path = DATA_CACHE, spec: dict | None = None, log=print) -> list[Path]:
-    """Rebuild every dataset of the spec from ``shared``; return the files written."""
+def build_snapshot(
+    shared: Path, out_root: Path = DATA_CACHE, spec: dict | None = None, log=print, progress: bool = False
+) -> list[Path]:
+    """Rebuild every dataset of the spec from ``shared``; return the files written.
+
+    ``progress`` draws a bar on stderr (a full build takes minutes); tqdm leaves it out when stderr is not a
+    terminal, and the per-dataset lines are printed through tqdm so they appear above the bar, not inside it.
+    """
     spec = spec or load_spec()
     shared = Path(shared).resolve()
     if not (shared / "panel").is_dir():
@@ -364,7 +371,11 @@ def build_snapshot(shared: Path, out_root: Path = DATA_CACHE, spec: dict | None 
     )
     manifest = read_manifest(shared)
     written = []
-    for entry in spec["sources"]:
+    bar = tqdm(
+        spec["sources"], desc="build-snapshot", unit="dataset", disable=None if progress else True, file=sys.stderr
+    )
+    for entry in bar:
+        bar.set_postfix_str(f"{entry['source']}/{entry['dataset']}")
         reader = READERS.get(entry["reader"])
         if reader is None:
             raise SnapshotError(
@@ -377,10 +388,12 @@ def build_snapshot(shared: Path, out_root: Path = DATA_CACHE, spec: dict | None 
         path = write_dataset(table, _provenance(entry, inputs, extra), root=out_root)
         written.append(path)
         unmapped = sorted({a for r in extra["reports"] for a in r.get("unmapped_areas", [])})
-        log(
+        message = (
             f"{entry['source']}/{entry['dataset']}: {table.num_rows:,} rows, "
             f"{len(unmapped)} source areas without a canonical code"
         )
+        (tqdm.write if log is print else log)(message)
+    bar.close()
     written.append(write_areas(registry, out_root, area_spec, shared))
     write_snapshot_manifest(out_root)  # every file's sha256, for `verify` and the readers' checks
     return written
@@ -422,7 +435,7 @@ def write_areas(registry: area_codes.AreaRegistry, out_root: Path, area_spec: di
 
 def _command(args: argparse.Namespace) -> int:
     try:
-        files = build_snapshot(Path(args.shared), Path(args.out))
+        files = build_snapshot(Path(args.shared), Path(args.out), progress=not args.quiet)
     except (SnapshotError, ddf.DDFError, owid.OWIDError, regions.RegionFileError, FileNotFoundError) as exc:
         print(f"build-snapshot failed: {exc}", file=sys.stderr)
         return 2
@@ -435,4 +448,5 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser("build-snapshot", help="rebuild data_cache/snapshot from ../shared/data")
     parser.add_argument("--from", dest="shared", default="../shared/data", help="the shared data folder")
     parser.add_argument("--out", default=str(DATA_CACHE), help="store root (default: data_cache/)")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar (it is shown only on a terminal anyway)")
     parser.set_defaults(handler=_command)

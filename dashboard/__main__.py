@@ -40,6 +40,7 @@ def _parser() -> argparse.ArgumentParser:
     site.add_argument("--public-url", help=f"dashboard address for permalinks (default ${PUBLIC_URL_ENV})")
     site.add_argument("--no-images", action="store_true", help="skip the PNG per view (faster)")
     site.add_argument("--inline-js", action="store_true", help="inline the Vega libraries in every page (bigger)")
+    site.add_argument("--quiet", action="store_true", help="no progress bar (it is shown only on a terminal anyway)")
     return parser
 
 
@@ -80,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
                 base_url=base,
                 images=not args.no_images,
                 inline_js=args.inline_js,
+                progress=not args.quiet,
             )
             took = time.perf_counter() - started
             print(f"baked {len(baked)} views into {args.out}/ (open index.html) in {took:.1f} s")

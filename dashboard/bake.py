@@ -12,10 +12,12 @@ from __future__ import annotations
 import html
 import json
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from tqdm import tqdm
 
 from dashboard import export
 from dashboard.share import PROJECT_NAME, SharedView, ShareError, share_link
@@ -125,8 +127,14 @@ def bake(
     base_url: str | None = None,
     images: bool = True,
     inline_js: bool = False,
+    progress: bool = False,
 ) -> list[BakedView]:
-    """Write the site into ``out``: every view's page, CSV, Vega-Lite JSON (and PNG), then the index."""
+    """Write the site into ``out``: every view's page, CSV, Vega-Lite JSON (and PNG), then the index.
+
+    ``progress`` draws a bar per phase on stderr (a bake of every view takes minutes); tqdm leaves it out
+    anyway when stderr is not a terminal, so logs and CI output stay clean.
+    """
+    bar = {"disable": None if progress else True, "file": sys.stderr, "unit": "view"}
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise BakeError(f"output {out} exists and is not a folder")
@@ -134,7 +142,7 @@ def bake(
         check_view_id(entry.id, "bake")
     version = query.data_version()
     baked = []
-    for entry in entries:
+    for entry in tqdm(entries, desc="query", **bar):
         try:
             shared = share_link(entry.link, base_url=base_url)
         except (ShareError, query.QueryError) as error:
@@ -151,7 +159,7 @@ def bake(
     script_src = None
     if not inline_js:
         script_src = _write(out, export.bundle_file_name(), export.javascript_bundle().encode("utf-8"), ASSETS)
-    for item in baked:
+    for item in tqdm(baked, desc="bake", **bar):
         shared, stem = item.shared, item.entry.id
         page = export.to_html(shared, script_src=script_src, home="index.html")
         item.files["html"] = _write(out, f"{stem}.html", page.encode("utf-8"))

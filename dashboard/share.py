@@ -283,13 +283,14 @@ def build(
     version = query.data_version()
     link = permalink(kind, view, base_url=base, version=version)
     definitions = [query.definition(i) for i in drawn.indicators]
-    publishers = tuple(dict.fromkeys(d.source.publisher for d in definitions))
+    credits = [query.source_credit(i) for i in drawn.indicators]  # the official dataset when one is used
+    publishers = tuple(dict.fromkeys(publisher for publisher, _ in credits))
     meta = ViewMeta(
         title=drawn.title,
         description=drawn.description,
         source_line=query.source_line(list(drawn.indicators)),
         publishers=publishers,
-        licences=tuple(dict.fromkeys(d.source.licence for d in definitions)),
+        licences=tuple(dict.fromkeys(licence for _, licence in credits)),
         source_urls=tuple(dict.fromkeys(d.source.url for d in definitions if d.source.url)),
         vintage=_vintage(drawn.indicators),
         data_version=version,

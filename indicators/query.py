@@ -16,7 +16,7 @@ import pandas as pd
 from connectors import store
 from indicators.catalog import catalog
 from indicators.methods import derived, expression
-from indicators.schema import Definition, Direction
+from indicators.schema import Definition, Direction, SeriesRef
 
 PANEL_COLUMNS = ["indicator", "ref_area", "year", "value"]
 
@@ -84,24 +84,63 @@ def _matching(source: str, dataset: str, match: dict[str, str]) -> pd.DataFrame:
     return rows.drop(columns=["series", "dimensions"])
 
 
+def _empty_panel() -> pd.DataFrame:
+    return pd.DataFrame(
+        {c: pd.Series(dtype=t) for c, t in zip(PANEL_COLUMNS, ("str", "str", "int64", "float64"), strict=True)}
+    )
+
+
+def _series_rows(ref: SeriesRef) -> pd.DataFrame | None:
+    """The observations one series reference picks (ref_area, year, value), or None if the dataset
+    holds none of them."""
+    if ref.match is not None:
+        frame = _matching(ref.source, ref.dataset, dict(ref.match))
+        return frame if len(frame) else None
+    return _dataset_series(ref.source, ref.dataset).get(ref.code)
+
+
 @lru_cache(maxsize=256)
-def _raw_panel(indicator_id: str) -> pd.DataFrame:
-    """All annual observations of one raw (series-backed) indicator, scale applied."""
+def _chosen_series(indicator_id: str) -> tuple[SeriesRef, pd.DataFrame | None]:
+    """The first of the definition's series, in order of preference, that is stored and has observations.
+
+    Official datasets (``official_series``) come first; ``series`` (the snapshot) is the fallback and is
+    returned even when it is empty, so a missing dataset is reported by the caller as before. An official
+    dataset that is stored but matches nothing is passed over here and reported by
+    ``python -m connectors status`` (the catalogue holds the same selection), never silently.
+    """
     item = definition(indicator_id)
     if item.series is None:
         raise QueryError(f"indicator {indicator_id!r} is derived (formula: {item.formula}); use panel()")
-    ref = item.series
+    stored = set(store.dataset_files())
+    for ref in item.official_series:
+        if (ref.source, ref.dataset) not in stored:
+            continue
+        try:
+            rows = _series_rows(ref)
+        except store.StoreError as exc:
+            raise QueryError(f"indicator {indicator_id!r}: {exc}") from None
+        if rows is not None:
+            return ref, rows
     try:
-        if ref.match is not None:
-            frame = _matching(ref.source, ref.dataset, dict(ref.match))
-        else:
-            frame = _dataset_series(ref.source, ref.dataset).get(ref.code)
+        return item.series, _series_rows(item.series)
     except store.StoreError as exc:
         raise QueryError(f"indicator {indicator_id!r}: {exc}") from None
+
+
+def source_used(indicator_id: str) -> SeriesRef:
+    """The series a raw indicator's numbers come from now: an official dataset, or the snapshot fallback.
+
+    Chart source lines, CSV downloads and provenance name this one (see :func:`source_line`).
+    """
+    return _chosen_series(indicator_id)[0]
+
+
+@lru_cache(maxsize=256)
+def _raw_panel(indicator_id: str) -> pd.DataFrame:
+    """All annual observations of one raw (series-backed) indicator, scale applied."""
+    ref, frame = _chosen_series(indicator_id)
     if frame is None:
-        return pd.DataFrame(
-            {c: pd.Series(dtype=t) for c, t in zip(PANEL_COLUMNS, ("str", "str", "int64", "float64"), strict=True)}
-        )
+        return _empty_panel()
     frame = frame.assign(value=frame["value"] * ref.scale)
     frame.insert(0, "indicator", indicator_id)
     return frame.sort_values(["ref_area", "year"]).reset_index(drop=True)[PANEL_COLUMNS]
@@ -218,10 +257,31 @@ def _data_version() -> str:
 
 @lru_cache(maxsize=512)
 def provenance_for(indicator_id: str) -> store.Provenance:
-    ref = definition(indicator_id).series
-    if ref is None:
+    """The provenance of the dataset the indicator's numbers come from now (see :func:`source_used`)."""
+    if definition(indicator_id).series is None:
         raise QueryError(f"indicator {indicator_id!r} is derived; see the indicators in its formula")
+    ref = source_used(indicator_id)
     return store.read_provenance(ref.source, ref.dataset)
+
+
+def source_credit(indicator_id: str) -> tuple[str, str]:
+    """(publisher, licence) of the series a raw indicator uses now.
+
+    The snapshot fallback is credited as its definition says; an official dataset by its own provenance
+    (the provider and licence the refresh recorded), with the dataset named, so nobody reads official
+    numbers as the snapshot's or the other way round.
+    """
+    item = definition(indicator_id)
+    if item.series is None:  # derived: credited as its definition says (source_line credits its inputs)
+        return item.source.publisher, item.source.licence
+    ref = source_used(indicator_id)
+    if ref == item.series:
+        return item.source.publisher, item.source.licence
+    try:
+        provenance = provenance_for(indicator_id)
+    except store.StoreError:  # unreadable sidecar: still say which dataset, never the fallback's publisher
+        return f"{ref.source}, {ref.dataset}", "licence not recorded"
+    return f"{provenance.publisher or ref.source}, {ref.dataset}", provenance.licence or "licence not recorded"
 
 
 def raw_inputs(indicator_id: str) -> list[str]:
@@ -249,8 +309,8 @@ def _source_line(indicator_ids: tuple[str, ...]) -> str:
     seen: dict[str, str] = {}
     built: set[str] = set()
     for ident in raw:
-        item = definition(ident)
-        seen.setdefault(item.source.publisher, item.source.licence)
+        publisher, licence = source_credit(ident)
+        seen.setdefault(publisher, licence)
         with contextlib.suppress(store.StoreError):
             built.add(provenance_for(ident).retrieved_or_built)
     sources = "; ".join(f"{publisher} ({licence})" for publisher, licence in seen.items())

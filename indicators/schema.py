@@ -80,6 +80,11 @@ class Definition(Strict):
     description: str = Field(min_length=10)
     why_it_matters: str = ""
     series: SeriesRef | None = None
+    official_series: list[SeriesRef] = Field(
+        default_factory=list,
+        description="official SDMX datasets to read instead of 'series', in order of preference: the first one "
+        "that is stored and has observations for the selection is used, 'series' (the snapshot) is the fallback",
+    )
     formula: str | None = Field(None, description="a derived measure over other indicator ids, e.g. 'co2_cons / pop'")
     source: SourceInfo
     targets: list[Target] = Field(default_factory=list)
@@ -89,7 +94,19 @@ class Definition(Strict):
     def _one_origin(self) -> Definition:
         if (self.series is None) == (self.formula is None):
             raise ValueError("give exactly one of 'series' (raw data) or 'formula' (derived from other indicators)")
+        if self.official_series and self.series is None:
+            raise ValueError("'official_series' needs 'series' as the fallback it is preferred to")
+        pairs = [(ref.source, ref.dataset) for ref in self.official_series]
+        if self.series is not None and (self.series.source, self.series.dataset) in pairs:
+            raise ValueError("an 'official_series' entry names the same dataset as 'series'; remove it")
+        if len(set(pairs)) != len(pairs):
+            raise ValueError("'official_series' names the same dataset twice; keep one selection per dataset")
         return self
+
+    @property
+    def series_in_preference(self) -> list[SeriesRef]:
+        """Where the raw numbers may come from, most preferred first: official datasets, then ``series``."""
+        return [*self.official_series, self.series] if self.series is not None else []
 
     @property
     def label(self) -> str:

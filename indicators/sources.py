@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from connectors import store
+from connectors import feeds, store
 from connectors.http import Fetcher, Offline
 from connectors.providers import CatalogueEntry, RegistryError, build_url, default_catalogue, default_providers
 from connectors.refresh import Outcome, refresh_one
@@ -90,11 +90,17 @@ class CatalogueSource:
     enabled: bool
     note: str
     stored_key: str | None  # "source/dataset" once fetched
+    unmatched: tuple[str, ...] = ()  # "indicator: what is wrong" for selections the stored data cannot serve
 
     @property
     def state(self) -> str:
         if not self.enabled:
             return f"disabled: {self.note}"
+        if self.stored_key and self.unmatched:
+            return (
+                f"fetched (stored as {self.stored_key}), but {'; '.join(self.unmatched)} — "
+                "these indicators use their snapshot fallback"
+            )
         if self.stored_key:
             return f"fetched (stored as {self.stored_key})"
         return "available to refresh: not fetched yet"
@@ -273,9 +279,19 @@ def catalogue_entries(root: Path | None = None) -> tuple[CatalogueSource, ...]:
                 enabled=entry.enabled,
                 note=entry.note,
                 stored_key=f"{key[0]}/{key[1]}" if key in stored else None,
+                unmatched=_unmatched(entry, root) if key in stored and entry.enabled else (),
             )
         )
     return tuple(found)
+
+
+def _unmatched(entry: CatalogueEntry, root: Path | None) -> tuple[str, ...]:
+    """The indicators whose selection the stored dataset cannot serve (the same check as `connectors status`)."""
+    return tuple(
+        f"{feed.indicator} {feed.state} ({feed.detail})"
+        for feed in feeds.check_entry(entry, root)
+        if feed.state in (feeds.MATCHES_NOTHING, feeds.AMBIGUOUS)
+    )
 
 
 def _areas_attribution(root: Path | None) -> Attribution | None:

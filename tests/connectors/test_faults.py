@@ -195,7 +195,7 @@ def registry(provider, tmp_path_factory):
     dataflow: {agency: ESTAT, id: sdg_08_10, version: ""}
     key: A..B1GQ.
     measures: [real GDP per capita]
-    needs: [{unit: CLV20_EUR_HAB, na_item: B1GQ}]
+    indicators: {real_gdp_per_capita_eur: {unit: CLV20_EUR_HAB, na_item: B1GQ}}
     documented_at: tests/connectors/test_faults.py
     verified: "no"
     source: estat

@@ -390,7 +390,7 @@ def test_command_line_refresh_and_status(tmp_path, capsys):
     assert main(["refresh", "--root", str(tmp_path)]) == 2
 
     assert main(["status", "--json", "--root", str(tmp_path)]) == 0
-    rows = json.loads(capsys.readouterr().out)
+    rows = json.loads(capsys.readouterr().out)["datasets"]
     stored = [r for r in rows if r["dataset"] == "sdg_08_10"]
     assert stored == [
         {
@@ -408,7 +408,8 @@ def test_command_line_refresh_and_status(tmp_path, capsys):
     assert stored[0]["date"].endswith("Z")
     names = {r["catalogue"] for r in rows}
     assert set(default_catalogue()) <= names  # every catalogue entry is listed, fetched or not
-    assert {r["state"] for r in rows if r["catalogue"] == "oecd_better_life_index"} == {"not fetched yet"}
+    assert {r["state"] for r in rows if r["catalogue"] == "oecd_income_distribution"} == {"not fetched yet"}
+    assert {r["state"] for r in rows if r["catalogue"] == "oecd_better_life_index"} == {"disabled"}
 
     assert main(["status", "--root", str(tmp_path)]) == 0
     table = capsys.readouterr().out.splitlines()

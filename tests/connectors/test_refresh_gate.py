@@ -117,19 +117,6 @@ def test_the_first_version_is_checked_without_coverage():
     assert _check(_table([("PC.A00", "A00", "2020", 1.0)]), previous=None).table.num_rows == 1
 
 
-def test_catalogue_needs_match_what_the_indicators_read():
-    """`needs` is the connectors' declarative copy of the indicator definitions' `match`: held in step."""
-    from indicators.catalog import catalog
-
-    definitions = catalog()
-    for entry in default_catalogue().values():
-        wanted = []
-        for ident in entry.indicators:
-            series = definitions[ident].series
-            wanted.append({k: [v] if isinstance(v, str) else list(v) for k, v in (series.match or {}).items()})
-        assert sorted(map(str, entry.needs)) == sorted(map(str, wanted)), entry.name
-
-
 def test_refresh_plan_alternates_hosts_and_says_how_long(tmp_path):
     from connectors.http import RequestLog
 

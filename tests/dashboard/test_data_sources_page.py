@@ -102,11 +102,11 @@ def test_refresh_without_network_shows_the_offline_line_and_changes_nothing(monk
     at = _open()
     with responses.RequestsMock() as offline:
         offline.get(re.compile(r"https?://.*"), body=requests.exceptions.ConnectionError("no route to host"))
-        at.button(key="src_refresh_nama_10_pc").click().run()
+        at.button(key="src_refresh_ilc_li41").click().run()
         assert not at.exception, [e.value for e in at.exception]
         lines = [w.value for w in at.warning]
         assert len(lines) == 1
-        assert lines[0].startswith("Offline: could not reach ec.europa.eu; nama_10_pc was never fetched")
+        assert lines[0].startswith("Offline: could not reach ec.europa.eu; ilc_li41 was never fetched")
         # sdg_08_10 is in the committed snapshot (estat/sdg_08_10): the line names the file still in use.
         at.button(key="src_refresh_sdg_08_10").click().run()
         assert "still using the snapshot data_cache/snapshot/estat/sdg_08_10.parquet" in at.warning[-1].value
