@@ -28,16 +28,15 @@ import numpy as np
 import pandas as pd
 
 from indicators import query
-from indicators.assess import REGION_LABELS
-from indicators.catalog import catalog
 from indicators.composite import CompositeResult, directions_from, load_composite, run_composite
+from indicators.constants import GDP_PER_CAPITA as GDP
 from indicators.methods.aggregate import AGGREGATORS, GEOMETRIC_FLOOR
 from indicators.methods.normalise import normalise
+from indicators.peer_groups import PeerGroupError, named_groups, named_members
 
 #: Composites the page offers, in menu order. The HDI is not here: its expected-years-of-schooling input
 #: is not in the catalogue at country level, so it cannot be run on the snapshot.
 COMPOSITES = ("beyond_gdp_index", "better_life_index")
-GDP = "gdp_per_capita_ppp"
 #: Minimum share of a pillar's weight that must have data for a unit to be ranked (on top of the file's rule).
 PILLAR_FLOORS: dict[str, dict[str, float]] = {"beyond_gdp_index": {"inclusive": 0.8}}
 #: Monte Carlo settings: a modest number of draws keeps a slider move fast; the seed makes it repeatable.
@@ -55,43 +54,19 @@ class IndexQueryError(ValueError):
     """A question about a composite that cannot be answered; the message says which part and why."""
 
 
-# --- peer groups -----------------------------------------------------------------------------------
+# --- peer groups (named groups live in indicators.peer_groups) ------------------------------------
 
 
-def _slug(text: str) -> str:
-    return "".join(ch if ch.isalnum() else "_" for ch in text.lower()).strip("_")
-
-
-@lru_cache(maxsize=1)
-def _peer_table() -> dict[str, tuple[str, str | None]]:
-    """slug -> (label, name for :func:`indicators.query.peer_group`, None = every country)."""
-    table = query.countries()
-    out: dict[str, tuple[str, str | None]] = {
-        "all": ("All countries", None),
-        "oecd": ("OECD members", "OECD"),
-        "eu27": ("EU27 members", "EU27"),
-    }
-    order = ["High income", "Upper middle income", "Lower middle income", "Low income"]
-    groups = set(table["income_group"].dropna())
-    for group in [g for g in order if g in groups] + sorted(groups - set(order)):
-        out[_slug(group)] = (f"{group} countries", group)
-    for region in sorted(set(table["world_region"].dropna())):
-        out[_slug(region)] = (REGION_LABELS.get(region, region.replace("_", " ").title()), region)
-    return out
-
-
-def peer_options() -> dict[str, str]:
-    """Peer groups a ranking can be made among: slug -> label (``all`` first)."""
-    return {slug: label for slug, (label, _) in _peer_table().items()}
+#: Peer groups a ranking can be made among: slug -> label (``all`` first).
+peer_options = named_groups
 
 
 def peer_members(peers: str) -> list[str]:
-    """Country codes of a peer group; aggregates (World, EU27 as a unit, income groups) are never members."""
+    """Country codes of a named peer group, or :class:`IndexQueryError` naming the valid ones."""
     try:
-        _, group = _peer_table()[peers]
-    except KeyError:
-        raise IndexQueryError(f"unknown peer group {peers!r}; choose one of {', '.join(peer_options())}") from None
-    return sorted(query.countries()["ref_area"]) if group is None else query.peer_group(group)
+        return named_members(peers)
+    except PeerGroupError as error:
+        raise IndexQueryError(str(error)) from None
 
 
 # --- composite structure ---------------------------------------------------------------------------
@@ -118,7 +93,7 @@ def structure(composite: str) -> Structure:
     if composite not in COMPOSITES:
         raise IndexQueryError(f"unknown composite {composite!r}; choose one of {', '.join(COMPOSITES)}")
     spec = load_composite(composite)
-    definitions = catalog()
+    definitions = query.definitions()
     ids = dict(spec["indicators"])
     unknown = sorted(i for i in ids.values() if i not in definitions)
     if unknown:
@@ -173,7 +148,7 @@ def _prepare(composite: str, peers: str, year: int | None) -> Prepared:
         raise IndexQueryError(f"peer group {peers!r} has {len(members)} countries; a ranking needs at least 3")
     ids = list(dict.fromkeys([*shape.ids.values(), GDP]))
     panel = query.panel(ids, members)
-    definitions = catalog()
+    definitions = query.definitions()
     override = {"reference_year": int(year)} if year is not None else None
     result = run_composite(
         load_composite(composite),
