@@ -32,6 +32,7 @@ from indicators.composite import CompositeResult, directions_from, load_composit
 from indicators.constants import GDP_PER_CAPITA as GDP
 from indicators.methods.aggregate import AGGREGATORS, GEOMETRIC_FLOOR
 from indicators.methods.normalise import normalise
+from indicators.methods.uncertainty import Choice, ranks_from_scores, simulate_scores
 from indicators.peer_groups import PeerGroupError, named_groups, named_members
 
 #: Composites the page offers, in menu order. The HDI is not here: its expected-years-of-schooling input
@@ -389,22 +390,6 @@ def _ranked_table(composite: str, peers: str, pillar_weights: Weights, indicator
 # --- Monte Carlo rank uncertainty ------------------------------------------------------------------
 
 
-def _dirichlet_around(weights: np.ndarray, draws: int, rng: np.random.Generator) -> np.ndarray:
-    """Draws centred on ``weights`` (summing to 1); a zero weight stays zero."""
-    if weights.size == 1:
-        return np.ones((draws, 1))
-    alpha = np.maximum(CONCENTRATION * weights.size * weights, 1e-3)
-    return np.where(weights > 0, rng.dirichlet(alpha, size=draws), 0.0)
-
-
-def _weighted_mean(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """(units x k) values, (draws x k) weights -> (units x draws), reweighting over present values."""
-    present = ~np.isnan(values)
-    covered = present.astype(float) @ weights.T
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(covered > 0, (np.where(present, values, 0.0) @ weights.T) / covered, np.nan)
-
-
 def uncertainty(
     composite: str,
     peers: str = "all",
@@ -439,34 +424,18 @@ def _uncertainty(
     if out.empty:
         return out.assign(rank_p05=np.nan, median_rank=np.nan, rank_p95=np.nan)
     rows = prepared.units.get_indexer(base.index)
-    rng = np.random.default_rng(seed)
     names = list(shape.pillars)
-    outer_draws = _dirichlet_around(_share(pillars, names), draws, rng)
-    inner_draws = {p: _dirichlet_around(_share(inner[p], shape.pillars[p]), draws, rng) for p in names}
-    normalisation = rng.integers(0, len(MC_NORMALISATIONS), size=draws)
-    geometric = rng.integers(0, len(MC_AGGREGATIONS), size=draws) == MC_AGGREGATIONS.index("geometric")
-    matrices = {"minmax": prepared.normalised[rows], "rank": prepared.rank_normalised[rows]}
-    scores = np.full((len(rows), draws), np.nan)
-    for n_index, n_name in enumerate(MC_NORMALISATIONS):
-        chosen = np.flatnonzero(normalisation == n_index)
-        if chosen.size == 0:
-            continue
-        matrix = matrices[n_name]
-        pillar_scores = np.stack(
-            [_weighted_mean(matrix[:, prepared.positions(shape.pillars[p])], inner_draws[p][chosen]) for p in names]
-        )  # pillars x units x draws
-        weights = outer_draws[chosen].T[:, None, :]  # pillars x 1 x draws
-        present = ~np.isnan(pillar_scores)
-        total = (present * weights).sum(axis=0)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            arithmetic = (np.where(present, pillar_scores, 0.0) * weights).sum(axis=0) / total
-            logs = np.log(np.maximum(np.where(present, pillar_scores, 1.0), GEOMETRIC_FLOOR)) * weights
-            product = np.exp(logs.sum(axis=0) / total)
-        scores[:, chosen] = np.where(geometric[chosen][None, :], product, arithmetic)
-    order = np.argsort(-np.nan_to_num(scores, nan=-np.inf), axis=0, kind="stable")
-    ranks = np.empty_like(order)
-    np.put_along_axis(ranks, order, np.arange(1, len(rows) + 1)[:, None], axis=0)
-    low, middle, high = np.percentile(ranks, [5, 50, 95], axis=1)
+    scores = simulate_scores(
+        {"minmax": prepared.normalised[rows], "rank": prepared.rank_normalised[rows]},
+        [prepared.positions(shape.pillars[p]) for p in names],
+        [_share(inner[p], shape.pillars[p]) for p in names],
+        _share(pillars, names),
+        [Choice(n, "arithmetic", a) for n in MC_NORMALISATIONS for a in MC_AGGREGATIONS],
+        draws=draws,
+        rng=np.random.default_rng(seed),
+        concentration=CONCENTRATION,
+    )
+    low, middle, high = np.percentile(ranks_from_scores(scores), [5, 50, 95], axis=1)
     return out.assign(rank_p05=low, median_rank=middle, rank_p95=high)
 
 

@@ -65,10 +65,7 @@ class PeerGroup:
 
 def _members(pool: pd.DataFrame, column: str, value) -> tuple[str, ...]:
     """Codes of the pool whose ``column`` equals ``value`` (a flag column when ``value`` is True)."""
-    if value is True:
-        chosen = pool[pool[column].fillna(False).astype(bool)]
-    else:
-        chosen = pool[pool[column] == value]
+    chosen = pool[pool[column].fillna(False).astype(bool)] if value is True else pool[pool[column] == value]
     return tuple(sorted(chosen.index))
 
 
