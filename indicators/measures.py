@@ -67,7 +67,8 @@ def catalogue_table() -> pd.DataFrame:
         try:
             cover = query.coverage(item.id)
         except query.QueryError:
-            cover = {"areas": None, "aggregates": None, "first_year": None, "last_year": None, "observations": None}
+            cover = dict.fromkeys(("areas", "first_year", "last_year", "observations", "not_computed"))
+            cover["not_computed_reasons"] = ""
         rows.append(
             {
                 "id": item.id,
@@ -80,6 +81,8 @@ def catalogue_table() -> pd.DataFrame:
                 "first_year": cover["first_year"],
                 "last_year": cover["last_year"],
                 "observations": cover["observations"],
+                "not_computed": cover["not_computed"],
+                "not_computed_reasons": cover["not_computed_reasons"],
                 "publisher": item.source.publisher,
                 "licence": item.source.licence,
                 "targets": "; ".join(t.label for t in item.targets),

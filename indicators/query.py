@@ -135,17 +135,46 @@ def _raw_panel(indicator_id: str) -> pd.DataFrame:
 
 
 @lru_cache(maxsize=64)
-def _formula_panel(indicator_id: str) -> pd.DataFrame:
-    """All years of a derived indicator, evaluated from the indicators its formula names."""
+def _formula_result(indicator_id: str) -> tuple[pd.DataFrame, tuple[tuple[str, int], ...]]:
+    """All years of a derived indicator, evaluated from the indicators its formula names, and the values it
+    could not compute: ``(panel, ((reason, count), ...))``.
 
+    A division by zero or an overflow gives a missing value, never a row of infinity; it is counted with its
+    reason so that coverage can say "12 values not computed: division by zero or overflow" instead of the
+    indicator silently having fewer rows.
+    """
     item = definition(indicator_id)
     names = expression.names_in(item.formula)
     variables = {name: derived.series_from_panel(_indicator_frame(name), name) for name in names}
     result = expression.evaluate(item.formula, variables, {name: definition(name).unit for name in names})
-    values = result.values.replace([float("inf"), float("-inf")], float("nan")).dropna()
-    frame = derived.series_to_panel(values, indicator_id)
+    values = result.values
+    if not isinstance(values, pd.Series):  # a formula of numbers only: no areas, no years
+        values = pd.Series(dtype=float, index=pd.MultiIndex.from_arrays([[], []], names=["ref_area", "year"]))
+    infinite = values.isin([float("inf"), float("-inf")])
+    gaps = []
+    if infinite.any():
+        gaps.append(("division by zero or overflow", int(infinite.sum())))
+    if not expression.calls_in(item.formula) and variables:
+        inputs = pd.concat(list(variables.values()), axis=1, join="inner").index
+        undefined = values.reindex(inputs).isna() & ~infinite.reindex(inputs, fill_value=False)
+        if undefined.any():
+            gaps.append(("undefined (such as 0/0)", int(undefined.sum())))
+    finite = values[~infinite].dropna()
+    frame = derived.series_to_panel(finite, indicator_id)
     frame["year"] = frame["year"].astype("int64")
-    return frame.sort_values(["ref_area", "year"]).reset_index(drop=True)[PANEL_COLUMNS]
+    return frame.sort_values(["ref_area", "year"]).reset_index(drop=True)[PANEL_COLUMNS], tuple(gaps)
+
+
+def _formula_panel(indicator_id: str) -> pd.DataFrame:
+    """All years of a derived indicator (values it could not compute are left out; see :func:`formula_gaps`)."""
+    return _formula_result(indicator_id)[0]
+
+
+def formula_gaps(indicator_id: str) -> dict[str, int]:
+    """Values of a derived indicator that could not be computed, counted by reason (empty for raw series)."""
+    if definition(indicator_id).formula is None:
+        return {}
+    return dict(_formula_result(indicator_id)[1])
 
 
 def _indicator_frame(indicator_id: str) -> pd.DataFrame:
@@ -197,16 +226,20 @@ def latest_by_area(indicator_id: str, max_year: int | None = None) -> pd.DataFra
 
 
 def coverage(indicator_id: str) -> dict:
-    """How much data an indicator has: countries, aggregates, first and last year."""
+    """How much data an indicator has: countries, aggregates, first and last year, and how many values of a
+    derived indicator could not be computed (with the reasons)."""
     frame = _indicator_frame(indicator_id)
     table = areas()
     is_aggregate = frame["ref_area"].map(table["is_aggregate"]).fillna(False).astype(bool)
+    gaps = formula_gaps(indicator_id)
     return {
         "areas": int(frame.loc[~is_aggregate, "ref_area"].nunique()),
         "aggregates": int(frame.loc[is_aggregate, "ref_area"].nunique()),
         "first_year": int(frame["year"].min()) if len(frame) else None,
         "last_year": int(frame["year"].max()) if len(frame) else None,
         "observations": len(frame),
+        "not_computed": sum(gaps.values()),
+        "not_computed_reasons": "; ".join(f"{count:,} {reason}" for reason, count in gaps.items()),
     }
 
 
