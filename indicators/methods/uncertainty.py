@@ -157,9 +157,15 @@ def _each_draw(method, values: np.ndarray, weight_sets: np.ndarray, floor: float
     return method.over_weight_sets(values, weight_sets, **_options(method, floor))
 
 
+#: Scores are compared to this many decimals: the matrix products behind them may differ in the last bits
+#: between BLAS kernels, and equal scores must tie (and keep their order) on every machine.
+SCORE_DECIMALS = 12
+
+
 def ranks_from_scores(scores: np.ndarray) -> np.ndarray:
-    """Rank 1 = highest score, per column; NaN scores rank last (and are masked by the caller)."""
-    order = np.argsort(-np.nan_to_num(scores, nan=-np.inf), axis=0, kind="stable")
+    """Rank 1 = highest score, per column; NaN scores rank last (and are masked by the caller).
+    Equal scores (to :data:`SCORE_DECIMALS`) keep their row order."""
+    order = np.argsort(-np.nan_to_num(np.round(scores, SCORE_DECIMALS), nan=-np.inf), axis=0, kind="stable")
     ranks = np.empty_like(order)
     np.put_along_axis(ranks, order, np.arange(1, scores.shape[0] + 1)[:, None], axis=0)
     return ranks
