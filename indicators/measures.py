@@ -43,9 +43,37 @@ def other_form(indicator_id: str, form: str) -> str:
     return reverse.get(indicator_id, indicator_id)
 
 
+@lru_cache(maxsize=1)
+def hidden_duplicates() -> dict[str, str]:
+    """Definitions not shown as a measure of their own because their series duplicates another's: id -> reason.
+
+    From the snapshot's data-quality check (:mod:`connectors.quality`): when two definitions of one level
+    read series that are identical in every value they share, the first (by id) is shown and the other is
+    hidden with this reason, so a page never presents one upstream number as two measures.
+    """
+    definitions = query.definitions()
+    by_series = {
+        (d.series.source, d.series.dataset, d.series.code): d
+        for d in sorted(definitions.values(), key=lambda d: d.id)
+        if d.series is not None and d.series.code is not None
+    }
+    hidden: dict[str, str] = {}
+    for pair in query.quality_findings().get("duplicates", []):
+        found = [by_series.get((p["source"], p["dataset"], p["series"])) for p in (pair["a"], pair["b"])]
+        if None in found or found[0].level != found[1].level:
+            continue
+        kept, dropped = sorted(found, key=lambda d: d.id)
+        hidden[dropped.id] = (
+            f"identical to '{kept.label}' in all {pair['shared_rows']:,} values the two upstream series share "
+            f"({dropped.series.label} = {kept.series.label}); shown once until the publisher corrects it"
+        )
+    return hidden
+
+
 def definitions_at(level: str) -> list[Definition]:
-    """Definitions of one level in theme order, then by label."""
-    found = [d for d in query.definitions().values() if d.level == level]
+    """Definitions of one level in theme order, then by label (hidden duplicates left out)."""
+    hidden = hidden_duplicates()
+    found = [d for d in query.definitions().values() if d.level == level and d.id not in hidden]
     return sorted(found, key=lambda d: (THEME_ORDER[d.theme], d.label))
 
 
@@ -89,6 +117,7 @@ def catalogue_table() -> pd.DataFrame:
                 "formula": item.formula or "",
                 "tags": ", ".join(item.tags),
                 "source_line": query.source_line([item.id]) if cover["observations"] else "",
+                "hidden_because": hidden_duplicates().get(item.id, ""),
             }
         )
     return pd.DataFrame(rows)

@@ -46,6 +46,7 @@ SCORECARD_COLUMNS = [
     "distance",
     "status",
     "sparkline",
+    "estimated",
 ]
 
 
@@ -62,7 +63,8 @@ def scorecard(ref_area: str, members: tuple[str, ...], since: int = 2010) -> pd.
     ``since`` (Theil-Sen, 90% CI), target distance and status, and the values since ``since`` for a sparkline.
 
     ``percentile`` is 100 for the best of the ranked peers and 0 for the worst. ``recent`` is False
-    when the value is more than :data:`RECENT_YEARS` older than the place's newest value.
+    when the value is more than :data:`RECENT_YEARS` older than the place's newest value; ``estimated`` is
+    True when the publisher marked the latest value as estimated, modelled or provisional.
     """
     card = pd.concat([scorecard_theme(ref_area, members, since, theme) for theme in THEME_ORDER], ignore_index=True)
     with_data = card["year"].notna()
@@ -100,6 +102,7 @@ def _row(item: Definition, **values) -> dict:
         unit=item.unit,
         direction=item.direction.value,
         recent=False,
+        estimated=False,
         verdict="too few points",
         arrow="",
     )
@@ -116,6 +119,7 @@ def _scorecard_row(item: Definition, ref_area: str, own: pd.DataFrame, members: 
         "value": value,
         "sparkline": [float(v) for v in window["value"]],
         "trend_points": len(window),
+        "estimated": (ref_area, year) in query.estimated_keys(item.id),
         **peer_position(item, ref_area, year, value, members),
     }
     if item.targets:
