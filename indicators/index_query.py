@@ -102,6 +102,12 @@ def structure(composite: str) -> Structure:
             f"composite {composite!r} names indicator id(s) {unknown} that are not in the catalogue; "
             f"fix indicators/composites/{composite}.yaml (see `python -m indicators list`)"
         )
+    sizes = sorted(i for i in ids.values() if not definitions[i].rankable)
+    if sizes:
+        raise IndexQueryError(
+            f"composite {composite!r} uses size measure(s) {sizes} (counts or totals rank places by size); "
+            f"use their per-person form in indicators/composites/{composite}.yaml"
+        )
     pillars = {name: tuple(p["indicators"]) for name, p in spec["pillars"].items()}
     return Structure(
         composite=composite,

@@ -1,7 +1,7 @@
 """Which measures a page shows, in which form, and the catalogue table that describes them.
 
-A place's scorecard leaves out totals (ranking a country's total emissions mostly ranks its size;
-the per-capita form is on the card) and re-based indices (``index(x, base_year=...)`` moves exactly
+A place's scorecard leaves out size measures (``measure: size`` in the definition: ranking a country's
+total emissions or a region's employed thousands mostly ranks its size; the per-capita form is on the card) and re-based indices (``index(x, base_year=...)`` moves exactly
 like ``x``); a measure with a per-capita and a total form can be switched between them.
 """
 
@@ -78,13 +78,19 @@ def definitions_at(level: str) -> list[Definition]:
 
 
 def scorecard_definitions(level: str) -> list[Definition]:
-    """What a place's scorecard shows: every definition of the level except totals and re-based indices."""
-    totals = set(PER_CAPITA_PAIRS.values())
+    """What a place's scorecard shows (and ranks among peers): every definition of the level except size
+    measures (``measure: size`` — counts and totals rank places by size) and re-based indices."""
     return [
-        d
-        for d in definitions_at(level)
-        if d.id not in totals and not (d.formula or "").replace(" ", "").startswith("index(")
+        d for d in definitions_at(level) if d.rankable and not (d.formula or "").replace(" ", "").startswith("index(")
     ]
+
+
+def unrankable_note(definition: Definition) -> str:
+    """Why a size measure has no rank, for a page to show where a rank would be."""
+    return (
+        f"{definition.label} is a size measure (a count or total, {definition.unit}): it mostly measures how big a "
+        "place is, so it is shown but not ranked"
+    )
 
 
 @lru_cache(maxsize=1)
@@ -115,6 +121,7 @@ def catalogue_table() -> pd.DataFrame:
                 "licence": item.source.licence,
                 "targets": "; ".join(t.label for t in item.targets),
                 "formula": item.formula or "",
+                "measure": item.measure,
                 "tags": ", ".join(item.tags),
                 "source_line": query.source_line([item.id]) if cover["observations"] else "",
                 "hidden_because": hidden_duplicates().get(item.id, ""),

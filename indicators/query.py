@@ -282,7 +282,8 @@ def latest(
     max_year: int | None = None,
     max_age: int | None = None,
 ) -> pd.DataFrame:
-    """Latest value per area (up to ``max_year``), ranked within the given areas, 1 = best.
+    """Latest value per area (up to ``max_year``), ranked within the given areas, 1 = best (no rank for a
+    size measure, whose order would be an order of size).
 
     ``max_age`` drops areas whose latest value is more than that many years older than the
     newest value in the selection, so stale numbers are not ranked beside fresh ones silently.
@@ -293,8 +294,12 @@ def latest(
     last = frame.sort_values("year").groupby("ref_area", as_index=False).tail(1)
     if max_age is not None:
         last = last[last["year"] >= last["year"].max() - max_age]
-    ascending = definition(indicator_id).direction == Direction.lower_is_better
-    last = last.assign(rank=last["value"].rank(ascending=ascending, method="min").astype("Int64"))
+    item = definition(indicator_id)
+    ascending = item.direction == Direction.lower_is_better
+    ranks = last["value"].rank(ascending=ascending, method="min").astype("Int64")
+    if not item.rankable:  # a size measure (count, total) is listed, never ranked
+        ranks = pd.Series(pd.NA, index=last.index, dtype="Int64")
+    last = last.assign(rank=ranks)
     last = last.assign(name=last["ref_area"].map(area_name))
     return last.sort_values(["rank", "ref_area"]).reset_index(drop=True)
 

@@ -209,7 +209,7 @@ def test_per_capita_pairs_only_when_both_forms_exist(monkeypatch):
     assert measures.other_form("good", "total") == "good"
     both = DEFINITIONS | {
         "co2_per_capita": _definition("co2_per_capita", "climate", "lower_is_better"),
-        "co2_territorial_total": _definition("co2_territorial_total", "climate", "lower_is_better"),
+        "co2_territorial_total": _definition("co2_territorial_total", "climate", "lower_is_better", measure="size"),
     }
     monkeypatch.setattr(query, "definitions", lambda: both)
     assert measures.other_form("co2_per_capita", "total") == "co2_territorial_total"
