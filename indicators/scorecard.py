@@ -12,6 +12,7 @@ from functools import lru_cache
 import pandas as pd
 
 from indicators import query
+from indicators.areas import level_of
 from indicators.constants import MIN_TREND_POINTS, RECENT_YEARS, THEME_ORDER
 from indicators.measures import scorecard_definitions
 from indicators.ranking import peer_position
@@ -48,13 +49,6 @@ SCORECARD_COLUMNS = [
     "sparkline",
     "estimated",
 ]
-
-
-def level_of(ref_area: str) -> str:
-    """The definitions level a place is scored at (aggregates use the country definitions)."""
-    table = query.areas()
-    level = str(table.at[ref_area, "level"]) if ref_area in table.index else "country"
-    return "country" if level == "aggregate" else level
 
 
 @lru_cache(maxsize=128)

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from indicators import query
+from indicators.areas import headline_gdp, level_of
 from indicators.constants import CONFIDENCE, GDP_PER_CAPITA, WELLBEING_THEMES
 from indicators.measures import scorecard_definitions
 from indicators.methods import signals as signal_methods
@@ -57,11 +58,13 @@ def place_signals(ref_area: str, members: tuple[str, ...], since: int = 2010) ->
     (see :data:`STRENGTH_MEASURE`). Sentences use the indicator's label and the area's name.
     """
     name = query.area_name(ref_area)
-    gdp = query.area_panel(GDP_PER_CAPITA, ref_area)
+    level = level_of(ref_area)
+    gdp_id = headline_gdp(ref_area) or GDP_PER_CAPITA
+    gdp = query.area_panel(gdp_id, ref_area)
     gdp_years, gdp_values = gdp["year"].to_numpy(dtype=int), gdp["value"].to_numpy(dtype=float)
     peers = tuple(sorted(set(members) | {ref_area}))
     found = []
-    for item in scorecard_definitions("country"):
+    for item in scorecard_definitions(level):
         try:
             own = query.area_panel(item.id, ref_area)
         except query.QueryError:
@@ -90,7 +93,7 @@ def place_signals(ref_area: str, members: tuple[str, ...], since: int = 2010) ->
                     end - signal.detail["split"]
                 )
                 found.append((item.id, item.label, "trend_break", signal.sentence, None, turn / typical))
-            if item.id != GDP_PER_CAPITA and item.theme in WELLBEING_THEMES and len(gdp_years):
+            if item.id != gdp_id and item.theme in WELLBEING_THEMES and len(gdp_years):
                 ours = window_trend(years, values, end, window)
                 theirs = window_trend(gdp_years, gdp_values, end, window)
                 for signal in signal_methods.gdp_divergence_signal(
