@@ -69,6 +69,7 @@ def cmd_list(args: argparse.Namespace) -> int:
             "theme": d.theme,
             "level": d.level,
             "unit": d.unit,
+            "measure": d.measure,
             "direction": d.direction.value,
             "derived": d.formula is not None,
         }
