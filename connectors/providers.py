@@ -169,6 +169,7 @@ class CatalogueEntry(_Strict):
     note: str = ""
     source: str | None = None
     dataset: str | None = None
+
     @field_validator("params", mode="before")
     @classmethod
     def _params_as_text(cls, value):

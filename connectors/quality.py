@@ -16,6 +16,7 @@ the reason, and marks estimated values).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -43,7 +44,8 @@ def estimated(source: str, obs_status: pd.Series) -> pd.Series:
         return pd.Series(False, index=obs_status.index)
     how, codes, _ = rule
     if how == "letters":
-        marked = status.map(lambda s: bool(set(s) & codes) if isinstance(s, str) else False, na_action="ignore")
+        # Vectorised on purpose: ``map`` on an Arrow-backed string column returns strings, not booleans.
+        marked = status.str.contains(f"[{re.escape(''.join(sorted(codes)))}]", regex=True)
     else:
         marked = status.isin(codes)
     return marked.fillna(False).astype(bool)

@@ -24,7 +24,15 @@ from tqdm import tqdm
 from connectors import areas as area_codes
 from connectors import quality
 from connectors.files import ddf, owid, regions
-from connectors.store import DATA_CACHE, SNAPSHOT_DIR, Provenance, read_dataset, sha256_file, write_dataset, write_snapshot_manifest
+from connectors.store import (
+    DATA_CACHE,
+    SNAPSHOT_DIR,
+    Provenance,
+    read_dataset,
+    sha256_file,
+    write_dataset,
+    write_snapshot_manifest,
+)
 
 SPEC_PATH = Path(__file__).resolve().parent / "snapshot.yaml"
 AREAS_FILE = "areas.parquet"
