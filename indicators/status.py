@@ -98,7 +98,7 @@ def distance_to_target(latest, target, upward) -> np.ndarray:
     )
     gap = np.where(upward, target - latest, latest - target).clip(min=0)
     scale = np.abs(np.where(upward, target, latest))
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         share = np.where(scale > 0, gap / scale, np.where(gap > 0, 1.0, 0.0))
     return np.where(np.isnan(latest) | np.isnan(target), np.nan, share)
 
@@ -137,7 +137,7 @@ def trend_of(latest, target, upward, rate, years_left, rate_low=None, rate_high=
     gap = sign * (target - latest)  # > 0: still to go
     no_target = np.isnan(target)
     met = ~no_target & (gap <= 0)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         required = np.where(years_left > 0, gap / years_left, np.nan)
         progress = oriented / required
     trend = np.select(
