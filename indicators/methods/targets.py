@@ -33,7 +33,7 @@ import pandas as pd
 from indicators.methods.trend import project, recent_trend
 
 KINDS = ("at_least", "at_most", "planetary_boundary", "social_floor")
-SOURCES = ("SDG", "EU", "OECD", "national", "threshold")
+SOURCES = ("SDG", "EU", "OECD", "national", "threshold", "international")
 STATUSES = ("achieved", "on_track", "moderately_improving", "stagnating_or_worsening")
 MODERATE_SHARE = 0.5
 

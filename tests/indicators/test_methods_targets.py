@@ -82,3 +82,53 @@ def test_bad_target_is_refused():
         Target(1.0, 2030, "SDG", "ceiling")
     with pytest.raises(ValueError, match="source must be one of SDG, EU, OECD"):
         Target(1.0, 2030, "UN", "at_most")
+
+
+# --- targets and framework tags declared in the definition files ------------------------------
+
+
+def test_declared_targets_are_sourced_and_point_the_way_the_indicator_improves():
+    from indicators.catalog import catalog
+
+    with_target = [d for d in catalog().values() if d.targets]
+    assert len(with_target) >= 36
+    for item in with_target:
+        for goal in item.targets:
+            upward = goal.kind in ("at_least", "social_floor")
+            assert upward == (item.direction.value == "higher_is_better"), (item.id, goal.kind)
+            assert goal.document and goal.reference and goal.published <= goal.year + 100
+            assert goal.citation.startswith("as reported in") != goal.verified
+            Target(goal.value, goal.year, goal.source, goal.kind)  # the methods accept every declared kind/source
+
+
+def test_every_definition_has_a_framework_component_and_bad_values_are_refused():
+    from pydantic import ValidationError
+
+    from indicators.catalog import catalog
+    from indicators.schema import FRAMEWORK_COMPONENTS, Definition
+
+    assert all(d.framework in FRAMEWORK_COMPONENTS for d in catalog().values())
+    assert {d.framework for d in catalog().values()} == set(FRAMEWORK_COMPONENTS)
+    raw = catalog()["life_expectancy"].model_dump(mode="json", exclude_none=True)
+    with pytest.raises(ValidationError, match="framework"):
+        Definition.model_validate({**raw, "framework": "someday"})
+    goal = dict(raw["targets"][0])
+    goal.pop("document")
+    with pytest.raises(ValidationError, match="document"):
+        Definition.model_validate({**raw, "targets": [goal]})
+
+
+def test_list_json_reports_targets_and_framework():
+    import json
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-m", "indicators", "list", "--json"], capture_output=True, text=True, check=True
+    ).stdout
+    data = json.loads(out)
+    assert data["counts"]["with_target"] == sum(1 for r in data["indicators"] if r["targets"]) >= 36
+    assert sum(data["counts"]["by_framework"].values()) == data["counts"]["total"]
+    life = next(r for r in data["indicators"] if r["id"] == "life_satisfaction")
+    assert life["framework"] == "current_wellbeing"
+    assert life["targets"][0]["value"] == 6.5 and "Nature Sustainability" in life["targets"][0]["document"]
