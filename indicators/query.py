@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import sys
 from functools import lru_cache
 
 import pandas as pd
@@ -25,9 +26,15 @@ class QueryError(ValueError):
     """A question the data cannot answer (unknown indicator, no data); the message says which."""
 
 
+def definitions() -> dict[str, Definition]:
+    """Every usable definition by id (the one door the other indicators modules use, so a test
+    that swaps the catalogue swaps it everywhere)."""
+    return catalog()
+
+
 def definition(indicator_id: str) -> Definition:
     try:
-        return catalog()[indicator_id]
+        return definitions()[indicator_id]
     except KeyError:
         raise QueryError(f"unknown indicator {indicator_id!r}; see `python -m indicators list`") from None
 
@@ -38,9 +45,29 @@ def areas() -> pd.DataFrame:
     return store.load_areas().set_index("ref_area", drop=False)
 
 
-def area_name(ref_area: str) -> str:
+@lru_cache(maxsize=1)
+def _area_names() -> dict[str, str]:
     table = areas()
-    return str(table.at[ref_area, "name"]) if ref_area in table.index else ref_area
+    return dict(zip(table["ref_area"], table["name"], strict=True))
+
+
+def area_name(ref_area: str) -> str:
+    """The area's name, or its code when the area is unknown (a cached dictionary look-up)."""
+    return _area_names().get(ref_area, ref_area)
+
+
+def forget_cached_answers() -> None:
+    """Drop every cached answer of every loaded ``indicators`` module (after the data changed).
+
+    Walks the modules instead of listing caches by hand, so a cache added to a new module is
+    never left holding the old data.
+    """
+    for name, module in list(sys.modules.items()):
+        if module is None or not (name == "indicators" or name.startswith("indicators.")):
+            continue
+        for value in list(vars(module).values()):
+            if callable(getattr(value, "cache_clear", None)):
+                value.cache_clear()
 
 
 @lru_cache(maxsize=32)
@@ -108,17 +135,46 @@ def _raw_panel(indicator_id: str) -> pd.DataFrame:
 
 
 @lru_cache(maxsize=64)
-def _formula_panel(indicator_id: str) -> pd.DataFrame:
-    """All years of a derived indicator, evaluated from the indicators its formula names."""
+def _formula_result(indicator_id: str) -> tuple[pd.DataFrame, tuple[tuple[str, int], ...]]:
+    """All years of a derived indicator, evaluated from the indicators its formula names, and the values it
+    could not compute: ``(panel, ((reason, count), ...))``.
 
+    A division by zero or an overflow gives a missing value, never a row of infinity; it is counted with its
+    reason so that coverage can say "12 values not computed: division by zero or overflow" instead of the
+    indicator silently having fewer rows.
+    """
     item = definition(indicator_id)
     names = expression.names_in(item.formula)
     variables = {name: derived.series_from_panel(_indicator_frame(name), name) for name in names}
     result = expression.evaluate(item.formula, variables, {name: definition(name).unit for name in names})
-    values = result.values.replace([float("inf"), float("-inf")], float("nan")).dropna()
-    frame = derived.series_to_panel(values, indicator_id)
+    values = result.values
+    if not isinstance(values, pd.Series):  # a formula of numbers only: no areas, no years
+        values = pd.Series(dtype=float, index=pd.MultiIndex.from_arrays([[], []], names=["ref_area", "year"]))
+    infinite = values.isin([float("inf"), float("-inf")])
+    gaps = []
+    if infinite.any():
+        gaps.append(("division by zero or overflow", int(infinite.sum())))
+    if not expression.calls_in(item.formula) and variables:
+        inputs = pd.concat(list(variables.values()), axis=1, join="inner").index
+        undefined = values.reindex(inputs).isna() & ~infinite.reindex(inputs, fill_value=False)
+        if undefined.any():
+            gaps.append(("undefined (such as 0/0)", int(undefined.sum())))
+    finite = values[~infinite].dropna()
+    frame = derived.series_to_panel(finite, indicator_id)
     frame["year"] = frame["year"].astype("int64")
-    return frame.sort_values(["ref_area", "year"]).reset_index(drop=True)[PANEL_COLUMNS]
+    return frame.sort_values(["ref_area", "year"]).reset_index(drop=True)[PANEL_COLUMNS], tuple(gaps)
+
+
+def _formula_panel(indicator_id: str) -> pd.DataFrame:
+    """All years of a derived indicator (values it could not compute are left out; see :func:`formula_gaps`)."""
+    return _formula_result(indicator_id)[0]
+
+
+def formula_gaps(indicator_id: str) -> dict[str, int]:
+    """Values of a derived indicator that could not be computed, counted by reason (empty for raw series)."""
+    if definition(indicator_id).formula is None:
+        return {}
+    return dict(_formula_result(indicator_id)[1])
 
 
 def _indicator_frame(indicator_id: str) -> pd.DataFrame:
@@ -149,17 +205,41 @@ def panel(
     return frame.reset_index(drop=True)
 
 
+@lru_cache(maxsize=512)
+def _by_area(indicator_id: str) -> pd.DataFrame:
+    """One indicator's panel indexed by a sorted ref_area, so a place's rows are a binary-search slice."""
+    frame = panel(indicator_id)
+    return frame.set_index(frame["ref_area"].rename(None)).sort_index(kind="stable")
+
+
+def area_panel(indicator_id: str, ref_area: str) -> pd.DataFrame:
+    """``indicator, ref_area, year, value`` of one area, sorted by year (empty when it has no data)."""
+    return _by_area(indicator_id).loc[ref_area:ref_area].reset_index(drop=True)
+
+
+@lru_cache(maxsize=512)
+def latest_by_area(indicator_id: str, max_year: int | None = None) -> pd.DataFrame:
+    """Last observation per area up to ``max_year`` (all areas), indexed by ref_area: ``year, value``."""
+    frame = panel(indicator_id, years=(None, max_year))
+    last = frame.sort_values("year").groupby("ref_area", as_index=False).tail(1)
+    return last.set_index("ref_area")[["year", "value"]]
+
+
 def coverage(indicator_id: str) -> dict:
-    """How much data an indicator has: countries, aggregates, first and last year."""
+    """How much data an indicator has: countries, aggregates, first and last year, and how many values of a
+    derived indicator could not be computed (with the reasons)."""
     frame = _indicator_frame(indicator_id)
     table = areas()
     is_aggregate = frame["ref_area"].map(table["is_aggregate"]).fillna(False).astype(bool)
+    gaps = formula_gaps(indicator_id)
     return {
         "areas": int(frame.loc[~is_aggregate, "ref_area"].nunique()),
         "aggregates": int(frame.loc[is_aggregate, "ref_area"].nunique()),
         "first_year": int(frame["year"].min()) if len(frame) else None,
         "last_year": int(frame["year"].max()) if len(frame) else None,
         "observations": len(frame),
+        "not_computed": sum(gaps.values()),
+        "not_computed_reasons": "; ".join(f"{count:,} {reason}" for reason, count in gaps.items()),
     }
 
 
@@ -189,22 +269,6 @@ def latest(
 def countries() -> pd.DataFrame:
     table = areas()
     return table[(table["level"] == "country") & ~table["is_aggregate"]]
-
-
-def peer_group(group: str) -> list[str]:
-    """Member codes of a named peer group: OECD, EU27, an income group or a world region."""
-    table = countries()
-    if group == "OECD":
-        members = table[table["oecd"].fillna(False)]
-    elif group == "EU27":
-        members = table[table["eu27"].fillna(False)]
-    elif group in set(table["income_group"].dropna()):
-        members = table[table["income_group"] == group]
-    elif group in set(table["world_region"].dropna()):
-        members = table[table["world_region"] == group]
-    else:
-        raise QueryError(f"unknown peer group {group!r}")
-    return sorted(members["ref_area"])
 
 
 def data_version() -> str:

@@ -48,21 +48,48 @@ def readable(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 10_000 else f"{value:.4g}"
 
 
-def _rss(x: np.ndarray, y: np.ndarray) -> float:
-    design = np.column_stack([np.ones_like(x), x])
-    coef, *_ = np.linalg.lstsq(design, y, rcond=None)
-    return float(((y - design @ coef) ** 2).sum())
+#: Residuals smaller than this share of the series' own scale are rounding, not data (float64 carries about
+#: 16 digits; least squares loses a few). A fit within it is treated as exact.
+RELATIVE_RESIDUAL = 1e-9
+
+
+def _line(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """(slope, residual sum of squares) of the least-squares line, in closed form on centred data.
+
+    Closed form with numpy's own summation (no BLAS/LAPACK call), so the result does not depend on
+    which BLAS kernel the machine picks; centring keeps years such as 2019 from costing digits.
+    """
+    dx, dy = x - x.mean(), y - y.mean()
+    sxx = float((dx * dx).sum())
+    slope = float((dx * dy).sum()) / sxx if sxx > 0 else 0.0
+    residuals = dy - slope * dx
+    return slope, float((residuals * residuals).sum())
+
+
+def _exact_fit_floor(values: np.ndarray) -> float:
+    """The residual sum of squares below which a fit is exact, relative to the series' own scale."""
+    scale = float(np.abs(values).max()) if values.size else 0.0
+    return values.size * (RELATIVE_RESIDUAL * scale) ** 2
 
 
 def chow_f(years: np.ndarray, values: np.ndarray, split: int) -> float:
-    """Chow F statistic for a break in a linear trend between ``years < split`` and ``>= split``."""
+    """Chow F statistic for a break in a linear trend between ``years < split`` and ``>= split``.
+
+    0 when one straight line fits the whole series (to within rounding of the series' own scale: a
+    publisher-smoothed, exactly linear series has no break); infinity when two lines fit exactly but one
+    does not (a clean kink).
+    """
+    years, values = np.asarray(years, dtype=float), np.asarray(values, dtype=float)
     before, after = years < split, years >= split
     n, k = years.size, 2
-    pooled = _rss(years, values)
-    separate = _rss(years[before], values[before]) + _rss(years[after], values[after])
-    if separate <= 1e-12 * max(pooled, 1e-300):
-        return np.inf if pooled > 1e-12 else 0.0
-    return ((pooled - separate) / k) / (separate / (n - 2 * k))
+    floor = _exact_fit_floor(values)
+    pooled = _line(years, values)[1]
+    if pooled <= floor:
+        return 0.0
+    separate = _line(years[before], values[before])[1] + _line(years[after], values[after])[1]
+    if separate <= floor:
+        return np.inf
+    return max(((pooled - separate) / k) / (separate / (n - 2 * k)), 0.0)
 
 
 def trend_break(series: pd.Series, indicator: str, threshold: float = 10.0, min_segment: int = 4) -> list[Signal]:
@@ -86,8 +113,8 @@ def series_trend_break(
     if stats[best] < threshold:
         return []
     split = int(candidates[best])
-    before = np.polyfit(years[years < split], values[years < split], 1)[0]
-    after = np.polyfit(years[years >= split], values[years >= split], 1)[0]
+    before = _line(years[years < split], values[years < split])[0]
+    after = _line(years[years >= split], values[years >= split])[0]
     return [
         Signal(
             "trend_break",
@@ -152,7 +179,8 @@ def robust_z(values: np.ndarray) -> np.ndarray:
     with np.errstate(all="ignore"):
         median = np.nanmedian(values) if np.isfinite(values).any() else np.nan
         mad = 1.4826 * np.nanmedian(np.abs(values - median)) if np.isfinite(values).any() else np.nan
-        return (values - median) / mad if mad > 0 else values * np.nan
+        # a spread within rounding of the values' own scale is no spread (relative, not an absolute 0)
+        return (values - median) / mad if mad > RELATIVE_RESIDUAL * abs(median) and mad > 0 else values * np.nan
 
 
 def peer_divergence(
