@@ -90,6 +90,11 @@ class Target(Strict):
         prefix = "" if self.verified else "as reported in "
         return f"{prefix}{self.document}, {self.reference}"
 
+    @property
+    def upward(self) -> bool:
+        """True when the target is met from above (at_least, social_floor)."""
+        return self.kind in ("at_least", "social_floor")
+
 
 class Definition(Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="equals the file name without .yaml")

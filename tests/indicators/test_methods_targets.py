@@ -53,15 +53,18 @@ def test_status_levels_by_hand():
         }
     )
     result = assess(series, Target(0.0, 2025, "threshold", "planetary_boundary"), window=10)
-    assert result["status"].to_dict() == {
-        "done": "achieved",
+    assert result["trend"].to_dict() == {
+        "done": "on_track",  # met and still moving the right way: maintaining achievement
         "fast": "on_track",
-        "half": "stagnating_or_worsening",
-        "slow": "stagnating_or_worsening",
+        "half": "stagnating",  # 0.5/yr of the 2.5/yr needed: below half the pace
+        "slow": "stagnating",
         "mod": "moderately_improving",
-        "worse": "stagnating_or_worsening",
+        "worse": "worsening",
         "short": "insufficient_data",
     }
+    # a target of 0: everything not yet there still has all of its value to lose
+    assert set(result["status"]) == {"achieved", "major_challenges", "insufficient_data"}
+    assert result.loc["mod", "arrow"] == "↗" and result.loc["mod", "status_text"].startswith("Major challenges; ↗")
     assert result.loc["mod", "required_slope"] == pytest.approx(-0.75)
     assert result.loc["fast", "distance"] == 1.0  # all of the latest value must go
     assert result.loc["done", "distance"] == 0.0
@@ -71,10 +74,11 @@ def test_at_least_target_distance_and_passed_deadline():
     series = panel({"A": [60, 61, 62, 63, 64], "B": [70, 69, 68, 67, 66]})
     result = assess(series, Target(80.0, 2030, "SDG", "at_least"), window=5)
     assert result.loc["A", "distance"] == pytest.approx((80 - 64) / 80)
-    assert result.loc["A", "status"] == "on_track"  # +1/yr, needs 16/16 = 1/yr
-    assert result.loc["B", "status"] == "stagnating_or_worsening"
+    assert result.loc["A", "trend"] == "on_track"  # +1/yr, needs 16/16 = 1/yr
+    assert result.loc["A", "status"] == "challenges_remain"  # 20% still to go
+    assert result.loc["B", "trend"] == "worsening"
     late = assess(series, Target(80.0, 2010, "EU", "at_least"), window=5)
-    assert late["status"].tolist() == ["moderately_improving", "stagnating_or_worsening"]
+    assert late["trend"].tolist() == ["moderately_improving", "worsening"]
 
 
 def test_bad_target_is_refused():
