@@ -14,7 +14,7 @@ each did on the most recent past:
   Billah (2003): simple exponential smoothing plus half the linear-trend slope (statsmodels
   ``ThetaModel``).
 
-**Selection** (:func:`choose`): from each of the :data:`VALIDATION_ORIGINS` most recent origins
+**Selection** (:func:`choose`): from each of the :data:`VALIDATION_ORIGINS` (8) most recent origins
 ``v`` with ``v + h <= end_year``, every candidate forecasts from data up to ``v`` only, and is
 scored by its mean absolute error at ``v + h`` pooled over all places. The lowest wins; ties go
 to the simpler method, in the order above. Because ``naive`` is a candidate, the chosen method
@@ -47,7 +47,7 @@ METHODS = ("naive", "drift", "damped", "theta")
 WINDOW = 20
 #: Fewer points than this in the window: the smoothing methods fall back to the last value.
 MIN_FIT_POINTS = 5
-VALIDATION_ORIGINS = 5
+VALIDATION_ORIGINS = 8
 BAND_QUANTILES = (0.05, 0.95)
 #: Farthest horizon validated (and so projected with a band); the Futures page's horizon cap.
 MAX_HORIZON = 10
