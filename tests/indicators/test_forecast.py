@@ -126,3 +126,14 @@ def test_project_is_deterministic_and_caps_the_horizon():
     pd.testing.assert_frame_equal(first, second)
     assert first["horizon"].max() == fc.MAX_HORIZON and set(first["ref_area"]) == {"P1", "P2"}
     assert "chosen on the" in selection.describe(1)
+
+
+def test_selection_is_cached_by_content_and_gaps_are_filled_between_observations_only():
+    rng = np.random.default_rng(5)
+    series = panel({f"P{i}": list(30 + np.cumsum(rng.normal(0.1, 0.5, 25))) for i in range(5)})
+    first = fc.choose(series, 2012, (1, 3))
+    assert fc.choose(series.copy(), 2012, (1, 3)) is first  # same content: no second validation
+    assert fc.choose(series * 2, 2012, (1, 3)) is not first
+    filled = fc.fill_inner_gaps(np.array([[np.nan, 1.0, np.nan, np.nan, 4.0, np.nan]]))
+    assert filled[0, 1:5].tolist() == [1.0, 2.0, 3.0, 4.0]
+    assert np.isnan(filled[0, 0]) and np.isnan(filled[0, 5])
