@@ -84,3 +84,13 @@ def test_ratios_shortfall_and_overshoot_by_hand():
         1,
     ]
     assert world.loc["B", "boundaries_total"] == 0 and world.loc["B", "gdp_per_capita"] == 50.0
+
+
+def test_countries_and_regions_are_judged_on_indicators_of_their_own_level():
+    from indicators.limits import thresholds_for_level
+
+    countries = thresholds_for_level("country")
+    regions = thresholds_for_level("nuts2")
+    assert "life_expectancy" in countries and "tl2_life_expectancy" not in countries
+    assert {"tl2_life_expectancy", "nuts2_unemployment_rate"} <= set(regions) and "life_expectancy" not in regions
+    assert set(countries) | set(regions) == set(thresholds())
