@@ -11,6 +11,7 @@ from functools import lru_cache
 import pandas as pd
 
 from indicators import query
+from indicators.areas import headline_gdp
 from indicators.constants import GDP_PER_CAPITA, MIN_TREND_POINTS, RECENT_YEARS, WELLBEING_THEMES
 from indicators.scorecard import scorecard
 
@@ -24,21 +25,23 @@ def place_headline(ref_area: str, members: tuple[str, ...], since: int = 2010) -
 def headline(card: pd.DataFrame, ref_area: str, since: int) -> tuple[str, str]:
     """('Since 2010, GDP per capita in Sweden rose 18% (to 2025); of 20 wellbeing indicators …', coverage note).
 
-    Counts only indicators with a trend since ``since``.
+    A region is headed by its level's equivalent (regional GDP per inhabitant for NUTS2, see
+    :data:`indicators.areas.HEADLINE_GDP`). Counts only indicators with a trend since ``since``.
     """
     name = query.area_name(ref_area)
     parts = []
-    gdp = card[card["indicator"] == GDP_PER_CAPITA]
+    ident = headline_gdp(ref_area) or GDP_PER_CAPITA
+    what = "GDP per capita" if ident == GDP_PER_CAPITA else query.definition(ident).label
+    gdp = card[card["indicator"] == ident]
     if len(gdp) and pd.notna(gdp["change_pct"].iloc[0]):
         row = gdp.iloc[0]
         change = float(row["change_pct"])
         verb = "rose" if change > 0 else "fell"
         parts.append(
-            f"Since {int(row['trend_from'])}, GDP per capita in {name} {verb} {abs(change):.0f}% "
-            f"(to {int(row['trend_to'])})"
+            f"Since {int(row['trend_from'])}, {what} in {name} {verb} {abs(change):.0f}% (to {int(row['trend_to'])})"
         )
     else:
-        parts.append(f"There is no GDP per capita series for {name} since {since}")
+        parts.append(f"There is no {what} series for {name} since {since}")
     wellbeing = card[card["theme"].isin(WELLBEING_THEMES)]
     counted = wellbeing[wellbeing["verdict"] != "too few points"]
     counts = counted["verdict"].value_counts()

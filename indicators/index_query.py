@@ -35,9 +35,12 @@ from indicators.methods.normalise import normalise
 from indicators.methods.uncertainty import Choice, ranks_from_scores, simulate_scores
 from indicators.peer_groups import PeerGroupError, named_groups, named_members
 
-#: Composites the page offers, in menu order. The HDI is not here: its expected-years-of-schooling input
-#: is not in the catalogue at country level, so it cannot be run on the snapshot.
-COMPOSITES = ("beyond_gdp_index", "better_life_index")
+#: Composites the page offers, in menu order. The page opens on the first, :data:`DEFAULT_COMPOSITE`: the
+#: UNDP's published HDI, a ranking readers know and can check, with what it rewards stated beside it. The
+#: UNDP-method composite ``hdi`` is not offered: its expected-years-of-schooling input exists only for GDL
+#: regions, not at country level.
+COMPOSITES = ("hdi_published", "beyond_gdp_index", "better_life_index")
+DEFAULT_COMPOSITE = COMPOSITES[0]
 #: Minimum share of a pillar's weight that must have data for a unit to be ranked (on top of the file's rule).
 PILLAR_FLOORS: dict[str, dict[str, float]] = {"beyond_gdp_index": {"inclusive": 0.8}}
 #: Monte Carlo settings: a modest number of draws keeps a slider move fast; the seed makes it repeatable.
@@ -84,6 +87,8 @@ class Structure:
     default_pillar_weights: dict[str, float]
     ids: dict[str, str]
     labels: dict[str, str]
+    rewards: str = ""  # what a high score means, in words, for the page to show beside the ranking
+    method_note: str = ""
 
     def indicators(self) -> list[str]:
         return [m for members in self.pillars.values() for m in members]
@@ -102,10 +107,18 @@ def structure(composite: str) -> Structure:
             f"composite {composite!r} names indicator id(s) {unknown} that are not in the catalogue; "
             f"fix indicators/composites/{composite}.yaml (see `python -m indicators list`)"
         )
+    sizes = sorted(i for i in ids.values() if not definitions[i].rankable)
+    if sizes:
+        raise IndexQueryError(
+            f"composite {composite!r} uses size measure(s) {sizes} (counts or totals rank places by size); "
+            f"use their per-person form in indicators/composites/{composite}.yaml"
+        )
     pillars = {name: tuple(p["indicators"]) for name, p in spec["pillars"].items()}
     return Structure(
         composite=composite,
         title=spec["title"],
+        rewards=" ".join(str(spec.get("rewards", "")).split()),
+        method_note=" ".join(str(spec.get("method_note", "")).split()),
         pillars=pillars,
         pillar_titles={name: p.get("title", name.title()) for name, p in spec["pillars"].items()},
         default_pillar_weights={name: float(p.get("weight", 1)) for name, p in spec["pillars"].items()},

@@ -184,7 +184,7 @@ def place_limits(ref_area: str, year: int | None = None) -> pd.DataFrame:
     """One place's floors and ceilings (see :func:`assess`) on the indicators of its own level, with
     indicator labels and units."""
     from indicators import query
-    from indicators.scorecard import level_of
+    from indicators.areas import level_of
 
     table = thresholds_for_level(level_of(ref_area))
     latest = latest_values(query.panel(list(table), [ref_area]), year)

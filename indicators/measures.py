@@ -1,7 +1,7 @@
 """Which measures a page shows, in which form, and the catalogue table that describes them.
 
-A place's scorecard leaves out totals (ranking a country's total emissions mostly ranks its size;
-the per-capita form is on the card) and re-based indices (``index(x, base_year=...)`` moves exactly
+A place's scorecard leaves out size measures (``measure: size`` in the definition: ranking a country's
+total emissions or a region's employed thousands mostly ranks its size; the per-capita form is on the card) and re-based indices (``index(x, base_year=...)`` moves exactly
 like ``x``); a measure with a per-capita and a total form can be switched between them.
 """
 
@@ -43,20 +43,54 @@ def other_form(indicator_id: str, form: str) -> str:
     return reverse.get(indicator_id, indicator_id)
 
 
+@lru_cache(maxsize=1)
+def hidden_duplicates() -> dict[str, str]:
+    """Definitions not shown as a measure of their own because their series duplicates another's: id -> reason.
+
+    From the snapshot's data-quality check (:mod:`connectors.quality`): when two definitions of one level
+    read series that are identical in every value they share, the first (by id) is shown and the other is
+    hidden with this reason, so a page never presents one upstream number as two measures.
+    """
+    definitions = query.definitions()
+    by_series = {
+        (d.series.source, d.series.dataset, d.series.code): d
+        for d in sorted(definitions.values(), key=lambda d: d.id)
+        if d.series is not None and d.series.code is not None
+    }
+    hidden: dict[str, str] = {}
+    for pair in query.quality_findings().get("duplicates", []):
+        found = [by_series.get((p["source"], p["dataset"], p["series"])) for p in (pair["a"], pair["b"])]
+        if None in found or found[0].level != found[1].level:
+            continue
+        kept, dropped = sorted(found, key=lambda d: d.id)
+        hidden[dropped.id] = (
+            f"identical to '{kept.label}' in all {pair['shared_rows']:,} values the two upstream series share "
+            f"({dropped.series.label} = {kept.series.label}); shown once until the publisher corrects it"
+        )
+    return hidden
+
+
 def definitions_at(level: str) -> list[Definition]:
-    """Definitions of one level in theme order, then by label."""
-    found = [d for d in query.definitions().values() if d.level == level]
+    """Definitions of one level in theme order, then by label (hidden duplicates left out)."""
+    hidden = hidden_duplicates()
+    found = [d for d in query.definitions().values() if d.level == level and d.id not in hidden]
     return sorted(found, key=lambda d: (THEME_ORDER[d.theme], d.label))
 
 
 def scorecard_definitions(level: str) -> list[Definition]:
-    """What a place's scorecard shows: every definition of the level except totals and re-based indices."""
-    totals = set(PER_CAPITA_PAIRS.values())
+    """What a place's scorecard shows (and ranks among peers): every definition of the level except size
+    measures (``measure: size`` — counts and totals rank places by size) and re-based indices."""
     return [
-        d
-        for d in definitions_at(level)
-        if d.id not in totals and not (d.formula or "").replace(" ", "").startswith("index(")
+        d for d in definitions_at(level) if d.rankable and not (d.formula or "").replace(" ", "").startswith("index(")
     ]
+
+
+def unrankable_note(definition: Definition) -> str:
+    """Why a size measure has no rank, for a page to show where a rank would be."""
+    return (
+        f"{definition.label} is a size measure (a count or total, {definition.unit}): it mostly measures how big a "
+        "place is, so it is shown but not ranked"
+    )
 
 
 @lru_cache(maxsize=1)
@@ -87,8 +121,10 @@ def catalogue_table() -> pd.DataFrame:
                 "licence": item.source.licence,
                 "targets": "; ".join(t.label for t in item.targets),
                 "formula": item.formula or "",
+                "measure": item.measure,
                 "tags": ", ".join(item.tags),
                 "source_line": query.source_line([item.id]) if cover["observations"] else "",
+                "hidden_because": hidden_duplicates().get(item.id, ""),
             }
         )
     return pd.DataFrame(rows)

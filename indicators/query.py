@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from connectors import store
+from connectors import quality, store
 from indicators.catalog import catalog
 from indicators.methods import derived, expression
 from indicators.schema import Definition, Direction
@@ -77,11 +77,13 @@ def _dataset_frame(source: str, dataset: str) -> pd.DataFrame:
     The dashboard asks for dozens of indicators from the same few datasets on one page; one
     sequential read per dataset is far cheaper than a filtered scan per indicator.
     """
-    table = store.read_dataset(source, dataset, ["series", "ref_area", "year", "freq", "value", "dimensions"])
-    frame = table.to_pandas()
+    columns = ["series", "ref_area", "year", "freq", "value", "dimensions", "obs_status"]
+    frame = store.read_dataset(source, dataset, columns).to_pandas()
     # Observations without a time period (no year) are stored but are not part of a yearly series.
     frame = frame[(frame["freq"].fillna("A") == "A") & frame["value"].notna() & frame["year"].notna()]
-    frame = frame.drop(columns="freq")
+    # The publisher's own estimate flags, read by the stated rule of connectors.quality.
+    frame = frame.assign(estimated=quality.estimated(source, frame["obs_status"]))
+    frame = frame.drop(columns=["freq", "obs_status"])
     frame["year"] = frame["year"].astype("int64")
     return frame
 
@@ -114,6 +116,12 @@ def _matching(source: str, dataset: str, match: dict[str, str]) -> pd.DataFrame:
 @lru_cache(maxsize=256)
 def _raw_panel(indicator_id: str) -> pd.DataFrame:
     """All annual observations of one raw (series-backed) indicator, scale applied."""
+    return _raw_observations(indicator_id)[PANEL_COLUMNS]
+
+
+@lru_cache(maxsize=256)
+def _raw_observations(indicator_id: str) -> pd.DataFrame:
+    """:func:`_raw_panel` plus the publisher's ``estimated`` flag of each value."""
     item = definition(indicator_id)
     if item.series is None:
         raise QueryError(f"indicator {indicator_id!r} is derived (formula: {item.formula}); use panel()")
@@ -126,12 +134,37 @@ def _raw_panel(indicator_id: str) -> pd.DataFrame:
     except store.StoreError as exc:
         raise QueryError(f"indicator {indicator_id!r}: {exc}") from None
     if frame is None:
-        return pd.DataFrame(
-            {c: pd.Series(dtype=t) for c, t in zip(PANEL_COLUMNS, ("str", "str", "int64", "float64"), strict=True)}
-        )
+        dtypes = ("str", "str", "int64", "float64", "bool")
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip([*PANEL_COLUMNS, "estimated"], dtypes, strict=True)})
     frame = frame.assign(value=frame["value"] * ref.scale)
     frame.insert(0, "indicator", indicator_id)
-    return frame.sort_values(["ref_area", "year"]).reset_index(drop=True)[PANEL_COLUMNS]
+    return frame.sort_values(["ref_area", "year"]).reset_index(drop=True)[[*PANEL_COLUMNS, "estimated"]]
+
+
+@lru_cache(maxsize=256)
+def estimated_keys(indicator_id: str) -> pd.MultiIndex:
+    """(ref_area, year) of the values the publisher marked as estimated, modelled or provisional.
+
+    A derived value is estimated when any value it is computed from is (an estimate in, an estimate out).
+    """
+    if definition(indicator_id).series is not None:
+        frame = _raw_observations(indicator_id)
+        flagged = frame[frame["estimated"]]
+        return pd.MultiIndex.from_arrays([flagged["ref_area"], flagged["year"]], names=["ref_area", "year"])
+    keys = [estimated_keys(name) for name in raw_inputs(indicator_id)]
+    union = keys[0].append(keys[1:]).unique() if keys else pd.MultiIndex.from_arrays([[], []])
+    own = _indicator_frame(indicator_id)
+    rows = pd.MultiIndex.from_arrays([own["ref_area"], own["year"]])
+    return rows[rows.isin(union)]
+
+
+def with_estimated(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` (a panel: indicator, ref_area, year, ...) with an ``estimated`` column for charts and tables."""
+    flags = pd.Series(False, index=frame.index)
+    for ident, part in frame.groupby("indicator", sort=False):
+        keys = pd.MultiIndex.from_arrays([part["ref_area"], part["year"]])
+        flags[part.index] = keys.isin(estimated_keys(str(ident)))
+    return frame.assign(estimated=flags.astype(bool))
 
 
 @lru_cache(maxsize=64)
@@ -249,7 +282,8 @@ def latest(
     max_year: int | None = None,
     max_age: int | None = None,
 ) -> pd.DataFrame:
-    """Latest value per area (up to ``max_year``), ranked within the given areas, 1 = best.
+    """Latest value per area (up to ``max_year``), ranked within the given areas, 1 = best (no rank for a
+    size measure, whose order would be an order of size).
 
     ``max_age`` drops areas whose latest value is more than that many years older than the
     newest value in the selection, so stale numbers are not ranked beside fresh ones silently.
@@ -260,8 +294,12 @@ def latest(
     last = frame.sort_values("year").groupby("ref_area", as_index=False).tail(1)
     if max_age is not None:
         last = last[last["year"] >= last["year"].max() - max_age]
-    ascending = definition(indicator_id).direction == Direction.lower_is_better
-    last = last.assign(rank=last["value"].rank(ascending=ascending, method="min").astype("Int64"))
+    item = definition(indicator_id)
+    ascending = item.direction == Direction.lower_is_better
+    ranks = last["value"].rank(ascending=ascending, method="min").astype("Int64")
+    if not item.rankable:  # a size measure (count, total) is listed, never ranked
+        ranks = pd.Series(pd.NA, index=last.index, dtype="Int64")
+    last = last.assign(rank=ranks)
     last = last.assign(name=last["ref_area"].map(area_name))
     return last.sort_values(["rank", "ref_area"]).reset_index(drop=True)
 
@@ -269,6 +307,12 @@ def latest(
 def countries() -> pd.DataFrame:
     table = areas()
     return table[(table["level"] == "country") & ~table["is_aggregate"]]
+
+
+@lru_cache(maxsize=1)
+def quality_findings() -> dict:
+    """The data-quality findings written beside the snapshot (duplicated series, estimate counts)."""
+    return quality.read_findings(store.DATA_CACHE / store.SNAPSHOT_DIR)
 
 
 def data_version() -> str:

@@ -14,6 +14,7 @@ import pandas as pd
 
 from indicators import query
 from indicators.constants import RECENT_YEARS
+from indicators.measures import unrankable_note
 from indicators.schema import Definition, Direction
 
 RANKING_COLUMNS = ["ref_area", "name", "year", "value", "rank"]
@@ -22,7 +23,10 @@ RANKING_COLUMNS = ["ref_area", "name", "year", "value", "rank"]
 def rank_among(
     indicator_id: str, members: tuple[str, ...] | list[str], year: int | None = None, max_age: int = RECENT_YEARS
 ) -> tuple[pd.DataFrame, list[str]]:
-    """Latest value (up to ``year``) of each member, ranked 1 = best among those recent enough."""
+    """Latest value (up to ``year``) of each member, ranked 1 = best among those recent enough.
+
+    A size measure (``measure: size``) is listed largest first with no rank, and a note says why.
+    """
     item = query.definition(indicator_id)
     latest = query.latest_by_area(indicator_id, year)
     present = latest[latest.index.isin(list(members))]
@@ -39,11 +43,14 @@ def rank_among(
             f"latest value more than {max_age} years before {newest}, not ranked: {names_of(list(stale.index))}"
         )
     fresh = present[present["year"] >= newest - max_age]
+    names = [query.area_name(a) for a in fresh.index]
+    if not item.rankable:  # a size measure: the values, largest first, with no rank
+        notes.append(unrankable_note(item))
+        shown = fresh.assign(rank=pd.array([pd.NA] * len(fresh), dtype="Int64"), name=names)
+        shown = shown.rename_axis("ref_area").reset_index().sort_values(["value", "name"], ascending=[False, True])
+        return shown.reset_index(drop=True)[RANKING_COLUMNS], notes
     ascending = item.direction == Direction.lower_is_better
-    ranked = fresh.assign(
-        rank=fresh["value"].rank(ascending=ascending, method="min").astype("Int64"),
-        name=[query.area_name(a) for a in fresh.index],
-    )
+    ranked = fresh.assign(rank=fresh["value"].rank(ascending=ascending, method="min").astype("Int64"), name=names)
     ranked = ranked.rename_axis("ref_area").reset_index()
     ranked = ranked.sort_values(["rank", "name"]).reset_index(drop=True)
     return ranked[RANKING_COLUMNS], notes
@@ -92,8 +99,11 @@ def _peer_latest(indicator_id: str, members: tuple[str, ...]) -> pd.DataFrame:
 def peer_position(item: Definition, ref_area: str, year: int, value: float, members: tuple[str, ...]) -> dict:
     """Rank 1 = best among the peers' recent-enough latest values plus the place itself.
 
-    Returns ``rank, n_ranked, percentile, peer_median`` (empty when the place's own value is too old).
+    Returns ``rank, n_ranked, percentile, peer_median`` (empty when the place's own value is too old, or
+    the measure is a size measure, which is never ranked).
     """
+    if not item.rankable:
+        return {}
     peers = _peer_latest(item.id, members)
     peers = peers[peers.index != ref_area]
     newest = max(int(peers["year"].max()) if len(peers) else year, year)

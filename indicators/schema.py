@@ -103,6 +103,14 @@ class Definition(Strict):
     theme: Literal["economy", "inclusive", "circular", "climate"]
     level: Literal["country", "nuts2", "tl2", "gdl_region"] = "country"
     unit: str = Field(min_length=1)
+    measure: Literal["relative", "size"] = Field(
+        "relative",
+        description=(
+            "relative: comparable between places of any size (per person, share, rate, index); size: a count or "
+            "total (population, employed thousands, total emissions) that mostly measures how big a place is, "
+            "so it is shown but never ranked, put in a peer standing or used in an index"
+        ),
+    )
     direction: Direction
     description: str = Field(min_length=10)
     why_it_matters: str = ""
@@ -126,6 +134,11 @@ class Definition(Strict):
     @property
     def label(self) -> str:
         return self.short_title or self.title
+
+    @property
+    def rankable(self) -> bool:
+        """False for size measures (counts, totals): ranking them ranks places by size, not by wellbeing."""
+        return self.measure != "size"
 
 
 class DefinitionError(Exception):

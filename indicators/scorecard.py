@@ -12,6 +12,7 @@ from functools import lru_cache
 import pandas as pd
 
 from indicators import query
+from indicators.areas import level_of
 from indicators.constants import MIN_TREND_POINTS, RECENT_YEARS, THEME_ORDER
 from indicators.measures import scorecard_definitions
 from indicators.ranking import peer_position
@@ -49,14 +50,8 @@ SCORECARD_COLUMNS = [
     "level_label",
     "status_text",
     "sparkline",
+    "estimated",
 ]
-
-
-def level_of(ref_area: str) -> str:
-    """The definitions level a place is scored at (aggregates use the country definitions)."""
-    table = query.areas()
-    level = str(table.at[ref_area, "level"]) if ref_area in table.index else "country"
-    return "country" if level == "aggregate" else level
 
 
 def _status(item: Definition, year: int, value: float, slope: float, low: float, high: float) -> dict:
@@ -84,7 +79,8 @@ def scorecard(ref_area: str, members: tuple[str, ...], since: int = 2010) -> pd.
     ``since`` (Theil-Sen, 90% CI), target distance and status, and the values since ``since`` for a sparkline.
 
     ``percentile`` is 100 for the best of the ranked peers and 0 for the worst. ``recent`` is False
-    when the value is more than :data:`RECENT_YEARS` older than the place's newest value.
+    when the value is more than :data:`RECENT_YEARS` older than the place's newest value; ``estimated`` is
+    True when the publisher marked the latest value as estimated, modelled or provisional.
     """
     card = pd.concat([scorecard_theme(ref_area, members, since, theme) for theme in THEME_ORDER], ignore_index=True)
     with_data = card["year"].notna()
@@ -122,6 +118,7 @@ def _row(item: Definition, **values) -> dict:
         unit=item.unit,
         direction=item.direction.value,
         recent=False,
+        estimated=False,
         verdict="too few points",
         arrow="",
     )
@@ -138,6 +135,7 @@ def _scorecard_row(item: Definition, ref_area: str, own: pd.DataFrame, members: 
         "value": value,
         "sparkline": [float(v) for v in window["value"]],
         "trend_points": len(window),
+        "estimated": (ref_area, year) in query.estimated_keys(item.id),
         **peer_position(item, ref_area, year, value, members),
     }
     if item.targets:

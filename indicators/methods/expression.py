@@ -89,9 +89,10 @@ def _check(node: ast.AST, text: str, depth: int = 0) -> None:
         if isinstance(node.value, bool) or not isinstance(node.value, int | float):
             raise FormulaError(f"only numeric constants are allowed in formulas, not {_where(node, text)}")
         if not abs(node.value) <= MAX_CONSTANT:  # also catches 1e999 (inf) and a 400-digit integer
-            shown = str(node.value) if len(str(node.value)) < 30 else f"a {len(str(node.value))}-digit number"
+            digits = len(str(abs(node.value)))
+            shown = f"the number {node.value}" if digits < 30 else f"a {digits}-digit number"
             raise FormulaError(
-                f"number {shown} is too large for a formula (limit ±{MAX_CONSTANT:.0e}); "
+                f"{shown} is too large for a formula (limit ±{MAX_CONSTANT:.0e}); "
                 "put the scale in the unit or in series.scale"
             )
         return

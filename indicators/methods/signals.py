@@ -10,7 +10,8 @@ a signal is a prompt to look, not a verdict.
   single pre-chosen split the 1% critical value of F(2, 10) is 7.56; scanning many splits
   inflates the false-alarm rate, so the bar is set higher.
 * ``new_record``: the latest value is the highest (or lowest) of the whole series, with at
-  least ``min_history`` earlier values.
+  least ``min_history`` earlier values, and beyond the old record as written for people (four
+  significant digits): a tie is not a record.
 * ``peer_divergence``: the unit's distance from the peer-group median, in robust z units
   (``(x - median) / (1.4826 * MAD)``), is beyond ``k`` at the end of the window and larger
   than at its start.
@@ -20,8 +21,9 @@ a signal is a prompt to look, not a verdict.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -41,11 +43,26 @@ class Signal:
     statistic: float
     threshold: float
     sentence: str
+    #: Kind-specific numbers behind the sentence (a trend break's split year and slopes before and after).
+    detail: dict = field(default_factory=dict, compare=False)
 
 
-def readable(value: float) -> str:
-    """A number for a sentence: 65,600 rather than 6.56e+04; four significant digits below 10,000."""
-    return f"{value:,.0f}" if abs(value) >= 10_000 else f"{value:.4g}"
+def readable(value: float, significant: int = 4, signed: bool = False) -> str:
+    """A number for a sentence, never in e-notation: 65,610 and 98.74 (levels, four significant digits);
+    with ``signed=True, significant=3`` a change such as +1,160 or -0.0123."""
+    value = float(value)
+    if not math.isfinite(value):
+        return "n/a"
+    if value == 0:
+        return "0"
+    decimals = significant - 1 - math.floor(math.log10(abs(value)))
+    rounded = round(value, decimals)
+    return f"{rounded:{'+' if signed else ''},.{max(decimals, 0)}f}"
+
+
+def per_year(value: float) -> str:
+    """An annual change for a sentence: '+1,160/year', '-0.0123/year'."""
+    return f"{readable(value, 3, signed=True)}/year"
 
 
 #: Residuals smaller than this share of the series' own scale are rounding, not data (float64 carries about
@@ -125,8 +142,9 @@ def series_trend_break(
             "Chow F test (max over split years)",
             float(stats[best]),
             threshold,
-            f"{indicator} in {area} changed trend around {split}: {before:+.3g}/year before, {after:+.3g}/year "
-            f"after (Chow F = {stats[best]:.1f} >= {threshold:g}).",
+            f"{indicator} in {area} changed trend around {split}: {per_year(before)} before, {per_year(after)} "
+            f"after (Chow F = {readable(stats[best], 3)} >= {threshold:g}).",
+            {"split": split, "slope_before": before, "slope_after": after},
         )
     ]
 
@@ -153,7 +171,8 @@ def series_new_record(
         ("high", latest > earlier.max(), earlier.max()),
         ("low", latest < earlier.min(), earlier.min()),
     ):
-        if beyond:
+        # A tie is not a record: the new value must differ from the old record as people read them.
+        if beyond and readable(latest) != readable(previous):
             good = (word == "high") == (direction == "higher_is_better")
             found.append(
                 Signal(
@@ -290,7 +309,7 @@ def gdp_divergence_signal(
             f"Theil-Sen slopes, {confidence:.0%} CI excluding 0 in opposite senses",
             float(slope),
             0.0,
-            f"In {area}, GDP grew ({gdp_slope:+.3g}/year) while {indicator} got worse ({slope:+.3g}/year) "
+            f"In {area}, GDP grew ({per_year(gdp_slope)}) while {indicator} got worse ({per_year(slope)}) "
             f"over {start}-{end}.",
         )
     ]

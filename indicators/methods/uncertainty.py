@@ -163,11 +163,16 @@ SCORE_DECIMALS = 12
 
 
 def ranks_from_scores(scores: np.ndarray) -> np.ndarray:
-    """Rank 1 = highest score, per column; NaN scores rank last (and are masked by the caller).
-    Equal scores (to :data:`SCORE_DECIMALS`) keep their row order."""
-    order = np.argsort(-np.nan_to_num(np.round(scores, SCORE_DECIMALS), nan=-np.inf), axis=0, kind="stable")
+    """Rank 1 = highest score, per column; equal scores (to :data:`SCORE_DECIMALS`) share the best rank of
+    their tie, as in the main ranking (``method="min"``); NaN scores rank last (and are masked by the caller)."""
+    keyed = -np.nan_to_num(np.round(scores, SCORE_DECIMALS), nan=-np.inf)
+    order = np.argsort(keyed, axis=0, kind="stable")
+    ordered = np.take_along_axis(keyed, order, axis=0)
+    positions = np.arange(1, scores.shape[0] + 1)[:, None] * np.ones((1, scores.shape[1]), dtype=int)
+    starts = np.vstack([np.ones((1, scores.shape[1]), dtype=bool), ordered[1:] != ordered[:-1]])
+    tied = np.maximum.accumulate(np.where(starts, positions, 0), axis=0)  # each row takes its tie's first position
     ranks = np.empty_like(order)
-    np.put_along_axis(ranks, order, np.arange(1, scores.shape[0] + 1)[:, None], axis=0)
+    np.put_along_axis(ranks, order, tied, axis=0)
     return ranks
 
 

@@ -78,6 +78,10 @@ AREAS = pd.DataFrame(
 ).set_index("ref_area", drop=False)
 
 
+#: The publisher marked C's latest "bad" value as an estimate.
+ESTIMATED = {"bad": pd.MultiIndex.from_tuples([("C", 2014)])}
+
+
 def _panel_frame(ident: str) -> pd.DataFrame:
     rows = [
         (ident, area, year, float(v))
@@ -110,6 +114,10 @@ def tiny_world(monkeypatch):
     monkeypatch.setattr(query, "panel", panel)
     monkeypatch.setattr(query, "areas", lambda: AREAS)
     monkeypatch.setattr(query, "area_name", lambda code: AREAS["name"].get(code, code))
+    monkeypatch.setattr(
+        query, "estimated_keys", lambda ident: ESTIMATED.get(ident, pd.MultiIndex.from_arrays([[], []]))
+    )
+    monkeypatch.setattr(query, "quality_findings", lambda: {"duplicates": []})
     _clear_caches()
     yield
     _clear_caches()
@@ -219,9 +227,17 @@ def test_per_capita_pairs_only_when_both_forms_exist(monkeypatch):
     assert measures.other_form("good", "total") == "good"
     both = DEFINITIONS | {
         "co2_per_capita": _definition("co2_per_capita", "climate", "lower_is_better"),
-        "co2_territorial_total": _definition("co2_territorial_total", "climate", "lower_is_better"),
+        "co2_territorial_total": _definition("co2_territorial_total", "climate", "lower_is_better", measure="size"),
     }
     monkeypatch.setattr(query, "definitions", lambda: both)
     assert measures.other_form("co2_per_capita", "total") == "co2_territorial_total"
     assert measures.other_form("co2_territorial_total", "per_capita") == "co2_per_capita"
     assert "co2_territorial_total" not in [d.id for d in measures.scorecard_definitions("country")]
+
+
+def test_the_scorecard_marks_a_latest_value_the_publisher_estimated():
+    estimated = {
+        area: scorecard.scorecard(area, ("A", "B", "C"), 2010).set_index("indicator").at["bad", "estimated"]
+        for area in ("A", "C")
+    }
+    assert estimated == {"A": False, "C": True}
