@@ -171,7 +171,8 @@ def world_table(assessed: pd.DataFrame, gdp: pd.Series | None = None) -> pd.Data
 def thresholds_for_level(level: str) -> dict[str, Threshold]:
     """The thresholds of country indicators for a country, of regional indicators (NUTS2, OECD TL2,
     GDL) for any region — so a country is not judged twice on a regional file's country totals (the
-    OECD TL2 file has them), while a NUTS2 region also gets the TL2 values published under its code."""
+    OECD TL2 file has them). The file declares national thresholds only; the Floors-and-ceilings page
+    applies them to regional series of the same measure (its ``REGIONAL_EQUIVALENTS``)."""
     from indicators import query
 
     country = level == "country"

@@ -86,11 +86,9 @@ def test_ratios_shortfall_and_overshoot_by_hand():
     assert world.loc["B", "boundaries_total"] == 0 and world.loc["B", "gdp_per_capita"] == 50.0
 
 
-def test_countries_and_regions_are_judged_on_indicators_of_their_own_level():
+def test_a_country_is_judged_on_country_indicators_only():
+    # the OECD TL2 file also carries country totals under ISO3 codes; they must not count twice
     from indicators.limits import thresholds_for_level
 
-    countries = thresholds_for_level("country")
-    regions = thresholds_for_level("nuts2")
-    assert "life_expectancy" in countries and "tl2_life_expectancy" not in countries
-    assert {"tl2_life_expectancy", "nuts2_unemployment_rate"} <= set(regions) and "life_expectancy" not in regions
-    assert set(countries) | set(regions) == set(thresholds())
+    assert set(thresholds_for_level("country")) == set(thresholds())
+    assert thresholds_for_level("nuts2") == {}
