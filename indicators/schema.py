@@ -65,17 +65,18 @@ FRAMEWORK_COMPONENTS = ("current_wellbeing", "inequality", "resources_for_the_fu
 class Target(Strict):
     """A goal for the indicator: a value to reach by a year, who set it, and where it is written.
 
-    ``social_floor`` and ``planetary_boundary`` are thresholds from the literature (met from
-    above and from below respectively) rather than political targets; when the source gives no
-    deadline, ``year`` is the SDG horizon 2030 and the label says so. ``verified`` is true only
+    Social floors and per-capita planetary boundaries from the literature are declared as
+    ``at_least`` and ``at_most`` targets with ``source: threshold`` (the label says which); when the
+    source gives no deadline, ``year`` is the SDG horizon 2030 and the label says so. ``verified`` is true only
     when the value was checked against a public copy of the document while writing the file;
     otherwise the app says "as reported in".
     """
 
     value: float
     year: int = Field(ge=1990, le=2100)
-    kind: Literal["at_least", "at_most", "social_floor", "planetary_boundary"] = Field(
-        description="at_least / social_floor: reach or exceed; at_most / planetary_boundary: stay at or below"
+    kind: Literal["at_least", "at_most"] = Field(
+        description="at_least: reach or exceed (also social floors); at_most: stay at or below (also per-capita "
+        "planetary boundaries)"
     )
     source: Literal["SDG", "EU", "OECD", "national", "threshold", "international"]
     label: str = Field(min_length=1, description="e.g. 'SDG 8.5: full employment'")
@@ -92,8 +93,8 @@ class Target(Strict):
 
     @property
     def upward(self) -> bool:
-        """True when the target is met from above (at_least, social_floor)."""
-        return self.kind in ("at_least", "social_floor")
+        """True when the target is met from above (``at_least``)."""
+        return self.kind == "at_least"
 
 
 class Definition(Strict):

@@ -98,7 +98,7 @@ def test_declared_targets_are_sourced_and_point_the_way_the_indicator_improves()
     assert len(with_target) >= 36
     for item in with_target:
         for goal in item.targets:
-            upward = goal.kind in ("at_least", "social_floor")
+            upward = goal.upward
             assert upward == (item.direction.value == "higher_is_better"), (item.id, goal.kind)
             assert goal.document and goal.reference and goal.published <= goal.year + 100
             assert goal.citation.startswith("as reported in") != goal.verified
