@@ -72,12 +72,29 @@ def cmd_list(args: argparse.Namespace) -> int:
             "measure": d.measure,
             "direction": d.direction.value,
             "derived": d.formula is not None,
+            "framework": d.framework,
+            "targets": [
+                {
+                    "value": t.value,
+                    "year": t.year,
+                    "kind": t.kind,
+                    "source": t.source,
+                    "label": t.label,
+                    "document": t.document,
+                    "reference": t.reference,
+                    "published": t.published,
+                    "verified": t.verified,
+                }
+                for t in d.targets
+            ],
         }
         for d in sorted(definitions.values(), key=lambda d: (d.theme, d.id))
     ]
     counts = {
         "by_theme": dict(Counter(r["theme"] for r in rows)),
         "by_level": dict(Counter(r["level"] for r in rows)),
+        "by_framework": dict(Counter(r["framework"] or "untagged" for r in rows)),
+        "with_target": sum(1 for r in rows if r["targets"]),
         "total": len(rows),
     }
     if args.json:

@@ -48,8 +48,8 @@ def headline(card: pd.DataFrame, ref_area: str, since: int) -> tuple[str, str]:
     if len(counted):
         parts.append(
             f"of {len(counted)} wellbeing indicators with a trend since {since}, "
-            f"{counts.get('improving', 0)} improved, {counts.get('worsening', 0)} worsened and "
-            f"{counts.get('no clear change', 0)} show no clear change"
+            f"{counts.get('improving', 0) + counts.get('improving too slowly', 0)} improved, "
+            f"{counts.get('worsening', 0)} worsened and {counts.get('no clear change', 0)} show no clear change"
         )
     else:
         parts.append(f"no wellbeing indicator has enough data since {since} to show a trend")

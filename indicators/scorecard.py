@@ -17,7 +17,8 @@ from indicators.constants import MIN_TREND_POINTS, RECENT_YEARS, THEME_ORDER
 from indicators.measures import scorecard_definitions
 from indicators.ranking import peer_position
 from indicators.schema import Definition
-from indicators.trends import trend_table, trend_verdict, window_trend
+from indicators.status import assess_one
+from indicators.trends import window_trend
 
 SCORECARD_COLUMNS = [
     "indicator",
@@ -46,9 +47,30 @@ SCORECARD_COLUMNS = [
     "target_year",
     "distance",
     "status",
+    "level_label",
+    "status_text",
     "sparkline",
     "estimated",
 ]
+
+
+def _status(item: Definition, year: int, value: float, slope: float, low: float, high: float) -> dict:
+    """Arrow, verdict, and (with a target) the four-level status, all from the one rule of
+    :mod:`indicators.status`, so the arrow and the words beside it cannot disagree."""
+    goal = item.targets[0] if item.targets else None
+    upward = goal.upward if goal else item.direction.value == "higher_is_better"
+    judged = assess_one(
+        value, goal.value if goal else None, upward, slope, (goal.year - year) if goal else 0, low, high
+    )
+    values = {"arrow": judged.arrow, "verdict": judged.verdict}
+    if goal is not None:
+        values.update(
+            distance=judged.distance,
+            status=judged.level,
+            level_label=judged.level_label,
+            status_text=judged.sentence,
+        )
+    return values
 
 
 @lru_cache(maxsize=128)
@@ -122,11 +144,8 @@ def _scorecard_row(item: Definition, ref_area: str, own: pd.DataFrame, members: 
     if len(window) >= MIN_TREND_POINTS:
         years = window["year"].to_numpy(dtype=int)
         slope, low, high, n_points = window_trend(years, window["value"].to_numpy(dtype=float), year, year - since + 1)
-        arrow, verdict = trend_verdict(low, high, n_points, item.direction)
         first_value = float(window["value"].iloc[0])
         values.update(
-            arrow=arrow,
-            verdict=verdict,
             trend_from=int(years[0]),
             trend_to=year,
             slope=slope,
@@ -134,10 +153,6 @@ def _scorecard_row(item: Definition, ref_area: str, own: pd.DataFrame, members: 
             slope_high=high,
             change_pct=(value / first_value - 1) * 100 if first_value != 0 else None,
         )
-        if item.targets:  # distance and status against the target (a handful of indicators)
-            status = trend_table(item.id, since, (ref_area,))
-            if ref_area in status.index and "status" in status.columns:
-                values.update(
-                    distance=float(status.at[ref_area, "distance"]), status=str(status.at[ref_area, "status"])
-                )
+        if n_points >= MIN_TREND_POINTS:
+            values.update(_status(item, year, value, slope, low, high))
     return _row(item, **values)

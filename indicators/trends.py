@@ -1,7 +1,8 @@
 """Recent trends of a place or a panel, and their distance to a target.
 
-Honesty rule kept here, not in the pages: a trend is "up" or "down" only when its confidence
-interval excludes zero. The arithmetic (Theil-Sen, target status) lives in :mod:`indicators.methods`.
+Honesty rule kept in :mod:`indicators.status`, not in the pages: a trend counts as a change only when
+its confidence interval excludes zero, and the arrow and status follow one stated rule. The
+arithmetic (Theil-Sen, target status) lives in :mod:`indicators.methods`.
 """
 
 from __future__ import annotations
@@ -17,23 +18,11 @@ from indicators.methods.targets import SOURCES as TARGET_SOURCES
 from indicators.methods.targets import Target as MethodTarget
 from indicators.methods.targets import assess as assess_target
 from indicators.methods.trend import recent_trend, theil_sen
-from indicators.schema import Definition, Direction
+from indicators.schema import Definition
+from indicators.status import VERDICTS
 
-TREND_VERDICTS = ("improving", "worsening", "no clear change", "too few points")
-
-
-def trend_verdict(slope_low: float, slope_high: float, n_points: int, direction: Direction) -> tuple[str, str]:
-    """(arrow, verdict) from a slope CI: an arrow only when the CI excludes zero."""
-    if n_points < MIN_TREND_POINTS or not np.isfinite(slope_low) or not np.isfinite(slope_high):
-        return "", "too few points"
-    if slope_low > 0:
-        arrow = "↑"
-    elif slope_high < 0:
-        arrow = "↓"
-    else:
-        return "→", "no clear change"
-    good = (arrow == "↑") == (direction == Direction.higher_is_better)
-    return arrow, "improving" if good else "worsening"
+#: The scorecard's verdict words; they come from the one status rule in :mod:`indicators.status`.
+TREND_VERDICTS = VERDICTS
 
 
 def window_trend(years: np.ndarray, values: np.ndarray, end: int, window: int) -> tuple[float, float, float, int]:
