@@ -1,0 +1,349 @@
+"""Projections that must earn their place: a method chosen by rolling-origin validation, with bands
+whose width comes from the errors it actually made.
+
+Why: a trend line drawn through the last ten years was, in this project's own backtest, worse
+than assuming "nothing changes" for most indicators. So every projection here is one of four
+well-known candidates, and which one is used is decided per indicator and horizon by how well
+each did on the most recent past:
+
+* ``naive`` — the last value stays (the baseline everything is judged against);
+* ``drift`` — the average change per year over the window continues (random walk with drift);
+* ``damped`` — Holt's linear trend with a damped trend (Gardner & McKenzie 1985), the
+  "damped trend" of exponential smoothing (statsmodels ``Holt(damped_trend=True)``);
+* ``theta`` — the Theta method of Assimakopoulos & Nikolopoulos (2000) in the form of Hyndman &
+  Billah (2003): simple exponential smoothing plus half the linear-trend slope (statsmodels
+  ``ThetaModel``).
+
+**Selection** (:func:`choose`): from each of the :data:`VALIDATION_ORIGINS` most recent origins
+``v`` with ``v + h <= end_year``, every candidate forecasts from data up to ``v`` only, and is
+scored by its mean absolute error at ``v + h`` pooled over all places. The lowest wins; ties go
+to the simpler method, in the order above. Because ``naive`` is a candidate, the chosen method
+is never worse than "no change" on the validation window. Nothing after ``end_year`` is read,
+so a backtest that calls this with ``end_year`` = its evaluation origin has no look-ahead.
+
+**Bands** (split-conformal style): the 5% and 95% quantiles of the chosen method's validation
+errors at that horizon — as ratios ``actual / forecast`` when every value is positive (errors
+grow with the level), else as differences. Their coverage is checked in ``bench/bench_backtest.py``.
+
+**Why not call statsmodels for every fit**: it costs 12–16 ms per series and fit on this
+machine, and a backtest needs tens of thousands of fits. The two smoothing methods are written
+here as element-wise recursions over all places at once, with their parameters chosen on a fixed
+grid by the one-step in-sample squared error (deterministic: no optimiser, no random start, no
+BLAS — only element-wise numpy). ``tests/indicators/test_forecast.py`` checks that, at the same
+parameters, they give statsmodels' numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from indicators.methods.trend import wide
+
+METHODS = ("naive", "drift", "damped", "theta")
+#: Years of history each forecast looks at (the window ending at the origin).
+WINDOW = 20
+#: Fewer points than this in the window: the smoothing methods fall back to the last value.
+MIN_FIT_POINTS = 5
+VALIDATION_ORIGINS = 5
+BAND_QUANTILES = (0.05, 0.95)
+#: Farthest horizon validated (and so projected with a band); the Futures page's horizon cap.
+MAX_HORIZON = 10
+
+ALPHAS = np.round(np.linspace(0.1, 1.0, 10), 2)
+BETAS = np.array([0.01, 0.1, 0.2, 0.4])
+PHIS = np.array([0.8, 0.9, 0.95, 0.98])
+
+
+# --- the history a forecast sees ------------------------------------------------------------
+
+
+def history_matrix(series: pd.Series, end_year: int, window: int = WINDOW) -> pd.DataFrame:
+    """Rows ref_area, columns the ``window`` years ending at ``end_year``; only places with a
+    value in ``end_year``. Gaps between observations are filled linearly (never extrapolated), so
+    the recursions see an annual series; years before a place's first value stay NaN."""
+    years = list(range(end_year - window + 1, end_year + 1))
+    matrix = wide(series[series.index.get_level_values(1) <= end_year]).reindex(columns=years)
+    matrix = matrix[matrix[end_year].notna()]
+    return matrix.interpolate(axis=1, limit_area="inside")
+
+
+def _first_valid(values: np.ndarray) -> np.ndarray:
+    present = ~np.isnan(values)
+    return np.where(present.any(axis=1), np.argmax(present, axis=1), values.shape[1])
+
+
+# --- the four candidates, on a matrix (rows places, columns years; last column observed) -----
+
+
+def naive(values: np.ndarray, horizon: int) -> np.ndarray:
+    """The last value, repeated for h = 1..horizon."""
+    return np.repeat(values[:, -1:], horizon, axis=1)
+
+
+def drift(values: np.ndarray, horizon: int) -> np.ndarray:
+    """Last value plus h times the mean yearly change between the first and last value of the window."""
+    start = _first_valid(values)
+    rows = np.arange(values.shape[0])
+    first = values[rows, np.minimum(start, values.shape[1] - 1)]
+    steps = values.shape[1] - 1 - start
+    with np.errstate(divide="ignore", invalid="ignore"):
+        slope = np.where(steps > 0, (values[:, -1] - first) / steps, 0.0)
+    return values[:, -1:] + slope[:, None] * np.arange(1, horizon + 1)
+
+
+def _damped_states(values: np.ndarray, alpha, beta, phi) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Level, trend and one-step squared error of damped Holt for every parameter set (leading axis)
+    and row. Starts at each row's first value with level y0 and trend y1 - y0."""
+    n_rows, n_cols = values.shape
+    start = _first_valid(values)
+    shape = (alpha.shape[0], n_rows)
+    level = np.full(shape, np.nan)
+    trend = np.full(shape, np.nan)
+    sse = np.zeros(shape)
+    for t in range(n_cols):
+        y = values[:, t]
+        begin = t == start
+        if t + 1 < n_cols:
+            first_trend = np.where(np.isnan(values[:, t + 1]), 0.0, values[:, t + 1] - y)
+        else:
+            first_trend = np.zeros(n_rows)
+        step = (t > start) & ~np.isnan(y)
+        forecast = level + phi * trend
+        error = np.where(step, y - forecast, 0.0)
+        new_level = np.where(step, alpha * y + (1 - alpha) * forecast, level)
+        new_trend = np.where(step, beta * (new_level - level) + (1 - beta) * phi * trend, trend)
+        level = np.where(begin, y, new_level)
+        trend = np.where(begin, first_trend, new_trend)
+        sse = sse + error * error
+    return level, trend, sse
+
+
+def damped(values: np.ndarray, horizon: int) -> np.ndarray:
+    """Damped-trend Holt: ``level + (phi + ... + phi^h) * trend``, parameters per row from the grid
+    :data:`ALPHAS` x :data:`BETAS` x :data:`PHIS` by least one-step squared error."""
+    grid_a, grid_b, grid_p = (g.ravel()[:, None] for g in np.meshgrid(ALPHAS, BETAS, PHIS, indexing="ij"))
+    level, trend, sse = _damped_states(values, grid_a, grid_b, grid_p)
+    best = np.argmin(sse, axis=0)
+    rows = np.arange(values.shape[0])
+    phi = grid_p[best, 0]
+    damping = np.cumsum(phi[:, None] ** np.arange(1, horizon + 1), axis=1)
+    result = level[best, rows][:, None] + damping * trend[best, rows][:, None]
+    return _fallback(values, result, horizon)
+
+
+def _ses_states(values: np.ndarray, alpha: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Simple exponential smoothing level and one-step squared error per alpha (leading axis) and row."""
+    start = _first_valid(values)
+    level = np.full((alpha.shape[0], values.shape[0]), np.nan)
+    sse = np.zeros_like(level)
+    for t in range(values.shape[1]):
+        y = values[:, t]
+        step = (t > start) & ~np.isnan(y)
+        error = np.where(step, y - level, 0.0)
+        level = np.where(t == start, y, np.where(step, level + alpha * (y - level), level))
+        sse = sse + error * error
+    return level, sse
+
+
+def theta(values: np.ndarray, horizon: int) -> np.ndarray:
+    """Theta method (theta = 2): SES forecast + ``b0 / 2 * (h - 1 + 1/alpha - (1 - alpha)^n / alpha)``,
+    ``b0`` the least-squares slope over the window and ``n`` the number of observations — the
+    forecast formula of statsmodels' ``ThetaModelResults.forecast``; alpha from :data:`ALPHAS`."""
+    present = ~np.isnan(values)
+    n = present.sum(axis=1)
+    t = np.where(present, np.arange(values.shape[1], dtype=float), 0.0)
+    y = np.where(present, values, 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t_mean, y_mean = t.sum(axis=1) / n, y.sum(axis=1) / n
+        dt = np.where(present, t - t_mean[:, None], 0.0)
+        b0 = (dt * np.where(present, y - y_mean[:, None], 0.0)).sum(axis=1) / (dt * dt).sum(axis=1)
+    alphas = ALPHAS[:, None]
+    level, sse = _ses_states(values, alphas)
+    best = np.argmin(sse, axis=0)
+    rows = np.arange(values.shape[0])
+    alpha = ALPHAS[best]
+    steps = np.arange(1, horizon + 1)[None, :]
+    trend = b0[:, None] * (steps - 1 + 1 / alpha[:, None] - ((1 - alpha) ** n / alpha)[:, None])
+    return _fallback(values, level[best, rows][:, None] + 0.5 * trend, horizon)
+
+
+def _fallback(values: np.ndarray, result: np.ndarray, horizon: int) -> np.ndarray:
+    """Rows with fewer than :data:`MIN_FIT_POINTS` values (or a non-finite fit) keep the last value."""
+    short = (~np.isnan(values)).sum(axis=1) < MIN_FIT_POINTS
+    bad = short[:, None] | ~np.isfinite(result)
+    return np.where(bad, naive(values, horizon), result)
+
+
+FORECASTERS = {"naive": naive, "drift": drift, "damped": damped, "theta": theta}
+
+
+# --- choosing among them --------------------------------------------------------------------
+
+
+def validation_errors(
+    series: pd.Series, end_year: int, horizons=(1, 3, 5), n_origins: int = VALIDATION_ORIGINS, window: int = WINDOW
+) -> pd.DataFrame:
+    """Every candidate's forecasts from the ``n_origins`` most recent origins ``v`` with
+    ``v + h <= end_year``, beside what was then observed. Reads nothing after ``end_year``.
+
+    Columns: ``horizon, origin, ref_area, method, forecast, actual``.
+    """
+    series = series[series.index.get_level_values(1) <= end_year]
+    max_h = max(horizons)
+    frames = []
+    for origin in range(end_year - max_h - n_origins + 1, end_year):
+        wanted = [h for h in horizons if end_year - h - n_origins + 1 <= origin <= end_year - h]
+        if not wanted:
+            continue
+        matrix = history_matrix(series, origin, window)
+        if matrix.empty:
+            continue
+        values = matrix.to_numpy(dtype=float)
+        for method, forecaster in FORECASTERS.items():
+            predicted = forecaster(values, max(wanted))
+            for h in wanted:
+                frames.append(
+                    pd.DataFrame(
+                        {
+                            "horizon": h,
+                            "origin": origin,
+                            "ref_area": matrix.index,
+                            "method": method,
+                            "forecast": predicted[:, h - 1],
+                        }
+                    )
+                )
+    if not frames:
+        return pd.DataFrame(columns=["horizon", "origin", "ref_area", "method", "forecast", "actual"])
+    errors = pd.concat(frames, ignore_index=True)
+    observed = series.rename("actual").reset_index().rename(columns={"year": "target_year"})
+    errors["target_year"] = errors["origin"] + errors["horizon"]
+    errors = errors.merge(observed, on=["ref_area", "target_year"], how="inner").drop(columns="target_year")
+    return errors.dropna(subset=["forecast", "actual"])
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which method forecasts each horizon, how every candidate scored, and the band to use."""
+
+    end_year: int
+    method: dict[int, str]
+    mae: pd.DataFrame  # rows horizon, columns method: validation MAE
+    band: dict[int, tuple[float, float]]  # horizon -> (low, high) quantiles of the errors
+    relative: bool  # band quantiles are ratios actual/forecast (True) or differences (False)
+    n_errors: dict[int, int] = field(default_factory=dict)
+
+    def describe(self, horizon: int) -> str:
+        """One line for a page: which method, and what it gained over "no change" on validation."""
+        if horizon not in self.method:
+            return "not validated at this horizon: the last value is shown"
+        chosen = self.method[horizon]
+        gain = 1 - self.mae.at[horizon, chosen] / self.mae.at[horizon, "naive"] if self.mae.at[horizon, "naive"] else 0
+        return (
+            f"{chosen} (chosen on the {VALIDATION_ORIGINS} most recent origins up to {self.end_year}; "
+            f"{gain:.0%} lower error than 'no change' there)"
+        )
+
+
+def choose(
+    series: pd.Series, end_year: int, horizons=(1, 3, 5), n_origins: int = VALIDATION_ORIGINS, window: int = WINDOW
+) -> Selection:
+    """The method with the lowest validation MAE per horizon (ties: the simpler), and its band.
+
+    ``series`` is indexed by ``(ref_area, year)`` and may hold all places of one indicator: the
+    score is pooled over them, since a single place has too few origins to tell methods apart.
+    """
+    errors = validation_errors(series, end_year, horizons, n_origins, window)
+    positive = bool((series[series.index.get_level_values(1) <= end_year] > 0).all())
+    errors = errors.assign(abs_error=(errors["forecast"] - errors["actual"]).abs())
+    mae = errors.pivot_table(index="horizon", columns="method", values="abs_error", aggfunc="mean")
+    mae = mae.reindex(columns=list(METHODS))
+    chosen, band, counts = {}, {}, {}
+    for h in mae.index:
+        scores = mae.loc[h]
+        if scores.isna().any():
+            continue
+        best = min(METHODS, key=lambda m: (round(float(scores[m]), 12), METHODS.index(m)))
+        chosen[int(h)] = best
+        mine = errors[(errors["horizon"] == h) & (errors["method"] == best)]
+        if positive and (mine["forecast"] > 0).all():
+            spread = mine["actual"] / mine["forecast"]
+        else:
+            spread = mine["actual"] - mine["forecast"]
+        band[int(h)] = tuple(float(q) for q in np.quantile(spread.to_numpy(), BAND_QUANTILES))
+        counts[int(h)] = len(mine)
+    return Selection(end_year, chosen, mae, band, positive, counts)
+
+
+def apply(selection: Selection, series: pd.Series, origin: int, horizons=(1, 3, 5), window: int = WINDOW):
+    """Forecasts from ``origin`` (data up to it only) for every place observed in ``origin``, with the
+    chosen method per horizon and its band. Horizons the selection did not validate get the last
+    value and no band. Columns: ``ref_area, horizon, year, method, forecast, low, high, last_value``.
+    """
+    matrix = history_matrix(series, origin, window)
+    values = matrix.to_numpy(dtype=float)
+    max_h = max(horizons)
+    cache: dict[str, np.ndarray] = {}
+    frames = []
+    for h in horizons:
+        method = selection.method.get(h, "naive")
+        if method not in cache:
+            cache[method] = FORECASTERS[method](values, max_h)
+        point = cache[method][:, h - 1]
+        if h in selection.band:
+            q_low, q_high = selection.band[h]
+            if selection.relative:
+                low, high = point * q_low, point * q_high
+            else:
+                low, high = point + q_low, point + q_high
+        else:
+            low = high = np.full_like(point, np.nan)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "ref_area": matrix.index,
+                    "horizon": h,
+                    "year": origin + h,
+                    "method": method,
+                    "forecast": point,
+                    "low": low,
+                    "high": high,
+                    "last_value": values[:, -1],
+                }
+            )
+        )
+    columns = ["ref_area", "horizon", "year", "method", "forecast", "low", "high", "last_value"]
+    return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
+
+
+def project(
+    series: pd.Series, ref_areas, to_year: int, end_year: int | None = None, window: int = WINDOW
+) -> tuple[pd.DataFrame, Selection]:
+    """Projection of each of ``ref_areas`` from its own latest year up to ``to_year`` (at most
+    :data:`MAX_HORIZON` years ahead), with the method chosen on ALL places of ``series``.
+
+    ``end_year`` (default: the newest year in ``series``) is where selection stops. Places whose
+    latest value is older are projected from that older year, with the same per-horizon methods.
+    Returns the long forecast table (see :func:`apply`) and the selection, so a page can say
+    which method was used and how it scored.
+    """
+    if end_year is None:
+        end_year = int(series.index.get_level_values(1).max())
+    horizons = tuple(range(1, MAX_HORIZON + 1))
+    selection = choose(series, end_year, horizons, window=window)
+    own = series[series.index.get_level_values(0).isin(list(ref_areas))]
+    if own.empty:
+        return pd.DataFrame(columns=["ref_area", "horizon", "year", "method", "forecast", "low", "high"]), selection
+    last_years = own.groupby(level=0).apply(lambda s: int(s.index.get_level_values(1).max()))
+    frames = []
+    for origin, members in last_years.groupby(last_years):
+        reach = min(to_year - int(origin), MAX_HORIZON)
+        if reach < 1:
+            continue
+        part = own[own.index.get_level_values(0).isin(members.index)]
+        frames.append(apply(selection, part, int(origin), tuple(range(1, reach + 1)), window))
+    table = pd.concat(frames, ignore_index=True) if frames else apply(selection, own.iloc[:0], end_year, (1,))
+    return table, selection
