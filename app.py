@@ -25,8 +25,12 @@ pages = [
     st.Page("dashboard/pages/catalogue.py", title="Indicators", icon=":material/menu_book:", url_path="catalogue"),
     st.Page("dashboard/pages/maps.py", title="Maps", icon=":material/map:", url_path="maps"),
     st.Page(
-        "dashboard/pages/decoupling/decoupling.py", title="Decoupling", icon=":material/call_split:", url_path="decoupling"
+        "dashboard/pages/decoupling/decoupling.py",
+        title="Decoupling",
+        icon=":material/call_split:",
+        url_path="decoupling",
     ),
+    st.Page("dashboard/pages/futures/futures.py", title="Futures", icon=":material/trending_up:", url_path="futures"),
     st.Page(
         "dashboard/pages/data_sources.py", title="Data & sources", icon=":material/database:", url_path="data-sources"
     ),
