@@ -18,7 +18,7 @@ VERDICT_COLOURS = {
     "Relative decoupling": "#56B4E9",
     "Coupled": "#E69F00",
     "Recoupling": "#D55E00",
-    "No GDP growth": "#777777",
+    "GDP fell": "#777777",
 }
 
 
@@ -137,7 +137,7 @@ def outsourcing_chart(table: pd.DataFrame, *, title: str, subtitle: str, unit: s
     check_rows(len(table), title)
     names = list(dict.fromkeys(table["name"]))
     long = table.melt(
-        id_vars=["ref_area", "name", "year", "outsourced"],
+        id_vars=["ref_area", "name", "year", "outsourced_share"],
         value_vars=["territorial", "consumption"],
         var_name="accounting",
         value_name="value",
@@ -153,7 +153,7 @@ def outsourcing_chart(table: pd.DataFrame, *, title: str, subtitle: str, unit: s
         alt.Tooltip("year:Q", title="Year", format="d"),
         alt.Tooltip("accounting:N", title="Accounting"),
         alt.Tooltip("value:Q", title=unit, format=",.2f"),
-        alt.Tooltip("outsourced:Q", title=f"Consumption minus territorial ({unit})", format="+,.2f"),
+        alt.Tooltip("outsourced_share:Q", title="Consumption minus territorial, share of territorial", format="+.0%"),
     ]
     base = alt.Chart(long).encode(y=y)
     line = base.mark_rule(color="#999999", strokeWidth=2).encode(x=alt.X("min(value):Q"), x2="max(value):Q")
@@ -167,9 +167,9 @@ def outsourcing_chart(table: pd.DataFrame, *, title: str, subtitle: str, unit: s
         tooltip=tooltip,
     )
     gap = table.assign(
-        text=table["outsourced"].map(lambda v: f"{v:+.1f} t ({'net importer' if v > 0 else 'net exporter'})")
-        + " in "
-        + table["year"].astype(int).astype(str),
+        text=table["outsourced_share"].map(
+            lambda v: "" if pd.isna(v) else f"{v:+.0%} ({'net importer' if v > 0 else 'net exporter'})"
+        ),
         right=table[["territorial", "consumption"]].max(axis=1),
     )
     labels = (

@@ -14,7 +14,7 @@ from dashboard.pages.decoupling import data, state
 from dashboard.pages.decoupling.kinds import PAGE
 from dashboard.share_panel import pinned_version
 from dashboard.view_state import SHARE_PARAMS
-from indicators import query
+from indicators import decoupling, query
 
 LEVEL_NAMES = {"country": "Countries", "nuts2": "NUTS2 regions (EU)", "gdl_region": "Regions (Global Data Lab)"}
 
@@ -103,11 +103,14 @@ def render() -> None:
         chart_block("decoupling_rates", current, "dec_rates", note=data.VERDICT_SOURCE + ".")
         if data.is_pressure(y):
             st.markdown("**What the verdicts mean** (over each place's years shown in the chart):")
-            st.markdown("\n".join(f"- **{data.VERDICTS[k]}**: {m}." for k, m in data.VERDICT_MEANING.items()))
+            st.markdown(
+                "\n".join(f"- {text}" for key, text in decoupling.VERDICTS.items() if key != "insufficient_data")
+            )
             st.caption(
-                "All measures are per person, so population growth is taken out. The decoupling factor in the "
-                "table (1 − intensity at the end / intensity at the start) is positive when each unit of GDP "
-                "came with less of the measure."
+                "For countries, CO2 and material footprint are judged as national totals against total GDP, so "
+                "absolute decoupling means the national total fell; other measures per person against GDP per "
+                "person. The decoupling factor in the data (1 − intensity at the end / intensity at the start) is "
+                "positive when each unit of GDP came with less of the measure."
             )
     if y in (data.TERRITORIAL, data.CONSUMPTION):
         st.subheader("Produced here or consumed here? Emissions embodied in trade")

@@ -15,6 +15,7 @@ from dashboard.pages.decoupling import chart, data
 from dashboard.pages.decoupling.state import DecouplingView, parse
 from dashboard.share import Drawn, ViewKind, register
 from indicators import query
+from indicators.methods.signals import readable
 
 PAGE = "decoupling"
 
@@ -60,8 +61,8 @@ def build_scatter(view: DecouplingView) -> Drawn:
         rows = pd.concat([rows, context.assign(selected=False)], ignore_index=True)
     rows = rows.rename(columns={"x": view.x, "y": view.y})
     moves = "; ".join(
-        f"{g.iloc[0]['name']} from ({g.iloc[0]['x']:,.4g}, {g.iloc[0]['y']:,.4g}) in {int(g.iloc[0]['year'])} "
-        f"to ({g.iloc[-1]['x']:,.4g}, {g.iloc[-1]['y']:,.4g}) in {int(g.iloc[-1]['year'])}"
+        f"{g.iloc[0]['name']} from ({readable(g.iloc[0]['x'])}, {readable(g.iloc[0]['y'])}) in {int(g.iloc[0]['year'])} "
+        f"to ({readable(g.iloc[-1]['x'])}, {readable(g.iloc[-1]['y'])}) in {int(g.iloc[-1]['year'])}"
         for _, g in trails.groupby("ref_area", sort=False)
     )
     return Drawn(
@@ -75,74 +76,74 @@ def build_scatter(view: DecouplingView) -> Drawn:
     )
 
 
-def rates_frame(view: DecouplingView) -> pd.DataFrame:
+def rates_frame(table: pd.DataFrame, period: str) -> pd.DataFrame:
     """The verdict table as rows for :func:`chart.rates_chart`: a GDP point and a measure point per row."""
-    table = data.verdicts(view)
     several = table["measure"].nunique() > 1
-    gdp_label = query.definition(view.x).label
     rows = []
     for record in table.itertuples(index=False):
-        row = f"{record.name} · {record.measure_label}" if several else record.name
-        period = f"{record.first_year}–{record.last_year}"
-        verdict = data.VERDICTS.get(record.verdict, "") if record.verdict else ""
-        for series, rate in ((gdp_label, record.gdp_per_year), (record.measure_label, record.measure_per_year)):
+        row = f"{record.name} · {record.pressure_label}" if several else record.name
+        verdict = data.short_verdict(record.verdict) if record.verdict else ""
+        for series, rate in ((record.driver_label, record.gdp_rate), (record.pressure_label, record.pressure_rate)):
             rows.append({"row": row, "series": series, "per_year": rate, "period": period, "verdict_label": verdict})
     return pd.DataFrame(rows, columns=["row", "series", "per_year", "period", "verdict_label"])
 
 
 def build_rates(view: DecouplingView) -> Drawn:
-    x_item = query.definition(view.x)
+    start, end = data.years_shown(view)
+    table, notes = data.verdicts(view)
     measures = data.verdict_measures(view)
     labels = " and ".join(query.definition(m).label for m in measures)
-    start, end = data.years_shown(view)
-    table = data.verdicts(view)
     if table.empty:
-        raise query.QueryError(
-            f"no two years with both {x_item.label} and {labels} for {_places(view)} in {start}–{end}"
-        )
+        raise query.QueryError(f"no place has {labels} and GDP in both {start} and {end}; {'; '.join(notes)}")
+    pairs = list(dict.fromkeys(zip(table["pressure"], table["driver"], strict=True)))
+    judged = list(dict.fromkeys(i for pair in pairs for i in pair))
     pressure = data.is_pressure(measures[0])
-    title = f"Did {labels} decouple from {x_item.label}? {_places(view)}, {start}–{end}"
-    if not pressure:
-        title = f"{labels} and {x_item.label}: average change per year, {_places(view)}, {start}–{end}"
-    subtitle = "Dots: average change per year over each place's first and last year with both series. " + (
-        "Verdict at right (Tapio 2005 bands)." if pressure else "No decoupling verdict: this is a wellbeing measure."
+    what = "; ".join(f"{query.definition(p).label} against {query.definition(d).label}" for p, d in pairs)
+    judged_labels = " and ".join(dict.fromkeys(query.definition(p).label for p, _ in pairs))
+    drivers = " and ".join(dict.fromkeys(query.definition(d).label for _, d in pairs))
+    if pressure:
+        title = f"Did {judged_labels} decouple from {drivers} in {_places(view)}, {start}–{end}?"
+        subtitle = f"Average change per year, {start}–{end}: {what}. Verdict at right."
+    else:
+        title = f"{labels} and {drivers} in {_places(view)}: average change per year, {start}–{end}"
+        subtitle = f"{what}. No decoupling verdict: this is a wellbeing measure, where more is better."
+    description = "; ".join(
+        f"{r.name}, {start}–{end}: {r.driver_label} {r.gdp_rate:+.1%} a year, {r.pressure_label} {r.pressure_rate:+.1%} a year"
+        + (f" — {r.verdict_label}" if r.verdict else "")
+        for r in table.itertuples(index=False)
     )
-    out = table.assign(verdict_label=table["verdict"].map(lambda v: data.VERDICTS.get(v, "") if v else ""))
     return Drawn(
-        chart=chart.rates_chart(rates_frame(view), title=title, subtitle=subtitle),
-        data=_csv(out, (view.x, *measures)),
+        chart=chart.rates_chart(rates_frame(table, f"{start}–{end}"), title=title, subtitle=subtitle),
+        data=_csv(table.assign(first_year=start, last_year=end), tuple(judged)),
         title=title,
-        indicators=(view.x, *measures),
+        indicators=tuple(judged),
         stem=f"{view.y}_decoupling_verdicts",
-        description="; ".join(
-            f"{r.name}, {r.measure_label}, {r.first_year}–{r.last_year}: {x_item.label} {r.gdp_per_year:+.1%} a year, "
-            f"{r.measure_label} {r.measure_per_year:+.1%} a year"
-            + (f" — {data.VERDICTS[r.verdict]}" if r.verdict else "")
-            for r in table.itertuples(index=False)
-        ),
+        description=description,
+        notes=tuple(notes),
     )
 
 
 def build_outsourcing(view: DecouplingView) -> Drawn:
-    table = data.outsourcing(view)
+    table = data.outsourcing(view).dropna(subset=["territorial", "consumption"])
     if table.empty:
         raise query.QueryError(
             "territorial and consumption-based CO2 are compared only for CO2 per person "
-            f"(y={data.TERRITORIAL} or y={data.CONSUMPTION}) and where both exist"
+            f"(y={data.TERRITORIAL} or y={data.CONSUMPTION}) and where both exist in the period's last year"
         )
     unit = query.definition(data.TERRITORIAL).unit
-    title = f"CO2 per person produced vs consumed: {_places(view)}, latest year"
+    year = int(table["year"].max())
+    title = f"CO2 per person produced vs consumed in {_places(view)}, {year}"
     return Drawn(
         chart=chart.outsourcing_chart(
             table,
             title=title,
-            subtitle="Consumption-based counts emissions where goods are used; the gap is emissions traded "
-            "(positive: net importer of emissions)",
+            subtitle="Consumption-based counts emissions where goods are used. Right: consumption minus territorial "
+            "as a share of territorial (positive: net importer of emissions)",
             unit=unit,
         ),
-        data=_csv(table, (data.TERRITORIAL, data.CONSUMPTION)),
+        data=_csv(table, (data.TERRITORIAL, data.CONSUMPTION, "co2_territorial_total", "co2_consumption_total")),
         title=title,
-        indicators=(data.TERRITORIAL, data.CONSUMPTION),
+        indicators=(data.TERRITORIAL, data.CONSUMPTION, "co2_territorial_total", "co2_consumption_total"),
         stem="co2_territorial_vs_consumption",
         description="; ".join(
             f"{r.name} {r.year}: territorial {r.territorial:.2f}, consumption-based {r.consumption:.2f} {unit}"

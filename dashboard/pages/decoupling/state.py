@@ -13,43 +13,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from dashboard.view_state import _CODE, _raw_params, _shown, _year
-from indicators import query
+from indicators import decoupling, query
 from indicators.catalog import catalog
 
-#: Per level of place: the GDP-like measures for the x axis (first = default) and the measures for y.
-PAIRS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "country": (
-        ("gdp_per_capita_ppp", "gdp_per_capita_usd", "gni_per_capita_ppp"),
-        (
-            "co2_per_capita",
-            "co2_consumption_per_capita",
-            "ghg_per_capita",
-            "material_footprint_per_capita",
-            "domestic_material_consumption_per_capita",
-            "energy_use_per_capita",
-            "life_expectancy",
-            "life_satisfaction",
-        ),
-    ),
-    "nuts2": (
-        ("nuts2_gdp_per_inhabitant_pps",),
-        (
-            "nuts2_unemployment_rate",
-            "nuts2_at_risk_of_poverty_rate",
-            "nuts2_severe_material_deprivation_rate",
-            "nuts2_arope_rate",
-        ),
-    ),
-    "gdl_region": (
-        ("gdl_gni_per_capita",),
-        ("gdl_life_expectancy", "gdl_expected_years_schooling", "gdl_mean_years_schooling"),
-    ),
-}
+#: Other GDP-like measures countries can be drawn against (the first x of each level is
+#: :data:`indicators.decoupling.SCATTER_X`).
+X_ALTERNATIVES = {"country": ("gdp_per_capita_usd", "gni_per_capita_ppp")}
 #: The places shown when a link names none (or none of the right level).
 DEFAULT_AREAS = {
     "country": ("SWE", "IND", "USA", "CHN", "GBR", "DEU"),
     "nuts2": ("SE11", "ITC4", "ES30", "DE21", "FR10", "RO32"),
     "gdl_region": ("INDr101", "INDr103", "INDr110", "INDr116", "INDr122"),
+    "tl2": ("SE11", "ITC4", "FR10"),
 }
 #: Without years in the link, trails start here (the common start of the emissions and GDP series).
 DEFAULT_START = 1990
@@ -58,10 +33,22 @@ YEARS = (1800, 2100)
 PARAMS = ("y", "x", "areas", "from", "to", "log", "context")
 
 
+def levels() -> list[str]:
+    """Levels whose GDP measure has more than one year (a trail needs two points; TL2 has one year)."""
+    known = catalog()
+    found = []
+    for level, x in decoupling.SCATTER_X.items():
+        if x in known:
+            first, last = query.year_range(x)
+            if last > first:
+                found.append(level)
+    return found
+
+
 def level_of(indicator_id: str) -> str:
-    """The level (country, nuts2, gdl_region) whose pairs list the measure."""
-    for level, (xs, ys) in PAIRS.items():
-        if indicator_id in xs or indicator_id in ys:
+    """The level (country, nuts2, gdl_region) whose measures list ``indicator_id``."""
+    for level in levels():
+        if indicator_id in decoupling.SCATTER_Y[level] or indicator_id in x_options(level):
             return level
     raise query.QueryError(f"{indicator_id!r} is not a decoupling measure; choose one of {', '.join(y_options())}")
 
@@ -69,12 +56,12 @@ def level_of(indicator_id: str) -> str:
 def y_options() -> list[str]:
     """Every measure the y axis can show, countries first (only those with a definition)."""
     known = catalog()
-    return [y for _, ys in PAIRS.values() for y in ys if y in known]
+    return [y for level in levels() for y in decoupling.SCATTER_Y[level] if y in known]
 
 
 def x_options(level: str) -> list[str]:
     known = catalog()
-    return [x for x in PAIRS[level][0] if x in known]
+    return [x for x in (decoupling.SCATTER_X[level], *X_ALTERNATIVES.get(level, ())) if x in known]
 
 
 def area_options(level: str) -> list[str]:

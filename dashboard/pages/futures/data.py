@@ -1,40 +1,34 @@
-"""Futures page: view -> data. History, the validated projection, the target, the two rates that
-matter, and the user's pathway with the decoupling it implies.
+"""Futures page: view -> data, on :mod:`indicators.pathways`, :mod:`indicators.methods.forecast` and
+:mod:`indicators.status`.
 
 * **Projection**: :func:`indicators.methods.forecast.project` — the method (last value, drift, damped
   trend or Theta) chosen per horizon on all places' recent past, never worse than "no change" there,
   with the band its validation errors give; at most ten years ahead.
-* **Rate achieved**: the Theil–Sen slope over the last ten years (units per year), the same number
-  the status arrow uses (:mod:`indicators.status`), and its compound % per year for the pathway.
-* **Rate required**: the change per year from the latest value to the target by the target year —
-  ``(target − latest) / years left`` in units, ``(target / latest)^(1 / years left) − 1`` in %.
-* **Pathway**: the latest value changing by a constant % a year (``rate``) or reaching the target in
-  a chosen year (``by``); it reaches the target in the first whole year the path meets it.
-* **Implied decoupling** (emissions, materials, energy): with GDP per person growing ``g`` a year, the
-  measure per unit of GDP must change by ``(1 + r) / (1 + g) − 1`` a year.
+* **Status and arrow**: :func:`indicators.status.assess_one` from the Theil–Sen slope over the last ten
+  years, the one rule stated in :data:`indicators.status.RULE_TEXT`; that slope is the "achieved"
+  bar, so the bar and the arrow can never disagree.
+* **Required, pathway, year reached, implied decoupling**: :mod:`indicators.pathways`.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
+from dashboard.pages.decoupling import data as decoupling_data
 from dashboard.pages.decoupling import state as decoupling_state
-from dashboard.pages.decoupling.data import is_pressure
 from dashboard.pages.futures.state import FuturesView, level_of_area
-from indicators import query, status
+from indicators import pathways, query, status
 from indicators.methods import derived, forecast
 from indicators.methods.trend import recent_trend
 from indicators.schema import Target
 
-#: Years of history drawn before the latest value, and of the recent trend.
+#: Years of history drawn before the latest value.
 HISTORY_YEARS = 30
-TREND_WINDOW = 10
+TREND_WINDOW = pathways.ACHIEVED_YEARS
 #: Without a target year the pathway and projection run this many years past the latest value.
-DEFAULT_HORIZON = 10
+DEFAULT_HORIZON = forecast.MAX_HORIZON
 LAST_PATH_YEAR = 2100
 
 
@@ -46,18 +40,10 @@ class Outlook:
     latest: float
     target: Target | None
     upward: bool  # True when more is better (the target is a floor to reach)
-    slope: float  # achieved, units per year (Theil-Sen, last TREND_WINDOW years)
-    slope_low: float
-    slope_high: float
-    achieved_pct: float  # achieved, compound % per year over the same window (NaN if not positive)
-    required_slope: float  # units per year to meet the target in time (NaN without a target or time)
-    required_pct: float
-    status: status.Status | None
-
-
-def series(indicator_id: str) -> pd.Series:
-    """Every place's values of the indicator as a ``(ref_area, year)`` series (what forecasts select on)."""
-    return derived.series_from_panel(query.panel(indicator_id), indicator_id)
+    slope: float  # achieved, units per year (Theil-Sen over the last TREND_WINDOW years)
+    achieved: pathways.Rate | None  # endpoint change over the same years (its compound % a year)
+    required: pathways.Rate | None  # to meet the target by its year (None without a target or time left)
+    status: status.Status
 
 
 def history(view: FuturesView) -> pd.DataFrame:
@@ -75,34 +61,24 @@ def target_of(indicator_id: str) -> Target | None:
     return targets[0] if targets else None
 
 
-def compound(start: float, end: float, years: float) -> float:
-    """Compound change per year from ``start`` to ``end`` over ``years`` (NaN unless both are positive)."""
-    if years <= 0 or not (start > 0 and end > 0):
-        return math.nan
-    return (end / start) ** (1.0 / years) - 1.0
-
-
 def outlook(view: FuturesView) -> Outlook:
     frame = history(view)
     latest_year, latest = int(frame["year"].iloc[-1]), float(frame["value"].iloc[-1])
     own = derived.series_from_panel(query.panel(view.indicator, [view.area]), view.indicator)
-    trend = recent_trend(own, window=TREND_WINDOW, end_year=latest_year).iloc[0]
+    # TREND_WINDOW + 1 points span TREND_WINDOW years, the same years as the endpoint rate beside it.
+    trend = recent_trend(own, window=TREND_WINDOW + 1, end_year=latest_year).iloc[0]
     target = target_of(view.indicator)
     item = query.definition(view.indicator)
     upward = target.kind == "at_least" if target else item.direction.value == "higher_is_better"
-    window_start = frame[frame["year"] > latest_year - TREND_WINDOW].iloc[0]
-    achieved_pct = compound(float(window_start["value"]), latest, latest_year - int(window_start["year"]))
-    required_slope = required_pct = math.nan
-    years_left = (target.year - latest_year) if target else math.nan
-    if target and years_left > 0:
-        required_slope = (target.value - latest) / years_left
-        required_pct = compound(latest, target.value, years_left)
+    required = None
+    if target and target.year > latest_year:
+        required = pathways.required_rate(latest_year, latest, target.year, target.value)
     verdict = status.assess_one(
         latest,
         target.value if target else None,
         upward,
         float(trend["slope"]),
-        years_left if target else 0.0,
+        (target.year - latest_year) if target else 0.0,
         float(trend["slope_low"]),
         float(trend["slope_high"]),
     )
@@ -112,11 +88,8 @@ def outlook(view: FuturesView) -> Outlook:
         target=target,
         upward=upward,
         slope=float(trend["slope"]),
-        slope_low=float(trend["slope_low"]),
-        slope_high=float(trend["slope_high"]),
-        achieved_pct=achieved_pct,
-        required_slope=required_slope,
-        required_pct=required_pct,
+        achieved=pathways.achieved_rate(frame.set_index("year")["value"], TREND_WINDOW),
+        required=required,
         status=verdict,
     )
 
@@ -132,21 +105,23 @@ def horizon_year(view: FuturesView, look: Outlook) -> int:
 
 
 def projection(view: FuturesView, look: Outlook) -> tuple[pd.DataFrame, str]:
-    """``year, forecast, low, high, method`` from the latest year on, and one line on the method."""
-    table, selection = forecast.project(series(view.indicator), [view.area], horizon_year(view, look))
+    """``year, forecast, low, high, method`` after the latest year, and one line on the method."""
+    every = derived.series_from_panel(query.panel(view.indicator), view.indicator)
+    table, selection = forecast.project(every, [view.area], horizon_year(view, look))
     table = table[table["ref_area"] == view.area]
-    first = int(table["horizon"].max()) if len(table) else 1
-    described = selection.describe(first) if len(table) else "no projection: too few years of data"
+    if table.empty:
+        return table[["year", "forecast", "low", "high", "method"]], "no projection: too few years of data"
+    described = selection.describe(int(table["horizon"].max()))
     return table[["year", "forecast", "low", "high", "method"]].reset_index(drop=True), described
 
 
 def pathway_rate(view: FuturesView, look: Outlook) -> float | None:
-    """The pathway's change per year (0.05 = +5%): the link's ``rate``, or what reaches the target by ``by``."""
+    """The pathway's compound change per year (0.05 = +5%): the link's ``rate``, or what reaches the
+    target by ``by`` (None when neither is set, or the target cannot be reached by a compound rate)."""
     if view.rate is not None:
         return view.rate / 100.0
-    if view.by is not None and look.target is not None:
-        value = compound(look.latest, look.target.value, view.by - look.latest_year)
-        return None if math.isnan(value) else value
+    if view.by is not None and look.target is not None and view.by > look.latest_year:
+        return pathways.rate_between(look.latest_year, look.latest, view.by, look.target.value).rate
     return None
 
 
@@ -155,53 +130,40 @@ def pathway(view: FuturesView, look: Outlook) -> pd.DataFrame:
     rate = pathway_rate(view, look)
     if rate is None:
         return pd.DataFrame({"year": pd.Series(dtype="int64"), "value": pd.Series(dtype=float)})
-    years = np.arange(look.latest_year, horizon_year(view, look) + 1)
-    return pd.DataFrame({"year": years, "value": look.latest * (1.0 + rate) ** (years - look.latest_year)})
+    return pathways.pathway(look.latest_year, look.latest, horizon_year(view, look), rate=rate)
 
 
 def year_reached(look: Outlook, rate: float) -> int | None:
-    """The first whole year a path at ``rate`` a year meets the target (the latest year if already met);
-    None when it never does (moving the wrong way, or not at all)."""
     if look.target is None:
         return None
-    gap = (look.target.value - look.latest) * (1 if look.upward else -1)
-    if gap <= 0:
-        return look.latest_year
-    if rate == 0 or look.latest <= 0 or look.target.value <= 0:
-        return None
-    years = math.log(look.target.value / look.latest) / math.log(1.0 + rate)
-    return look.latest_year + math.ceil(years - 1e-9) if years > 0 else None
+    return pathways.year_reached(look.latest_year, look.latest, look.target.value, look.upward, rate=rate)
 
 
 def gdp_measure(view: FuturesView) -> str | None:
     """GDP per person at the place's level (regional GDP or GNI for regions); None where there is none."""
     level = level_of_area(view.area)
-    return decoupling_state.x_options(level)[0] if level in decoupling_state.PAIRS else None
+    return decoupling_state.x_options(level)[0] if level in decoupling_state.levels() else None
 
 
-def gdp_growth(view: FuturesView, end_year: int | None = None) -> tuple[float, str]:
-    """GDP per person growth (0.015 = 1.5%/yr) and where it comes from, in words: the link's ``gdp`` if
-    set, else the compound rate over the :data:`TREND_WINDOW` years ending at ``end_year`` (default: the
-    GDP series' latest year)."""
+def gdp_growth(view: FuturesView, end_year: int | None = None) -> tuple[float | None, str]:
+    """GDP per person growth (0.015 = 1.5%/yr) and where it comes from, in words: the link's ``gdp`` when
+    ``end_year`` is None and it is set, else the growth over the :data:`TREND_WINDOW` years to ``end_year``
+    (default: the GDP series' latest year)."""
     if view.gdp is not None and end_year is None:
         return view.gdp / 100.0, "set by you"
     measure = gdp_measure(view)
     if measure is None:
-        return math.nan, "no GDP series for this place"
-    frame = query.panel(measure, [view.area], (None, end_year))
-    if len(frame) < 2:
-        return math.nan, "no GDP series for this place"
-    last = frame.iloc[-1]
-    start = frame[frame["year"] > int(last["year"]) - TREND_WINDOW].iloc[0]
-    rate = compound(float(start["value"]), float(last["value"]), int(last["year"]) - int(start["year"]))
-    return rate, f"{query.definition(measure).label}, {int(start['year'])}–{int(last['year'])} trend"
-
-
-def implied_intensity_change(measure_rate: float, gdp_rate: float) -> float:
-    """Change per year of the measure per unit of GDP when the measure changes by ``measure_rate`` and
-    GDP per person by ``gdp_rate`` (both per person, so population cancels)."""
-    return (1.0 + measure_rate) / (1.0 + gdp_rate) - 1.0
+        return None, "no GDP series for this place"
+    values = pathways.place_series(measure, view.area)
+    if end_year is not None:
+        values = values[values.index <= end_year]
+    achieved = pathways.achieved_rate(values, TREND_WINDOW)
+    if achieved is None or achieved.rate is None:
+        return None, "no GDP series for this place"
+    label = query.definition(measure).label
+    return achieved.rate, f"{label}, {achieved.start_year}–{achieved.end_year}"
 
 
 def applies_decoupling(view: FuturesView) -> bool:
-    return is_pressure(view.indicator) and gdp_measure(view) is not None
+    """Emissions, materials and energy with a GDP series at the place's level."""
+    return decoupling_data.is_pressure(view.indicator) and gdp_measure(view) is not None

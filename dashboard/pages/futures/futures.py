@@ -6,8 +6,6 @@ required, and a pathway builder whose scenario lives in the URL (``rate=`` or ``
 
 from __future__ import annotations
 
-import math
-
 import streamlit as st
 
 from dashboard import embed, ui
@@ -16,7 +14,7 @@ from dashboard.pages.futures import data, state
 from dashboard.pages.futures.kinds import PAGE, pathway_text, percent, target_text
 from dashboard.share_panel import pinned_version
 from dashboard.view_state import SHARE_PARAMS
-from indicators import query, status
+from indicators import pathways, query, status
 from indicators.methods.signals import readable
 
 MODES = ("none", "rate", "by")
@@ -127,18 +125,21 @@ def _summary(view: state.FuturesView, look: data.Outlook, decoupling: bool) -> N
     rate = data.pathway_rate(view, look)
     if decoupling:
         growth, origin = data.gdp_growth(view)
-        if not math.isnan(growth):
-            measure_rate = rate if rate is not None else look.required_pct
-            if not math.isnan(measure_rate):
-                what = "your pathway" if rate is not None else "reaching the target in time"
-                needed = data.implied_intensity_change(measure_rate, growth)
-                past_growth, past_origin = data.gdp_growth(view, end_year=look.latest_year)
-                achieved = data.implied_intensity_change(look.achieved_pct, past_growth)
+        measure_rate = rate if rate is not None else (look.required.rate if look.required else None)
+        if growth is not None and measure_rate is not None:
+            what = "your pathway" if rate is not None else "reaching the target in time"
+            needed = pathways.implied_intensity_rate(measure_rate, growth)
+            lines.append(
+                f"Decoupling implied: with GDP per person growing {percent(growth)} ({origin}), {what} needs "
+                f"{item.label} per unit of GDP to change by **{percent(needed)}**."
+            )
+            past_growth, past_origin = data.gdp_growth(view, end_year=look.latest_year)
+            if past_growth is not None and look.achieved is not None and look.achieved.rate is not None:
+                achieved = pathways.implied_intensity_rate(look.achieved.rate, past_growth)
                 lines.append(
-                    f"Decoupling implied: with GDP per person growing {percent(growth)} ({origin}), {what} "
-                    f"needs {item.label} per unit of GDP to change by **{percent(needed)}**. Achieved over the "
-                    f"{data.TREND_WINDOW} years to {look.latest_year}: {percent(achieved)} "
-                    f"(GDP per person {percent(past_growth)}, {past_origin})."
+                    f"Achieved in the {data.TREND_WINDOW} years to {look.latest_year}: {percent(achieved)} per unit "
+                    f"of GDP ({item.label} {percent(look.achieved.rate)}, GDP per person {percent(past_growth)}, "
+                    f"{past_origin})."
                 )
     st.markdown("  \n".join(lines))
 

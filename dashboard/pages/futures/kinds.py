@@ -21,8 +21,8 @@ from indicators.methods.signals import readable
 PAGE = "futures"
 
 
-def percent(rate: float) -> str:
-    """A change per year for a sentence: '−3.9%/yr'."""
+def percent(rate: float | None) -> str:
+    """A change per year for a sentence: '−3.9%/yr' ('n/a' where a compound rate does not exist)."""
     return "n/a" if rate is None or math.isnan(rate) else f"{rate * 100:+.1f}%/yr".replace("-", "−")
 
 
@@ -102,20 +102,21 @@ def build_outlook(view: FuturesView) -> Drawn:
 
 def rates_frame(view: FuturesView, look: data.Outlook) -> pd.DataFrame:
     unit = query.definition(view.indicator).unit
-    start = look.latest_year - data.TREND_WINDOW + 1
+    start = look.latest_year - data.TREND_WINDOW
+    achieved_pct = look.achieved.rate if look.achieved else None
     rows = [
         {
             "what": f"Achieved, {start}–{look.latest_year} (trend)",
             "per_year": look.slope,
-            "label": f"{readable(look.slope)} {unit} a year ({percent(look.achieved_pct)})",
+            "label": f"{readable(look.slope)} {unit} a year ({percent(achieved_pct)})",
         }
     ]
-    if look.target is not None and not math.isnan(look.required_slope):
+    if look.required is not None:
         rows.append(
             {
                 "what": f"Required, {look.latest_year}–{look.target.year}",
-                "per_year": look.required_slope,
-                "label": f"{readable(look.required_slope)} {unit} a year ({percent(look.required_pct)})",
+                "per_year": look.required.change,
+                "label": f"{readable(look.required.change)} {unit} a year ({percent(look.required.rate)})",
             }
         )
     rate = data.pathway_rate(view, look)
