@@ -30,6 +30,12 @@ pages = [
         icon=":material/call_split:",
         url_path="decoupling",
     ),
+    st.Page(
+        "dashboard/pages/limits/limits.py",
+        title="Floors and ceilings",
+        icon=":material/donut_large:",
+        url_path="limits",
+    ),
     st.Page("dashboard/pages/futures/futures.py", title="Futures", icon=":material/trending_up:", url_path="futures"),
     st.Page(
         "dashboard/pages/data_sources.py", title="Data & sources", icon=":material/database:", url_path="data-sources"

@@ -54,6 +54,7 @@ VIEW_MODULES: tuple[str, ...] = (
     "dashboard.index_views",
     "dashboard.pages.decoupling.kinds",
     "dashboard.pages.futures.kinds",
+    "dashboard.pages.limits.kinds",
 )
 #: The page ``app.py`` marks ``default=True``: Streamlit serves it at ``/`` (its own path would show
 #: "Page not found"), so its permalinks have no path and a link without a path opens it.
