@@ -81,15 +81,19 @@ def _ends(trails: pd.DataFrame) -> pd.DataFrame:
 
 
 def rates_chart(rates: pd.DataFrame, *, title: str, subtitle: str) -> alt.LayerChart:
-    """Average annual change of GDP per person and of each measure, per place, with the verdict at right.
+    """Average annual change of GDP and of each measure, per place, with the verdict written after the
+    right-most dot of its row.
 
     ``rates`` has ``row`` (place, or place · measure), ``series`` (what changed), ``per_year`` (0.02 =
     +2%/yr), ``period`` and ``verdict_label`` (empty for a wellbeing measure).
     """
     check_rows(len(rates), title)
     rows = list(dict.fromkeys(rates["row"]))
+    low, high = min(0.0, float(rates["per_year"].min())), max(0.0, float(rates["per_year"].max()))
+    room = (high - low) * 0.6 if (rates["verdict_label"] != "").any() else (high - low) * 0.1
     y = alt.Y("row:N", title=None, sort=rows, axis=alt.Axis(labelLimit=260))
-    x = alt.X("per_year:Q", title="Average change per year", axis=alt.Axis(format="+.0%"))
+    scale = alt.Scale(domain=[low - (high - low) * 0.05, high + room], nice=False)
+    x = alt.X("per_year:Q", title="Average change per year", axis=alt.Axis(format="+.0%"), scale=scale)
     series = list(dict.fromkeys(rates["series"]))
     tooltip = [
         alt.Tooltip("row:N", title="Place"),
@@ -99,21 +103,23 @@ def rates_chart(rates: pd.DataFrame, *, title: str, subtitle: str) -> alt.LayerC
         alt.Tooltip("verdict_label:N", title="Verdict"),
     ]
     base = alt.Chart(rates).encode(y=y)
-    links = base.mark_rule(color="#999999").encode(x=alt.X("min(per_year):Q"), x2="max(per_year):Q")
+    links = base.mark_rule(color="#999999").encode(x=alt.X("min(per_year):Q", scale=scale), x2="max(per_year):Q")
     dots = base.mark_point(size=120, filled=True, opacity=1).encode(
         x=x,
         color=alt.Color("series:N", title=None, sort=series, scale=alt.Scale(domain=series, range=PALETTE)),
-        shape=alt.Shape("series:N", title=None, sort=series),
+        shape=alt.Shape("series:N", title=None, sort=series, scale=alt.Scale(domain=series)),
         tooltip=tooltip,
     )
     zero = alt.Chart(pd.DataFrame({"zero": [0.0]})).mark_rule(color="#333333", strokeWidth=1).encode(x="zero:Q")
-    verdict_rows = rates.drop_duplicates("row")
+    ends = rates.groupby("row", sort=False, as_index=False).agg(
+        per_year=("per_year", "max"), verdict_label=("verdict_label", "first")
+    )
     verdict = (
-        alt.Chart(verdict_rows)
-        .mark_text(align="left", dx=6, fontSize=12, fontWeight="bold")
+        alt.Chart(ends[ends["verdict_label"] != ""])
+        .mark_text(align="left", dx=12, fontSize=12, fontWeight="bold")
         .encode(
             y=y,
-            x=alt.value(0),
+            x=x,
             text="verdict_label:N",
             color=alt.Color(
                 "verdict_label:N",
@@ -122,12 +128,10 @@ def rates_chart(rates: pd.DataFrame, *, title: str, subtitle: str) -> alt.LayerC
             ),
         )
     )
-    chart = alt.layer(zero, links, dots).properties(width="container", height=max(120, 34 * len(rows)))
-    labels = verdict.properties(width=170, height=max(120, 34 * len(rows)))
     return (
-        alt.hconcat(chart, labels, spacing=4)
+        alt.layer(zero, links, dots, verdict)
         .resolve_scale(color="independent")
-        .properties(title=alt.TitleParams(title, subtitle=subtitle))
+        .properties(title=alt.TitleParams(title, subtitle=subtitle), width="container", height=max(120, 34 * len(rows)))
     )
 
 

@@ -13,7 +13,7 @@ import pandas as pd
 
 from dashboard.theme import PALETTE, check_rows
 
-SERIES = ["Observed", "Projection (dots) and its 90% band", "Your pathway"]
+SERIES = ["Observed", "Projection, 90% band", "Your pathway"]
 SERIES_COLOURS = [PALETTE[0], PALETTE[4], PALETTE[5]]
 TARGET_COLOUR = "#009E73"
 
@@ -87,9 +87,10 @@ def outlook_chart(
             .mark_point(shape="diamond", size=140, filled=True, color=TARGET_COLOUR)
             .encode(x="year:Q", y="value:Q", tooltip=[alt.Tooltip("label:N", title="Target")])
         )
+        start = goal.assign(year=int(history["year"].min()))
         layers.append(
-            alt.Chart(goal)
-            .mark_text(align="right", dy=-9, fontSize=11, color=TARGET_COLOUR, fontWeight="bold")
+            alt.Chart(start)
+            .mark_text(align="left", dy=-9, fontSize=11, color=TARGET_COLOUR, fontWeight="bold")
             .encode(x="year:Q", y="value:Q", text="label:N")
         )
     return alt.layer(*layers).properties(

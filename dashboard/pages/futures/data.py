@@ -27,8 +27,10 @@ from indicators.schema import Target
 #: Years of history drawn before the latest value.
 HISTORY_YEARS = 30
 TREND_WINDOW = pathways.ACHIEVED_YEARS
-#: Without a target year the pathway and projection run this many years past the latest value.
+#: Without a target year the pathway runs this many years past the latest value ...
 DEFAULT_HORIZON = forecast.MAX_HORIZON
+#: ... and the projection this many (the longest horizon the backtest in ``make bench`` checks).
+PROJECTION_YEARS = 5
 LAST_PATH_YEAR = 2100
 
 
@@ -104,13 +106,26 @@ def horizon_year(view: FuturesView, look: Outlook) -> int:
     return min(max(candidates), LAST_PATH_YEAR)
 
 
+def projection_year(look: Outlook) -> int:
+    """The projection runs to the target year (at most :data:`forecast.MAX_HORIZON` years ahead), or
+    :data:`PROJECTION_YEARS` ahead without a target still to come."""
+    if look.target and look.target.year > look.latest_year:
+        return min(look.target.year, look.latest_year + forecast.MAX_HORIZON)
+    return look.latest_year + PROJECTION_YEARS
+
+
 def projection(view: FuturesView, look: Outlook) -> tuple[pd.DataFrame, str]:
-    """``year, forecast, low, high, method`` after the latest year, and one line on the method."""
+    """``year, forecast, low, high, method`` after the latest year, and one line on the method.
+
+    For an indicator that has never been negative (rates, emissions), the band is cut at zero: a
+    band's lower edge below zero would be read as a possible value."""
     every = derived.series_from_panel(query.panel(view.indicator), view.indicator)
-    table, selection = forecast.project(every, [view.area], horizon_year(view, look))
+    table, selection = forecast.project(every, [view.area], projection_year(look))
     table = table[table["ref_area"] == view.area]
     if table.empty:
         return table[["year", "forecast", "low", "high", "method"]], "no projection: too few years of data"
+    if (every >= 0).all():
+        table = table.assign(low=table["low"].clip(lower=0.0), high=table["high"].clip(lower=0.0))
     described = selection.describe(int(table["horizon"].max()))
     return table[["year", "forecast", "low", "high", "method"]].reset_index(drop=True), described
 

@@ -60,11 +60,10 @@ def build_outlook(view: FuturesView) -> Drawn:
     history = data.history(view)
     projection, method = data.projection(view, look)
     path = data.pathway(view, look)
-    end = data.horizon_year(view, look)
     goal = None
     if look.target is not None:
         goal = {"value": look.target.value, "year": look.target.year, "label": f"{look.target.label}"}
-    title = f"{item.label} in {place}: observed, projected to {min(end, look.latest_year + 10)}" + (
+    title = f"{item.label} in {place}: observed, projected to {data.projection_year(look)}" + (
         f" and the target for {look.target.year}" if look.target else ""
     )
     subtitle = [f"Status: {look.status.sentence}" if look.status else "", f"Projection: {method}"]

@@ -31,7 +31,7 @@ def place_chart(frame: pd.DataFrame, *, title: str, subtitle: str) -> alt.LayerC
     """``frame`` has ``row`` (the label), ``ratio, status, reading, citation, threshold_year, where``."""
     check_rows(len(frame), title)
     rows = list(frame["row"])
-    data = frame.assign(one=1.0, text=frame["ratio"].map(lambda r: f"{r:.2f}×"))
+    data = frame.assign(one=1.0, text=frame["ratio"].map(lambda r: f"{r:.2f}×"), right=frame["ratio"].clip(lower=1.0))
     y = alt.Y("row:N", title=None, sort=rows, axis=alt.Axis(labelLimit=320))
     low = min(0.25, float(data["ratio"].min()) / 1.3)
     high = max(4.0, float(data["ratio"].max()) * 1.3)
@@ -57,7 +57,7 @@ def place_chart(frame: pd.DataFrame, *, title: str, subtitle: str) -> alt.LayerC
     base = alt.Chart(data).encode(y=y, tooltip=tooltip)
     bars = base.mark_bar(height=16, opacity=0.9).encode(x=x, x2="one:Q", color=colour)
     dots = base.mark_point(filled=True, size=70, color="#222222").encode(x=x)
-    text = base.mark_text(align="left", dx=8, fontSize=11, color="#222222").encode(x=x, text="text:N")
+    text = base.mark_text(align="left", dx=8, fontSize=11, color="#222222").encode(x="right:Q", text="text:N")
     threshold = alt.Chart(pd.DataFrame({"one": [1.0]})).mark_rule(color="#222222", strokeWidth=1.5).encode(x="one:Q")
     return alt.layer(bars, threshold, dots, text).properties(
         title=alt.TitleParams(title, subtitle=subtitle), width="container", height=max(140, 30 * len(rows))
