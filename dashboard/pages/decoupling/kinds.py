@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from dashboard.pages.csv_columns import with_provenance
 from dashboard.pages.decoupling import chart, data
 from dashboard.pages.decoupling.state import DecouplingView, parse
 from dashboard.share import Drawn, ViewKind, register
@@ -23,16 +24,6 @@ PAGE = "decoupling"
 def _places(view: DecouplingView, limit: int = 4) -> str:
     names = [query.area_name(a) for a in view.areas]
     return ", ".join(names[:limit]) + (f" and {len(names) - limit} more" if len(names) > limit else "")
-
-
-def _csv(frame: pd.DataFrame, indicators: tuple[str, ...]) -> pd.DataFrame:
-    """The rows drawn, with what a reader needs to reuse them: indicator ids, titles and units."""
-    items = [query.definition(i) for i in indicators]
-    return frame.assign(
-        indicators=" / ".join(i.id for i in items),
-        titles=" / ".join(i.title for i in items),
-        units=" / ".join(i.unit for i in items),
-    )
 
 
 def build_scatter(view: DecouplingView) -> Drawn:
@@ -67,7 +58,7 @@ def build_scatter(view: DecouplingView) -> Drawn:
     )
     return Drawn(
         chart=chart_,
-        data=_csv(rows, (view.x, view.y)),
+        data=with_provenance(rows, (view.x, view.y)),
         title=title,
         indicators=(view.x, view.y),
         stem=f"{view.y}_vs_{view.x}_decoupling",
@@ -114,7 +105,7 @@ def build_rates(view: DecouplingView) -> Drawn:
     )
     return Drawn(
         chart=chart.rates_chart(rates_frame(table, f"{start}–{end}"), title=title, subtitle=subtitle),
-        data=_csv(table.assign(first_year=start, last_year=end), tuple(judged)),
+        data=with_provenance(table.assign(first_year=start, last_year=end), tuple(judged)),
         title=title,
         indicators=tuple(judged),
         stem=f"{view.y}_decoupling_verdicts",
@@ -141,7 +132,9 @@ def build_outsourcing(view: DecouplingView) -> Drawn:
             "as a share of territorial (positive: net importer of emissions)",
             unit=unit,
         ),
-        data=_csv(table, (data.TERRITORIAL, data.CONSUMPTION, "co2_territorial_total", "co2_consumption_total")),
+        data=with_provenance(
+            table, (data.TERRITORIAL, data.CONSUMPTION, "co2_territorial_total", "co2_consumption_total")
+        ),
         title=title,
         indicators=(data.TERRITORIAL, data.CONSUMPTION, "co2_territorial_total", "co2_consumption_total"),
         stem="co2_territorial_vs_consumption",

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from dashboard.pages.csv_columns import with_provenance
 from dashboard.pages.futures import chart, data
 from dashboard.pages.futures.state import FuturesView, parse
 from dashboard.share import Drawn, ViewKind, register
@@ -47,10 +48,9 @@ def pathway_text(view: FuturesView, look: data.Outlook) -> str:
 
 
 def _csv(frame: pd.DataFrame, view: FuturesView) -> pd.DataFrame:
-    item = query.definition(view.indicator)
-    return frame.assign(
-        indicator=item.id, title=item.title, unit=item.unit, ref_area=view.area, name=query.area_name(view.area)
-    )
+    """The rows drawn, for one place and indicator, with the columns every CSV carries."""
+    frame = frame.assign(ref_area=view.area, name=query.area_name(view.area))
+    return with_provenance(frame, (view.indicator,))
 
 
 def build_outlook(view: FuturesView) -> Drawn:

@@ -6,6 +6,7 @@ thresholds achieved and boundaries transgressed, with the link's place ringed.
 
 from __future__ import annotations
 
+from dashboard.pages.csv_columns import with_provenance
 from dashboard.pages.limits import chart, data
 from dashboard.pages.limits.state import LimitsView, parse
 from dashboard.share import Drawn, ViewKind, register
@@ -47,7 +48,7 @@ def build_place(view: LimitsView) -> Drawn:
         "indicator", "label", "dimension", "kind", "where", "year", "value", "unit", "threshold", "ratio",
         "status", "shortfall", "overshoot", "citation", "threshold_year", "note",
     ]  # fmt: skip
-    rows = frame[columns].assign(title=frame["indicator"].map(lambda i: query.definition(i).title))
+    rows = with_provenance(frame[columns], tuple(dict.fromkeys(frame["indicator"])))
     description = f"{title}. " + "; ".join(
         f"{r.row}: {r.reading}, ratio {r.ratio:.2f}, {r.status.lower()}" for r in frame.itertuples(index=False)
     )
@@ -89,7 +90,7 @@ def build_world(view: LimitsView) -> Drawn:
     ids = tuple(dict.fromkeys([*(t.indicator for t in floors + ceilings), limits.GDP_PER_CAPITA]))
     return Drawn(
         chart=chart.world_chart(table, highlight=highlight, title=title, subtitle=subtitle),
-        data=rows.assign(thresholds=", ".join(ids[:-1])),
+        data=with_provenance(rows, ids),
         title=title,
         indicators=ids,
         stem="world_floors_and_ceilings",
