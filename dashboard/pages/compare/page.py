@@ -1,4 +1,4 @@
-"""Compare page: one or more indicators across a peer group, as ranked dot plots with the group
+"""Compare page (thin Streamlit file): one or more indicators across a peer group, as ranked dot plots with the group
 median, as small multiples (one strip per indicator), or as a table.
 
 Peer groups are relative to a chosen place (its income group, world region, the countries nearest
@@ -14,18 +14,11 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from dashboard import compare_charts, compare_views, embed, ui
-from dashboard.compare_views import PAGE, shown_rows
-from dashboard.share_panel import base_url, drawn_view, share_panel
-from dashboard.view_state import (
-    COMPARE_CHARTS,
-    FORMS,
-    MAX_INDICATORS,
-    PEER_KINDS,
-    SHARE_PARAMS,
-    SIMILAR_RANGE,
-    CompareView,
-)
+from dashboard import data_version, frame
+from dashboard.pages.compare import charts, data, state, views
+from dashboard.pages.compare.data import PAGE, shown_rows
+from dashboard.pages.compare.state import COMPARE_CHARTS, FORMS, MAX_INDICATORS, CompareView
+from dashboard.url_state import PEER_KINDS, SHARE_PARAMS, SIMILAR_RANGE
 from indicators import assess, query
 
 LEVEL_LABELS = {
@@ -36,14 +29,12 @@ LEVEL_LABELS = {
 }
 CHART_LABELS = {"ranked": "Ranked", "multiples": "Small multiples", "table": "Table"}
 REGION_PEER_KINDS = ("all", "custom")
-#: Title, subtitle and axis around a chart's plotting area: Streamlit 1.67 does not size a layered chart
-#: from its spec, so the element height is given explicitly.
-CHART_FURNITURE_PX = 110
+#: A strip of the small multiples has no title of its own above it: less room than a whole chart.
 STRIP_FURNITURE_PX = 70
 
 
 def _initialise_widgets(view: CompareView) -> None:
-    ui.seed_widgets(
+    frame.seed_widgets(
         "cmp",
         lambda: {
             "cmp_indicators": list(view.indicators),
@@ -60,23 +51,16 @@ def _initialise_widgets(view: CompareView) -> None:
     )
 
 
-def render() -> None:
-    params = st.query_params.to_dict()
-    view = compare_views.parse(params, extra_allowed=SHARE_PARAMS)
-    if embed.embed_requested():
-        embed.render_embed(PAGE, default_chart=compare_views.embed_kind(view))
-        return
-    levels = compare_views.levels()
+def body(link: frame.Link) -> None:
+    view = state.parse(link.params, extra_allowed=SHARE_PARAMS)
+    levels = data.levels()
     _initialise_widgets(view)
-
-    st.title("Compare")
-    st.caption("Where does a place stand among its peers — on several measures at once?")
-    ui.show_notices(view.notices)
+    frame.show_notices(view.notices)
 
     level = view.level
     if len(levels) > 1:
         level = st.radio("Level", levels, key="cmp_level", horizontal=True, format_func=LEVEL_LABELS.get)
-        indicator_ids, area_codes = compare_views.options(level)
+        indicator_ids, area_codes = data.options(level)
         _keep_valid("cmp_indicators", indicator_ids, indicator_ids[:2])
         _keep_valid("cmp_area", area_codes, area_codes[0] if area_codes else "")
     definitions = {d.id: d for d in assess.definitions_at(level)}
@@ -115,7 +99,7 @@ def render() -> None:
             )
         )
     if level != "country":
-        parents = [""] + compare_views.parents()
+        parents = [""] + data.parents()
         _keep_valid("cmp_within", parents, "")
         within = (
             st.selectbox(
@@ -153,8 +137,7 @@ def render() -> None:
         level=level,
         within=within,
     )
-    if current.to_query() != params:
-        st.query_params.from_dict(current.to_query())
+    frame.sync_url(current.to_query())
     if not chosen:
         st.warning("Choose at least one indicator.")
         return
@@ -223,17 +206,7 @@ def _ranked(table: pd.DataFrame, shown: tuple[str, ...], current: CompareView) -
             continue
         view = replace(current, indicators=(ident,), chart="ranked", notices=())
         with cells[i]:
-            try:
-                shared, spec = drawn_view("compare", view, base_url(PAGE))
-            except query.QueryError as error:
-                st.warning(f"Nothing to draw: {error}.")
-                continue
-            st.vega_lite_chart(
-                spec, width="stretch", height=spec["height"] + CHART_FURNITURE_PX, alt=shared.meta.description
-            )
-            ui.source_caption(shared.meta.source_line)
-            ui.data_table(shared.data, file_name=shared.file_name("csv"), key=f"cmp_rank_{ident}")
-            share_panel("compare", view, key=f"share_cmp_{ident}")
+            frame.chart_block("compare", view, key=f"cmp_rank_{ident}")
 
 
 def _multiples(current: CompareView) -> None:
@@ -241,29 +214,29 @@ def _multiples(current: CompareView) -> None:
     cached), laid out two to a row, with exactly their rows as a table and CSV, and one share panel."""
     view = replace(current, chart="multiples", notices=())
     try:
-        shared, spec = drawn_view("compare_multiples", view, base_url(PAGE))
+        shared, spec = frame.drawn_view("compare_multiples", view, frame.base_url(PAGE), data_version.current())
     except query.QueryError as error:
-        st.warning(f"Nothing to draw: {error}.")
+        st.warning(f"Nothing to draw: {frame.markdown_text(str(error))}.")
         return
     st.caption("One strip per indicator; better is always to the right. The dashed line is the peer-group median.")
-    frame = {key: spec[key] for key in ("$schema", "config", "datasets") if key in spec}
+    shared_parts = {key: spec[key] for key in ("$schema", "config", "datasets") if key in spec}
     drawn = list(dict.fromkeys(shared.data["indicator"]))
     for cell, ident, part in zip(_grid(len(drawn)), drawn, spec["vconcat"], strict=True):
         rows = shared.data[shared.data["indicator"] == ident]
         item = query.definition(ident)
-        alt_text = compare_charts.describe_strip(
+        alt_text = charts.describe_strip(
             rows, title=item.label, unit=item.unit, highlight=[current.area], median=float(rows["median"].iloc[0])
         )
         with cell:
             st.vega_lite_chart(
-                frame | part | {"width": "container"},
+                shared_parts | part | {"width": "container"},
                 width="stretch",
                 height=part["height"] + STRIP_FURNITURE_PX,
                 alt=alt_text,
             )
-    ui.source_caption(shared.meta.source_line)
-    ui.data_table(shared.data, file_name=shared.file_name("csv"), key="cmp_multiples")
-    share_panel("compare_multiples", view, key="share_cmp_multiples")
+    st.caption(shared.meta.source_line)
+    frame.data_table(shared.data, file_name=shared.file_name("csv"), key="cmp_multiples")
+    frame.share_panel("compare_multiples", view, key="share_cmp_multiples")
 
 
 def _table(table: pd.DataFrame, shown: tuple[str, ...], current: CompareView) -> None:
@@ -271,10 +244,20 @@ def _table(table: pd.DataFrame, shown: tuple[str, ...], current: CompareView) ->
     wide = table.pivot_table(index="name", columns="indicator", values="value", aggfunc="first")
     wide = wide.reindex(columns=[i for i in shown if i in wide.columns]).rename(columns=labels)
     st.dataframe(wide, width="stretch")
-    ui.source_caption(query.source_line(shown))
-    ui.data_table(shown_rows(table), file_name="compare_table.csv", key="cmp_table", label="Show ranks and years")
+    st.caption(query.source_line(shown))
+    frame.data_table(shown_rows(table), file_name="compare_table.csv", key="cmp_table", label="Show ranks and years")
     st.caption("A table has no picture: sharing it offers these rows as CSV and draws them as small multiples.")
-    share_panel("compare_multiples", replace(current, chart="table", notices=()), key="share_cmp_table")
+    frame.share_panel("compare_multiples", replace(current, chart="table", notices=()), key="share_cmp_table")
 
 
-render()
+def _embed_chart(params: dict) -> str | None:
+    return views.embed_kind(state.parse(params, extra_allowed=SHARE_PARAMS))
+
+
+frame.run(
+    PAGE,
+    body,
+    title="Compare",
+    caption="Where does a place stand among its peers — on several measures at once?",
+    embed_chart=_embed_chart,
+)

@@ -1,4 +1,4 @@
-"""Overview page: a scorecard for one place — is it getting better beyond GDP?
+"""Overview page (thin Streamlit file): a scorecard for one place — is it getting better beyond GDP?
 
 GDP per capita sits next to the inclusive, circular and climate indicators, grouped by theme;
 each shows its latest value and year, rank among a chosen peer group, a trend arrow that
@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import embed, overview_views, scorecard, ui, warmup
-from dashboard.overview_views import PAGE, THEME_TITLES, StandingView
-from dashboard.share_panel import base_url, drawn_view, share_panel
-from dashboard.view_state import PEER_KINDS, SHARE_PARAMS, SIMILAR_RANGE, OverviewView
+from dashboard import data_version, frame, warmup
+from dashboard.pages.overview import charts, data, state
+from dashboard.pages.overview.data import PAGE, THEME_TITLES
+from dashboard.pages.overview.state import OverviewView, StandingView
+from dashboard.url_state import PEER_KINDS, SHARE_PARAMS, SIMILAR_RANGE
 from indicators import assess, query
 
-#: Title, subtitle, axis and legend around a chart's plotting area: Streamlit 1.67 does not size a layered
-#: chart from its spec, so the element height is given explicitly.
-CHART_FURNITURE_PX = 110
 ROW_PX = 35
 SINCE_CHOICES = (2000, 2005, 2010, 2015)
 SIGNAL_MARKS = {True: ":green[▲ better]", False: ":orange[▼ worse]"}
@@ -31,7 +29,7 @@ SIGNAL_TITLES = {
 
 
 def _initialise_widgets(view: OverviewView) -> None:
-    ui.seed_widgets(
+    frame.seed_widgets(
         "ov",
         lambda: {
             "ov_area": view.area,
@@ -43,19 +41,12 @@ def _initialise_widgets(view: OverviewView) -> None:
     )
 
 
-def render() -> None:
-    if embed.embed_requested():
-        embed.render_embed(PAGE)
-        return
-    area_codes = overview_views.area_options()
-    params = st.query_params.to_dict()
-    # ``theme`` names one chart of a shared link (see overview_views); the page shows every theme.
-    view = overview_views.parse_page(params, extra_allowed=(*SHARE_PARAMS, "theme"))
+def body(link: frame.Link) -> None:
+    area_codes = data.area_options()
+    # ``theme`` names one chart of a shared link (see views.py); the page shows every theme.
+    view = state.parse_page(link.params, extra_allowed=(*SHARE_PARAMS, "theme"))
     _initialise_widgets(view)
-
-    st.title("Overview")
-    st.caption("Is this place getting better beyond GDP? Latest values, ranks among peers, recent trends and targets.")
-    ui.show_notices(view.notices)
+    frame.show_notices(view.notices)
 
     controls = st.columns([3, 3, 2])
     area = controls[0].selectbox("Country or aggregate", area_codes, key="ov_area", format_func=assess.area_name)
@@ -77,10 +68,9 @@ def render() -> None:
             )
         )
     current = OverviewView(area=area, peers=peers, since=since, similar=similar, custom=custom)
-    if current.to_query() != params:
-        st.query_params.from_dict(current.to_query())
+    frame.sync_url(current.to_query())
 
-    group = overview_views.peer_group(current)
+    group = data.peer_group(current.area, current.peers, current.similar, current.custom)
     for note in group.notes:
         st.caption(f"Note: {note}.")
     # The headline needs every theme; its slot comes first on the page but is filled last, so each
@@ -88,7 +78,7 @@ def render() -> None:
     headline_slot = st.container()
     # An empty link's view is what the server-start warm-up computes: wait for its step rather than
     # compute the same numbers at the same time (a no-op once it is done, or without a warm-up).
-    warmed = current == OverviewView()
+    warmed = current == OverviewView() and data_version.current() == warmup.warmed_version()
     for theme, title in THEME_TITLES.items():
         if warmed:
             warmup.wait_for(f"overview {theme}")
@@ -131,17 +121,14 @@ def _headline_block(card, area: str, since: int, group: assess.PeerGroup) -> Non
 
 
 def _theme_block(rows, title: str, view: StandingView, group: assess.PeerGroup, since: int) -> None:
-    """The theme's standing chart as the share registry draws it (built once per view and cached),
-    its scorecard table, source line, CSV and share panel."""
+    """The theme's scorecard table and, when something is ranked, its standing chart in the frame's
+    chart block (source line, rows as CSV, share panel)."""
     theme = view.theme
     st.subheader(title, divider="gray")
-    ranked = rows[rows["percentile"].notna()]
-    if len(ranked):
-        shared, spec = drawn_view("scorecard", view, base_url(PAGE))
-        st.vega_lite_chart(
-            spec, width="stretch", height=spec["height"] + CHART_FURNITURE_PX, alt=shared.meta.description
-        )
-    table = overview_views.theme_table(view.overview.area, group.members, since, theme)
+    ranked = bool(rows["percentile"].notna().any())
+    if ranked:
+        frame.chart_block("scorecard", view, key=f"ov_{theme}")
+    table = data.theme_table(view.overview.area, group.members, since, theme)
     st.dataframe(
         table,
         hide_index=True,
@@ -152,10 +139,9 @@ def _theme_block(rows, title: str, view: StandingView, group: assess.PeerGroup, 
             "Year": st.column_config.NumberColumn(format="%d"),
         },
     )
-    ui.source_caption(query.source_line(tuple(rows["indicator"])))
-    ui.data_table(scorecard.scorecard_csv(rows), file_name=f"scorecard_{theme}.csv", key=f"ov_{theme}")
-    if len(ranked):
-        share_panel("scorecard", view, key=f"share_ov_{theme}")
+    if not ranked:
+        st.caption(query.source_line(tuple(rows["indicator"])))
+        frame.data_table(charts.scorecard_csv(rows), file_name=f"scorecard_{theme}.csv", key=f"ov_{theme}")
 
 
 def _signals_block(area: str, members: tuple[str, ...], since: int) -> None:
@@ -178,7 +164,12 @@ def _signals_block(area: str, members: tuple[str, ...], since: int) -> None:
             for good, sentence in zip(items["good"], items["sentence"], strict=True)
         ]
         st.markdown(f"**{title}**\n\n" + "\n".join(lines))
-    ui.data_table(found, file_name=f"signals_{area}.csv", key="ov_signals")
+    frame.data_table(found, file_name=f"signals_{area}.csv", key="ov_signals")
 
 
-render()
+frame.run(
+    PAGE,
+    body,
+    title="Overview",
+    caption="Is this place getting better beyond GDP? Latest values, ranks among peers, recent trends and targets.",
+)

@@ -1,4 +1,4 @@
-"""The Trajectories page's shareable charts — a trajectory and a ranking — as pure parse and build functions.
+"""Trajectories page, shareable charts: the trajectory and the ranking, each built from the view alone.
 
 Registered with :mod:`dashboard.share`, so the share panel, the embed view, the export CLI and
 the bake all draw these charts exactly as the page does, from nothing but the link.
@@ -6,50 +6,19 @@ the bake all draw these charts exactly as the page does, from nothing but the li
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import pandas as pd
 
-from dashboard import charts
-from dashboard.share import Drawn, ViewKind, register
-from dashboard.view_state import TrajectoryView, parse_trajectory
+from dashboard.pages.trajectories import charts
+from dashboard.pages.trajectories.data import PAGE, years_shown
+from dashboard.pages.trajectories.state import TrajectoryView, parse
+from dashboard.view_kind import Drawn, ViewKind
 from indicators import query
-from indicators.catalog import catalog
 from indicators.schema import Direction
-
-PAGE = "trajectories"
-#: Without years in the link, start here: long enough for trends, short enough to read (as the page does).
-DEFAULT_START = 1990
-THEME_ORDER = {"economy": 0, "inclusive": 1, "circular": 2, "climate": 3}
-
-
-def indicator_options() -> list[str]:
-    """Country-level indicators, grouped by theme and sorted by label (the page's drop-down order)."""
-    country_level = [d for d in catalog().values() if d.level == "country"]
-    return [d.id for d in sorted(country_level, key=lambda d: (THEME_ORDER[d.theme], d.label))]
-
-
-def area_options() -> list[str]:
-    table = query.areas()
-    table = table[table["level"].isin(["country", "aggregate"])]
-    return list(table.sort_values(["is_aggregate", "name"])["ref_area"])
-
-
-def parse(params: Mapping[str, object]) -> TrajectoryView:
-    """A Trajectories link -> view; ``gdp`` (GDP alongside) belongs to the page, not to one chart."""
-    return parse_trajectory(params, indicators=indicator_options(), areas=area_options(), extra_allowed=("gdp",))
-
-
-def years_shown(view: TrajectoryView) -> tuple[int, int]:
-    first, last = query.year_range(view.indicator)
-    start = view.start if view.start is not None else max(first, DEFAULT_START)
-    end = view.end if view.end is not None else last
-    return start, end
 
 
 def build_trajectory(view: TrajectoryView) -> Drawn:
     item = query.definition(view.indicator)
-    start, end = years_shown(view)
+    start, end = years_shown(view.indicator, view.start, view.end)
     base = None
     if view.scale == "indexed":
         base = view.base if view.base is not None and start <= view.base <= end else start
@@ -82,7 +51,7 @@ def build_trajectory(view: TrajectoryView) -> Drawn:
 
 def build_ranking(view: TrajectoryView) -> Drawn:
     item = query.definition(view.indicator)
-    _, end = years_shown(view)
+    _, end = years_shown(view.indicator, view.start, view.end)
     latest = query.latest(view.indicator, list(view.areas), max_year=end)
     if latest.empty:
         raise query.QueryError(f"no values of {item.label} for {', '.join(view.areas)} up to {end}")
@@ -100,5 +69,7 @@ def build_ranking(view: TrajectoryView) -> Drawn:
     )
 
 
-register(ViewKind("trajectory", page=PAGE, label="Trajectory chart", parse=parse, build=build_trajectory))
-register(ViewKind("ranking", page=PAGE, label="Ranking of latest values", parse=parse, build=build_ranking))
+KINDS = (
+    ViewKind("trajectory", page=PAGE, label="Trajectory chart", parse=parse, build=build_trajectory),
+    ViewKind("ranking", page=PAGE, label="Ranking of latest values", parse=parse, build=build_ranking),
+)

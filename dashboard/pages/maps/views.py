@@ -1,4 +1,4 @@
-"""The Maps page's shareable chart — one choropleth — as pure parse and build functions.
+"""Maps page, shareable chart: one choropleth, built from the link alone.
 
 Registered with :mod:`dashboard.share` as the ``map`` view kind, so the page, its share panel, the
 embed view, the export CLI and the bake all draw the map from nothing but the link (level,
@@ -8,16 +8,13 @@ geometry, which travels only inside the chart spec.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
-from dashboard import maps
-from dashboard.share import Drawn, ViewKind, register
-from dashboard.view_state import MAP_LEVELS, MapView, parse_map
+from dashboard.pages.maps import charts
+from dashboard.pages.maps import data as maps
+from dashboard.pages.maps.data import PAGE
+from dashboard.pages.maps.state import MapView, parse
+from dashboard.view_kind import Drawn, ViewKind
 from indicators import query
-from indicators.catalog import catalog
 
-PAGE = "maps"
-THEME_ORDER = {"economy": 0, "inclusive": 1, "circular": 2, "climate": 3}
 #: Areas named one by one in a note under the map; the rest are in the data table.
 LIST_AT_MOST = 40
 TL2_NOTE = (
@@ -25,42 +22,6 @@ TL2_NOTE = (
     "regions elsewhere (Australia, Canada, Chile, Israel, Japan, Korea, Mexico, New Zealand, "
     "United States ...) are in the ranking and table below"
 )
-
-
-def indicators_by_level() -> dict[str, list[str]]:
-    """Indicator ids offered at each map level, grouped by theme and sorted by label (the drop-down order)."""
-    by_level: dict[str, list[str]] = {level: [] for level in MAP_LEVELS}
-    for item in sorted(catalog().values(), key=lambda d: (THEME_ORDER.get(d.theme, 9), d.label)):
-        if item.level in by_level:
-            by_level[item.level].append(item.id)
-    return by_level
-
-
-def year_span(indicator: str) -> tuple[int, int]:
-    try:
-        return query.year_range(indicator)
-    except (query.QueryError, ValueError):
-        return (1800, 2100)
-
-
-def all_countries(by_level: dict[str, list[str]]) -> dict[str, list[str]]:
-    """Countries whose regions any indicator of a level covers (what a 'country' link may name)."""
-    out: dict[str, list[str]] = {}
-    codes = query.areas()
-    for level in by_level:
-        if level == "country":
-            continue
-        table = codes[codes["level"].isin(maps.AREA_LEVELS[level])]
-        out[level] = sorted(table["country"].dropna().unique())
-    return out
-
-
-def parse(params: Mapping[str, object], extra_allowed: tuple[str, ...] = ()) -> MapView:
-    """A Maps link -> view, with a notice for every value not understood."""
-    by_level = indicators_by_level()
-    return parse_map(
-        params, indicators=by_level, countries=all_countries(by_level), years=year_span, extra_allowed=extra_allowed
-    )
 
 
 def listing(codes: dict[str, str], names: dict[str, str]) -> str:
@@ -79,7 +40,7 @@ def build_map(view: MapView) -> Drawn:
     year = view.year if view.year in years else default
     data = maps.map_data(view.indicator, view.level, year, view.country)
     better = maps.higher_is_better(view.indicator)
-    chart = maps.choropleth(
+    chart = charts.choropleth(
         data.lookup, data.geometry, title=item.label, unit=item.unit, higher_is_better=better, year=year
     )
     names = dict(zip(data.shown["ref_area"], data.shown["name"], strict=True))
@@ -102,11 +63,11 @@ def build_map(view: MapView) -> Drawn:
         title=f"{item.label}, {year}",
         indicators=(view.indicator,),
         stem=f"{view.indicator}_{view.level}{place}_{year}_map",
-        description=maps.describe_map(
+        description=charts.describe_map(
             data.shown, title=item.label, unit=item.unit, year=year, shapes=len(data.geometry.codes)
         ),
         notes=tuple(notes),
     )
 
 
-register(ViewKind("map", page=PAGE, label="Map", parse=parse, build=build_map))
+KINDS = (ViewKind("map", page=PAGE, label="Map", parse=parse, build=build_map),)

@@ -2,8 +2,7 @@
 parse and build functions.
 
 Registered with :mod:`dashboard.share`, so the page, its share panel, the embed view, the export
-CLI and the bake all draw the ranked chart from nothing but the link. The page imports its option
-lists, peer-group resolution and table columns from here so there is one way to read a Compare link.
+CLI and the bake all draw the ranked chart from nothing but the link.
 A link naming several indicators draws the first one (in the chosen per-capita or total form); the
 page gives each chart its own one-indicator link. The ``compare_multiples`` kind draws every indicator of
 the link as one strip each (the page's "Small multiples"), and its rows are also what the "Table" view lists.
@@ -11,74 +10,18 @@ the link as one strip each (the page's "Small multiples"), and its rows are also
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-
 import altair as alt
-import pandas as pd
 
-from dashboard import compare_charts
-from dashboard.share import Drawn, ViewKind, register
-from dashboard.view_state import CompareView, parse_compare
+from dashboard.pages.compare import charts as compare_charts
+from dashboard.pages.compare.data import PAGE, peer_group, shown_rows
+from dashboard.pages.compare.state import CompareView, parse
+from dashboard.view_kind import Drawn, ViewKind
 from indicators import assess, query
 from indicators.schema import Direction
 
-PAGE = "compare"
-#: The years a ``year=`` parameter may name (the page's year choices lie within).
-YEARS = (1960, 2100)
 MEDIAN_LABEL = "peer-group median"
 #: Width of each strip in the shared small-multiples chart (a concat cannot fill its container).
 MULTIPLE_WIDTH = 560
-
-
-def levels() -> tuple[str, ...]:
-    return assess.levels_with_data() or ("country",)
-
-
-def options(level: str) -> tuple[list[str], list[str]]:
-    """(indicator ids, area codes) available at a level; countries also list aggregates to focus on."""
-    indicators = [d.id for d in assess.definitions_at(level)]
-    table = query.areas()
-    kinds = {level} | ({"aggregate"} if level == "country" else set())
-    table = table[table["level"].isin(kinds)]
-    return indicators, list(table.sort_values(["is_aggregate", "name"])["ref_area"])
-
-
-def parents() -> list[str]:
-    """Countries that have regions of some level (for the 'regions within one country' filter)."""
-    table = query.areas()
-    regional = table[table["level"] != "country"]["country"].dropna()
-    return sorted(set(regional) & set(table.index))
-
-
-def parse(params: Mapping[str, object], extra_allowed: Iterable[str] = ()) -> CompareView:
-    """A Compare link -> view; the options offered depend on the level the link asks for."""
-    known_levels = levels()
-    asked = params.get("level")
-    asked = asked[-1] if isinstance(asked, list | tuple) and asked else asked
-    indicator_ids, area_codes = options(asked if asked in known_levels else "country")
-    return parse_compare(
-        params,
-        indicators=indicator_ids,
-        areas=area_codes,
-        levels=known_levels,
-        countries=parents(),
-        years=YEARS,
-        extra_allowed=extra_allowed,
-    )
-
-
-def peer_group(view: CompareView) -> assess.PeerGroup:
-    return assess.peer_group(
-        view.peers, view.area, level=view.level, n_similar=view.similar, custom=view.custom, within=view.within
-    )
-
-
-def shown_rows(rows: pd.DataFrame) -> pd.DataFrame:
-    """Exactly the rows drawn, with units, for the table toggle and the CSV."""
-    units = {ident: query.definition(ident).unit for ident in rows["indicator"].unique()}
-    return rows.assign(unit=rows["indicator"].map(units))[
-        ["indicator", "rank", "ref_area", "name", "year", "value", "unit", "median"]
-    ].reset_index(drop=True)
 
 
 def build_ranked(view: CompareView) -> Drawn:
@@ -169,5 +112,7 @@ def embed_kind(view: CompareView) -> str | None:
     return "compare_multiples" if view.chart == "multiples" else None
 
 
-register(ViewKind("compare", page=PAGE, label="Ranked comparison", parse=parse, build=build_ranked))
-register(ViewKind("compare_multiples", page=PAGE, label="Small multiples", parse=parse, build=build_multiples))
+KINDS = (
+    ViewKind("compare", page=PAGE, label="Ranked comparison", parse=parse, build=build_ranked),
+    ViewKind("compare_multiples", page=PAGE, label="Small multiples", parse=parse, build=build_multiples),
+)

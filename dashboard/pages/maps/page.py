@@ -1,4 +1,4 @@
-"""Maps page: one indicator as a choropleth of countries, European NUTS 2 regions, GDL regions or OECD TL2 regions.
+"""Maps page (thin Streamlit file): one indicator as a choropleth of countries, European NUTS 2 regions, GDL regions or OECD TL2 regions.
 
 The view (level, indicator, year, country) lives in the URL. Every area with data but no
 shape is listed under the map, with the reason; regions outside the European frame and TL2
@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import embed, map_views, maps, ui
-from dashboard.map_views import PAGE
-from dashboard.share_panel import base_url, drawn_view, pinned_version, share_panel
-from dashboard.view_state import DEFAULT_MAP_INDICATORS, MAP_LEVELS, SHARE_PARAMS, MapView
+from dashboard import frame
+from dashboard.pages.maps import data as maps
+from dashboard.pages.maps import state
+from dashboard.pages.maps.data import MAP_LEVELS, PAGE
+from dashboard.pages.maps.state import DEFAULT_MAP_INDICATORS, MapView
+from dashboard.url_state import SHARE_PARAMS
 from indicators import query
 from indicators.catalog import catalog
 
@@ -22,7 +24,7 @@ def _country_name(code: str) -> str:
 
 
 def _initialise_widgets(view: MapView) -> None:
-    ui.seed_widgets(
+    frame.seed_widgets(
         "map",
         lambda: {
             "map_level": view.level,
@@ -33,19 +35,11 @@ def _initialise_widgets(view: MapView) -> None:
     )
 
 
-def render() -> None:
-    if embed.embed_requested():
-        embed.render_embed(PAGE)
-        return
-    by_level = map_views.indicators_by_level()
-    params = st.query_params.to_dict()
-    view = map_views.parse(params, extra_allowed=SHARE_PARAMS)
+def body(link: frame.Link) -> None:
+    by_level = maps.indicators_by_level()
+    view = state.parse(link.params, extra_allowed=SHARE_PARAMS)
     _initialise_widgets(view)
-
-    st.title("Maps")
-    st.caption("Where wellbeing is high or low — between countries and inside them.")
-    ui.show_notices(view.notices)
-    version = pinned_version(params)
+    frame.show_notices(view.notices)
 
     levels = [level for level in MAP_LEVELS if by_level.get(level)]
     controls = st.columns([3, 4, 3])
@@ -86,24 +80,18 @@ def render() -> None:
         st.session_state["map_year"] = year
         st.caption(f"One year of data only: {year}.")
     current = MapView(level=level, indicator=indicator, year=year, country=country)
-    query_params = current.to_query() | ({"v": version} if version else {})
-    if query_params != params:
-        st.query_params.from_dict(query_params)
+    frame.sync_url(current.to_query())
 
-    try:
-        shared, spec = drawn_view("map", current, base_url(PAGE))
-    except (query.QueryError, maps.MapError) as error:
-        st.warning(f"Nothing to draw: {error}.")
-        return
-    st.vega_lite_chart(spec, width="stretch", alt=shared.meta.description)
-    for line in shared.meta.notes:
-        st.caption(f"Note: {line}.")
-    st.caption("Colours: viridis, darker = better. Light grey = no data for this year. " + shared.meta.source_line)
-    if level == "tl2":
+    note = "Colours: viridis, darker = better. Light grey = no data for this year."
+    shared = frame.chart_block("map", current, key=f"map_{indicator}", note=note)
+    if shared is not None and level == "tl2":
         st.subheader(f"Ranking: {query.definition(indicator).label}", divider="gray")
         st.dataframe(shared.data, hide_index=True, width="stretch", height=320)
-    ui.data_table(shared.data, file_name=shared.file_name("csv"), key=f"map_{indicator}")
-    share_panel("map", current, key="share_map")
 
 
-render()
+frame.run(
+    PAGE,
+    body,
+    title="Maps",
+    caption="Where wellbeing is high or low — between countries and inside them.",
+)

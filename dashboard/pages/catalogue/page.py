@@ -1,4 +1,4 @@
-"""Indicators catalogue: every definition, searchable and filterable by theme and level, with what it
+"""Indicators catalogue (thin Streamlit file): every definition, searchable and filterable by theme and level, with what it
 measures, why it matters, its unit and direction, its source and licence, its coverage and targets.
 
 Everything shown comes from the definition files and the store, so adding a YAML file adds an
@@ -12,8 +12,10 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import export, ui
-from dashboard.view_state import SHARE_PARAMS, CatalogueView, clean_search_text, parse_catalogue
+from dashboard import export, frame
+from dashboard.pages.catalogue.data import PAGE, matches
+from dashboard.pages.catalogue.state import CatalogueView, clean_search_text, parse_catalogue
+from dashboard.url_state import SHARE_PARAMS
 from indicators import assess
 from indicators.catalog import catalog
 from indicators.schema import LEVELS, THEMES, Direction
@@ -24,7 +26,7 @@ LEVEL_LABELS = {"country": "Country", "nuts2": "NUTS 2 region", "tl2": "OECD TL2
 
 
 def _initialise_widgets(view: CatalogueView) -> None:
-    ui.seed_widgets(
+    frame.seed_widgets(
         "cat",
         lambda: {
             "cat_text": view.text,
@@ -34,49 +36,14 @@ def _initialise_widgets(view: CatalogueView) -> None:
     )
 
 
-def matches(table: pd.DataFrame, text: str, theme: str | None, level: str | None) -> pd.DataFrame:
-    """Rows whose id, title, description, unit, publisher or tags contain every word of ``text``."""
+def body(link: frame.Link) -> None:
     definitions = catalog()
-    keep = pd.Series(True, index=table.index)
-    if theme:
-        keep &= table["theme"] == theme
-    if level:
-        keep &= table["level"] == level
-    words = [w.lower() for w in text.split()]
-    if words:
-        haystack = table["id"].map(
-            lambda i: " ".join(
-                [
-                    i,
-                    definitions[i].title,
-                    definitions[i].short_title,
-                    definitions[i].description,
-                    definitions[i].why_it_matters,
-                    definitions[i].unit,
-                    definitions[i].source.publisher,
-                    " ".join(definitions[i].tags),
-                ]
-            ).lower()
-        )
-        for word in words:
-            keep &= haystack.str.contains(word, regex=False)
-    return table[keep]
-
-
-def render() -> None:
-    definitions = catalog()
-    params = st.query_params.to_dict()
     view = parse_catalogue(
-        params, indicators=list(definitions), themes=THEMES, levels=LEVELS, extra_allowed=SHARE_PARAMS
+        link.params, indicators=list(definitions), themes=THEMES, levels=LEVELS, extra_allowed=SHARE_PARAMS
     )
     _initialise_widgets(view)
 
-    st.title("Indicators")
-    st.caption(
-        f"All {len(definitions)} indicators: what each measures, why it matters, where the numbers come from "
-        "and how much data there is."
-    )
-    ui.show_notices(view.notices)
+    frame.show_notices(view.notices)
     controls = st.columns([4, 2, 2])
     text = clean_search_text(controls[0].text_input("Search", key="cat_text", placeholder="e.g. poverty, CO2, waste"))
     theme = controls[1].selectbox(
@@ -86,8 +53,7 @@ def render() -> None:
         "Level", ["", *LEVELS], key="cat_level", format_func=lambda v: "All levels" if v == "" else LEVEL_LABELS[v]
     )
     current = CatalogueView(text=text, theme=theme or None, level=level or None, indicator=view.indicator)
-    if current.to_query() != params:
-        st.query_params.from_dict(current.to_query())
+    frame.sync_url(current.to_query())
 
     table = matches(assess.catalogue_table(), text, theme or None, level or None)
     st.markdown(f"**{len(table)}** of {len(definitions)} indicators match.")
@@ -170,4 +136,9 @@ def _adding_block() -> None:
             st.markdown(DOC_PATH.read_text(encoding="utf-8"))
 
 
-render()
+frame.run(
+    PAGE,
+    body,
+    title="Indicators",
+    caption="Every indicator: what it measures, why it matters, where the numbers come from and how much data there is.",
+)

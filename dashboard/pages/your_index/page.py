@@ -1,4 +1,4 @@
-"""Your index page: weigh the themes (and, if you like, single indicators) yourself, as in the OECD Better
+"""Your index page (thin Streamlit file): weigh the themes (and, if you like, single indicators) yourself, as in the OECD Better
 Life Index, and see the ranking, how sure each place in it is, and what your weights changed.
 
 The weights live in the URL (``w=inclusive:2,circular:1,climate:1``, ``iw=gini_index:0``), so "my index"
@@ -12,10 +12,12 @@ import pandas as pd
 import streamlit as st
 import yaml
 
-from dashboard import embed, index_views, ui
-from dashboard.index_views import COMPOSITE_LABELS, PAGE, TOP_ROWS, IndexRankingView
-from dashboard.share_panel import base_url, drawn_view, pinned_version, share_panel
-from dashboard.view_state import SHARE_PARAMS, WEIGHT_RANGE, YourIndexView
+from dashboard import data_version, frame
+from dashboard.pages.your_index import data as index_views
+from dashboard.pages.your_index import state
+from dashboard.pages.your_index.data import COMPOSITE_LABELS, PAGE, TOP_ROWS
+from dashboard.pages.your_index.state import WEIGHT_RANGE, IndexRankingView, YourIndexView
+from dashboard.url_state import SHARE_PARAMS
 from indicators import index_query as iq
 
 TRADE_OFF = (
@@ -35,7 +37,7 @@ def _weight_key(composite: str, kind: str, name: str) -> str:
 
 
 def _initialise_widgets(link: IndexRankingView) -> None:
-    ui.seed_widgets("yi", lambda: _widget_values(link))
+    frame.seed_widgets("yi", lambda: _widget_values(link))
 
 
 def _widget_values(link: IndexRankingView) -> dict[str, object]:
@@ -95,7 +97,8 @@ def _weight_sliders(composite: str) -> tuple[tuple[tuple[str, float], ...], tupl
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _record_text(composite, peers, pillar_weights, indicator_weights, year) -> str:
+def _record_text(composite, peers, pillar_weights, indicator_weights, year, version: str) -> str:
+    """The run record as YAML, once per view and data version."""
     record = iq.ranking(composite, peers, pillar_weights, indicator_weights, year).record
     return yaml.safe_dump(record | {"uncertainty": iq.uncertainty_record()}, sort_keys=False, allow_unicode=True)
 
@@ -153,26 +156,16 @@ def _method_note(ranking: iq.Ranking, composite: str, weights: tuple) -> None:
         if composite == "beyond_gdp_index":
             st.markdown(TRADE_OFF)
         st.caption("The full record of this run (regenerate it with indicators.composite.run_composite):")
-        st.code(_record_text(composite, *weights), language="yaml")
+        st.code(_record_text(composite, *weights, data_version.current()), language="yaml")
 
 
-def render() -> None:
-    if embed.embed_requested():
-        embed.render_embed(PAGE)
-        return
-    params = st.query_params.to_dict()
+def body(page_link: frame.Link) -> None:
     composites = index_views.composites()
     peer_labels = iq.peer_options()
-    link = index_views.parse(params, extra_allowed=SHARE_PARAMS)
+    link = state.parse(page_link.params, extra_allowed=SHARE_PARAMS)
     _initialise_widgets(link)
 
-    st.title("Your index")
-    st.caption(
-        "Decide how much each theme of wellbeing counts, and see the ranking your weights give — with how sure "
-        "each place in it is, and what your choice changed compared with equal weights."
-    )
-    ui.show_notices(link.notices)
-    version = pinned_version(params)
+    frame.show_notices(link.notices)
 
     controls = st.columns([3, 3, 2])
     composite = controls[0].selectbox("Index", list(composites), key="yi_index", format_func=COMPOSITE_LABELS.get)
@@ -204,9 +197,7 @@ def render() -> None:
     ranking = iq.ranking(composite, peers, pillar_weights, indicator_weights, year)
     table = index_views.ranked_table(current)
     show_all = len(table) > TOP_ROWS and st.session_state.get("yi_all", False)
-    query_params = IndexRankingView(wanted, show_all).to_query() | ({"v": version} if version else {})
-    if query_params != params:
-        st.query_params.from_dict(query_params)
+    frame.sync_url(IndexRankingView(wanted, show_all).to_query())
 
     not_ranked = ranking.table[ranking.table["rank"].isna()]
     record = ranking.record
@@ -222,30 +213,30 @@ def render() -> None:
     if len(table) > TOP_ROWS:
         st.toggle(f"Draw all {len(table)} ranked countries", key="yi_all")
     view = IndexRankingView(current, show_all)
-    shared, spec = drawn_view("your_index", view, base_url(PAGE))
     left, right = st.columns([3, 2])
     with left:
-        st.vega_lite_chart(spec, width="stretch", height=spec["height"] + 200, alt=shared.meta.description)
-        drawn = len(shared.data)
-        st.caption(
-            f"Showing ranks 1–{drawn} of {len(table)}" + ("" if drawn == len(table) else " (the table has all)") + ". "
-            "Bars are 5–95% rank intervals from the Monte Carlo analysis: ranks whose intervals overlap cannot be "
-            "told apart. Dot colour is the World Bank income group."
+        drawn = min(len(table), len(table) if view.show_all else TOP_ROWS)
+        frame.chart_block(
+            "your_index",
+            view,
+            key="yi_chart",
+            note=f"Showing ranks 1–{drawn} of {len(table)}"
+            + ("" if drawn == len(table) else " (the table has all)")
+            + ". Bars are 5–95% rank intervals from the Monte Carlo analysis: ranks whose intervals overlap "
+            "cannot be told apart. Dot colour is the World Bank income group.",
         )
-        ui.source_caption(shared.meta.source_line)
-        share_panel("your_index", view, key="share_your_index")
     with right:
         if index_views.movers(current).empty:
             st.info("At these weights nothing moves: they rank exactly as equal weights do.", icon=":material/balance:")
         else:
-            moves, change_spec = drawn_view("index_moves", view, base_url(PAGE))
-            st.vega_lite_chart(
-                change_spec, width="stretch", height=change_spec["height"] + 120, alt=moves.meta.description
+            frame.chart_block(
+                "index_moves",
+                view,
+                key="yi_moves",
+                note="Countries whose rank moved most when your weights replaced equal weights.",
             )
-            st.caption("Countries whose rank moved most when your weights replaced equal weights.")
-            share_panel("index_moves", view, key="share_index_moves")
 
-    ui.data_table(_display_table(table, composite), file_name=f"{composite}_{peers}_your_index.csv", key="yi_rank")
+    frame.data_table(_display_table(table, composite), file_name=f"{composite}_{peers}_your_index.csv", key="yi_rank")
     if not not_ranked.empty:
         with st.expander(f"Not ranked: {len(not_ranked)} countries without enough data, and why"):
             st.dataframe(
@@ -258,4 +249,12 @@ def render() -> None:
     _method_note(ranking, composite, (peers, pillar_weights, indicator_weights, year))
 
 
-render()
+frame.run(
+    PAGE,
+    body,
+    title="Your index",
+    caption=(
+        "Decide how much each theme of wellbeing counts, and see the ranking your weights give — with how sure "
+        "each place in it is, and what your choice changed compared with equal weights."
+    ),
+)

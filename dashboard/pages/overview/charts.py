@@ -10,7 +10,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from dashboard.theme import THEME_COLOURS, check_rows
+from dashboard.theme import check_rows
 
 #: Trend verdict colours: Okabe-Ito bluish green / vermillion stay apart for the common colour-vision
 #: deficiencies, and the verdict is also written in the tooltip and the table (never colour alone).
@@ -96,10 +96,6 @@ def standing_chart(card: pd.DataFrame, *, title: str, peer_label: str) -> alt.La
         height=max(80, ROW_HEIGHT * len(data)),
         width="container",
     )
-
-
-def theme_colour(theme: str) -> str:
-    return THEME_COLOURS.get(theme, "#333333")
 
 
 def describe_standing(card: pd.DataFrame, *, title: str, peer_label: str) -> str:

@@ -1,4 +1,4 @@
-"""Choropleth maps: geometry loaded once per process, data joined to it by code, and pure chart builders.
+"""Maps page, view → data: geometry loaded once per process, and the data a map joins to it by code.
 
 Geometry is big and never changes, so it is read once (``lru_cache``) and handed to Vega-Lite
 as one pre-serialised JSON string (``values`` + ``format``): Altair then neither walks nor
@@ -19,18 +19,16 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import altair as alt
 import pandas as pd
 
-from dashboard.theme import check_rows
+from dashboard.theme import THEME_ORDER
 from indicators import query
+from indicators.catalog import catalog
 from indicators.schema import Direction
 
-ASSETS = Path(__file__).resolve().parent / "assets"
-NO_DATA_COLOUR = "#E4E4E4"
-NO_DATA_LABEL = "No data"
-SCHEME = "viridis"
-BORDER_COLOUR = "#FFFFFF"
+PAGE = "maps"
+MAP_LEVELS = ("country", "nuts2", "gdl_region", "tl2")
+ASSETS = Path(__file__).resolve().parents[2] / "assets"
 LEVEL_LABELS = {
     "country": "Countries",
     "nuts2": "NUTS 2 regions (Europe)",
@@ -48,7 +46,7 @@ AREA_LEVELS = {
 }
 
 
-class MapError(ValueError):
+class MapError(query.QueryError):
     """The map cannot be drawn (no geometry file, unknown level); the message says how to fix it."""
 
 
@@ -160,30 +158,30 @@ class MapData:
     years: list[int]
 
 
+def _provenance_extra(indicator_id: str) -> dict:
+    """What the snapshot builder recorded beside an indicator's dataset (empty when it cannot be read:
+    the map then lists such codes without a reason rather than failing)."""
+    try:
+        return dict(query.provenance_for(indicator_id).extra)
+    except Exception as error:  # noqa: BLE001 — the store's StoreError is not importable from here
+        if isinstance(error, query.QueryError | OSError | ValueError) or type(error).__name__ == "StoreError":
+            return {}
+        raise
+
+
 @lru_cache(maxsize=64)
 def _reasons(indicator_id: str) -> dict[str, str]:
     """Why codes have no shape, as recorded by the snapshot builder (empty when not recorded)."""
     codes: dict[str, str] = {}
-    item = query.definition(indicator_id)
-    refs = [item.series] if item.series is not None else []
-    if item.formula:
-        from indicators.methods.expression import names_in
-
-        refs = [query.definition(n).series for n in names_in(item.formula) if query.definition(n).series]
-    for ref in refs:
-        try:
-            extra = query.store.read_provenance(ref.source, ref.dataset).extra
-        except query.store.StoreError:
-            continue
-        codes.update(extra.get("codes_without_shape", {}))
+    for ident in query.raw_inputs(indicator_id):
+        codes.update(_provenance_extra(ident).get("codes_without_shape", {}))
     return codes
 
 
 @lru_cache(maxsize=16)
 def _tl2_shapes(indicator_id: str) -> dict[str, str]:
     """TL2 code -> NUTS 2021 code of its shape (same code unless the sidecar records a recoding)."""
-    ref = query.definition(indicator_id).series
-    extra = query.store.read_provenance(ref.source, ref.dataset).extra if ref else {}
+    extra = _provenance_extra(indicator_id) if query.definition(indicator_id).series else {}
     return dict(extra.get("tl2_to_nuts_2021", {}))
 
 
@@ -290,89 +288,33 @@ def map_data(indicator_id: str, level: str, year: int | None = None, country: st
 # --- chart builders ---------------------------------------------------------------------------
 
 
-def colour_scale(higher_is_better: bool) -> alt.Scale:
-    """Viridis, dark = better: reversed when higher values are better."""
-    return alt.Scale(scheme=SCHEME, reverse=higher_is_better, zero=False)
-
-
-def choropleth(
-    lookup: pd.DataFrame,
-    geo: Geometry,
-    *,
-    title: str,
-    unit: str,
-    higher_is_better: bool,
-    year: int | None,
-    height: int = 480,
-    width: int | str = "container",
-) -> alt.LayerChart:
-    """Shapes coloured by value; shapes without a value light grey with a 'No data' legend entry.
-
-    ``lookup`` has one row per shape: ``shape_id, name, value, year`` (value empty = no data).
-    """
-    check_rows(len(lookup), title)
-    data = lookup.assign(value=lookup["value"].astype(float), year=lookup["year"].astype("Int64"))
-    better = "higher" if higher_is_better else "lower"
-    shapes = (
-        alt.Chart(alt.Data(values=geo.text, format=geo.format))
-        .mark_geoshape(stroke=BORDER_COLOUR, strokeWidth=0.4, invalid="show")
-        .transform_lookup(
-            lookup="properties.id",
-            # Inline JSON text, like the shapes: Altair does not walk or validate it row by row.
-            from_=alt.LookupData(
-                data=alt.Data(values=data.to_json(orient="records"), format={"type": "json"}),
-                key="shape_id",
-                fields=["name", "value", "year"],
-            ),
-        )
-        .encode(
-            color=alt.Color(
-                "value:Q",
-                title=unit,
-                scale=colour_scale(higher_is_better),
-                legend=alt.Legend(orient="right", direction="vertical", gradientLength=220, format=",.4~g"),
-            ),
-            tooltip=[
-                alt.Tooltip("name:N", title="Area"),
-                alt.Tooltip("value:Q", title=unit, format=",.4~g"),
-                alt.Tooltip("year:Q", title="Year", format="d"),
-            ],
-        )
-    )
-    legend_for_missing = (
-        alt.Chart(pd.DataFrame({"label": [NO_DATA_LABEL]}))
-        .mark_square(size=0, opacity=0)
-        .encode(
-            color=alt.Color(
-                "label:N",
-                title=None,
-                scale=alt.Scale(domain=[NO_DATA_LABEL], range=[NO_DATA_COLOUR]),
-                legend=alt.Legend(orient="right", symbolOpacity=1, symbolType="square", symbolSize=150),
-            )
-        )
-    )
-    subtitle = f"{year if year is not None else ''} · darker = better ({better} is better)"
-    return (
-        alt.layer(shapes, legend_for_missing)
-        .resolve_scale(color="independent")
-        .project(**geo.projection)
-        .properties(title=alt.TitleParams(title, subtitle=subtitle), height=height, width=width)
-        # Shapes without a value keep their place, drawn in the 'No data' grey (Vega-Lite 5.19+).
-        .configure_scale(invalid={"color": {"value": NO_DATA_COLOUR}})
-    )
-
-
-def describe_map(shown: pd.DataFrame, *, title: str, unit: str, year: int | None, shapes: int) -> str:
-    """A text alternative: how many areas have a value, and the highest and lowest ones."""
-    if shown.empty:
-        return f"Map of {title} ({unit}): no data for {year}."
-    ordered = shown.sort_values("value")
-    low, high = ordered.iloc[0], ordered.iloc[-1]
-    return (
-        f"Map of {title} ({unit}) in {year}: {len(shown)} areas with a value out of {shapes} shapes. "
-        f"Highest: {high['name']} {high['value']:,.4g}; lowest: {low['name']} {low['value']:,.4g}."
-    )
-
-
 def higher_is_better(indicator_id: str) -> bool:
     return query.definition(indicator_id).direction == Direction.higher_is_better
+
+
+def indicators_by_level() -> dict[str, list[str]]:
+    """Indicator ids offered at each map level, grouped by theme and sorted by label (the drop-down order)."""
+    by_level: dict[str, list[str]] = {level: [] for level in MAP_LEVELS}
+    for item in sorted(catalog().values(), key=lambda d: (THEME_ORDER.get(d.theme, 9), d.label)):
+        if item.level in by_level:
+            by_level[item.level].append(item.id)
+    return by_level
+
+
+def year_span(indicator: str) -> tuple[int, int]:
+    try:
+        return query.year_range(indicator)
+    except (query.QueryError, ValueError):
+        return (1800, 2100)
+
+
+def all_countries(by_level: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Countries whose regions any indicator of a level covers (what a 'country' link may name)."""
+    out: dict[str, list[str]] = {}
+    codes = query.areas()
+    for level in by_level:
+        if level == "country":
+            continue
+        table = codes[codes["level"].isin(AREA_LEVELS[level])]
+        out[level] = sorted(table["country"].dropna().unique())
+    return out

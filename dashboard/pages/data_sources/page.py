@@ -1,27 +1,28 @@
-"""Data & sources page: what every number is made of, who to credit, and how to fetch newer data.
+"""Data & sources page (thin Streamlit file): what every number is made of, who to credit, and how to fetch newer data.
 
 It lists every stored dataset with its provenance (publisher, query, rows, vintage, licence,
 citation, upstream repository, the indicators that read it), offers the stored rows as CSV and
-Parquet, refreshes catalogue entries from their SDMX providers (degrading to a one-line offline
-notice, with the data left as it was), and ends with the attribution list and how to cite the
+Parquet, shows the state of every catalogue entry — and, only where the operator has enabled it and
+typed the refresh secret (see ``data.py``), refreshes them from their SDMX providers — and ends with the attribution list and how to cite the
 dashboard. The chosen dataset lives in the URL (``?dataset=source/dataset``).
 """
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import asdict
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import ui
+from dashboard import frame
+from dashboard.pages.data_sources import data
+from dashboard.pages.data_sources.data import PAGE
+from dashboard.pages.data_sources.state import parse_params
 from dashboard.share import PROJECT_NAME
 from indicators import query, sources
 
-PARAMS = ("dataset",)
-#: Parameters other parts of the app may leave in a link; accepted without a notice.
-QUIET_PARAMS = ("embed", "v")
 REPORT_KEY = "src_refresh_reports"
 STATUS_ICONS = {
     "updated": ":material/check_circle:",
@@ -45,25 +46,6 @@ def _linked(text: str) -> str:
     if re.fullmatch(r"https?://[^\s<>()\[\]]+", address):
         return f"[{_md(address)}]({address})" + (f" {_md(rest)}" if rest else "")
     return _md(text)
-
-
-def _shown(value: str) -> str:
-    clean = "".join(ch if ch.isprintable() else "?" for ch in value)
-    return repr(clean[:40] + ("…" if len(clean) > 40 else ""))
-
-
-def parse_params(params: dict[str, object], keys: list[str]) -> tuple[str | None, list[str]]:
-    """The dataset a link asks for (None = default), with a notice for everything not understood."""
-    notices = [f"unknown parameter {_shown(str(k))} ignored" for k in params if k not in (*PARAMS, *QUIET_PARAMS)]
-    raw = params.get("dataset")
-    if isinstance(raw, list | tuple):
-        raw = raw[-1] if raw else None
-    if raw is None or raw == "":
-        return None, notices
-    if str(raw) in keys:
-        return str(raw), notices
-    notices.append(f"unknown dataset {_shown(str(raw))}; showing {keys[0]}")
-    return None, notices
 
 
 def _overview_table(items: tuple[sources.DatasetSource, ...]) -> pd.DataFrame:
@@ -178,16 +160,42 @@ def _feeds(entry: sources.CatalogueSource) -> str:
     return f"{measures} · read by {labels}"
 
 
+def _secrets() -> dict:
+    """Streamlit's secrets, or none when the deployment has no secrets file."""
+    try:
+        return dict(st.secrets)
+    except Exception:  # noqa: BLE001 — no secrets.toml is the normal case for a visitor-only deployment
+        return {}
+
+
+def _operator_may_refresh() -> bool:
+    """Refresh buttons only for an operator: switched on by the deployment and unlocked with its secret."""
+    gate = data.refresh_gate(os.environ, _secrets())
+    if not gate.enabled:
+        st.caption(
+            f"Status only: {gate.reason}. The operator refreshes on the server with `{data.CLI_HINT}`; "
+            "the dashboard shows new data on the next visit."
+        )
+        return False
+    typed = st.text_input("Operator refresh secret", type="password", key="src_operator_secret")
+    if data.operator_unlocked(gate, typed):
+        return True
+    if typed:
+        st.warning("That is not the refresh secret.", icon=":material/lock:")
+    return False
+
+
 def _refresh_section(entries: tuple[sources.CatalogueSource, ...]) -> None:
     st.header("Refresh from the providers", divider="gray")
-    enabled = [e.name for e in entries if e.enabled]
+    operator = _operator_may_refresh()
+    enabled = [e.name for e in entries if e.enabled] if operator else []
     waiting = sum(1 for e in entries if e.enabled and not e.stored_key)
     st.caption(
         f"{len(entries)} SDMX queries are in the catalogue (connectors/catalogue.yaml); {waiting} are available "
         "to refresh but not fetched yet. A refresh writes to data_cache/refreshed/, which shadows the snapshot; "
         "if it fails — no network, a provider error, a bad answer — the data stays exactly as it was."
     )
-    refresh_all = st.button(f"Refresh all ({len(enabled)})", key="src_refresh_all", icon=":material/sync:")
+    refresh_all = operator and st.button(f"Refresh all ({len(enabled)})", key="src_refresh_all", icon=":material/sync:")
     report_area = st.container()  # progress and results appear here, next to "Refresh all", whichever button ran
     chosen = enabled if refresh_all else None
     with st.expander("Catalogue entries", expanded=False, icon=":material/list:"):
@@ -198,12 +206,12 @@ def _refresh_section(entries: tuple[sources.CatalogueSource, ...]) -> None:
                 f":small[{_md(entry.state)} · licence {_md(entry.licence)} · verified: {entry.verified}]"
             )
             row[1].caption(_md(_feeds(entry)))
-            if row[2].button(
+            if operator and row[2].button(
                 "Refresh", key=f"src_refresh_{entry.name}", disabled=not entry.enabled, icon=":material/sync:"
             ):
                 chosen = [entry.name]
     with report_area:
-        if chosen:
+        if chosen and operator:
             _refresh(chosen)
         _show_reports()
 
@@ -249,19 +257,13 @@ def _about_section(version: str) -> None:
     st.caption("and cite the datasets you used with the citation shown for each above.")
 
 
-def render() -> None:
+def body(link: frame.Link) -> None:
     items = sources.datasets()
     keys = [d.key for d in items]
-    params = st.query_params.to_dict()
-    wanted, notices = parse_params(params, keys)
+    wanted, notices = parse_params(link.params, keys)
 
-    st.title("Data & sources")
-    st.caption(
-        "Where every number comes from: the stored datasets with their provenance, downloads of the exact rows, "
-        "a refresh from the statistical offices' SDMX services, and who to credit."
-    )
-    ui.show_notices(notices)
-    version = query.data_version()
+    frame.show_notices(notices)
+    version = link.version
     entries = sources.catalogue_entries()
 
     metrics = st.columns(4)
@@ -294,9 +296,7 @@ def render() -> None:
         st.session_state["src_dataset"] = keys[0]
     titles = {d.key: d.title for d in items}
     selected = st.selectbox("Dataset", keys, key="src_dataset", format_func=lambda k: f"{k} — {titles[k]}")
-    new_params = {k: v for k, v in params.items() if k in QUIET_PARAMS} | {"dataset": selected}
-    if new_params != params:
-        st.query_params.from_dict(new_params)
+    frame.sync_url({"dataset": selected})
     item = sources.dataset(selected)
     left, right = st.columns([3, 2])
     with left:
@@ -308,4 +308,12 @@ def render() -> None:
     _about_section(version)
 
 
-render()
+frame.run(
+    PAGE,
+    body,
+    title="Data & sources",
+    caption=(
+        "Where every number comes from: the stored datasets with their provenance, downloads of the exact rows, "
+        "the state of each SDMX query, and who to credit."
+    ),
+)
