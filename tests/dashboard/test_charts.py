@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import vl_convert as vlc
 
-from dashboard import charts
+from dashboard.pages.trajectories import charts
 from dashboard.theme import MAX_ROWS, TooManyRowsError
 
 FRAME = pd.DataFrame(

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from dashboard import export, share
-from dashboard.pages.decoupling import chart, data, state
+from dashboard.pages.decoupling import charts, data, state
 from dashboard.pages.decoupling.state import DecouplingView
 from tests.dashboard.support import check_golden, open_page, open_share_panels
 
@@ -124,7 +124,7 @@ SYNTHETIC_TRAILS = pd.DataFrame(
 
 def test_golden_connected_scatter():
     context = SYNTHETIC_TRAILS.assign(ref_area="CCC", name="Synthetic C", y=SYNTHETIC_TRAILS["y"] * 2)
-    spec = chart.connected_scatter(
+    spec = charts.connected_scatter(
         SYNTHETIC_TRAILS, title="Synthetic", subtitle="synthetic data", x_title="x", y_title="y", context=context
     ).to_dict()
     check_golden("decoupling_scatter", spec)
@@ -147,7 +147,7 @@ def test_golden_rates_chart():
             ],
         }
     )
-    check_golden("decoupling_rates", chart.rates_chart(rates, title="Synthetic", subtitle="synthetic data").to_dict())
+    check_golden("decoupling_rates", charts.rates_chart(rates, title="Synthetic", subtitle="synthetic data").to_dict())
 
 
 def test_golden_outsourcing_chart():
@@ -161,7 +161,7 @@ def test_golden_outsourcing_chart():
             "outsourced_share": [0.5, -0.125],
         }
     )
-    spec = chart.outsourcing_chart(table, title="Synthetic", subtitle="synthetic data", unit="t/person").to_dict()
+    spec = charts.outsourcing_chart(table, title="Synthetic", subtitle="synthetic data", unit="t/person").to_dict()
     check_golden("decoupling_outsourcing", spec)
     labels = next(v for k, v in spec["datasets"].items() if any("text" in row for row in v))
     assert [row["text"] for row in labels] == ["+50% (net importer)", "-12% (net exporter)"]
@@ -171,7 +171,7 @@ def test_golden_outsourcing_chart():
 
 
 def _open(**params: str):
-    return open_page("dashboard/pages/decoupling/decoupling.py", **params)
+    return open_page("decoupling", **params)
 
 
 def test_page_draws_scatter_verdicts_and_outsourcing_from_a_link():

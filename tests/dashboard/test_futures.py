@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from dashboard import share
-from dashboard.pages.futures import chart, data, kinds, state
+from dashboard.pages.futures import charts, data, state, views
 from dashboard.pages.futures.state import FuturesView
 from tests.dashboard.support import check_golden, open_page, open_share_panels
 
@@ -65,17 +65,17 @@ def test_required_rate_and_pathway_by_a_year_meet_the_target_exactly():
     assert look.required.change == pytest.approx((target - look.latest) / (2030 - look.latest_year))
     path = data.pathway(view, look).set_index("year")["value"]
     assert path.loc[2030] == pytest.approx(target)
-    assert kinds.pathway_text(view, look).endswith("meets the target in 2030")
+    assert views.pathway_text(view, look).endswith("meets the target in 2030")
 
 
 def test_a_pathway_moving_away_never_meets_the_target():
     view = FuturesView(area="IND", indicator="under5_mortality", rate=2.0)
-    assert kinds.pathway_text(view, data.outlook(view)).endswith("never meets the target")
+    assert views.pathway_text(view, data.outlook(view)).endswith("never meets the target")
 
 
 def test_achieved_bar_is_the_slope_the_status_arrow_uses():
     look = _look(area="IND", indicator="under5_mortality")
-    rates = kinds.rates_frame(FuturesView(area="IND", indicator="under5_mortality"), look)
+    rates = views.rates_frame(FuturesView(area="IND", indicator="under5_mortality"), look)
     assert rates.loc[0, "per_year"] == look.slope
     # The arrow says "on track" exactly when the achieved slope is at least the required one (both falling here).
     on_track = look.status.trend == "on_track"
@@ -99,8 +99,8 @@ def test_implied_decoupling_is_offered_for_pressures_with_gdp_only():
 
 
 def test_percent_uses_a_minus_sign_and_says_when_there_is_no_rate():
-    assert kinds.percent(-0.0392) == "−3.9%/yr"
-    assert kinds.percent(None) == "n/a"
+    assert views.percent(-0.0392) == "−3.9%/yr"
+    assert views.percent(None) == "n/a"
 
 
 # -- golden specs (synthetic frames, labelled as such) -------------------------------------------
@@ -112,7 +112,7 @@ def test_golden_outlook_chart():
         {"year": [2021, 2022], "forecast": [8.0, 7.6], "low": [7.0, 6.0], "high": [9.0, 9.2], "method": ["drift"] * 2}
     )
     pathway = pd.DataFrame({"year": [2020, 2021, 2022], "value": [8.5, 8.075, 7.67]})
-    spec = chart.outlook_chart(
+    spec = charts.outlook_chart(
         history,
         projection,
         pathway,
@@ -128,7 +128,7 @@ def test_golden_rates_chart_starts_at_zero():
     rates = pd.DataFrame(
         {"what": ["Achieved", "Required"], "per_year": [-0.5, -1.2], "label": ["-0.5 a year", "-1.2 a year"]}
     )
-    spec = chart.rates_chart(rates, title="Synthetic", subtitle="synthetic data", unit="units").to_dict()
+    spec = charts.rates_chart(rates, title="Synthetic", subtitle="synthetic data", unit="units").to_dict()
     check_golden("futures_rates", spec)
     assert spec["layer"][0]["encoding"]["x"]["scale"]["zero"] is True
 
@@ -137,7 +137,7 @@ def test_golden_rates_chart_starts_at_zero():
 
 
 def _open(**params: str):
-    return open_page("dashboard/pages/futures/futures.py", **params)
+    return open_page("futures", **params)
 
 
 def test_page_states_the_answer_and_draws_both_charts():

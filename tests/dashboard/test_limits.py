@@ -7,7 +7,7 @@ import io
 import pandas as pd
 
 from dashboard import export, share
-from dashboard.pages.limits import chart, data, kinds, state
+from dashboard.pages.limits import charts, data, state, views
 from dashboard.pages.limits.state import LimitsView
 from indicators import limits
 from tests.dashboard.support import check_golden, open_page, open_share_panels
@@ -34,7 +34,7 @@ def test_country_rows_are_every_threshold_with_data_with_status_matching_the_rat
 def test_reading_states_a_turned_round_rate_in_its_own_terms():
     frame, _ = data.place(LimitsView(area="IND"))
     gini = frame[frame["indicator"] == "gini_index"].iloc[0]
-    text = kinds.reading(gini)
+    text = views.reading(gini)
     assert text.startswith("Gini") and "(floor: at most 30)" in text
     # ratio = (100 - Gini) / 70, as in O'Neill et al. (2018)
     assert gini["ratio"] == (100 - gini["value"]) / 70
@@ -86,7 +86,7 @@ def test_golden_place_chart():
             "year": [2020, 2020],
         }
     )
-    spec = chart.place_chart(frame, title="Synthetic", subtitle="synthetic data").to_dict()
+    spec = charts.place_chart(frame, title="Synthetic", subtitle="synthetic data").to_dict()
     check_golden("limits_place", spec)
     assert spec["layer"][0]["encoding"]["x"]["scale"]["type"] == "log"
 
@@ -107,17 +107,17 @@ def test_golden_world_chart():
     )
     check_golden(
         "limits_world",
-        chart.world_chart(table, highlight="AAA", title="Synthetic", subtitle="synthetic data").to_dict(),
+        charts.world_chart(table, highlight="AAA", title="Synthetic", subtitle="synthetic data").to_dict(),
     )
 
 
 def test_jitter_is_stable_and_small():
-    assert chart._jitter("SWE", "x") == chart._jitter("SWE", "x")
-    assert abs(chart._jitter("SWE", "x")) <= chart.JITTER
+    assert charts._jitter("SWE", "x") == charts._jitter("SWE", "x")
+    assert abs(charts._jitter("SWE", "x")) <= charts.JITTER
 
 
 def _open(**params: str):
-    return open_page("dashboard/pages/limits/limits.py", **params)
+    return open_page("limits", **params)
 
 
 def test_page_draws_place_and_world_with_sources():

@@ -14,14 +14,15 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import export, index_views, share
+from dashboard import export, share
+from dashboard.pages.your_index import data as index_views
 from indicators import assess, query
 from indicators import index_query as iq
-from tests.dashboard.support import open_share_panels
+from tests.dashboard.support import open_share_panels, page_file
 
 ROOT = Path(__file__).resolve().parents[2]
-COMPARE_PAGE = str(ROOT / "dashboard" / "pages" / "compare.py")
-INDEX_PAGE = str(ROOT / "dashboard" / "pages" / "your_index.py")
+COMPARE_PAGE = page_file("compare")
+INDEX_PAGE = page_file("your_index")
 PANEL = "Share, embed or download this chart"
 BASE = "https://beyondgdp.example.org"
 MULTIPLES = "compare?ind=gini_index,life_expectancy,co2_per_capita&area=DEU&view=multiples&chart=compare_multiples"

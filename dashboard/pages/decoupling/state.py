@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from dashboard.view_state import _CODE, _raw_params, _shown, _year
+from dashboard import url_state as u
 from indicators import decoupling, query
 from indicators.catalog import catalog
 
@@ -117,7 +117,7 @@ def _flag(raw: str | None, name: str, default: bool, notices: list[str]) -> bool
         return True
     if text in ("0", "false", "no", "off"):
         return False
-    notices.append(f"'{name}' must be 1 or 0; ignored {_shown(raw)}")
+    notices.append(f"'{name}' must be 1 or 0; ignored {u.shown(raw)}")
     return default
 
 
@@ -130,13 +130,13 @@ def _areas(raw: str | None, level: str, notices: list[str]) -> tuple[str, ...]:
     every = set(query.areas().index)
     good: list[str] = []
     for text in dict.fromkeys(c.strip() for c in raw.split(",") if c.strip()):
-        code = known.get(text.upper()) if _CODE.match(text) else None
+        code = known.get(text.upper()) if u.AREA_CODE.match(text) else None
         if code:
             good.append(code)
         elif text in every:
-            notices.append(f"{_shown(text)} is not a {level.replace('_', ' ')} like the measure; ignored")
+            notices.append(f"{u.shown(text)} is not a {level.replace('_', ' ')} like the measure; ignored")
         else:
-            notices.append(f"unknown area code {_shown(text)} ignored")
+            notices.append(f"unknown area code {u.shown(text)} ignored")
     if len(good) > MAX_AREAS:
         notices.append(f"at most {MAX_AREAS} places are drawn; kept the first {MAX_AREAS}")
     return tuple(good[:MAX_AREAS])
@@ -145,14 +145,14 @@ def _areas(raw: str | None, level: str, notices: list[str]) -> tuple[str, ...]:
 def parse(params: Mapping[str, object], extra_allowed: tuple[str, ...] = ()) -> DecouplingView:
     """A Decoupling link -> view, with a notice for every value that was ignored."""
     notices: list[str] = []
-    raw = _raw_params(params, {*PARAMS, *extra_allowed}, notices)
+    raw = u.raw_params(params, {*PARAMS, *extra_allowed}, notices)
     default = DecouplingView()
     y = default.y
     if raw["y"] is not None:
         if raw["y"] in y_options():
             y = raw["y"]
         else:
-            notices.append(f"'y' must be one of the listed measures; ignored {_shown(raw['y'])}")
+            notices.append(f"'y' must be one of the listed measures; ignored {u.shown(raw['y'])}")
     level = level_of(y)
     xs = x_options(level)
     x = xs[0]
@@ -161,15 +161,15 @@ def parse(params: Mapping[str, object], extra_allowed: tuple[str, ...] = ()) -> 
             x = raw["x"]
         else:
             notices.append(
-                f"'x' for {query.definition(y).label} must be one of {', '.join(xs)}; ignored {_shown(raw['x'])}"
+                f"'x' for {query.definition(y).label} must be one of {', '.join(xs)}; ignored {u.shown(raw['x'])}"
             )
     areas = _areas(raw["areas"], level, notices)
     if raw["areas"] is not None and not areas:
         notices.append(
             f"no place of the right level ({level.replace('_', ' ')}) in 'areas'; showing the default places"
         )
-    start = _year(raw["from"], "from", YEARS, notices)
-    end = _year(raw["to"], "to", YEARS, notices)
+    start = u.year(raw["from"], "from", YEARS, notices)
+    end = u.year(raw["to"], "to", YEARS, notices)
     if start is not None and end is not None and start > end:
         notices.append(f"'from' {start} is after 'to' {end}; swapped them")
         start, end = end, start

@@ -11,7 +11,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from dashboard.view_state import _CODE, _raw_params, _shown, _year
+from dashboard import url_state as u
 from indicators import assess, query
 
 PARAMS = ("area", "ind", "rate", "by", "gdp")
@@ -90,7 +90,7 @@ def _percent(raw: str | None, name: str, notices: list[str]) -> float | None:
         value = math.nan
     low, high = RATE_BOUNDS
     if not math.isfinite(value) or not low <= value <= high:
-        notices.append(f"'{name}' must be a change in % a year from {low:g} to {high:g}; ignored {_shown(raw)}")
+        notices.append(f"'{name}' must be a change in % a year from {low:g} to {high:g}; ignored {u.shown(raw)}")
         return None
     return round(value, 2)
 
@@ -98,15 +98,15 @@ def _percent(raw: str | None, name: str, notices: list[str]) -> float | None:
 def parse(params: Mapping[str, object], extra_allowed: tuple[str, ...] = ()) -> FuturesView:
     """A Futures link -> view, with a notice for every value that was ignored."""
     notices: list[str] = []
-    raw = _raw_params(params, {*PARAMS, *extra_allowed}, notices)
+    raw = u.raw_params(params, {*PARAMS, *extra_allowed}, notices)
     area = DEFAULT_AREA
     if raw["area"] is not None:
         known = {code.upper(): code for code in area_options()}
         text = raw["area"].strip()
-        if _CODE.match(text) and text.upper() in known:
+        if u.AREA_CODE.match(text) and text.upper() in known:
             area = known[text.upper()]
         else:
-            notices.append(f"unknown area code {_shown(raw['area'])}; showing {query.area_name(DEFAULT_AREA)}")
+            notices.append(f"unknown area code {u.shown(raw['area'])}; showing {query.area_name(DEFAULT_AREA)}")
     level = level_of_area(area)
     indicator = default_indicator(level)
     if raw["ind"] is not None:
@@ -115,10 +115,10 @@ def parse(params: Mapping[str, object], extra_allowed: tuple[str, ...] = ()) -> 
         else:
             notices.append(
                 f"'ind' must be an indicator for {query.area_name(area)} ({level.replace('_', ' ')} level); "
-                f"ignored {_shown(raw['ind'])}"
+                f"ignored {u.shown(raw['ind'])}"
             )
     rate = _percent(raw["rate"], "rate", notices)
-    by = _year(raw["by"], "by", YEARS, notices)
+    by = u.year(raw["by"], "by", YEARS, notices)
     if rate is not None and by is not None:
         notices.append("a pathway is set by 'rate' or by 'by', not both; kept 'rate'")
         by = None

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from dashboard.view_state import _CODE, _raw_params, _shown
+from dashboard import url_state as u
 from indicators import query
 
 PARAMS = ("area",)
@@ -40,16 +40,16 @@ class LimitsView:
 def parse(params: Mapping[str, object], extra_allowed: tuple[str, ...] = ()) -> LimitsView:
     """A Floors-and-ceilings link -> view, with a notice for a value that was ignored."""
     notices: list[str] = []
-    raw = _raw_params(params, {*PARAMS, *extra_allowed}, notices)
+    raw = u.raw_params(params, {*PARAMS, *extra_allowed}, notices)
     area = DEFAULT_AREA
     if raw["area"] is not None:
         known = {code.upper(): code for code in area_options()}
         text = raw["area"].strip()
-        if _CODE.match(text) and text.upper() in known:
+        if u.AREA_CODE.match(text) and text.upper() in known:
             area = known[text.upper()]
         else:
             notices.append(
-                f"unknown or unassessed area {_shown(raw['area'])} (aggregates have no thresholds); "
+                f"unknown or unassessed area {u.shown(raw['area'])} (aggregates have no thresholds); "
                 f"showing {query.area_name(DEFAULT_AREA)}"
             )
     return LimitsView(area=area, notices=tuple(notices))
