@@ -54,7 +54,7 @@ def test_world_view_keeps_countries_with_enough_data_and_rings_a_regions_country
     assert left_out > 0 and len(table) > 100
     assert (table["social_share"].between(0, 1) & table["boundary_share"].between(0, 1)).all()
     shared = share.share_link("limits?area=SE11&chart=limits_world")
-    assert "ringed: Sweden" in shared.chart.to_dict()["title"]["subtitle"]
+    assert "ringed: Sweden" in " ".join(shared.chart.to_dict()["title"]["subtitle"])
 
 
 def test_csv_rows_carry_threshold_source_and_indicator_metadata():

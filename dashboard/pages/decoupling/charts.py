@@ -11,6 +11,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from dashboard.pages.titles import wrapped
 from dashboard.theme import CONTEXT_GREY, PALETTE, check_rows
 
 VERDICT_COLOURS = {
@@ -65,9 +66,7 @@ def connected_scatter(
             align="left", dx=7, dy=-7, fontSize=12, fontWeight="bold"
         )
     )
-    return alt.layer(*layers).properties(
-        title=alt.TitleParams(title, subtitle=subtitle), height=height, width="container"
-    )
+    return alt.layer(*layers).properties(title=wrapped(title, subtitle), height=height, width="container")
 
 
 def _ends(trails: pd.DataFrame) -> pd.DataFrame:
@@ -131,7 +130,7 @@ def rates_chart(rates: pd.DataFrame, *, title: str, subtitle: str) -> alt.LayerC
     return (
         alt.layer(zero, links, dots, verdict)
         .resolve_scale(color="independent")
-        .properties(title=alt.TitleParams(title, subtitle=subtitle), width="container", height=max(120, 34 * len(rows)))
+        .properties(title=wrapped(title, subtitle), width="container", height=max(120, 34 * len(rows)))
     )
 
 
@@ -186,5 +185,5 @@ def outsourcing_chart(table: pd.DataFrame, *, title: str, subtitle: str, unit: s
         .encode(y=alt.Y("name:N", sort=names), x="right:Q", text="text:N")
     )
     return alt.layer(line, dots, labels).properties(
-        title=alt.TitleParams(title, subtitle=subtitle), width="container", height=max(120, 34 * len(names))
+        title=wrapped(title, subtitle), width="container", height=max(120, 34 * len(names))
     )

@@ -86,21 +86,45 @@ def body(link: frame.Link) -> None:
     with left:
         frame.chart_block("decoupling", current, key="dec_scatter")
     with right:
-        frame.chart_block("decoupling_rates", current, key="dec_rates", note=data.VERDICT_SOURCE + ".")
-        if data.is_pressure(y):
-            st.markdown("**What the verdicts mean** (over each place's years shown in the chart):")
-            st.markdown(
-                "\n".join(f"- {text}" for key, text in decoupling.VERDICTS.items() if key != "insufficient_data")
-            )
-            st.caption(
-                "For countries, CO2 and material footprint are judged as national totals against total GDP, so "
-                "absolute decoupling means the national total fell; other measures per person against GDP per "
-                "person. The decoupling factor in the data (1 − intensity at the end / intensity at the start) is "
-                "positive when each unit of GDP came with less of the measure."
-            )
+        _verdicts(current)
+    frame.chart_block("decoupling_rates", current, key="dec_rates", note=data.VERDICT_SOURCE + ".")
     if y in (data.TERRITORIAL, data.CONSUMPTION):
         st.subheader("Produced here or consumed here? Emissions embodied in trade")
         frame.chart_block("decoupling_outsourcing", current, key="dec_outsourcing")
+
+
+def _verdicts(view: state.DecouplingView) -> None:
+    """The answer beside the scatter, in words: one line per place and measure, then what each verdict means."""
+    start, end = data.years_shown(view)
+    table, notes = data.verdicts(view)
+    pressure = data.is_pressure(view.y)
+    st.markdown(f"**{'Verdicts' if pressure else 'Average change per year'}, {start}–{end}**")
+    if table.empty:
+        st.info("No place has both series in both years; " + "; ".join(notes))
+        return
+    rows = [
+        {
+            "Place": r.name,
+            "Measure": r.pressure_label,
+            r.driver_label if table["driver_label"].nunique() == 1 else "GDP": f"{r.gdp_rate:+.1%} a year",
+            "Measure change": f"{r.pressure_rate:+.1%} a year",
+            **({"Verdict": data.short_verdict(r.verdict)} if pressure else {}),
+        }
+        for r in table.itertuples(index=False)
+    ]
+    st.dataframe(rows, hide_index=True, width="stretch")
+    for note in notes:
+        st.caption(f"Note: {note}.")
+    if pressure:
+        st.markdown("\n".join(f"- {text}" for key, text in decoupling.VERDICTS.items() if key != "insufficient_data"))
+        st.caption(
+            "For countries, CO2 and material footprint are judged as national totals against total GDP, so "
+            "absolute decoupling means the national total fell; other measures per person against GDP per "
+            "person. The decoupling factor in the data (1 − intensity at the end / intensity at the start) is "
+            "positive when each unit of GDP came with less of the measure."
+        )
+    else:
+        st.caption("No decoupling verdict: this is a wellbeing measure, where more is better, not a pressure.")
 
 
 def _within(years, first: int, last: int) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from dashboard.pages.titles import wrapped
 from dashboard.theme import PALETTE, check_rows
 
 SERIES = ["Observed", "Projection, 90% band", "Your pathway"]
@@ -93,9 +94,7 @@ def outlook_chart(
             .mark_text(align="left", dy=-9, fontSize=11, color=TARGET_COLOUR, fontWeight="bold")
             .encode(x="year:Q", y="value:Q", text="label:N")
         )
-    return alt.layer(*layers).properties(
-        title=alt.TitleParams(title, subtitle=subtitle), height=height, width="container"
-    )
+    return alt.layer(*layers).properties(title=wrapped(title, subtitle), height=height, width="container")
 
 
 def rates_chart(rates: pd.DataFrame, *, title: str, subtitle: str, unit: str) -> alt.LayerChart:
@@ -120,5 +119,5 @@ def rates_chart(rates: pd.DataFrame, *, title: str, subtitle: str, unit: str) ->
         .encode(y=y, x=alt.value(0), text="label:N")
     )
     return alt.layer(bars, zero, text).properties(
-        title=alt.TitleParams(title, subtitle=subtitle), width="container", height=max(110, 58 * len(order))
+        title=wrapped(title, subtitle), width="container", height=max(110, 58 * len(order))
     )

@@ -15,6 +15,7 @@ import zlib
 import altair as alt
 import pandas as pd
 
+from dashboard.pages.titles import wrapped
 from dashboard.theme import check_rows
 
 STATUS_COLOURS = {
@@ -60,7 +61,7 @@ def place_chart(frame: pd.DataFrame, *, title: str, subtitle: str) -> alt.LayerC
     text = base.mark_text(align="left", dx=8, fontSize=11, color="#222222").encode(x="right:Q", text="text:N")
     threshold = alt.Chart(pd.DataFrame({"one": [1.0]})).mark_rule(color="#222222", strokeWidth=1.5).encode(x="one:Q")
     return alt.layer(bars, threshold, dots, text).properties(
-        title=alt.TitleParams(title, subtitle=subtitle), width="container", height=max(140, 30 * len(rows))
+        title=wrapped(title, subtitle), width="container", height=max(140, 30 * len(rows))
     )
 
 
@@ -129,4 +130,4 @@ def world_chart(table: pd.DataFrame, *, highlight: str | None, title: str, subti
             .encode(x=x, y=y, text="name:N")
         )
         layers += [ring, label]
-    return alt.layer(*layers).properties(title=alt.TitleParams(title, subtitle=subtitle), width="container", height=460)
+    return alt.layer(*layers).properties(title=wrapped(title, subtitle), width="container", height=460)

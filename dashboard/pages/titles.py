@@ -1,0 +1,24 @@
+"""Chart titles that survive a narrow column, a phone or an iframe: wrapped into lines, never cut.
+
+A Vega title is one line, and Streamlit shortens a line wider than its column with "…" — a title
+that names the place and the comparison would lose exactly the words that make it quotable. Pure
+(no Streamlit), so the page, the exports and the golden specs all get the same lines.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import altair as alt
+
+#: Characters per title line; subtitles (smaller type) take a little more.
+TITLE_WIDTH = 62
+SUBTITLE_WIDTH = 88
+
+
+def wrapped(title: str, subtitle: str | list[str] = "") -> alt.TitleParams:
+    """``alt.TitleParams`` with the title and each subtitle line wrapped at a readable width."""
+    subtitles = [subtitle] if isinstance(subtitle, str) else list(subtitle)
+    sub_lines = [piece for line in subtitles if line for piece in textwrap.wrap(line, SUBTITLE_WIDTH)]
+    lines = textwrap.wrap(title, TITLE_WIDTH) or [title]
+    return alt.TitleParams(lines, subtitle=sub_lines) if sub_lines else alt.TitleParams(lines)
