@@ -12,8 +12,8 @@ import textwrap
 import altair as alt
 
 #: Characters per title line; subtitles (smaller type) take a little more.
-TITLE_WIDTH = 62
-SUBTITLE_WIDTH = 88
+TITLE_WIDTH = 56
+SUBTITLE_WIDTH = 84
 
 
 def wrapped(title: str, subtitle: str | list[str] = "") -> alt.TitleParams:

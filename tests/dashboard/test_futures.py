@@ -120,17 +120,39 @@ def test_golden_outlook_chart():
         subtitle="synthetic data",
         unit="units",
         target={"value": 5.0, "year": 2030, "label": "Synthetic target"},
+        boundary={"value": 2.0, "label": "Synthetic boundary"},
     ).to_dict()
     check_golden("futures_outlook", spec)
 
 
 def test_golden_rates_chart_starts_at_zero():
     rates = pd.DataFrame(
-        {"what": ["Achieved", "Required"], "per_year": [-0.5, -1.2], "label": ["-0.5 a year", "-1.2 a year"]}
+        {
+            "what": ["Achieved", "Your pathway"],
+            "kind": ["achieved", "pathway"],
+            "per_year": [-0.5, -1.2],
+            "label": ["-0.5 a year", "-1.2 a year"],
+        }
     )
     spec = charts.rates_chart(rates, title="Synthetic", subtitle="synthetic data", unit="units").to_dict()
     check_golden("futures_rates", spec)
     assert spec["layer"][0]["encoding"]["x"]["scale"]["zero"] is True
+    # A pathway keeps its colour when there is no "required" row between them.
+    assert spec["layer"][0]["encoding"]["color"]["scale"]["range"] == [
+        charts.RATE_COLOURS["achieved"],
+        charts.RATE_COLOURS["pathway"],
+    ]
+
+
+def test_a_boundary_gives_the_year_a_pathway_gets_inside_it():
+    view = FuturesView(area="SWE", indicator="co2_consumption_per_capita", rate=-10.0)
+    look = data.outlook(view)
+    assert look.boundary is not None and look.boundary.value == 1.61
+    reached = data.year_boundary_reached(look, -0.10)
+    # Hand computation: first whole year with latest * 0.9**t <= 1.61.
+    t = next(t for t in range(1, 100) if look.latest * 0.9**t <= 1.61)
+    assert reached == look.latest_year + t
+    assert f"reaches the per-person boundary in {reached}" in views.pathway_text(view, look)
 
 
 # -- the page -------------------------------------------------------------------------------------

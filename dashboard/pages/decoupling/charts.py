@@ -113,24 +113,16 @@ def rates_chart(rates: pd.DataFrame, *, title: str, subtitle: str) -> alt.LayerC
     ends = rates.groupby("row", sort=False, as_index=False).agg(
         per_year=("per_year", "max"), verdict_label=("verdict_label", "first")
     )
-    verdict = (
-        alt.Chart(ends[ends["verdict_label"] != ""])
-        .mark_text(align="left", dx=12, fontSize=12, fontWeight="bold")
-        .encode(
-            y=y,
-            x=x,
-            text="verdict_label:N",
-            color=alt.Color(
-                "verdict_label:N",
-                legend=None,
-                scale=alt.Scale(domain=list(VERDICT_COLOURS), range=list(VERDICT_COLOURS.values())),
-            ),
-        )
-    )
-    return (
-        alt.layer(zero, links, dots, verdict)
-        .resolve_scale(color="independent")
-        .properties(title=wrapped(title, subtitle), width="container", height=max(120, 34 * len(rows)))
+    ends = ends[ends["verdict_label"] != ""]
+    # One text layer per verdict, each in its fixed colour: a colour channel here would split the legend.
+    verdict = [
+        alt.Chart(ends[ends["verdict_label"] == label])
+        .mark_text(align="left", dx=12, fontSize=12, fontWeight="bold", color=VERDICT_COLOURS.get(label, "#333333"))
+        .encode(y=y, x=x, text="verdict_label:N")
+        for label in dict.fromkeys(ends["verdict_label"])
+    ]
+    return alt.layer(zero, links, dots, *verdict).properties(
+        title=wrapped(title, subtitle), width="container", height=max(160, 34 * len(rows))
     )
 
 
@@ -185,5 +177,5 @@ def outsourcing_chart(table: pd.DataFrame, *, title: str, subtitle: str, unit: s
         .encode(y=alt.Y("name:N", sort=names), x="right:Q", text="text:N")
     )
     return alt.layer(line, dots, labels).properties(
-        title=wrapped(title, subtitle), width="container", height=max(120, 34 * len(names))
+        title=wrapped(title, subtitle), width="container", height=max(180, 44 * len(names))
     )

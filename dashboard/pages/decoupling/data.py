@@ -52,14 +52,18 @@ def judged_pair(view: DecouplingView, measure: str) -> tuple[str, str]:
     return measure, view.x
 
 
-def years_shown(view: DecouplingView) -> tuple[int, int]:
-    """The link's years, else from :data:`DEFAULT_START` (or the first year every series drawn or judged
-    has) to the last year they all have."""
+def year_span(view: DecouplingView) -> tuple[int, int]:
+    """First and last year that every series drawn or judged has (the period slider's range)."""
     ids = {view.x, view.y}
     for measure in verdict_measures(view):
         ids.update(judged_pair(view, measure))
     ranges = [query.year_range(i) for i in ids]
-    first, last = max(r[0] for r in ranges), min(r[1] for r in ranges)
+    return max(r[0] for r in ranges), min(r[1] for r in ranges)
+
+
+def years_shown(view: DecouplingView) -> tuple[int, int]:
+    """The link's years, else from :data:`DEFAULT_START` (or the first year every series has) to the last."""
+    first, last = year_span(view)
     start = view.start if view.start is not None else max(first, DEFAULT_START)
     end = view.end if view.end is not None else last
     return start, end

@@ -57,7 +57,7 @@ def body(link: frame.Link) -> None:
         placeholder=f"Choose up to {state.MAX_AREAS}",
     )
     probe = state.DecouplingView(y=y, x=x, areas=tuple(areas) or state.DEFAULT_AREAS[level])
-    first, last = data.years_shown(state.DecouplingView(y=y, x=x, start=0, end=9999))
+    first, last = data.year_span(probe)
     default_years = data.years_shown(probe if view.y != y or view.x != x else view)
     if "dec_years" not in st.session_state or not _within(st.session_state["dec_years"], first, last):
         st.session_state["dec_years"] = (max(first, default_years[0]), min(last, default_years[1]))
@@ -102,13 +102,14 @@ def _verdicts(view: state.DecouplingView) -> None:
     if table.empty:
         st.info("No place has both series in both years; " + "; ".join(notes))
         return
+    several_drivers = table["driver_label"].nunique() > 1
     rows = [
         {
             "Place": r.name,
             "Measure": r.pressure_label,
-            r.driver_label if table["driver_label"].nunique() == 1 else "GDP": f"{r.gdp_rate:+.1%} a year",
-            "Measure change": f"{r.pressure_rate:+.1%} a year",
             **({"Verdict": data.short_verdict(r.verdict)} if pressure else {}),
+            "Measure, per year": f"{r.pressure_rate:+.1%}",
+            ("GDP, per year" if several_drivers else f"{r.driver_label}, per year"): f"{r.gdp_rate:+.1%}",
         }
         for r in table.itertuples(index=False)
     ]

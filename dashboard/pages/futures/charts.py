@@ -17,6 +17,9 @@ from dashboard.theme import PALETTE, check_rows
 SERIES = ["Observed", "Projection, 90% band", "Your pathway"]
 SERIES_COLOURS = [PALETTE[0], PALETTE[4], PALETTE[5]]
 TARGET_COLOUR = "#009E73"
+BOUNDARY_COLOUR = "#555555"
+#: Rates chart: the same colour for the same kind of rate whichever rows are shown.
+RATE_COLOURS = {"achieved": PALETTE[0], "required": TARGET_COLOUR, "pathway": PALETTE[5]}
 
 
 def outlook_chart(
@@ -28,10 +31,12 @@ def outlook_chart(
     subtitle: str,
     unit: str,
     target: dict | None = None,
+    boundary: dict | None = None,
     height: int = 380,
 ) -> alt.LayerChart:
     """``history`` and ``pathway`` have ``year, value``; ``projection`` has ``year, forecast, low, high,
-    method``; ``target`` is ``{"value", "year", "label"}`` or None."""
+    method``; ``target`` is ``{"value", "year", "label"}`` or None; ``boundary`` (a sourced per-person floor
+    or ceiling, with no year) is ``{"value", "label"}`` or None."""
     check_rows(len(history) + len(projection) + len(pathway), title)
     colour = alt.Color("series:N", title=None, scale=alt.Scale(domain=SERIES, range=SERIES_COLOURS))
     x = alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1))
@@ -76,6 +81,20 @@ def outlook_chart(
             .mark_line(strokeWidth=2.5, strokeDash=[6, 3])
             .encode(x=x, y=y, color=colour, tooltip=[year_tip, value_tip])
         )
+    if boundary is not None:
+        line = pd.DataFrame([boundary])
+        layers.append(
+            alt.Chart(line)
+            .mark_rule(color=BOUNDARY_COLOUR, strokeDash=[8, 4], strokeWidth=2)
+            .encode(
+                y="value:Q", tooltip=[alt.Tooltip("label:N", title="Threshold"), alt.Tooltip("value:Q", title=unit)]
+            )
+        )
+        layers.append(
+            alt.Chart(line.assign(year=int(history["year"].min())))
+            .mark_text(align="left", dy=12, fontSize=11, color=BOUNDARY_COLOUR, fontWeight="bold")
+            .encode(x="year:Q", y="value:Q", text="label:N")
+        )
     if target is not None:
         goal = pd.DataFrame([target])
         layers.append(
@@ -98,8 +117,8 @@ def outlook_chart(
 
 
 def rates_chart(rates: pd.DataFrame, *, title: str, subtitle: str, unit: str) -> alt.LayerChart:
-    """Bars from zero of change per year: ``what`` (achieved, required, pathway), ``per_year`` in the
-    indicator's unit, and ``label`` (the figure in words, with its % a year)."""
+    """Bars from zero of change per year: ``what`` (the row label), ``kind`` (achieved, required or
+    pathway), ``per_year`` in the indicator's unit, and ``label`` (the figure in words, with its % a year)."""
     check_rows(len(rates), title)
     order = list(rates["what"])
     y = alt.Y("what:N", title=None, sort=order, axis=alt.Axis(labelLimit=300))
@@ -108,7 +127,7 @@ def rates_chart(rates: pd.DataFrame, *, title: str, subtitle: str, unit: str) ->
         "what:N",
         legend=None,
         sort=order,
-        scale=alt.Scale(domain=order, range=[PALETTE[0], TARGET_COLOUR, PALETTE[5]][: len(order)]),
+        scale=alt.Scale(domain=order, range=[RATE_COLOURS[kind] for kind in rates["kind"]]),
     )
     tooltip = [alt.Tooltip("what:N", title="Rate"), alt.Tooltip("label:N", title="Change per year")]
     bars = alt.Chart(rates).mark_bar(height=22).encode(y=y, x=x, color=colours, tooltip=tooltip)
@@ -119,5 +138,5 @@ def rates_chart(rates: pd.DataFrame, *, title: str, subtitle: str, unit: str) ->
         .encode(y=y, x=alt.value(0), text="label:N")
     )
     return alt.layer(bars, zero, text).properties(
-        title=wrapped(title, subtitle), width="container", height=max(110, 58 * len(order))
+        title=wrapped(title, subtitle), width="container", height=max(150, 62 * len(order))
     )

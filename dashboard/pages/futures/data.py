@@ -19,7 +19,7 @@ import pandas as pd
 from dashboard.pages.decoupling import data as decoupling_data
 from dashboard.pages.decoupling import state as decoupling_state
 from dashboard.pages.futures.state import FuturesView, level_of_area
-from indicators import pathways, query, status
+from indicators import limits, pathways, query, status
 from indicators.methods import derived, forecast
 from indicators.methods.trend import recent_trend
 from indicators.schema import Target
@@ -46,6 +46,14 @@ class Outlook:
     achieved: pathways.Rate | None  # endpoint change over the same years (its compound % a year)
     required: pathways.Rate | None  # to meet the target by its year (None without a target or time left)
     status: status.Status
+    boundary: limits.Threshold | None = None  # a sourced per-person floor or ceiling in the indicator's unit
+
+
+def boundary_of(indicator_id: str) -> limits.Threshold | None:
+    """The sourced floor or ceiling (``indicators/thresholds.yaml``) when it applies to the value itself
+    (not to ``100 − value``), so it can be drawn on the indicator's own axis."""
+    threshold = limits.thresholds().get(indicator_id)
+    return threshold if threshold is not None and threshold.transform == "none" else None
 
 
 def history(view: FuturesView) -> pd.DataFrame:
@@ -93,6 +101,7 @@ def outlook(view: FuturesView) -> Outlook:
         achieved=pathways.achieved_rate(frame.set_index("year")["value"], TREND_WINDOW),
         required=required,
         status=verdict,
+        boundary=boundary_of(view.indicator),
     )
 
 
@@ -152,6 +161,14 @@ def year_reached(look: Outlook, rate: float) -> int | None:
     if look.target is None:
         return None
     return pathways.year_reached(look.latest_year, look.latest, look.target.value, look.upward, rate=rate)
+
+
+def year_boundary_reached(look: Outlook, rate: float) -> int | None:
+    """The first whole year a path at ``rate`` is on the right side of the floor or ceiling (None: never)."""
+    if look.boundary is None:
+        return None
+    upward = look.boundary.kind == "floor"
+    return pathways.year_reached(look.latest_year, look.latest, look.boundary.value, upward, rate=rate)
 
 
 def gdp_measure(view: FuturesView) -> str | None:

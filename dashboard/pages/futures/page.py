@@ -87,13 +87,10 @@ def body(link: frame.Link) -> None:
     frame.sync_url(current.to_query())
 
     _summary(current, look, decoupling)
-    left, right = st.columns([3, 2])
-    with left:
-        frame.chart_block("futures", current, key="fut_outlook")
-    with right:
-        frame.chart_block("futures_rates", current, key="fut_rates")
-        with st.expander("How the status and arrow are decided"):
-            st.markdown(status.RULE_TEXT)
+    frame.chart_block("futures", current, key="fut_outlook")
+    frame.chart_block("futures_rates", current, key="fut_rates")
+    with st.expander("How the status and arrow are decided"):
+        st.markdown(status.RULE_TEXT)
 
 
 def _summary(view: state.FuturesView, look: data.Outlook, decoupling: bool) -> None:

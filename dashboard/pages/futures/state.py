@@ -20,7 +20,8 @@ LEVELS = ("country", "nuts2", "tl2", "gdl_region")
 RATE_BOUNDS = (-50.0, 50.0)
 YEARS = (2000, 2100)
 DEFAULT_AREA = "SWE"
-DEFAULT_INDICATOR = "co2_per_capita"
+#: Countries open on consumption-based CO2: it has a sourced per-person boundary to measure a pathway against.
+DEFAULT_INDICATOR = "co2_consumption_per_capita"
 #: What a place of each level opens on: a measure with a long series (and a target where there is one).
 LEVEL_DEFAULTS = {
     "country": DEFAULT_INDICATOR,

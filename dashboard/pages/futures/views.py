@@ -44,7 +44,20 @@ def pathway_text(view: FuturesView, look: data.Outlook) -> str:
     if look.target is not None:
         reached = data.year_reached(look, rate)
         text += f", meets the target in {reached}" if reached else ", never meets the target"
+    if look.boundary is not None:
+        inside = data.year_boundary_reached(look, rate)
+        what = "floor" if look.boundary.kind == "floor" else "per-person boundary"
+        text += f", reaches the {what} in {inside}" if inside else f", never reaches the {what}"
     return text
+
+
+def boundary_text(look: data.Outlook) -> str:
+    """'Per-person boundary: at most 1.61 (O'Neill et al. 2018 …)' or '' when none applies."""
+    b = look.boundary
+    if b is None:
+        return ""
+    what = "Social floor: at least" if b.kind == "floor" else "Per-person boundary: at most"
+    return f"{what} {readable(b.value)} ({b.citation})"
 
 
 def _csv(frame: pd.DataFrame, view: FuturesView) -> pd.DataFrame:
@@ -63,10 +76,17 @@ def build_outlook(view: FuturesView) -> Drawn:
     goal = None
     if look.target is not None:
         goal = {"value": look.target.value, "year": look.target.year, "label": f"{look.target.label}"}
+    bound = None
+    if look.boundary is not None:
+        what = "Floor" if look.boundary.kind == "floor" else "Per-person boundary"
+        bound = {
+            "value": look.boundary.value,
+            "label": f"{what} {readable(look.boundary.value)} ({look.boundary.source})",
+        }
     title = f"{item.label} in {place}: observed, projected to {data.projection_year(look)}" + (
         f" and the target for {look.target.year}" if look.target else ""
     )
-    subtitle = [f"Status: {look.status.sentence}" if look.status else "", f"Projection: {method}"]
+    subtitle = [f"Status: {look.status.sentence}" if look.status else "", f"Projection: {method}", boundary_text(look)]
     if not path.empty:
         subtitle.append(pathway_text(view, look))
     rows = pd.concat(
@@ -77,6 +97,8 @@ def build_outlook(view: FuturesView) -> Drawn:
         ],
         ignore_index=True,
     )
+    if bound:
+        rows = pd.concat([rows, pd.DataFrame([{"value": bound["value"], "series": "boundary"}])], ignore_index=True)
     if goal:
         rows = pd.concat(
             [rows, pd.DataFrame([{"year": goal["year"], "value": goal["value"], "series": "target"}])],
@@ -89,7 +111,14 @@ def build_outlook(view: FuturesView) -> Drawn:
     )
     return Drawn(
         chart=charts.outlook_chart(
-            history, projection, path, title=title, subtitle=[s for s in subtitle if s], unit=item.unit, target=goal
+            history,
+            projection,
+            path,
+            title=title,
+            subtitle=[s for s in subtitle if s],
+            unit=item.unit,
+            target=goal,
+            boundary=bound,
         ),
         data=_csv(rows, view),
         title=title,
@@ -106,6 +135,7 @@ def rates_frame(view: FuturesView, look: data.Outlook) -> pd.DataFrame:
     rows = [
         {
             "what": f"Achieved, {start}–{look.latest_year} (trend)",
+            "kind": "achieved",
             "per_year": look.slope,
             "label": f"{readable(look.slope)} {unit} a year ({percent(achieved_pct)})",
         }
@@ -114,6 +144,7 @@ def rates_frame(view: FuturesView, look: data.Outlook) -> pd.DataFrame:
         rows.append(
             {
                 "what": f"Required, {look.latest_year}–{look.target.year}",
+                "kind": "required",
                 "per_year": look.required.change,
                 "label": f"{readable(look.required.change)} {unit} a year ({percent(look.required.rate)})",
             }
@@ -124,11 +155,12 @@ def rates_frame(view: FuturesView, look: data.Outlook) -> pd.DataFrame:
         rows.append(
             {
                 "what": "Your pathway (first year)",
+                "kind": "pathway",
                 "per_year": first_step,
                 "label": f"{readable(first_step)} {unit} ({percent(rate)})",
             }
         )
-    return pd.DataFrame(rows, columns=["what", "per_year", "label"])
+    return pd.DataFrame(rows, columns=["what", "kind", "per_year", "label"])
 
 
 def build_rates(view: FuturesView) -> Drawn:

@@ -61,7 +61,7 @@ def place_chart(frame: pd.DataFrame, *, title: str, subtitle: str) -> alt.LayerC
     text = base.mark_text(align="left", dx=8, fontSize=11, color="#222222").encode(x="right:Q", text="text:N")
     threshold = alt.Chart(pd.DataFrame({"one": [1.0]})).mark_rule(color="#222222", strokeWidth=1.5).encode(x="one:Q")
     return alt.layer(bars, threshold, dots, text).properties(
-        title=wrapped(title, subtitle), width="container", height=max(140, 30 * len(rows))
+        title=wrapped(title, subtitle), width="container", height=max(200, 34 * len(rows))
     )
 
 
@@ -108,7 +108,7 @@ def world_chart(table: pd.DataFrame, *, highlight: str | None, title: str, subti
                 "gdp_per_capita:Q",
                 title="GDP per person (PPP int$, log)",
                 scale=alt.Scale(type="log", scheme="viridis"),
-                legend=alt.Legend(orient="right", format=",.0f"),
+                legend=alt.Legend(orient="bottom", direction="horizontal", format=",.0f", gradientLength=260),
             ),
             tooltip=tooltip,
         )

@@ -23,17 +23,15 @@ def body(link: frame.Link) -> None:
     current = state.LimitsView(area=area)
     frame.sync_url(current.to_query())
 
-    left, right = st.columns([1, 1])
-    with left:
-        frame.chart_block("limits", current, key="lim_place")
-        st.markdown(
-            "**How to read it**: each bar runs from the threshold (1) to the place's value divided by the "
-            "threshold. A floor below 1 is a **shortfall**; a ceiling above 1 is an **overshoot** (e.g. 2.0× = "
-            "twice the per-person share of the boundary). Rates where less is better are turned round first, as "
-            "in the paper: unemployment 4% counts as 96% employed against a floor of 94%."
-        )
-    with right:
-        frame.chart_block("limits_world", current, key="lim_world")
+    # Full width, one under the other: the bars carry long labels and the world view a colour scale.
+    frame.chart_block("limits", current, key="lim_place")
+    st.markdown(
+        "**How to read it**: each bar runs from the threshold (1) to the place's value divided by the "
+        "threshold. A floor below 1 is a **shortfall**; a ceiling above 1 is an **overshoot** (e.g. 2.0× = "
+        "twice the per-person share of the boundary). Rates where less is better are turned round first, as "
+        "in the paper: unemployment 4% counts as 96% employed against a floor of 94%."
+    )
+    frame.chart_block("limits_world", current, key="lim_world")
     with st.expander("Every threshold, its source and year"):
         rows = [
             {

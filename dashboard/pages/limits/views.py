@@ -43,6 +43,7 @@ def build_place(view: LimitsView) -> Drawn:
         f"Floors: {int(floors['met'].sum())} of {len(floors)} achieved; ceilings: "
         f"{int((~ceilings['met'].astype(bool)).sum())} of {len(ceilings)} overshot. Value ÷ threshold; "
         "thresholds from O'Neill et al. (2018) and Fanning et al. (2022); latest data year per row"
+        + ("; rows marked (national) are the country's values" if (frame["where"] != place).any() else "")
     )
     columns = [
         "indicator", "label", "dimension", "kind", "where", "year", "value", "unit", "threshold", "ratio",
