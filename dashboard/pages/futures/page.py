@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard import frame
 from dashboard.pages.futures import data, state
-from dashboard.pages.futures.views import PAGE, pathway_text, percent, target_text
+from dashboard.pages.futures.views import PAGE, boundary_text, pathway_text, percent, target_text
 from dashboard.url_state import SHARE_PARAMS
 from indicators import pathways, query, status
 from indicators.methods.signals import readable
@@ -65,7 +65,12 @@ def body(link: frame.Link) -> None:
         rate = by = None
         if mode == "rate":
             rate = cols[1].number_input(
-                "Change per year (%)", min_value=-50.0, max_value=50.0, step=0.5, key="fut_rate", format="%.1f"
+                "Change per year (% of the value)",
+                min_value=-50.0,
+                max_value=50.0,
+                step=0.5,
+                key="fut_rate",
+                format="%.1f",
             )
         elif mode == "by":
             first = look.latest_year + 1
@@ -100,6 +105,8 @@ def _summary(view: state.FuturesView, look: data.Outlook, decoupling: bool) -> N
         f"**{query.area_name(view.area)}, {item.label}**: {readable(look.latest)} {item.unit} in "
         f"{look.latest_year}; {target_text(look)}.",
     ]
+    if look.boundary is not None:
+        lines.append(boundary_text(look) + ".")
     if look.status is not None:
         lines.append(f"Status: **{look.status.level_label}**, {look.status.arrow} {look.status.trend_label}.")
     text = pathway_text(view, look)

@@ -128,8 +128,16 @@ def build_outlook(view: FuturesView) -> Drawn:
     )
 
 
+def change_unit(unit: str) -> str:
+    """The unit of a change: a rate in % changes by percentage points, never by '%' (which a reader would
+    take for a relative change)."""
+    return "percentage points" if unit.strip().startswith("%") else unit
+
+
 def rates_frame(view: FuturesView, look: data.Outlook) -> pd.DataFrame:
-    unit = query.definition(view.indicator).unit
+    """Rows of the rates chart; each label gives the change in the indicator's unit and, in brackets, the
+    same change relative to the value (compound % a year), named as such."""
+    unit = change_unit(query.definition(view.indicator).unit)
     start = look.latest_year - data.TREND_WINDOW
     achieved_pct = look.achieved.rate if look.achieved else None
     rows = [
@@ -137,7 +145,7 @@ def rates_frame(view: FuturesView, look: data.Outlook) -> pd.DataFrame:
             "what": f"Achieved, {start}–{look.latest_year} (trend)",
             "kind": "achieved",
             "per_year": look.slope,
-            "label": f"{readable(look.slope)} {unit} a year ({percent(achieved_pct)})",
+            "label": f"{readable(look.slope)} {unit} a year ({percent(achieved_pct)} relative)",
         }
     ]
     if look.required is not None:
@@ -146,7 +154,7 @@ def rates_frame(view: FuturesView, look: data.Outlook) -> pd.DataFrame:
                 "what": f"Required, {look.latest_year}–{look.target.year}",
                 "kind": "required",
                 "per_year": look.required.change,
-                "label": f"{readable(look.required.change)} {unit} a year ({percent(look.required.rate)})",
+                "label": f"{readable(look.required.change)} {unit} a year ({percent(look.required.rate)} relative)",
             }
         )
     rate = data.pathway_rate(view, look)
@@ -157,7 +165,7 @@ def rates_frame(view: FuturesView, look: data.Outlook) -> pd.DataFrame:
                 "what": "Your pathway (first year)",
                 "kind": "pathway",
                 "per_year": first_step,
-                "label": f"{readable(first_step)} {unit} ({percent(rate)})",
+                "label": f"{readable(first_step)} {unit} in the first year ({percent(rate)} relative)",
             }
         )
     return pd.DataFrame(rows, columns=["what", "kind", "per_year", "label"])
@@ -176,7 +184,7 @@ def build_rates(view: FuturesView) -> Drawn:
     else:
         subtitle = f"To reach {target_text(look)}"
     return Drawn(
-        chart=charts.rates_chart(rates, title=title, subtitle=subtitle, unit=item.unit),
+        chart=charts.rates_chart(rates, title=title, subtitle=subtitle, unit=change_unit(item.unit)),
         data=_csv(rates, view),
         title=title,
         indicators=(view.indicator,),
