@@ -84,7 +84,7 @@ def rates_chart(rates: pd.DataFrame, *, title: str, subtitle: str) -> alt.LayerC
     right-most dot of its row.
 
     ``rates`` has ``row`` (place, or place · measure), ``series`` (what changed), ``per_year`` (0.02 =
-    +2%/yr), ``period`` and ``verdict_label`` (empty for a wellbeing measure).
+    +2%/yr), ``period`` and ``verdict_label`` (empty for a measure that is not a pressure).
     """
     check_rows(len(rates), title)
     rows = list(dict.fromkeys(rates["row"]))
@@ -92,7 +92,9 @@ def rates_chart(rates: pd.DataFrame, *, title: str, subtitle: str) -> alt.LayerC
     room = (high - low) * 0.6 if (rates["verdict_label"] != "").any() else (high - low) * 0.1
     y = alt.Y("row:N", title=None, sort=rows, axis=alt.Axis(labelLimit=260))
     scale = alt.Scale(domain=[low - (high - low) * 0.05, high + room], nice=False)
-    x = alt.X("per_year:Q", title="Average change per year", axis=alt.Axis(format="+.0%"), scale=scale)
+    x = alt.X(
+        "per_year:Q", title="Average change per year (% of the value)", axis=alt.Axis(format="+.1~%"), scale=scale
+    )
     series = list(dict.fromkeys(rates["series"]))
     tooltip = [
         alt.Tooltip("row:N", title="Place"),

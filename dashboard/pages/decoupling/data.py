@@ -4,8 +4,8 @@ The scatter shows measures per person. The verdicts beside it judge, over the us
 the measure changed against GDP: for a country pressure that has a national total (CO2, materials)
 the totals are judged against total GDP, so *absolute decoupling* means the national total fell;
 otherwise the per-person measure against GDP per person. Verdicts are given for pressures
-(emissions, materials, energy) only; for a wellbeing measure the page shows the two rates of change,
-since "decoupling" life expectancy from GDP would not be good news.
+(emissions, materials, energy) only; for a social or wellbeing measure the page shows the two rates of
+change, since "decoupling" life expectancy or unemployment from GDP is not what the OECD factor judges.
 """
 
 from __future__ import annotations
@@ -113,7 +113,7 @@ def verdicts(view: DecouplingView) -> tuple[pd.DataFrame, list[str]]:
 
     Columns: ``ref_area, name, measure`` (the drawn measure), ``pressure, driver`` (the ids judged),
     ``pressure_label, driver_label``, then :func:`indicators.decoupling.decoupling_table`'s columns;
-    ``verdict`` and ``verdict_label`` are empty for a wellbeing measure.
+    ``verdict`` and ``verdict_label`` are empty for a measure that is not a pressure.
     """
     start, end = years_shown(view)
     if end <= start:

@@ -87,7 +87,8 @@ def body(link: frame.Link) -> None:
         frame.chart_block("decoupling", current, key="dec_scatter")
     with right:
         _verdicts(current)
-    frame.chart_block("decoupling_rates", current, key="dec_rates", note=data.VERDICT_SOURCE + ".")
+    note = data.VERDICT_SOURCE + "." if data.is_pressure(y) else ""
+    frame.chart_block("decoupling_rates", current, key="dec_rates", note=note)
     if y in (data.TERRITORIAL, data.CONSUMPTION):
         st.subheader("Produced here or consumed here? Emissions embodied in trade")
         frame.chart_block("decoupling_outsourcing", current, key="dec_outsourcing")
@@ -98,7 +99,8 @@ def _verdicts(view: state.DecouplingView) -> None:
     start, end = data.years_shown(view)
     table, notes = data.verdicts(view)
     pressure = data.is_pressure(view.y)
-    st.markdown(f"**{'Verdicts' if pressure else 'Average change per year'}, {start}–{end}**")
+    label = query.definition(view.y).label
+    st.markdown(f"**{'Verdicts' if pressure else 'Average change per year'}, {start}–{end}: {label}**")
     if table.empty:
         st.info("No place has both series in both years; " + "; ".join(notes))
         return
@@ -106,7 +108,7 @@ def _verdicts(view: state.DecouplingView) -> None:
     rows = [
         {
             "Place": r.name,
-            "Measure": r.pressure_label,
+            **({"Measure": r.pressure_label} if table["pressure"].nunique() > 1 else {}),
             **({"Verdict": data.short_verdict(r.verdict)} if pressure else {}),
             "Measure, per year": f"{r.pressure_rate:+.1%}",
             ("GDP, per year" if several_drivers else f"{r.driver_label}, per year"): f"{r.gdp_rate:+.1%}",
@@ -125,7 +127,10 @@ def _verdicts(view: state.DecouplingView) -> None:
             "positive when each unit of GDP came with less of the measure."
         )
     else:
-        st.caption("No decoupling verdict: this is a wellbeing measure, where more is better, not a pressure.")
+        st.caption(
+            "No decoupling verdict: verdicts are for environmental pressures (emissions, materials, energy). "
+            "Changes are relative: +5% a year means the value grew by 5% of itself each year."
+        )
 
 
 def _within(years, first: int, last: int) -> bool:

@@ -94,10 +94,13 @@ def build_rates(view: DecouplingView) -> Drawn:
     drivers = " and ".join(dict.fromkeys(query.definition(d).label for _, d in pairs))
     if pressure:
         title = f"Did {judged_labels} decouple from {drivers} in {_places(view)}, {start}–{end}?"
-        subtitle = f"Average change per year, {start}–{end}: {what}. Verdict at right."
+        subtitle = f"Average change per year, relative to the value, {start}–{end}: {what}. Verdict at right."
     else:
         title = f"{labels} and {drivers} in {_places(view)}: average change per year, {start}–{end}"
-        subtitle = f"{what}. No decoupling verdict: this is a wellbeing measure, where more is better."
+        subtitle = (
+            f"Average change per year, relative to the value: {what}. No decoupling verdict: verdicts are for "
+            "environmental pressures (emissions, materials, energy)."
+        )
     description = "; ".join(
         f"{r.name}, {start}–{end}: {r.driver_label} {r.gdp_rate:+.1%} a year, {r.pressure_label} {r.pressure_rate:+.1%} a year"
         + (f" — {r.verdict_label}" if r.verdict else "")
