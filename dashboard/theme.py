@@ -19,6 +19,19 @@ STATUS_COLOURS = {
     "moderately_improving": "#E69F00",
     "stagnating_or_worsening": "#D55E00",
 }
+#: Line styles for many series: the first len(PALETTE) solid, the next ones dashed, so the 9th line
+#: (same colour as the 1st) is still told apart.
+DASHES = ([1, 0], [6, 3])
+
+
+def series_styles(names: list[str]) -> tuple[alt.Scale, alt.Scale]:
+    """Colour and dash scales for ``names`` in order: colours cycle through :data:`PALETTE`, every
+    cycle after the first is dashed, so no two of up to 16 series look the same."""
+    colours = [PALETTE[i % len(PALETTE)] for i in range(len(names))]
+    dashes = [DASHES[min(i // len(PALETTE), 1)] for i in range(len(names))]
+    return alt.Scale(domain=names, range=colours), alt.Scale(domain=names, range=dashes)
+
+
 #: Charts embed at most this many rows; more is refused loudly (see :func:`check_rows`).
 MAX_ROWS = 50_000
 THEME_NAME = "beyond_gdp"
@@ -43,7 +56,7 @@ def beyond_gdp_theme() -> alt.theme.ThemeConfig:
             "font": "Source Sans Pro, Helvetica, Arial, sans-serif",
             "range": {"category": PALETTE},
             "axis": {"labelFontSize": 12, "titleFontSize": 13, "gridColor": "#E6E6E6"},
-            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom", "columns": 4},
+            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom", "columns": 4, "labelLimit": 0},
             "title": {"fontSize": 16, "anchor": "start", "subtitleFontSize": 12, "subtitleColor": "#555555"},
             "view": {"stroke": None},
         }
