@@ -5,6 +5,8 @@ silent-looking 5,000-row error.
 
 from __future__ import annotations
 
+import textwrap
+
 import altair as alt
 
 #: Okabe & Ito (2008) palette, reordered so the first colours differ most in lightness too.
@@ -30,6 +32,17 @@ def series_styles(names: list[str]) -> tuple[alt.Scale, alt.Scale]:
     colours = [PALETTE[i % len(PALETTE)] for i in range(len(names))]
     dashes = [DASHES[min(i // len(PALETTE), 1)] for i in range(len(names))]
     return alt.Scale(domain=names, range=colours), alt.Scale(domain=names, range=dashes)
+
+
+#: A chart title longer than this is wrapped onto more lines: Vega cuts a title at the chart's width with
+#: "…", and a title that names the place and the comparison is often longer than a half-width chart.
+TITLE_CHARS = 46
+
+
+def title_lines(text: str, width: int = TITLE_CHARS) -> str | list[str]:
+    """``text`` as one line, or as several lines of at most ``width`` characters (Vega-Lite takes a list)."""
+    lines = textwrap.wrap(text, width, break_on_hyphens=False)
+    return lines if len(lines) > 1 else text
 
 
 #: Charts embed at most this many rows; more is refused loudly (see :func:`check_rows`).

@@ -11,7 +11,7 @@ from typing import Literal
 import altair as alt
 import pandas as pd
 
-from dashboard.theme import CONTEXT_GREY, PALETTE, check_rows, series_styles
+from dashboard.theme import CONTEXT_GREY, PALETTE, check_rows, series_styles, title_lines
 
 Scale = Literal["linear", "log", "indexed"]
 #: Markers on each observation only while they stay readable; longer series are lines alone.
@@ -57,7 +57,9 @@ def trajectory_chart(
         )
     order = list(dict.fromkeys(frame["name"]))
     colours, dashes = series_styles(order)
-    colour = alt.Color("name:N", title=None, sort=order, scale=colours)
+    # One legend for colour and dash, drawn as short lines so a dashed series shows its dash.
+    legend = alt.Legend(symbolType="stroke", symbolStrokeWidth=2.5, symbolSize=250)
+    colour = alt.Color("name:N", title=None, sort=order, scale=colours, legend=legend)
     base = alt.Chart(frame).encode(x=x, y=y, color=colour, tooltip=tooltip)
     layers.append(
         base.mark_line(strokeWidth=2.5).encode(
@@ -66,7 +68,7 @@ def trajectory_chart(
     )
     if frame["year"].nunique() <= POINTS_UP_TO_YEARS:
         layers.append(base.mark_point(size=28, filled=True, opacity=0.9))
-    chart = alt.layer(*layers).properties(title=alt.TitleParams(title), height=height, width="container")
+    chart = alt.layer(*layers).properties(title=alt.TitleParams(title_lines(title)), height=height, width="container")
     return chart
 
 
@@ -113,7 +115,7 @@ def ranked_chart(
     height = max(120, 26 * len(data))
     return alt.layer(*layers).properties(
         title=alt.TitleParams(
-            title,
+            title_lines(title),
             subtitle=f"Latest value, best first ({'higher' if higher_is_better else 'lower'} is better); year at right",
         ),
         height=height,
