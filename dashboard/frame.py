@@ -249,7 +249,7 @@ def chart_block(
     for line in shared.meta.notes:
         st.caption(f"Note: {line}.")
     st.caption(f"{note} {shared.meta.source_line}".strip())
-    data_table(shared.data, file_name=shared.file_name("csv"), key=key)
+    data_table(share.csv_rows(shared), file_name=shared.file_name("csv"), key=key)
     share_panel(kind, view, key=f"share_{key}")
     return shared
 

@@ -101,11 +101,10 @@ class SharedView:
     meta: ViewMeta
     stem: str
     notices: tuple[str, ...] = field(default=())
+    indicators: tuple[str, ...] = ()
 
     def file_name(self, extension: str) -> str:
         return f"{self.stem}_{self.meta.data_version}.{extension}"
-
-
 
 
 def kinds_for_page(page: str) -> list[ViewKind]:
@@ -253,6 +252,7 @@ def build(
         meta=meta,
         stem=drawn.stem,
         notices=tuple(view.notices) + tuple(options.notices),
+        indicators=tuple(drawn.indicators),
     )
 
 
@@ -271,6 +271,35 @@ def _vintage(indicator_ids: tuple[str, ...]) -> str:
         except (query.QueryError, OSError, ValueError):
             continue
     return "; ".join(sorted({v for v in vintages if v})) or "not recorded"
+
+
+#: Columns every exported CSV row carries, so a row copied out of the file still says what it is.
+CSV_METADATA = ("indicator", "indicator_title", "unit", "source", "licence", "snapshot")
+
+
+def csv_rows(shared: SharedView) -> pd.DataFrame:
+    """Exactly the rows the chart draws, each with its indicator id, title, unit, source, licence and the
+    data snapshot. Rows of several indicators (an ``indicator`` column) each get their own; a chart of
+    many indicators at once (a composite index) lists them all, separated by "; "."""
+
+    def facts(idents) -> dict[str, str]:
+        items = [query.definition(i) for i in dict.fromkeys(idents)]
+        return {
+            "indicator": "; ".join(i.id for i in items),
+            "indicator_title": "; ".join(i.label for i in items),
+            "unit": "; ".join(dict.fromkeys(i.unit for i in items)),
+            "source": "; ".join(dict.fromkeys(i.source.publisher for i in items)),
+            "licence": "; ".join(dict.fromkeys(i.source.licence for i in items)),
+        }
+
+    data = shared.data
+    if "indicator" in data.columns:
+        extra = pd.DataFrame([facts([str(i)]) for i in data["indicator"]], index=data.index)
+    else:
+        extra = pd.DataFrame([facts(shared.indicators)] * len(data), index=data.index)
+    data = pd.concat([data.drop(columns=["unit"], errors="ignore"), extra.drop(columns="indicator")], axis=1)
+    data = data.assign(indicator=extra["indicator"], snapshot=shared.meta.data_version)
+    return data[list(CSV_METADATA) + [c for c in data.columns if c not in CSV_METADATA]].reset_index(drop=True)
 
 
 def footer_lines(meta: ViewMeta, width: int = 110) -> list[str]:

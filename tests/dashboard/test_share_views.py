@@ -79,7 +79,8 @@ def test_csv_export_equals_the_rows_drawn():
         text = text.decode("utf-8") if isinstance(text, bytes) else text
         lines = [line for line in text.splitlines() if not line.startswith("#")]
         read = pd.read_csv(io.StringIO("\n".join(lines)))
-        assert list(read.columns) == list(shared.data.columns)
+        assert list(read.columns) == list(share.csv_rows(shared).columns)
+        assert set(read["snapshot"].astype(str)) == {shared.meta.data_version}
         assert list(read["indicator"]) == list(shared.data["indicator"])
         assert read["value"].round(6).tolist() == shared.data["value"].astype(float).round(6).tolist()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from dashboard.theme import PALETTE, check_rows
+from dashboard.theme import PALETTE, check_rows, title_lines
 
 HIGHLIGHT = PALETTE[0]
 OTHERS = "#8A8A8A"
@@ -88,7 +88,7 @@ def ranked_dots(
     if data["older"].any():
         subtitle += f"; hollow dots: a year before {newest}"
     return alt.layer(dots, labels, *_median_rule(median, median_label)).properties(
-        title=alt.TitleParams(title, subtitle=subtitle),
+        title=alt.TitleParams(title_lines(title), subtitle=subtitle),
         height=max(100, ROW_HEIGHT * len(data)),
         width="container",
     )
@@ -117,7 +117,7 @@ def strip_panel(
     marks = chosen.mark_circle(size=140, opacity=1, color=HIGHLIGHT, stroke="white").encode(y=y)
     names = chosen.mark_text(dy=-14, fontSize=11, fontWeight="bold", color=HIGHLIGHT).encode(y=y, text="name:N")
     return alt.layer(others, *_median_rule(median, "Peer-group median"), marks, names).properties(
-        title=alt.TitleParams(title, fontSize=14), height=70, width="container"
+        title=alt.TitleParams(title_lines(title), fontSize=14), height=70, width="container"
     )
 
 

@@ -14,7 +14,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from dashboard import data_version, frame
+from dashboard import data_version, frame, share
 from dashboard.pages.compare import charts, data, state, views
 from dashboard.pages.compare.data import PAGE, shown_rows
 from dashboard.pages.compare.state import COMPARE_CHARTS, FORMS, MAX_INDICATORS, CompareView
@@ -235,7 +235,7 @@ def _multiples(current: CompareView) -> None:
                 alt=alt_text,
             )
     st.caption(shared.meta.source_line)
-    frame.data_table(shared.data, file_name=shared.file_name("csv"), key="cmp_multiples")
+    frame.data_table(share.csv_rows(shared), file_name=shared.file_name("csv"), key="cmp_multiples")
     frame.share_panel("compare_multiples", view, key="share_cmp_multiples")
 
 

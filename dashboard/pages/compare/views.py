@@ -32,20 +32,21 @@ def build_ranked(view: CompareView) -> Drawn:
     if rows.empty:
         raise query.QueryError(f"none of the {len(group.members)} areas in {group.label} has a value of {item.label}")
     median = float(rows["median"].iloc[0])
+    when = "latest" if view.year is None else f"latest up to {view.year}"
+    title = f"{item.label} — {query.area_name(view.area)} among {group.label} ({when})"
     chart = compare_charts.ranked_dots(
         rows,
-        title=item.label,
+        title=title,
         unit=item.unit,
         higher_is_better=item.direction == Direction.higher_is_better,
         highlight=[view.area],
         median=median,
         median_label=MEDIAN_LABEL,
     )
-    when = "latest" if view.year is None else f"latest up to {view.year}"
     return Drawn(
         chart=chart,
         data=shown_rows(rows),
-        title=f"{item.label} across {group.label} ({when})",
+        title=title,
         indicators=(ident,),
         stem=f"{ident}_compare",
         description=compare_charts.describe_ranked(rows, title=item.label, unit=item.unit, median=median),
@@ -88,7 +89,8 @@ def build_multiples(view: CompareView) -> Drawn:
             f"none of the {len(group.members)} areas in {group.label} has a value of these indicators"
         )
     when = "latest" if view.year is None else f"latest up to {view.year}"
-    title = f"{len(drawn)} indicator{'s' if len(drawn) > 1 else ''} across {group.label} ({when})"
+    count = f"{len(drawn)} indicator{'s' if len(drawn) > 1 else ''}"
+    title = f"{query.area_name(view.area)} among {group.label} on {count} ({when})"
     chart = (
         alt.vconcat(*panels)
         .resolve_scale(x="independent")

@@ -11,7 +11,7 @@ import altair as alt
 import pandas as pd
 
 from dashboard.pages.maps.data import Geometry
-from dashboard.theme import check_rows
+from dashboard.theme import check_rows, title_lines
 
 NO_DATA_COLOUR = "#E4E4E4"
 NO_DATA_LABEL = "No data"
@@ -85,7 +85,7 @@ def choropleth(
         alt.layer(shapes, legend_for_missing)
         .resolve_scale(color="independent")
         .project(**geo.projection)
-        .properties(title=alt.TitleParams(title, subtitle=subtitle), height=height, width=width)
+        .properties(title=alt.TitleParams(title_lines(title), subtitle=subtitle), height=height, width=width)
         # Shapes without a value keep their place, drawn in the 'No data' grey (Vega-Lite 5.19+).
         .configure_scale(invalid={"color": {"value": NO_DATA_COLOUR}})
     )

@@ -58,14 +58,12 @@ def body(link: frame.Link) -> None:
     countries = [""] + maps.countries_with_regions(indicator, level)
     if st.session_state.get("map_country", "") not in countries:
         st.session_state["map_country"] = ""
-    country = controls[2].selectbox(
-        "Regions within one country",
-        countries,
-        key="map_country",
-        format_func=_country_name,
-        disabled=level == "country",
-    )
-    country = None if level == "country" or not country else country
+    country = None
+    if level != "country":  # shown only where it applies (a greyed-out label is too faint to read)
+        country = controls[2].selectbox(
+            "Regions within one country", countries, key="map_country", format_func=_country_name
+        )
+    country = country or None
 
     years, default_year = maps.map_years(indicator, level, country)
     if not years:

@@ -40,8 +40,11 @@ def build_map(view: MapView) -> Drawn:
     year = view.year if view.year in years else default
     data = maps.map_data(view.indicator, view.level, year, view.country)
     better = maps.higher_is_better(view.indicator)
+    where = f"regions of {query.area_name(view.country)}" if view.country else maps.LEVEL_LABELS[view.level]
+    where = "all countries" if view.level == "country" else where
+    title = f"{item.label} — {where}, {year}"
     chart = charts.choropleth(
-        data.lookup, data.geometry, title=item.label, unit=item.unit, higher_is_better=better, year=year
+        data.lookup, data.geometry, title=title, unit=item.unit, higher_is_better=better, year=year
     )
     names = dict(zip(data.shown["ref_area"], data.shown["name"], strict=True))
     notes = [TL2_NOTE] if view.level == "tl2" else []
@@ -60,7 +63,7 @@ def build_map(view: MapView) -> Drawn:
     return Drawn(
         chart=chart,
         data=maps.ranking(data.shown, better),
-        title=f"{item.label}, {year}",
+        title=title,
         indicators=(view.indicator,),
         stem=f"{view.indicator}_{view.level}{place}_{year}_map",
         description=charts.describe_map(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from dashboard.theme import check_rows
+from dashboard.theme import check_rows, title_lines
 
 #: Trend verdict colours: Okabe-Ito bluish green / vermillion stay apart for the common colour-vision
 #: deficiencies, and the verdict is also written in the tooltip and the table (never colour alone).
@@ -86,7 +86,7 @@ def standing_chart(card: pd.DataFrame, *, title: str, peer_label: str) -> alt.La
     )
     return alt.layer(track, middle, names, dots, arrows, data=data).properties(
         title=alt.TitleParams(
-            title,
+            title_lines(title),
             subtitle=[
                 "Dot: rank among peers, right is best.",
                 "Arrow: trend; green = improving,",

@@ -11,7 +11,7 @@ from typing import Literal
 import altair as alt
 import pandas as pd
 
-from dashboard.theme import CONTEXT_GREY, PALETTE, check_rows
+from dashboard.theme import CONTEXT_GREY, PALETTE, check_rows, series_styles, title_lines
 
 Scale = Literal["linear", "log", "indexed"]
 #: Markers on each observation only while they stay readable; longer series are lines alone.
@@ -56,12 +56,19 @@ def trajectory_chart(
             .encode(x=x, y=y, detail="ref_area:N", tooltip=tooltip)
         )
     order = list(dict.fromkeys(frame["name"]))
-    colour = alt.Color("name:N", title=None, sort=order, scale=alt.Scale(range=PALETTE))
+    colours, dashes = series_styles(order)
+    # One legend for colour and dash, drawn as short lines so a dashed series shows its dash.
+    legend = alt.Legend(symbolType="stroke", symbolStrokeWidth=2.5, symbolSize=250)
+    colour = alt.Color("name:N", title=None, sort=order, scale=colours, legend=legend)
     base = alt.Chart(frame).encode(x=x, y=y, color=colour, tooltip=tooltip)
-    layers.append(base.mark_line(strokeWidth=2.5))
+    layers.append(
+        base.mark_line(strokeWidth=2.5).encode(
+            strokeDash=alt.StrokeDash("name:N", sort=order, scale=dashes, title=None)
+        )
+    )
     if frame["year"].nunique() <= POINTS_UP_TO_YEARS:
         layers.append(base.mark_point(size=28, filled=True, opacity=0.9))
-    chart = alt.layer(*layers).properties(title=alt.TitleParams(title), height=height, width="container")
+    chart = alt.layer(*layers).properties(title=alt.TitleParams(title_lines(title)), height=height, width="container")
     return chart
 
 
@@ -76,11 +83,13 @@ def ranked_chart(
 ) -> alt.LayerChart:
     """Latest values as a ranked dot plot (rank 1, the best, at the top), with the year of each value.
 
+    Dots, not lollipops: the axis does not start at zero (life expectancies of 70 to 85 would all look
+    alike), and a stem from an arbitrary floor would make lengths that mean nothing.
     ``latest`` has columns ``ref_area, name, year, value, rank``. A dashed rule marks the
     peer-group median when given.
     """
     check_rows(len(latest), title)
-    data = latest.assign(highlight=latest["ref_area"].isin(highlight or []), floor=float(latest["value"].min()))
+    data = latest.assign(highlight=latest["ref_area"].isin(highlight or []))
     y = alt.Y("name:N", title=None, sort=alt.EncodingSortField("rank", order="ascending"))
     x = alt.X("value:Q", title=unit, scale=alt.Scale(zero=False))
     tooltip = [
@@ -90,14 +99,13 @@ def ranked_chart(
         alt.Tooltip("rank:Q", title="Rank"),
     ]
     base = alt.Chart(data).encode(y=y, x=x, tooltip=tooltip)
-    rules = base.mark_rule(color="#999999").encode(x=alt.X("floor:Q", scale=alt.Scale(zero=False)), x2="value:Q")
     dots = base.mark_circle(size=110, opacity=1).encode(
         color=alt.condition("datum.highlight", alt.value(PALETTE[0]), alt.value("#777777"))
     )
     labels = base.mark_text(align="left", dx=9, fontSize=11, color="#333333").encode(
         text=alt.Text("year:Q", format="d")
     )
-    layers = [rules, dots, labels]
+    layers = [dots, labels]
     if median is not None:
         layers.append(
             alt.Chart(pd.DataFrame({"median": [median]}))
@@ -107,7 +115,7 @@ def ranked_chart(
     height = max(120, 26 * len(data))
     return alt.layer(*layers).properties(
         title=alt.TitleParams(
-            title,
+            title_lines(title),
             subtitle=f"Latest value, best first ({'higher' if higher_is_better else 'lower'} is better); year at right",
         ),
         height=height,

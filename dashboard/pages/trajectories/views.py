@@ -16,6 +16,14 @@ from indicators import query
 from indicators.schema import Direction
 
 
+def places(codes: tuple[str, ...] | list[str], at_most: int = 3) -> str:
+    """The places a chart shows, in words: "Sweden, India and Brazil" or "Sweden, India and 4 more"."""
+    names = [query.area_name(code) for code in codes]
+    if len(names) <= at_most:
+        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return ", ".join(names[: at_most - 1]) + f" and {len(names) - at_most + 1} more"
+
+
 def build_trajectory(view: TrajectoryView) -> Drawn:
     item = query.definition(view.indicator)
     start, end = years_shown(view.indicator, view.start, view.end)
@@ -29,8 +37,10 @@ def build_trajectory(view: TrajectoryView) -> Drawn:
         context, _ = query.trajectory(view.indicator, others, (start, end), base_year=base)
     if frame.empty:
         raise query.QueryError(f"no data for {item.label} for {', '.join(view.areas)} in {start}–{end}")
+    label = item.label if base is None else f"{item.label} (index, {base} = 100)"
+    title = f"{label} — {places(view.areas)}, {start}–{end}"
     chart = charts.trajectory_chart(
-        frame, title=item.label, unit=item.unit, scale=view.scale, base_year=base, context=context
+        frame, title=title, unit=item.unit, scale=view.scale, base_year=base, context=context
     )
     data = frame[["ref_area", "name", "year", "value"]]
     if context is not None and not context.empty:
@@ -41,7 +51,7 @@ def build_trajectory(view: TrajectoryView) -> Drawn:
     return Drawn(
         chart=chart,
         data=data.reset_index(drop=True),
-        title=item.label if base is None else f"{item.label} (index, {base} = 100)",
+        title=title,
         indicators=(view.indicator,),
         stem=f"{view.indicator}_trajectory",
         description=charts.describe_trajectories(frame, item.label, item.unit),
@@ -56,13 +66,14 @@ def build_ranking(view: TrajectoryView) -> Drawn:
     if latest.empty:
         raise query.QueryError(f"no values of {item.label} for {', '.join(view.areas)} up to {end}")
     higher = item.direction == Direction.higher_is_better
+    title = f"{item.label}: latest values of {places(view.areas)} ranked"
     chart = charts.ranked_chart(
-        latest, title=f"{item.label}: latest", unit=item.unit, higher_is_better=higher, highlight=list(view.areas[:1])
+        latest, title=title, unit=item.unit, higher_is_better=higher, highlight=list(view.areas[:1])
     )
     return Drawn(
         chart=chart,
         data=latest[["rank", "ref_area", "name", "year", "value"]].reset_index(drop=True),
-        title=f"{item.label}: latest",
+        title=title,
         indicators=(view.indicator,),
         stem=f"{view.indicator}_ranking",
         description=charts.describe_ranking(latest, item.label, item.unit),

@@ -25,8 +25,10 @@ from indicators import index_query as iq
 from indicators import query
 
 
-def ranking_title(composite: str) -> str:
-    return f"{COMPOSITE_LABELS[composite]} at your weights"
+def ranking_title(composite: str, peers: str) -> str:
+    """The ranking's title names what is ranked and among whom, e.g. "Beyond GDP index at your weights —
+    ranking among all countries"."""
+    return f"{COMPOSITE_LABELS[composite]} at your weights — ranking among {iq.peer_options().get(peers, peers)}"
 
 
 def build_ranking(view: IndexRankingView) -> Drawn:
@@ -36,7 +38,7 @@ def build_ranking(view: IndexRankingView) -> Drawn:
     if table.empty:
         raise query.QueryError("no country has enough data at these weights; give weight to a theme with more data")
     shown = table if view.show_all else table.head(TOP_ROWS)
-    title = ranking_title(index.composite)
+    title = ranking_title(index.composite, index.peers)
     rows = index_charts.interval_rows(shown)
     notes = [f"these weights cannot be used ({problem}); showing equal weights"] if problem else []
     if len(shown) < len(table):
@@ -59,7 +61,8 @@ def build_moves(view: IndexRankingView) -> Drawn:
     moved = movers(index)
     if moved.empty:
         raise query.QueryError("nothing moves at these weights: they rank exactly as equal weights do")
-    title = f"{COMPOSITE_LABELS[index.composite]}: {MOVES_TITLE.lower()}"
+    among = iq.peer_options().get(index.peers, index.peers)
+    title = f"{COMPOSITE_LABELS[index.composite]}: {MOVES_TITLE.lower()} among {among}"
     chart = index_charts.rank_change_chart(moved, title=title)
     year = f"_{index.year}" if index.year is not None else ""
     notes = [f"these weights cannot be used ({problem}); showing equal weights"] if problem else []
