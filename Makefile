@@ -19,8 +19,11 @@ $(STAMP): requirements.txt
 run: venv
 	$(PY) -m streamlit run serve.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
+# The numeric method tests run a second time under OpenBLAS's generic kernel: results must not depend on the machine.
+NUMERIC_TESTS = $(wildcard tests/indicators/test_methods_*.py) tests/indicators/test_uncertainty_engine.py
 test: venv
 	$(PY) -m pytest
+	OPENBLAS_CORETYPE=Prescott $(PY) -m pytest -q $(NUMERIC_TESTS)
 
 bench: venv
 	$(PY) -m bench

@@ -10,9 +10,11 @@ caller, which records it in the dataset's provenance instead of dropping it sile
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
 
 HERE = Path(__file__).resolve().parent / "areas"
@@ -154,3 +156,46 @@ def harmonise(table: pa.Table, codes: dict[str, str]) -> tuple[pa.Table, list[st
 def registry_country_codes(registry: AreaRegistry) -> dict[str, str]:
     """ISO alpha-2 -> canonical code for every country the registry describes."""
     return {row["iso2"]: code for code, row in registry.rows.items() if row.get("iso2") and row["level"] == "country"}
+
+
+#: Countries (ISO codes in the registry) that are not places people live in or compare with.
+NOT_INHABITED = {"ATA", "BVT", "HMD", "SGS", "UMI", "ATF", "IOT"}
+REGION_LEVELS = ("nuts0", "nuts1", "nuts2", "tl2", "tl3", "gdl_region")
+KIND_ORDER = ("country", "region", "aggregate", "other")
+
+
+def _kind_rules() -> list[tuple[re.Pattern, str, str]]:
+    rows = [r for r in _read_csv(HERE / "area_kinds.csv") if not r["pattern"].startswith("#")]
+    return [(re.compile(r["pattern"], re.IGNORECASE), r["kind"], r["group"]) for r in rows]
+
+
+def classify(areas: pd.DataFrame) -> pd.DataFrame:
+    """Every area as a picker sees it: ``kind`` (country | region | aggregate | other), ``group`` (for an
+    aggregate: World, income group, OECD, EU, continent, world region …; for a region: its level), and
+    ``parent`` (the country a region belongs to).
+
+    ``areas`` is the areas table (``ref_area, name, level, is_aggregate, country``). Aggregates are sorted
+    into kinds by the name rules of ``connectors/areas/area_kinds.csv`` (data, not code): groups of
+    countries people compare with stay aggregates, while entities such as "World Marine Bunkers", "WTO
+    Member States" or FAO fishing areas become ``other`` and stay out of country and aggregate lists.
+    """
+    rules = _kind_rules()
+    kinds, groups, parents = [], [], []
+    for code, name, level, is_aggregate, country in zip(
+        areas["ref_area"], areas["name"], areas["level"], areas["is_aggregate"], areas["country"], strict=True
+    ):
+        if level in REGION_LEVELS:
+            kinds.append("region")
+            groups.append(level)
+            parents.append(country if isinstance(country, str) else None)
+        elif level == "country" and not is_aggregate:
+            kinds.append("other" if code in NOT_INHABITED else "country")
+            groups.append("uninhabited" if code in NOT_INHABITED else "country")
+            parents.append(None)
+        else:
+            kind, group = next(((k, g) for pattern, k, g in rules if pattern.search(str(name))), ("other", "other"))
+            kinds.append(kind)
+            groups.append(group)
+            parents.append(None)
+    parent = pd.Series(parents, index=areas.index, dtype=object)
+    return pd.DataFrame({"kind": kinds, "group": groups, "parent": parent}, index=areas.index)

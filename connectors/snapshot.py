@@ -21,8 +21,9 @@ import pyarrow.parquet as pq
 import yaml
 
 from connectors import areas as area_codes
+from connectors import quality
 from connectors.files import ddf, owid, regions
-from connectors.store import DATA_CACHE, SNAPSHOT_DIR, Provenance, sha256_file, write_dataset
+from connectors.store import DATA_CACHE, SNAPSHOT_DIR, Provenance, read_dataset, sha256_file, write_dataset
 
 SPEC_PATH = Path(__file__).resolve().parent / "snapshot.yaml"
 AREAS_FILE = "areas.parquet"
@@ -42,6 +43,7 @@ def builder_version() -> str:
         package / "snapshot.py",
         package / "snapshot.yaml",
         package / "areas.py",
+        package / "quality.py",
         *sorted((package / "files").glob("*.py")),
         *sorted((package / "areas").glob("*.csv")),
     ]
@@ -382,7 +384,20 @@ def build_snapshot(shared: Path, out_root: Path = DATA_CACHE, spec: dict | None 
             f"{len(unmapped)} source areas without a canonical code"
         )
     written.append(write_areas(registry, out_root, area_spec, shared))
+    written.append(write_quality(out_root, [(e["source"], e["dataset"]) for e in spec["sources"]], log))
     return written
+
+
+def write_quality(out_root: Path, datasets: list[tuple[str, str]], log=print) -> Path:
+    """Check the datasets just written for duplicated series and estimated values; write ``quality.json``."""
+    columns = ["source", "dataset", "series", "ref_area", "year", "value", "obs_status", "dimensions"]
+    tables = [read_dataset(source, dataset, columns, root=out_root) for source, dataset in datasets]
+    findings = quality.check_tables(tables)
+    for pair in findings["duplicates"]:
+        log(
+            f"duplicate series: {pair['a']['series']} = {pair['b']['series']} in all {pair['shared_rows']:,} shared rows"
+        )
+    return quality.write_findings(findings, Path(out_root) / SNAPSHOT_DIR)
 
 
 def read_manifest(shared: Path) -> dict[str, dict[str, str]]:

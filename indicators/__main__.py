@@ -12,7 +12,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from indicators.catalog import DEFINITIONS_DIR, definition_files, validate_all
+from indicators.catalog import DEFINITIONS_DIR, definition_files, validate_definitions
 
 
 def _known_series() -> set[tuple[str, str, str]] | None:
@@ -38,19 +38,30 @@ def cmd_validate(args: argparse.Namespace) -> int:
         print(f"no definition files (*.yaml) under {args.paths}", file=sys.stderr)
         return 1
     known = None if args.no_data else _known_series()
-    definitions, problems = validate_all(paths, known)
-    for line in problems:
-        print(line, file=sys.stderr)
-    checked = "" if known is not None else " (data references not checked: no store)"
-    print(f"{len(paths)} files, {len(definitions)} valid, {len(problems)} problems{checked}")
+    definitions, problems, files = validate_definitions(paths, known)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    print(
+        summary(files, len(definitions), problems)
+        + ("" if known is not None else " (data references not checked: no store)")
+    )
     return 1 if problems else 0
 
 
+def summary(files: int, valid: int, problems) -> str:
+    """'128 files: 127 valid, 1 with problems (2 problems)': files counted once however many problems they have."""
+    with_problems = len({p.file for p in problems})
+    plural = "s" if files != 1 else ""
+    text = f"{files} file{plural}: {valid} valid, {with_problems} with problems"
+    if len(problems) != with_problems:
+        text += f" ({len(problems)} problems)"
+    return text
+
+
 def cmd_list(args: argparse.Namespace) -> int:
-    definitions, problems = validate_all(definition_files())
-    if problems:
-        print("\n".join(problems), file=sys.stderr)
-        return 1
+    definitions, problems, _ = validate_definitions(definition_files())
+    for problem in problems:  # the valid definitions are still listed; the exit code says some were left out
+        print(problem, file=sys.stderr)
     rows = [
         {
             "id": d.id,
@@ -60,12 +71,29 @@ def cmd_list(args: argparse.Namespace) -> int:
             "unit": d.unit,
             "direction": d.direction.value,
             "derived": d.formula is not None,
+            "framework": d.framework,
+            "targets": [
+                {
+                    "value": t.value,
+                    "year": t.year,
+                    "kind": t.kind,
+                    "source": t.source,
+                    "label": t.label,
+                    "document": t.document,
+                    "reference": t.reference,
+                    "published": t.published,
+                    "verified": t.verified,
+                }
+                for t in d.targets
+            ],
         }
         for d in sorted(definitions.values(), key=lambda d: (d.theme, d.id))
     ]
     counts = {
         "by_theme": dict(Counter(r["theme"] for r in rows)),
         "by_level": dict(Counter(r["level"] for r in rows)),
+        "by_framework": dict(Counter(r["framework"] or "untagged" for r in rows)),
+        "with_target": sum(1 for r in rows if r["targets"]),
         "total": len(rows),
     }
     if args.json:
@@ -74,7 +102,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         for r in rows:
             print(f"{r['theme']:<10} {r['level']:<10} {r['id']:<45} {r['title']}")
         print(json.dumps(counts))
-    return 0
+    return 1 if problems else 0
 
 
 def cmd_values(args: argparse.Namespace) -> int:
@@ -149,7 +177,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out")
     p.set_defaults(handler=cmd_schema)
     args = parser.parse_args(argv)
-    return int(args.handler(args) or 0)
+    try:
+        return int(args.handler(args) or 0)
+    except Exception as error:  # the last guard: an analyst's command never ends in a traceback
+        print(f"python -m indicators {args.command}: unexpected {type(error).__name__}: {error}", file=sys.stderr)
+        print("please report this with the file you were checking", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":

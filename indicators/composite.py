@@ -45,6 +45,7 @@ TOP_LEVEL_KEYS = {
     "title",
     "description",
     "method_note",
+    "rewards",
     "indicators",
     "pillars",
     "shown_beside",

@@ -28,16 +28,19 @@ import numpy as np
 import pandas as pd
 
 from indicators import query
-from indicators.assess import REGION_LABELS
-from indicators.catalog import catalog
 from indicators.composite import CompositeResult, directions_from, load_composite, run_composite
+from indicators.constants import GDP_PER_CAPITA as GDP
 from indicators.methods.aggregate import AGGREGATORS, GEOMETRIC_FLOOR
 from indicators.methods.normalise import normalise
+from indicators.methods.uncertainty import Choice, ranks_from_scores, simulate_scores
+from indicators.peer_groups import PeerGroupError, named_groups, named_members
 
-#: Composites the page offers, in menu order. The HDI is not here: its expected-years-of-schooling input
-#: is not in the catalogue at country level, so it cannot be run on the snapshot.
-COMPOSITES = ("beyond_gdp_index", "better_life_index")
-GDP = "gdp_per_capita_ppp"
+#: Composites the page offers, in menu order. The page opens on the first, :data:`DEFAULT_COMPOSITE`: the
+#: UNDP's published HDI, a ranking readers know and can check, with what it rewards stated beside it. The
+#: UNDP-method composite ``hdi`` is not offered: its expected-years-of-schooling input exists only for GDL
+#: regions, not at country level.
+COMPOSITES = ("hdi_published", "beyond_gdp_index", "better_life_index")
+DEFAULT_COMPOSITE = COMPOSITES[0]
 #: Minimum share of a pillar's weight that must have data for a unit to be ranked (on top of the file's rule).
 PILLAR_FLOORS: dict[str, dict[str, float]] = {"beyond_gdp_index": {"inclusive": 0.8}}
 #: Monte Carlo settings: a modest number of draws keeps a slider move fast; the seed makes it repeatable.
@@ -55,43 +58,19 @@ class IndexQueryError(ValueError):
     """A question about a composite that cannot be answered; the message says which part and why."""
 
 
-# --- peer groups -----------------------------------------------------------------------------------
+# --- peer groups (named groups live in indicators.peer_groups) ------------------------------------
 
 
-def _slug(text: str) -> str:
-    return "".join(ch if ch.isalnum() else "_" for ch in text.lower()).strip("_")
-
-
-@lru_cache(maxsize=1)
-def _peer_table() -> dict[str, tuple[str, str | None]]:
-    """slug -> (label, name for :func:`indicators.query.peer_group`, None = every country)."""
-    table = query.countries()
-    out: dict[str, tuple[str, str | None]] = {
-        "all": ("All countries", None),
-        "oecd": ("OECD members", "OECD"),
-        "eu27": ("EU27 members", "EU27"),
-    }
-    order = ["High income", "Upper middle income", "Lower middle income", "Low income"]
-    groups = set(table["income_group"].dropna())
-    for group in [g for g in order if g in groups] + sorted(groups - set(order)):
-        out[_slug(group)] = (f"{group} countries", group)
-    for region in sorted(set(table["world_region"].dropna())):
-        out[_slug(region)] = (REGION_LABELS.get(region, region.replace("_", " ").title()), region)
-    return out
-
-
-def peer_options() -> dict[str, str]:
-    """Peer groups a ranking can be made among: slug -> label (``all`` first)."""
-    return {slug: label for slug, (label, _) in _peer_table().items()}
+#: Peer groups a ranking can be made among: slug -> label (``all`` first).
+peer_options = named_groups
 
 
 def peer_members(peers: str) -> list[str]:
-    """Country codes of a peer group; aggregates (World, EU27 as a unit, income groups) are never members."""
+    """Country codes of a named peer group, or :class:`IndexQueryError` naming the valid ones."""
     try:
-        _, group = _peer_table()[peers]
-    except KeyError:
-        raise IndexQueryError(f"unknown peer group {peers!r}; choose one of {', '.join(peer_options())}") from None
-    return sorted(query.countries()["ref_area"]) if group is None else query.peer_group(group)
+        return named_members(peers)
+    except PeerGroupError as error:
+        raise IndexQueryError(str(error)) from None
 
 
 # --- composite structure ---------------------------------------------------------------------------
@@ -108,6 +87,8 @@ class Structure:
     default_pillar_weights: dict[str, float]
     ids: dict[str, str]
     labels: dict[str, str]
+    rewards: str = ""  # what a high score means, in words, for the page to show beside the ranking
+    method_note: str = ""
 
     def indicators(self) -> list[str]:
         return [m for members in self.pillars.values() for m in members]
@@ -118,7 +99,7 @@ def structure(composite: str) -> Structure:
     if composite not in COMPOSITES:
         raise IndexQueryError(f"unknown composite {composite!r}; choose one of {', '.join(COMPOSITES)}")
     spec = load_composite(composite)
-    definitions = catalog()
+    definitions = query.definitions()
     ids = dict(spec["indicators"])
     unknown = sorted(i for i in ids.values() if i not in definitions)
     if unknown:
@@ -126,10 +107,18 @@ def structure(composite: str) -> Structure:
             f"composite {composite!r} names indicator id(s) {unknown} that are not in the catalogue; "
             f"fix indicators/composites/{composite}.yaml (see `python -m indicators list`)"
         )
+    sizes = sorted(i for i in ids.values() if not definitions[i].rankable)
+    if sizes:
+        raise IndexQueryError(
+            f"composite {composite!r} uses size measure(s) {sizes} (counts or totals rank places by size); "
+            f"use their per-person form in indicators/composites/{composite}.yaml"
+        )
     pillars = {name: tuple(p["indicators"]) for name, p in spec["pillars"].items()}
     return Structure(
         composite=composite,
         title=spec["title"],
+        rewards=" ".join(str(spec.get("rewards", "")).split()),
+        method_note=" ".join(str(spec.get("method_note", "")).split()),
         pillars=pillars,
         pillar_titles={name: p.get("title", name.title()) for name, p in spec["pillars"].items()},
         default_pillar_weights={name: float(p.get("weight", 1)) for name, p in spec["pillars"].items()},
@@ -173,7 +162,7 @@ def _prepare(composite: str, peers: str, year: int | None) -> Prepared:
         raise IndexQueryError(f"peer group {peers!r} has {len(members)} countries; a ranking needs at least 3")
     ids = list(dict.fromkeys([*shape.ids.values(), GDP]))
     panel = query.panel(ids, members)
-    definitions = catalog()
+    definitions = query.definitions()
     override = {"reference_year": int(year)} if year is not None else None
     result = run_composite(
         load_composite(composite),
@@ -414,22 +403,6 @@ def _ranked_table(composite: str, peers: str, pillar_weights: Weights, indicator
 # --- Monte Carlo rank uncertainty ------------------------------------------------------------------
 
 
-def _dirichlet_around(weights: np.ndarray, draws: int, rng: np.random.Generator) -> np.ndarray:
-    """Draws centred on ``weights`` (summing to 1); a zero weight stays zero."""
-    if weights.size == 1:
-        return np.ones((draws, 1))
-    alpha = np.maximum(CONCENTRATION * weights.size * weights, 1e-3)
-    return np.where(weights > 0, rng.dirichlet(alpha, size=draws), 0.0)
-
-
-def _weighted_mean(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """(units x k) values, (draws x k) weights -> (units x draws), reweighting over present values."""
-    present = ~np.isnan(values)
-    covered = present.astype(float) @ weights.T
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(covered > 0, (np.where(present, values, 0.0) @ weights.T) / covered, np.nan)
-
-
 def uncertainty(
     composite: str,
     peers: str = "all",
@@ -464,34 +437,18 @@ def _uncertainty(
     if out.empty:
         return out.assign(rank_p05=np.nan, median_rank=np.nan, rank_p95=np.nan)
     rows = prepared.units.get_indexer(base.index)
-    rng = np.random.default_rng(seed)
     names = list(shape.pillars)
-    outer_draws = _dirichlet_around(_share(pillars, names), draws, rng)
-    inner_draws = {p: _dirichlet_around(_share(inner[p], shape.pillars[p]), draws, rng) for p in names}
-    normalisation = rng.integers(0, len(MC_NORMALISATIONS), size=draws)
-    geometric = rng.integers(0, len(MC_AGGREGATIONS), size=draws) == MC_AGGREGATIONS.index("geometric")
-    matrices = {"minmax": prepared.normalised[rows], "rank": prepared.rank_normalised[rows]}
-    scores = np.full((len(rows), draws), np.nan)
-    for n_index, n_name in enumerate(MC_NORMALISATIONS):
-        chosen = np.flatnonzero(normalisation == n_index)
-        if chosen.size == 0:
-            continue
-        matrix = matrices[n_name]
-        pillar_scores = np.stack(
-            [_weighted_mean(matrix[:, prepared.positions(shape.pillars[p])], inner_draws[p][chosen]) for p in names]
-        )  # pillars x units x draws
-        weights = outer_draws[chosen].T[:, None, :]  # pillars x 1 x draws
-        present = ~np.isnan(pillar_scores)
-        total = (present * weights).sum(axis=0)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            arithmetic = (np.where(present, pillar_scores, 0.0) * weights).sum(axis=0) / total
-            logs = np.log(np.maximum(np.where(present, pillar_scores, 1.0), GEOMETRIC_FLOOR)) * weights
-            product = np.exp(logs.sum(axis=0) / total)
-        scores[:, chosen] = np.where(geometric[chosen][None, :], product, arithmetic)
-    order = np.argsort(-np.nan_to_num(scores, nan=-np.inf), axis=0, kind="stable")
-    ranks = np.empty_like(order)
-    np.put_along_axis(ranks, order, np.arange(1, len(rows) + 1)[:, None], axis=0)
-    low, middle, high = np.percentile(ranks, [5, 50, 95], axis=1)
+    scores = simulate_scores(
+        {"minmax": prepared.normalised[rows], "rank": prepared.rank_normalised[rows]},
+        [prepared.positions(shape.pillars[p]) for p in names],
+        [_share(inner[p], shape.pillars[p]) for p in names],
+        _share(pillars, names),
+        [Choice(n, "arithmetic", a) for n in MC_NORMALISATIONS for a in MC_AGGREGATIONS],
+        draws=draws,
+        rng=np.random.default_rng(seed),
+        concentration=CONCENTRATION,
+    )
+    low, middle, high = np.percentile(ranks_from_scores(scores), [5, 50, 95], axis=1)
     return out.assign(rank_p05=low, median_rank=middle, rank_p95=high)
 
 

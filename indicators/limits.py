@@ -168,11 +168,26 @@ def world_table(assessed: pd.DataFrame, gdp: pd.Series | None = None) -> pd.Data
 # --- from the query API ---------------------------------------------------------------------
 
 
-def place_limits(ref_area: str, year: int | None = None) -> pd.DataFrame:
-    """One place's floors and ceilings (see :func:`assess`), with indicator labels and units."""
+def thresholds_for_level(level: str) -> dict[str, Threshold]:
+    """The thresholds of country indicators for a country, of regional indicators (NUTS2, OECD TL2,
+    GDL) for any region — so a country is not judged twice on a regional file's country totals (the
+    OECD TL2 file has them). The file declares national thresholds only; the Floors-and-ceilings page
+    applies them to regional series of the same measure (its ``REGIONAL_EQUIVALENTS``)."""
     from indicators import query
 
-    table = thresholds()
+    country = level == "country"
+    return {
+        ident: item for ident, item in thresholds().items() if (query.definition(ident).level == "country") == country
+    }
+
+
+def place_limits(ref_area: str, year: int | None = None) -> pd.DataFrame:
+    """One place's floors and ceilings (see :func:`assess`) on the indicators of its own level, with
+    indicator labels and units."""
+    from indicators import query
+    from indicators.areas import level_of
+
+    table = thresholds_for_level(level_of(ref_area))
     latest = latest_values(query.panel(list(table), [ref_area]), year)
     frame = assess(latest, table)
     frame["label"] = frame["indicator"].map(lambda i: query.definition(i).label)
@@ -184,7 +199,7 @@ def world(year: int | None = None) -> pd.DataFrame:
     """:func:`world_table` for every country (aggregates left out), with names and GDP per capita."""
     from indicators import query
 
-    table = thresholds()
+    table = thresholds_for_level("country")
     countries = list(query.countries().index)
     assessed = assess(latest_values(query.panel(list(table), countries), year), table)
     gdp = latest_values(query.panel(GDP_PER_CAPITA, countries), year).set_index("ref_area")["value"]

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import json
+import sys
 from functools import lru_cache
 
 import pandas as pd
 
-from connectors import store
+from connectors import quality, store
 from indicators.catalog import catalog
 from indicators.methods import derived, expression
 from indicators.schema import Definition, Direction
@@ -25,9 +26,15 @@ class QueryError(ValueError):
     """A question the data cannot answer (unknown indicator, no data); the message says which."""
 
 
+def definitions() -> dict[str, Definition]:
+    """Every usable definition by id (the one door the other indicators modules use, so a test
+    that swaps the catalogue swaps it everywhere)."""
+    return catalog()
+
+
 def definition(indicator_id: str) -> Definition:
     try:
-        return catalog()[indicator_id]
+        return definitions()[indicator_id]
     except KeyError:
         raise QueryError(f"unknown indicator {indicator_id!r}; see `python -m indicators list`") from None
 
@@ -38,9 +45,29 @@ def areas() -> pd.DataFrame:
     return store.load_areas().set_index("ref_area", drop=False)
 
 
-def area_name(ref_area: str) -> str:
+@lru_cache(maxsize=1)
+def _area_names() -> dict[str, str]:
     table = areas()
-    return str(table.at[ref_area, "name"]) if ref_area in table.index else ref_area
+    return dict(zip(table["ref_area"], table["name"], strict=True))
+
+
+def area_name(ref_area: str) -> str:
+    """The area's name, or its code when the area is unknown (a cached dictionary look-up)."""
+    return _area_names().get(ref_area, ref_area)
+
+
+def forget_cached_answers() -> None:
+    """Drop every cached answer of every loaded ``indicators`` module (after the data changed).
+
+    Walks the modules instead of listing caches by hand, so a cache added to a new module is
+    never left holding the old data.
+    """
+    for name, module in list(sys.modules.items()):
+        if module is None or not (name == "indicators" or name.startswith("indicators.")):
+            continue
+        for value in list(vars(module).values()):
+            if callable(getattr(value, "cache_clear", None)):
+                value.cache_clear()
 
 
 @lru_cache(maxsize=32)
@@ -50,11 +77,13 @@ def _dataset_frame(source: str, dataset: str) -> pd.DataFrame:
     The dashboard asks for dozens of indicators from the same few datasets on one page; one
     sequential read per dataset is far cheaper than a filtered scan per indicator.
     """
-    table = store.read_dataset(source, dataset, ["series", "ref_area", "year", "freq", "value", "dimensions"])
-    frame = table.to_pandas()
+    columns = ["series", "ref_area", "year", "freq", "value", "dimensions", "obs_status"]
+    frame = store.read_dataset(source, dataset, columns).to_pandas()
     # Observations without a time period (no year) are stored but are not part of a yearly series.
     frame = frame[(frame["freq"].fillna("A") == "A") & frame["value"].notna() & frame["year"].notna()]
-    frame = frame.drop(columns="freq")
+    # The publisher's own estimate flags, read by the stated rule of connectors.quality.
+    frame = frame.assign(estimated=quality.estimated(source, frame["obs_status"]))
+    frame = frame.drop(columns=["freq", "obs_status"])
     frame["year"] = frame["year"].astype("int64")
     return frame
 
@@ -87,6 +116,12 @@ def _matching(source: str, dataset: str, match: dict[str, str]) -> pd.DataFrame:
 @lru_cache(maxsize=256)
 def _raw_panel(indicator_id: str) -> pd.DataFrame:
     """All annual observations of one raw (series-backed) indicator, scale applied."""
+    return _raw_observations(indicator_id)[PANEL_COLUMNS]
+
+
+@lru_cache(maxsize=256)
+def _raw_observations(indicator_id: str) -> pd.DataFrame:
+    """:func:`_raw_panel` plus the publisher's ``estimated`` flag of each value."""
     item = definition(indicator_id)
     if item.series is None:
         raise QueryError(f"indicator {indicator_id!r} is derived (formula: {item.formula}); use panel()")
@@ -99,26 +134,80 @@ def _raw_panel(indicator_id: str) -> pd.DataFrame:
     except store.StoreError as exc:
         raise QueryError(f"indicator {indicator_id!r}: {exc}") from None
     if frame is None:
-        return pd.DataFrame(
-            {c: pd.Series(dtype=t) for c, t in zip(PANEL_COLUMNS, ("str", "str", "int64", "float64"), strict=True)}
-        )
+        dtypes = ("str", "str", "int64", "float64", "bool")
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip([*PANEL_COLUMNS, "estimated"], dtypes, strict=True)})
     frame = frame.assign(value=frame["value"] * ref.scale)
     frame.insert(0, "indicator", indicator_id)
-    return frame.sort_values(["ref_area", "year"]).reset_index(drop=True)[PANEL_COLUMNS]
+    return frame.sort_values(["ref_area", "year"]).reset_index(drop=True)[[*PANEL_COLUMNS, "estimated"]]
+
+
+@lru_cache(maxsize=256)
+def estimated_keys(indicator_id: str) -> pd.MultiIndex:
+    """(ref_area, year) of the values the publisher marked as estimated, modelled or provisional.
+
+    A derived value is estimated when any value it is computed from is (an estimate in, an estimate out).
+    """
+    if definition(indicator_id).series is not None:
+        frame = _raw_observations(indicator_id)
+        flagged = frame[frame["estimated"]]
+        return pd.MultiIndex.from_arrays([flagged["ref_area"], flagged["year"]], names=["ref_area", "year"])
+    keys = [estimated_keys(name) for name in raw_inputs(indicator_id)]
+    union = keys[0].append(keys[1:]).unique() if keys else pd.MultiIndex.from_arrays([[], []])
+    own = _indicator_frame(indicator_id)
+    rows = pd.MultiIndex.from_arrays([own["ref_area"], own["year"]])
+    return rows[rows.isin(union)]
+
+
+def with_estimated(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` (a panel: indicator, ref_area, year, ...) with an ``estimated`` column for charts and tables."""
+    flags = pd.Series(False, index=frame.index)
+    for ident, part in frame.groupby("indicator", sort=False):
+        keys = pd.MultiIndex.from_arrays([part["ref_area"], part["year"]])
+        flags[part.index] = keys.isin(estimated_keys(str(ident)))
+    return frame.assign(estimated=flags.astype(bool))
 
 
 @lru_cache(maxsize=64)
-def _formula_panel(indicator_id: str) -> pd.DataFrame:
-    """All years of a derived indicator, evaluated from the indicators its formula names."""
+def _formula_result(indicator_id: str) -> tuple[pd.DataFrame, tuple[tuple[str, int], ...]]:
+    """All years of a derived indicator, evaluated from the indicators its formula names, and the values it
+    could not compute: ``(panel, ((reason, count), ...))``.
 
+    A division by zero or an overflow gives a missing value, never a row of infinity; it is counted with its
+    reason so that coverage can say "12 values not computed: division by zero or overflow" instead of the
+    indicator silently having fewer rows.
+    """
     item = definition(indicator_id)
     names = expression.names_in(item.formula)
     variables = {name: derived.series_from_panel(_indicator_frame(name), name) for name in names}
     result = expression.evaluate(item.formula, variables, {name: definition(name).unit for name in names})
-    values = result.values.replace([float("inf"), float("-inf")], float("nan")).dropna()
-    frame = derived.series_to_panel(values, indicator_id)
+    values = result.values
+    if not isinstance(values, pd.Series):  # a formula of numbers only: no areas, no years
+        values = pd.Series(dtype=float, index=pd.MultiIndex.from_arrays([[], []], names=["ref_area", "year"]))
+    infinite = values.isin([float("inf"), float("-inf")])
+    gaps = []
+    if infinite.any():
+        gaps.append(("division by zero or overflow", int(infinite.sum())))
+    if not expression.calls_in(item.formula) and variables:
+        inputs = pd.concat(list(variables.values()), axis=1, join="inner").index
+        undefined = values.reindex(inputs).isna() & ~infinite.reindex(inputs, fill_value=False)
+        if undefined.any():
+            gaps.append(("undefined (such as 0/0)", int(undefined.sum())))
+    finite = values[~infinite].dropna()
+    frame = derived.series_to_panel(finite, indicator_id)
     frame["year"] = frame["year"].astype("int64")
-    return frame.sort_values(["ref_area", "year"]).reset_index(drop=True)[PANEL_COLUMNS]
+    return frame.sort_values(["ref_area", "year"]).reset_index(drop=True)[PANEL_COLUMNS], tuple(gaps)
+
+
+def _formula_panel(indicator_id: str) -> pd.DataFrame:
+    """All years of a derived indicator (values it could not compute are left out; see :func:`formula_gaps`)."""
+    return _formula_result(indicator_id)[0]
+
+
+def formula_gaps(indicator_id: str) -> dict[str, int]:
+    """Values of a derived indicator that could not be computed, counted by reason (empty for raw series)."""
+    if definition(indicator_id).formula is None:
+        return {}
+    return dict(_formula_result(indicator_id)[1])
 
 
 def _indicator_frame(indicator_id: str) -> pd.DataFrame:
@@ -149,17 +238,41 @@ def panel(
     return frame.reset_index(drop=True)
 
 
+@lru_cache(maxsize=512)
+def _by_area(indicator_id: str) -> pd.DataFrame:
+    """One indicator's panel indexed by a sorted ref_area, so a place's rows are a binary-search slice."""
+    frame = panel(indicator_id)
+    return frame.set_index(frame["ref_area"].rename(None)).sort_index(kind="stable")
+
+
+def area_panel(indicator_id: str, ref_area: str) -> pd.DataFrame:
+    """``indicator, ref_area, year, value`` of one area, sorted by year (empty when it has no data)."""
+    return _by_area(indicator_id).loc[ref_area:ref_area].reset_index(drop=True)
+
+
+@lru_cache(maxsize=512)
+def latest_by_area(indicator_id: str, max_year: int | None = None) -> pd.DataFrame:
+    """Last observation per area up to ``max_year`` (all areas), indexed by ref_area: ``year, value``."""
+    frame = panel(indicator_id, years=(None, max_year))
+    last = frame.sort_values("year").groupby("ref_area", as_index=False).tail(1)
+    return last.set_index("ref_area")[["year", "value"]]
+
+
 def coverage(indicator_id: str) -> dict:
-    """How much data an indicator has: countries, aggregates, first and last year."""
+    """How much data an indicator has: countries, aggregates, first and last year, and how many values of a
+    derived indicator could not be computed (with the reasons)."""
     frame = _indicator_frame(indicator_id)
     table = areas()
     is_aggregate = frame["ref_area"].map(table["is_aggregate"]).fillna(False).astype(bool)
+    gaps = formula_gaps(indicator_id)
     return {
         "areas": int(frame.loc[~is_aggregate, "ref_area"].nunique()),
         "aggregates": int(frame.loc[is_aggregate, "ref_area"].nunique()),
         "first_year": int(frame["year"].min()) if len(frame) else None,
         "last_year": int(frame["year"].max()) if len(frame) else None,
         "observations": len(frame),
+        "not_computed": sum(gaps.values()),
+        "not_computed_reasons": "; ".join(f"{count:,} {reason}" for reason, count in gaps.items()),
     }
 
 
@@ -169,7 +282,8 @@ def latest(
     max_year: int | None = None,
     max_age: int | None = None,
 ) -> pd.DataFrame:
-    """Latest value per area (up to ``max_year``), ranked within the given areas, 1 = best.
+    """Latest value per area (up to ``max_year``), ranked within the given areas, 1 = best (no rank for a
+    size measure, whose order would be an order of size).
 
     ``max_age`` drops areas whose latest value is more than that many years older than the
     newest value in the selection, so stale numbers are not ranked beside fresh ones silently.
@@ -180,8 +294,12 @@ def latest(
     last = frame.sort_values("year").groupby("ref_area", as_index=False).tail(1)
     if max_age is not None:
         last = last[last["year"] >= last["year"].max() - max_age]
-    ascending = definition(indicator_id).direction == Direction.lower_is_better
-    last = last.assign(rank=last["value"].rank(ascending=ascending, method="min").astype("Int64"))
+    item = definition(indicator_id)
+    ascending = item.direction == Direction.lower_is_better
+    ranks = last["value"].rank(ascending=ascending, method="min").astype("Int64")
+    if not item.rankable:  # a size measure (count, total) is listed, never ranked
+        ranks = pd.Series(pd.NA, index=last.index, dtype="Int64")
+    last = last.assign(rank=ranks)
     last = last.assign(name=last["ref_area"].map(area_name))
     return last.sort_values(["rank", "ref_area"]).reset_index(drop=True)
 
@@ -191,20 +309,10 @@ def countries() -> pd.DataFrame:
     return table[(table["level"] == "country") & ~table["is_aggregate"]]
 
 
-def peer_group(group: str) -> list[str]:
-    """Member codes of a named peer group: OECD, EU27, an income group or a world region."""
-    table = countries()
-    if group == "OECD":
-        members = table[table["oecd"].fillna(False)]
-    elif group == "EU27":
-        members = table[table["eu27"].fillna(False)]
-    elif group in set(table["income_group"].dropna()):
-        members = table[table["income_group"] == group]
-    elif group in set(table["world_region"].dropna()):
-        members = table[table["world_region"] == group]
-    else:
-        raise QueryError(f"unknown peer group {group!r}")
-    return sorted(members["ref_area"])
+@lru_cache(maxsize=1)
+def quality_findings() -> dict:
+    """The data-quality findings written beside the snapshot (duplicated series, estimate counts)."""
+    return quality.read_findings(store.DATA_CACHE / store.SNAPSHOT_DIR)
 
 
 def data_version() -> str:

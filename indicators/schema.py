@@ -58,15 +58,43 @@ class SourceInfo(Strict):
     url: str = ""
 
 
+#: OECD How's Life framework components ("now, later, elsewhere" plus the spread of outcomes).
+FRAMEWORK_COMPONENTS = ("current_wellbeing", "inequality", "resources_for_the_future", "transboundary")
+
+
 class Target(Strict):
-    """A goal for the indicator: a value to reach by a year, and who set it."""
+    """A goal for the indicator: a value to reach by a year, who set it, and where it is written.
+
+    Social floors and per-capita planetary boundaries from the literature are declared as
+    ``at_least`` and ``at_most`` targets with ``source: threshold`` (the label says which); when the
+    source gives no deadline, ``year`` is the SDG horizon 2030 and the label says so. ``verified`` is true only
+    when the value was checked against a public copy of the document while writing the file;
+    otherwise the app says "as reported in".
+    """
 
     value: float
     year: int = Field(ge=1990, le=2100)
-    kind: Literal["at_least", "at_most"] = Field(description="at_least: reach or exceed; at_most: stay at or below")
-    source: Literal["SDG", "EU", "OECD", "national", "threshold"]
+    kind: Literal["at_least", "at_most"] = Field(
+        description="at_least: reach or exceed (also social floors); at_most: stay at or below (also per-capita "
+        "planetary boundaries)"
+    )
+    source: Literal["SDG", "EU", "OECD", "national", "threshold", "international"]
     label: str = Field(min_length=1, description="e.g. 'SDG 8.5: full employment'")
     url: str = ""
+    document: str = Field(min_length=3, description="the document that sets the value, e.g. 'UN A/RES/70/1 (2015)'")
+    reference: str = Field(min_length=2, description="where in it: target, article, table or paragraph")
+    published: int = Field(ge=1900, le=2100, description="year the document was adopted or published")
+    verified: bool = Field(False, description="value checked against a public copy of the document")
+
+    @property
+    def citation(self) -> str:
+        prefix = "" if self.verified else "as reported in "
+        return f"{prefix}{self.document}, {self.reference}"
+
+    @property
+    def upward(self) -> bool:
+        """True when the target is met from above (``at_least``)."""
+        return self.kind == "at_least"
 
 
 class Definition(Strict):
@@ -76,6 +104,14 @@ class Definition(Strict):
     theme: Literal["economy", "inclusive", "circular", "climate"]
     level: Literal["country", "nuts2", "tl2", "gdl_region"] = "country"
     unit: str = Field(min_length=1)
+    measure: Literal["relative", "size"] = Field(
+        "relative",
+        description=(
+            "relative: comparable between places of any size (per person, share, rate, index); size: a count or "
+            "total (population, employed thousands, total emissions) that mostly measures how big a place is, "
+            "so it is shown but never ranked, put in a peer standing or used in an index"
+        ),
+    )
     direction: Direction
     description: str = Field(min_length=10)
     why_it_matters: str = ""
@@ -84,6 +120,11 @@ class Definition(Strict):
     source: SourceInfo
     targets: list[Target] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)
+    framework: Literal["current_wellbeing", "inequality", "resources_for_the_future", "transboundary"] | None = Field(
+        None,
+        description="OECD How's Life component: current well-being (now), inequality, resources for the future "
+        "(later) or transboundary effects (elsewhere)",
+    )
 
     @model_validator(mode="after")
     def _one_origin(self) -> Definition:
@@ -94,6 +135,11 @@ class Definition(Strict):
     @property
     def label(self) -> str:
         return self.short_title or self.title
+
+    @property
+    def rankable(self) -> bool:
+        """False for size measures (counts, totals): ranking them ranks places by size, not by wellbeing."""
+        return self.measure != "size"
 
 
 class DefinitionError(Exception):

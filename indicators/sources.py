@@ -378,9 +378,7 @@ def forget_cached_data() -> None:
     """Drop every cached answer computed from the store (after a refresh wrote new files)."""
     _datasets.cache_clear()
     _readers.cache_clear()
-    for value in vars(query).values():
-        if callable(getattr(value, "cache_clear", None)):
-            value.cache_clear()
+    query.forget_cached_answers()
 
 
 def refresh(

@@ -68,6 +68,10 @@ TREND_LABELS = {
     "worsening": "worsening",
     "insufficient_data": "too few points for a trend",
 }
+#: The direction of change in words, from the same rule (the scorecard's ``verdict`` column and the
+#: headline's counts): an arrow and its verdict always agree.
+VERDICTS = ("improving", "improving too slowly", "no clear change", "worsening", "too few points")
+
 #: Share of the required rate below which an improvement counts as stagnation (SDR: 50%).
 MODERATE_SHARE = 0.5
 
@@ -98,7 +102,7 @@ def distance_to_target(latest, target, upward) -> np.ndarray:
     )
     gap = np.where(upward, target - latest, latest - target).clip(min=0)
     scale = np.abs(np.where(upward, target, latest))
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         share = np.where(scale > 0, gap / scale, np.where(gap > 0, 1.0, 0.0))
     return np.where(np.isnan(latest) | np.isnan(target), np.nan, share)
 
@@ -137,7 +141,7 @@ def trend_of(latest, target, upward, rate, years_left, rate_low=None, rate_high=
     gap = sign * (target - latest)  # > 0: still to go
     no_target = np.isnan(target)
     met = ~no_target & (gap <= 0)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         required = np.where(years_left > 0, gap / years_left, np.nan)
         progress = oriented / required
     trend = np.select(
@@ -172,6 +176,12 @@ def classify(latest, target, upward, rate, years_left, rate_low=None, rate_high=
     level = np.where(np.isnan(target) & ~np.isnan(latest), "no_target", level_of(distance)).astype(object)
     trend = trend_of(latest, target, upward, rate, years_left, rate_low, rate_high)
     arrows = [ARROWS[t] for t in trend]
+    moving = trend_of(latest, np.nan, upward, rate, years_left, rate_low, rate_high)  # direction only
+    verdicts = np.select(
+        [trend == "insufficient_data", trend == "worsening", (trend == "stagnating") & (moving == "improving")],
+        ["too few points", "worsening", "improving too slowly"],
+        default=np.where(trend == "stagnating", "no clear change", "improving"),
+    )
     sentences = [
         f"{LEVEL_LABELS[lv]}; {ARROWS[t]} {TREND_LABELS[t]}".replace("  ", " ")
         for lv, t in zip(level, trend, strict=True)
@@ -185,6 +195,7 @@ def classify(latest, target, upward, rate, years_left, rate_low=None, rate_high=
             "trend": trend,
             "arrow": arrows,
             "trend_label": [TREND_LABELS[t] for t in trend],
+            "verdict": verdicts.astype(object),
             "sentence": sentences,
         }
     )
@@ -201,6 +212,7 @@ class Status:
     trend: str
     arrow: str
     trend_label: str
+    verdict: str
     sentence: str
 
 

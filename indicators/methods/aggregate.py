@@ -31,46 +31,85 @@ class AggregationError(ValueError):
     """Inputs a method cannot aggregate (e.g. negative values in a geometric mean)."""
 
 
-def arithmetic(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Weighted arithmetic mean per row: ``sum(w x) / sum(w)`` over present values.
+@dataclass(frozen=True)
+class WeightedMean:
+    """A weighted quasi-arithmetic mean ``g⁻¹(sum(w g(x)) / sum(w))`` over the present values of each row.
 
-    Fully compensatory: a one-point loss on any indicator is exactly offset by a gain of
-    ``w_i / w_j`` points on another, however low the first one is. Use it when indicators
-    are substitutable.
+    One object serves both uses of a method, so the main run and the Monte Carlo re-runs share it
+    (COINr's ``Regen`` idea): call it with one weight per value (``values`` units x k, ``weights`` of the
+    same shape) for scores, or ask :meth:`over_weight_sets` for the scores of every unit under many weight
+    sets at once (one matrix product). A new aggregation method is one more instance.
     """
-    present = ~np.isnan(values)
-    w = np.where(present, weights, 0.0)
-    return np.nansum(np.where(present, values, 0.0) * w, axis=1) / w.sum(axis=1)
+
+    name: str
+    transform: Callable[..., np.ndarray]
+    inverse: Callable[[np.ndarray], np.ndarray]
+    check: Callable[[np.ndarray], None] = lambda values: None
+
+    def _transformed(self, values: np.ndarray, options: dict) -> tuple[np.ndarray, np.ndarray]:
+        self.check(values)
+        present = ~np.isnan(values)
+        return present, self.transform(np.where(present, values, 1.0), **options)
+
+    def __call__(self, values: np.ndarray, weights: np.ndarray, **options: float) -> np.ndarray:
+        """Score per row, over the last axis; ``weights`` is broadcast to ``values`` (so a units x draws x k
+        array with draws x k weights gives units x draws); a row without present values is NaN."""
+        present, transformed = self._transformed(values, options)
+        w = np.where(present, weights, 0.0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return self.inverse((np.where(present, transformed, 0.0) * w).sum(axis=-1) / w.sum(axis=-1))
+
+    def over_weight_sets(self, values: np.ndarray, weight_sets: np.ndarray, **options: float) -> np.ndarray:
+        """Scores (units x sets) of ``values`` (units x k) under each row of ``weight_sets`` (sets x k).
+
+        Present values are reweighted per unit and set, exactly as :meth:`__call__` does for one set.
+        """
+        present, transformed = self._transformed(values, options)
+        covered = present.astype(float) @ weight_sets.T
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return self.inverse((np.where(present, transformed, 0.0) @ weight_sets.T) / covered)
 
 
-def geometric(values: np.ndarray, weights: np.ndarray, floor: float = GEOMETRIC_FLOOR) -> np.ndarray:
-    """Weighted geometric mean per row: ``exp(sum(w log x) / sum(w))`` over present values.
+def _identity(values: np.ndarray) -> np.ndarray:
+    return values
 
-    Partially compensatory: a gain offsets a loss only in proportion (a 1% fall on one
-    indicator needs a ``w_i / w_j`` % rise on another), so a very low value drags the score
-    down however good the others are; it rewards balanced profiles. Never above the
-    arithmetic mean of the same values.
 
-    Requires non-negative inputs: negative values raise :class:`AggregationError` (normalise
-    with ``minmax``/``rank``/``goalposts``/``distance_to_target``, not ``zscore``). Zeros,
-    which would zero the whole score whatever the other indicators say, are handled by a
-    floor: every value below ``floor`` (default 0.01, i.e. 1% of a [0, 1] scale), zeros
-    included, is raised to ``floor`` before taking logs. Raising all small values, not just
-    exact zeros, keeps the method monotone (a zero never scores above 0.005). This is the only
-    adjustment made; the composite runner records the floor used.
-    """
+def _floored_log(values: np.ndarray, floor: float = GEOMETRIC_FLOOR) -> np.ndarray:
+    return np.log(np.maximum(values, floor))
+
+
+def _non_negative(values: np.ndarray) -> None:
     if np.nanmin(values, initial=np.inf) < 0:
         raise AggregationError(
             "geometric aggregation needs non-negative values; got negatives (normalise with minmax, rank, "
             "goalposts or distance_to_target instead of zscore)"
         )
-    present = ~np.isnan(values)
-    w = np.where(present, weights, 0.0)
-    logs = np.log(np.maximum(np.where(present, values, 1.0), floor))
-    return np.exp((logs * w).sum(axis=1) / w.sum(axis=1))
 
 
-AGGREGATORS: dict[str, Callable[..., np.ndarray]] = {"arithmetic": arithmetic, "geometric": geometric}
+#: Weighted arithmetic mean per row: ``sum(w x) / sum(w)`` over present values.
+#:
+#: Fully compensatory: a one-point loss on any indicator is exactly offset by a gain of
+#: ``w_i / w_j`` points on another, however low the first one is. Use it when indicators
+#: are substitutable.
+arithmetic = WeightedMean("arithmetic", _identity, _identity)
+
+#: Weighted geometric mean per row: ``exp(sum(w log x) / sum(w))`` over present values.
+#:
+#: Partially compensatory: a gain offsets a loss only in proportion (a 1% fall on one
+#: indicator needs a ``w_i / w_j`` % rise on another), so a very low value drags the score
+#: down however good the others are; it rewards balanced profiles. Never above the
+#: arithmetic mean of the same values.
+#:
+#: Requires non-negative inputs: negative values raise :class:`AggregationError` (normalise
+#: with ``minmax``/``rank``/``goalposts``/``distance_to_target``, not ``zscore``). Zeros,
+#: which would zero the whole score whatever the other indicators say, are handled by a
+#: floor: every value below ``floor`` (default 0.01, i.e. 1% of a [0, 1] scale), zeros
+#: included, is raised to ``floor`` before taking logs. Raising all small values, not just
+#: exact zeros, keeps the method monotone (a zero never scores above 0.005). This is the only
+#: adjustment made; the composite runner records the floor used.
+geometric = WeightedMean("geometric", _floored_log, np.exp, _non_negative)
+
+AGGREGATORS: dict[str, WeightedMean] = {method.name: method for method in (arithmetic, geometric)}
 
 
 @dataclass(frozen=True)

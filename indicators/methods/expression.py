@@ -21,6 +21,7 @@ import operator
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from indicators.methods import units
@@ -28,6 +29,11 @@ from indicators.methods.derived import TRANSFORMS
 from indicators.methods.registry import lookup
 
 MAX_FORMULA_LENGTH = 500
+#: Numbers in formulas stay within this magnitude: enough for any unit conversion (1e12 = tera), and a
+#: product of a few of them cannot overflow a float unnoticed. Scale belongs in a unit or ``series.scale``.
+MAX_CONSTANT = 1e15
+#: Formulas nested deeper than this are refused (no real measure needs it; it keeps the walk shallow).
+MAX_DEPTH = 40
 
 
 class FormulaError(ValueError):
@@ -65,11 +71,16 @@ def parse_formula(text: str) -> ast.Expression:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
         raise FormulaError(f"formula {text!r} is not valid: {exc.msg} at column {exc.offset}") from None
+    except (ValueError, RecursionError, MemoryError) as exc:  # e.g. a null byte, or nesting Python cannot parse
+        raise FormulaError(f"formula {text[:60]!r} cannot be read ({type(exc).__name__}); simplify it") from None
     _check(tree.body, text.strip())
     return tree
 
 
-def _check(node: ast.AST, text: str) -> None:
+def _check(node: ast.AST, text: str, depth: int = 0) -> None:
+    if depth > MAX_DEPTH:
+        raise FormulaError(f"formula is nested more than {MAX_DEPTH} levels deep; split it into named indicators")
+    depth += 1
     if isinstance(node, ast.Name):
         if node.id.startswith("_"):
             raise FormulaError(f"names starting with '_' are not allowed in formulas: {_where(node, text)}")
@@ -77,17 +88,26 @@ def _check(node: ast.AST, text: str) -> None:
     if isinstance(node, ast.Constant):
         if isinstance(node.value, bool) or not isinstance(node.value, int | float):
             raise FormulaError(f"only numeric constants are allowed in formulas, not {_where(node, text)}")
+        if not abs(node.value) <= MAX_CONSTANT:  # also catches 1e999 (inf) and a 400-digit integer
+            digits = len(str(abs(node.value)))
+            shown = f"the number {node.value}" if digits < 30 else f"a {digits}-digit number"
+            raise FormulaError(
+                f"{shown} is too large for a formula (limit ±{MAX_CONSTANT:.0e}); "
+                "put the scale in the unit or in series.scale"
+            )
         return
     if isinstance(node, ast.BinOp):
         if type(node.op) not in _OPERATORS:
             raise FormulaError(f"only + - * / are allowed; {_where(node, text)} uses another operator")
-        _check(node.left, text)
-        _check(node.right, text)
+        _check(node.left, text, depth)
+        _check(node.right, text, depth)
+        if isinstance(node.op, ast.Div) and isinstance(node.right, ast.Constant) and node.right.value == 0:
+            raise FormulaError(f"division by zero in {_where(node, text)}")
         return
     if isinstance(node, ast.UnaryOp):
         if not isinstance(node.op, ast.USub):
             raise FormulaError(f"only unary minus is allowed; not {_where(node, text)}")
-        _check(node.operand, text)
+        _check(node.operand, text, depth)
         return
     if isinstance(node, ast.Call):
         if not isinstance(node.func, ast.Name):
@@ -98,11 +118,11 @@ def _check(node: ast.AST, text: str) -> None:
         for arg in node.args:
             if isinstance(arg, ast.Starred):
                 raise FormulaError(f"starred arguments are not allowed: {_where(arg, text)}")
-            _check(arg, text)
+            _check(arg, text, depth)
         for keyword in node.keywords:
             if keyword.arg is None or not isinstance(keyword.value, ast.Constant):
                 raise FormulaError(f"keyword arguments must be name=number: {_where(keyword.value, text)}")
-            _check(keyword.value, text)
+            _check(keyword.value, text, depth)
         return
     raise FormulaError(f"{type(node).__name__} is not allowed in formulas: {_where(node, text)}")
 
@@ -115,6 +135,13 @@ def names_in(text: str) -> list[str]:
         (n for n in ast.walk(tree) if isinstance(n, ast.Name) and id(n) not in called), key=lambda n: n.col_offset
     )
     return list(dict.fromkeys(n.id for n in names))
+
+
+def calls_in(text: str) -> list[str]:
+    """The transforms a formula calls, in order of first use."""
+    tree = parse_formula(text)
+    calls = sorted((n for n in ast.walk(tree) if isinstance(n, ast.Call)), key=lambda n: n.col_offset)
+    return list(dict.fromkeys(n.func.id for n in calls))
 
 
 def evaluate(text: str, variables: Mapping[str, pd.Series], variable_units: Mapping[str, str]) -> Measure:
@@ -151,7 +178,12 @@ def _evaluate(
         left = _evaluate(node.left, text, variables, variable_units)
         right = _evaluate(node.right, text, variables, variable_units)
         symbol, func = _OPERATORS[type(node.op)]
-        return Measure(func(left.values, right.values), _binop_unit(symbol, left.unit, right.unit, node, text))
+        unit = _binop_unit(symbol, left.unit, right.unit, node, text)
+        with np.errstate(divide="ignore", over="ignore", invalid="ignore"):  # undefined values are counted later
+            try:
+                return Measure(func(left.values, right.values), unit)
+            except (ZeroDivisionError, OverflowError):  # only between two bare numbers
+                return Measure(float("nan"), unit)
     if isinstance(node, ast.Call):
         return _call(node, text, variables, variable_units)
     raise FormulaError(f"{type(node).__name__} is not allowed in formulas")  # unreachable after _check
@@ -193,9 +225,16 @@ def _call(node: ast.Call, text: str, variables: Mapping[str, pd.Series], variabl
             )
         params[keyword.arg] = keyword.value.value
     measures = [_evaluate(arg, text, variables, variable_units) for arg in series_args]
+    for arg, measure in zip(series_args, measures, strict=True):
+        if not isinstance(measure.values, pd.Series):
+            raise FormulaError(f"{name}() needs an indicator (a series), not a number: {_where(arg, text)}")
     arg_units = [units.DIMENSIONLESS if m.unit is None else m.unit for m in measures]
     try:
         unit = transform.unit_rule(arg_units)
     except units.UnitError as exc:
         raise units.UnitError(f"in {_where(node, text)}: {exc}") from None
-    return Measure(transform.function(*[m.values for m in measures], **params), unit)
+    try:
+        values = transform.function(*[m.values for m in measures], **params)
+    except (ArithmeticError, ValueError, TypeError) as exc:
+        raise FormulaError(f"{name}() cannot be computed with these parameters: {exc}") from None
+    return Measure(values, unit)

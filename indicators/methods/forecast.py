@@ -14,7 +14,7 @@ each did on the most recent past:
   Billah (2003): simple exponential smoothing plus half the linear-trend slope (statsmodels
   ``ThetaModel``).
 
-**Selection** (:func:`choose`): from each of the :data:`VALIDATION_ORIGINS` most recent origins
+**Selection** (:func:`choose`): from each of the :data:`VALIDATION_ORIGINS` (8) most recent origins
 ``v`` with ``v + h <= end_year``, every candidate forecasts from data up to ``v`` only, and is
 scored by its mean absolute error at ``v + h`` pooled over all places. The lowest wins; ties go
 to the simpler method, in the order above. Because ``naive`` is a candidate, the chosen method
@@ -35,6 +35,8 @@ parameters, they give statsmodels' numbers.
 
 from __future__ import annotations
 
+import hashlib
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -47,7 +49,7 @@ METHODS = ("naive", "drift", "damped", "theta")
 WINDOW = 20
 #: Fewer points than this in the window: the smoothing methods fall back to the last value.
 MIN_FIT_POINTS = 5
-VALIDATION_ORIGINS = 5
+VALIDATION_ORIGINS = 8
 BAND_QUANTILES = (0.05, 0.95)
 #: Farthest horizon validated (and so projected with a band); the Futures page's horizon cap.
 MAX_HORIZON = 10
@@ -64,10 +66,34 @@ def history_matrix(series: pd.Series, end_year: int, window: int = WINDOW) -> pd
     """Rows ref_area, columns the ``window`` years ending at ``end_year``; only places with a
     value in ``end_year``. Gaps between observations are filled linearly (never extrapolated), so
     the recursions see an annual series; years before a place's first value stay NaN."""
-    years = list(range(end_year - window + 1, end_year + 1))
-    matrix = wide(series[series.index.get_level_values(1) <= end_year]).reindex(columns=years)
-    matrix = matrix[matrix[end_year].notna()]
-    return matrix.interpolate(axis=1, limit_area="inside")
+    return _window(wide(series[series.index.get_level_values(1) <= end_year]), end_year, window)
+
+
+def _window(matrix: pd.DataFrame, end_year: int, window: int) -> pd.DataFrame:
+    """:func:`history_matrix` from an already wide matrix (one unstack serves every origin)."""
+    years = np.arange(end_year - window + 1, end_year + 1)
+    block = matrix.reindex(columns=years)
+    values = block.to_numpy(dtype=float)
+    keep = ~np.isnan(values[:, -1])
+    return pd.DataFrame(fill_inner_gaps(values[keep]), index=block.index[keep], columns=years)
+
+
+def fill_inner_gaps(values: np.ndarray) -> np.ndarray:
+    """Linear interpolation of the NaN cells that lie between two observed cells of the same row
+    (element-wise numpy; leading and trailing NaN stay)."""
+    valid = ~np.isnan(values)
+    if valid.all():
+        return values
+    positions = np.arange(values.shape[1])
+    previous = np.maximum.accumulate(np.where(valid, positions, -1), axis=1)
+    following = np.minimum.accumulate(np.where(valid, positions, values.shape[1])[:, ::-1], axis=1)[:, ::-1]
+    inner = ~valid & (previous >= 0) & (following < values.shape[1])
+    rows = np.arange(values.shape[0])[:, None]
+    low = values[rows, np.clip(previous, 0, None)]
+    high = values[rows, np.clip(following, None, values.shape[1] - 1)]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        filled = low + (high - low) * (positions - previous) / (following - previous)
+    return np.where(inner, filled, values)
 
 
 def _first_valid(values: np.ndarray) -> np.ndarray:
@@ -192,37 +218,33 @@ def validation_errors(
     Columns: ``horizon, origin, ref_area, method, forecast, actual``.
     """
     series = series[series.index.get_level_values(1) <= end_year]
+    matrix_all = wide(series)
     max_h = max(horizons)
-    frames = []
+    parts: dict[str, list] = {k: [] for k in ("horizon", "origin", "ref_area", "method", "forecast")}
     for origin in range(end_year - max_h - n_origins + 1, end_year):
         wanted = [h for h in horizons if end_year - h - n_origins + 1 <= origin <= end_year - h]
-        if not wanted:
+        if not wanted or origin not in matrix_all.columns:
             continue
-        matrix = history_matrix(series, origin, window)
+        matrix = _window(matrix_all, origin, window)
         if matrix.empty:
             continue
         values = matrix.to_numpy(dtype=float)
         for method, forecaster in FORECASTERS.items():
             predicted = forecaster(values, max(wanted))
             for h in wanted:
-                frames.append(
-                    pd.DataFrame(
-                        {
-                            "horizon": h,
-                            "origin": origin,
-                            "ref_area": matrix.index,
-                            "method": method,
-                            "forecast": predicted[:, h - 1],
-                        }
-                    )
-                )
-    if not frames:
+                parts["horizon"].append(np.full(len(matrix), h))
+                parts["origin"].append(np.full(len(matrix), origin))
+                parts["ref_area"].append(matrix.index.to_numpy())
+                parts["method"].append(np.full(len(matrix), method, dtype=object))
+                parts["forecast"].append(predicted[:, h - 1])
+    if not parts["forecast"]:
         return pd.DataFrame(columns=["horizon", "origin", "ref_area", "method", "forecast", "actual"])
-    errors = pd.concat(frames, ignore_index=True)
-    observed = series.rename("actual").reset_index().rename(columns={"year": "target_year"})
-    errors["target_year"] = errors["origin"] + errors["horizon"]
-    errors = errors.merge(observed, on=["ref_area", "target_year"], how="inner").drop(columns="target_year")
-    return errors.dropna(subset=["forecast", "actual"])
+    errors = pd.DataFrame({k: np.concatenate(v) for k, v in parts.items()})
+    target_year = errors["origin"].to_numpy() + errors["horizon"].to_numpy()
+    stacked = matrix_all.stack()
+    lookup = pd.MultiIndex.from_arrays([errors["ref_area"], target_year])
+    errors["actual"] = stacked.reindex(lookup).to_numpy()
+    return errors.dropna(subset=["forecast", "actual"]).reset_index(drop=True)
 
 
 @dataclass(frozen=True)
@@ -248,6 +270,12 @@ class Selection:
         )
 
 
+#: Selections kept by the content of their series, so a page that asks again (another place, the
+#: same indicator) costs a hash of the series instead of a new validation (about 1 s on 2 cores).
+_SELECTIONS: OrderedDict[tuple, Selection] = OrderedDict()
+SELECTION_CACHE_SIZE = 64
+
+
 def choose(
     series: pd.Series, end_year: int, horizons=(1, 3, 5), n_origins: int = VALIDATION_ORIGINS, window: int = WINDOW
 ) -> Selection:
@@ -255,7 +283,21 @@ def choose(
 
     ``series`` is indexed by ``(ref_area, year)`` and may hold all places of one indicator: the
     score is pooled over them, since a single place has too few origins to tell methods apart.
+    Results are cached by the series' content and the arguments (treat them as read-only).
     """
+    digest = hashlib.blake2b(pd.util.hash_pandas_object(series, index=True).to_numpy().tobytes()).hexdigest()
+    key = (digest, int(end_year), tuple(horizons), n_origins, window)
+    if key in _SELECTIONS:
+        _SELECTIONS.move_to_end(key)
+        return _SELECTIONS[key]
+    selection = _choose(series, end_year, horizons, n_origins, window)
+    _SELECTIONS[key] = selection
+    while len(_SELECTIONS) > SELECTION_CACHE_SIZE:
+        _SELECTIONS.popitem(last=False)
+    return selection
+
+
+def _choose(series: pd.Series, end_year: int, horizons, n_origins: int, window: int) -> Selection:
     errors = validation_errors(series, end_year, horizons, n_origins, window)
     positive = bool((series[series.index.get_level_values(1) <= end_year] > 0).all())
     errors = errors.assign(abs_error=(errors["forecast"] - errors["actual"]).abs())

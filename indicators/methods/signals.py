@@ -10,7 +10,8 @@ a signal is a prompt to look, not a verdict.
   single pre-chosen split the 1% critical value of F(2, 10) is 7.56; scanning many splits
   inflates the false-alarm rate, so the bar is set higher.
 * ``new_record``: the latest value is the highest (or lowest) of the whole series, with at
-  least ``min_history`` earlier values.
+  least ``min_history`` earlier values, and beyond the old record as written for people (four
+  significant digits): a tie is not a record.
 * ``peer_divergence``: the unit's distance from the peer-group median, in robust z units
   (``(x - median) / (1.4826 * MAD)``), is beyond ``k`` at the end of the window and larger
   than at its start.
@@ -20,8 +21,9 @@ a signal is a prompt to look, not a verdict.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -41,28 +43,70 @@ class Signal:
     statistic: float
     threshold: float
     sentence: str
+    #: Kind-specific numbers behind the sentence (a trend break's split year and slopes before and after).
+    detail: dict = field(default_factory=dict, compare=False)
 
 
-def readable(value: float) -> str:
-    """A number for a sentence: 65,600 rather than 6.56e+04; four significant digits below 10,000."""
-    return f"{value:,.0f}" if abs(value) >= 10_000 else f"{value:.4g}"
+def readable(value: float, significant: int = 4, signed: bool = False) -> str:
+    """A number for a sentence, never in e-notation: 65,610 and 98.74 (levels, four significant digits);
+    with ``signed=True, significant=3`` a change such as +1,160 or -0.0123."""
+    value = float(value)
+    if not math.isfinite(value):
+        return "n/a"
+    if value == 0:
+        return "0"
+    decimals = significant - 1 - math.floor(math.log10(abs(value)))
+    rounded = round(value, decimals)
+    return f"{rounded:{'+' if signed else ''},.{max(decimals, 0)}f}"
 
 
-def _rss(x: np.ndarray, y: np.ndarray) -> float:
-    design = np.column_stack([np.ones_like(x), x])
-    coef, *_ = np.linalg.lstsq(design, y, rcond=None)
-    return float(((y - design @ coef) ** 2).sum())
+def per_year(value: float) -> str:
+    """An annual change for a sentence: '+1,160/year', '-0.0123/year'."""
+    return f"{readable(value, 3, signed=True)}/year"
+
+
+#: Residuals smaller than this share of the series' own scale are rounding, not data (float64 carries about
+#: 16 digits; least squares loses a few). A fit within it is treated as exact.
+RELATIVE_RESIDUAL = 1e-9
+
+
+def _line(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """(slope, residual sum of squares) of the least-squares line, in closed form on centred data.
+
+    Closed form with numpy's own summation (no BLAS/LAPACK call), so the result does not depend on
+    which BLAS kernel the machine picks; centring keeps years such as 2019 from costing digits.
+    """
+    dx, dy = x - x.mean(), y - y.mean()
+    sxx = float((dx * dx).sum())
+    slope = float((dx * dy).sum()) / sxx if sxx > 0 else 0.0
+    residuals = dy - slope * dx
+    return slope, float((residuals * residuals).sum())
+
+
+def _exact_fit_floor(values: np.ndarray) -> float:
+    """The residual sum of squares below which a fit is exact, relative to the series' own scale."""
+    scale = float(np.abs(values).max()) if values.size else 0.0
+    return values.size * (RELATIVE_RESIDUAL * scale) ** 2
 
 
 def chow_f(years: np.ndarray, values: np.ndarray, split: int) -> float:
-    """Chow F statistic for a break in a linear trend between ``years < split`` and ``>= split``."""
+    """Chow F statistic for a break in a linear trend between ``years < split`` and ``>= split``.
+
+    0 when one straight line fits the whole series (to within rounding of the series' own scale: a
+    publisher-smoothed, exactly linear series has no break); infinity when two lines fit exactly but one
+    does not (a clean kink).
+    """
+    years, values = np.asarray(years, dtype=float), np.asarray(values, dtype=float)
     before, after = years < split, years >= split
     n, k = years.size, 2
-    pooled = _rss(years, values)
-    separate = _rss(years[before], values[before]) + _rss(years[after], values[after])
-    if separate <= 1e-12 * max(pooled, 1e-300):
-        return np.inf if pooled > 1e-12 else 0.0
-    return ((pooled - separate) / k) / (separate / (n - 2 * k))
+    floor = _exact_fit_floor(values)
+    pooled = _line(years, values)[1]
+    if pooled <= floor:
+        return 0.0
+    separate = _line(years[before], values[before])[1] + _line(years[after], values[after])[1]
+    if separate <= floor:
+        return np.inf
+    return max(((pooled - separate) / k) / (separate / (n - 2 * k)), 0.0)
 
 
 def trend_break(series: pd.Series, indicator: str, threshold: float = 10.0, min_segment: int = 4) -> list[Signal]:
@@ -86,8 +130,8 @@ def series_trend_break(
     if stats[best] < threshold:
         return []
     split = int(candidates[best])
-    before = np.polyfit(years[years < split], values[years < split], 1)[0]
-    after = np.polyfit(years[years >= split], values[years >= split], 1)[0]
+    before = _line(years[years < split], values[years < split])[0]
+    after = _line(years[years >= split], values[years >= split])[0]
     return [
         Signal(
             "trend_break",
@@ -98,8 +142,9 @@ def series_trend_break(
             "Chow F test (max over split years)",
             float(stats[best]),
             threshold,
-            f"{indicator} in {area} changed trend around {split}: {before:+.3g}/year before, {after:+.3g}/year "
-            f"after (Chow F = {stats[best]:.1f} >= {threshold:g}).",
+            f"{indicator} in {area} changed trend around {split}: {per_year(before)} before, {per_year(after)} "
+            f"after (Chow F = {readable(stats[best], 3)} >= {threshold:g}).",
+            {"split": split, "slope_before": before, "slope_after": after},
         )
     ]
 
@@ -126,7 +171,8 @@ def series_new_record(
         ("high", latest > earlier.max(), earlier.max()),
         ("low", latest < earlier.min(), earlier.min()),
     ):
-        if beyond:
+        # A tie is not a record: the new value must differ from the old record as people read them.
+        if beyond and readable(latest) != readable(previous):
             good = (word == "high") == (direction == "higher_is_better")
             found.append(
                 Signal(
@@ -152,7 +198,8 @@ def robust_z(values: np.ndarray) -> np.ndarray:
     with np.errstate(all="ignore"):
         median = np.nanmedian(values) if np.isfinite(values).any() else np.nan
         mad = 1.4826 * np.nanmedian(np.abs(values - median)) if np.isfinite(values).any() else np.nan
-        return (values - median) / mad if mad > 0 else values * np.nan
+        # a spread within rounding of the values' own scale is no spread (relative, not an absolute 0)
+        return (values - median) / mad if mad > RELATIVE_RESIDUAL * abs(median) and mad > 0 else values * np.nan
 
 
 def peer_divergence(
@@ -262,7 +309,7 @@ def gdp_divergence_signal(
             f"Theil-Sen slopes, {confidence:.0%} CI excluding 0 in opposite senses",
             float(slope),
             0.0,
-            f"In {area}, GDP grew ({gdp_slope:+.3g}/year) while {indicator} got worse ({slope:+.3g}/year) "
+            f"In {area}, GDP grew ({per_year(gdp_slope)}) while {indicator} got worse ({per_year(slope)}) "
             f"over {start}-{end}.",
         )
     ]

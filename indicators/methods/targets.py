@@ -1,26 +1,19 @@
 """Targets: where each ref_area stands against a goal, and whether its trend will get it there.
 
 A :class:`Target` is a value to reach by a year, with where it comes from (SDG, EU, OECD,
-national, threshold) and its kind. ``at_least`` and ``social_floor`` are met from above
-(life expectancy, employment); ``at_most`` and ``planetary_boundary`` from below (emissions,
-material footprint).
+national, international, threshold) and its kind. ``at_least`` and ``social_floor`` are met from
+above (life expectancy, employment); ``at_most`` and ``planetary_boundary`` from below
+(emissions, material footprint).
 
-Status, after the SDSN Sustainable Development Report's trend dashboards:
-
-* ``achieved``: the latest value already meets the target;
-* ``on_track``: the recent Theil-Sen slope is at least the rate required to meet the target
-  by the target year from the latest value (i.e. the linear projection meets it);
-* ``moderately_improving``: moving the right way at >= 50% of the required rate;
-* ``stagnating_or_worsening``: below 50% of the required rate, flat, or moving away.
+The status and the arrow follow the ONE rule of :mod:`indicators.status` (stated in
+``indicators.status.RULE_TEXT``): ``status`` is the four-level distance to target (achieved /
+challenges remain / significant challenges / major challenges) and ``trend``/``arrow`` compare the
+Theil-Sen slope (a slope whose interval includes zero counts as no change) with the rate
+required to meet the target by its year. This module adds the panel arithmetic around it: the
+trend window, the projection to the target year and the required slope.
 
 ``insufficient_data`` is reported (not a status) when the window holds fewer than
-:data:`~indicators.methods.trend.MIN_POINTS` observations. If the target year is not after the
-latest year, the required rate is undefined: an unmet target is then ``moderately_improving``
-if the slope points the right way and ``stagnating_or_worsening`` otherwise.
-
-Distance to target is normalised so it reads the same for any unit: for an at-least target,
-the share of the target still missing ``(target - latest) / |target|``; for an at-most target,
-the share of the latest value that must go ``(latest - target) / |latest|``. Zero when met.
+:data:`~indicators.methods.trend.MIN_POINTS` observations and the target is not already met.
 """
 
 from __future__ import annotations
@@ -31,11 +24,11 @@ import numpy as np
 import pandas as pd
 
 from indicators.methods.trend import project, recent_trend
+from indicators.status import LEVELS, classify
 
 KINDS = ("at_least", "at_most", "planetary_boundary", "social_floor")
-SOURCES = ("SDG", "EU", "OECD", "national", "threshold")
-STATUSES = ("achieved", "on_track", "moderately_improving", "stagnating_or_worsening")
-MODERATE_SHARE = 0.5
+SOURCES = ("SDG", "EU", "OECD", "national", "threshold", "international")
+STATUSES = LEVELS
 
 
 @dataclass(frozen=True)
@@ -72,29 +65,22 @@ def assess(
     projection = project(trend, target.year, anchor="last")
     latest = trend["last_value"]
     sign = 1.0 if target.upward else -1.0
-    shortfall = sign * (target.value - latest)  # > 0: still to go
-    met = shortfall <= 0
-    if target.upward:
-        distance = shortfall.clip(lower=0) / abs(target.value) if target.value != 0 else shortfall.clip(lower=0)
-    else:
-        distance = (shortfall.clip(lower=0) / latest.abs()).where(latest != 0, 0.0)
     years_left = target.year - trend["last_year"]
+    shortfall = sign * (target.value - latest)  # > 0: still to go
     required = (shortfall / years_left).where(years_left > 0)  # oriented rate needed, > 0 when unmet
-    observed = sign * trend["slope"]  # oriented: > 0 is improvement
-    with np.errstate(divide="ignore", invalid="ignore"):
-        progress = observed / required
-    status = np.select(
-        [met, years_left <= 0, progress >= 1.0, progress >= MODERATE_SHARE],
-        [
-            "achieved",
-            np.where(observed > 0, "moderately_improving", "stagnating_or_worsening"),
-            "on_track",
-            "moderately_improving",
-        ],
-        default="stagnating_or_worsening",
-    )
+    judged = classify(
+        latest.to_numpy(),
+        target.value,
+        target.upward,
+        trend["slope"].to_numpy(),
+        years_left.to_numpy(),
+        trend["slope_low"].to_numpy(),
+        trend["slope_high"].to_numpy(),
+    ).set_index(trend.index)
+    met = shortfall <= 0
     insufficient = trend["slope"].isna() & ~(met & latest.notna())
-    status = pd.Series(status, index=trend.index, dtype=object).where(~insufficient, "insufficient_data")
+    status = judged["level"].where(~insufficient, "insufficient_data")
+    distance = judged["distance"]
     return pd.DataFrame(
         {
             "latest_year": trend["last_year"],
@@ -110,5 +96,8 @@ def assess(
             "projection_low": projection["low"],
             "projection_high": projection["high"],
             "status": status,
+            "trend": judged["trend"].where(~insufficient, "insufficient_data"),
+            "arrow": judged["arrow"].where(~insufficient, ""),
+            "status_text": judged["sentence"].where(~insufficient, "Too few data"),
         }
     )

@@ -17,7 +17,13 @@ Missing data follows :mod:`indicators.methods.aggregate`: present indicators are
 and units below ``min_coverage`` at the chosen weights are left out of the ranking (NaN).
 
 Everything is vectorised: normalised matrices are computed once per method, and every
-draw's scores for one (normalisation, aggregation) pair are one matrix product.
+draw's scores for one combination of methods are one matrix product per level.
+
+This is the one Monte Carlo engine of the project: :func:`simulate_scores` re-runs a (possibly
+nested: indicators -> pillars -> index) composite through the registered aggregation methods of
+:mod:`indicators.methods.aggregate` (looked up by name, as the main run does), and both
+:func:`rank_uncertainty` (flat; what ``bench/bench_uncertainty.py`` times) and the "Your index"
+page (:func:`indicators.index_query.uncertainty`, nested by theme) call it.
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from indicators.methods.aggregate import GEOMETRIC_FLOOR, aggregate
+from indicators.methods.aggregate import AGGREGATORS, aggregate
 from indicators.methods.normalise import NORMALISERS, normalise
 from indicators.methods.registry import lookup
 
@@ -64,6 +70,9 @@ class RankUncertainty:
 def _weight_draws(
     weights: np.ndarray, draws: int, rng: np.random.Generator, noise: str, concentration: float, spread: float
 ) -> np.ndarray:
+    """``draws`` weight vectors around ``weights``; a single weight is always 1 (and draws nothing)."""
+    if weights.size == 1:
+        return np.ones((draws, 1))
     if noise == "dirichlet":
         alpha = np.maximum(concentration * weights.size * weights, 1e-3)
         drawn = rng.dirichlet(alpha, size=draws)
@@ -76,23 +85,94 @@ def _weight_draws(
     raise ValueError(f"weight_noise must be 'dirichlet' or 'uniform'; got {noise!r}")
 
 
-def _scores(normalised: np.ndarray, draws_weights: np.ndarray, aggregation: str) -> np.ndarray:
-    """Scores (units x draws) for one normalised matrix under each row of ``draws_weights``."""
-    present = ~np.isnan(normalised)
-    covered = present.astype(float) @ draws_weights.T
-    if aggregation == "arithmetic":
-        return (np.where(present, normalised, 0.0) @ draws_weights.T) / covered
-    if aggregation == "geometric":
-        logs = np.log(np.maximum(np.where(present, normalised, 1.0), GEOMETRIC_FLOOR))
-        return np.exp((logs @ draws_weights.T) / covered)
-    raise ValueError(f"unknown aggregation {aggregation!r}")
+@dataclass(frozen=True)
+class Choice:
+    """One combination of methods a draw may use: the normalised matrix (by its name), how indicators
+    are combined into a pillar, and how pillars are combined into the index."""
+
+    normalisation: str
+    indicators_to_pillar: str = "arithmetic"
+    pillars_to_index: str = "arithmetic"
 
 
-def _ranks(scores: np.ndarray) -> np.ndarray:
-    """Rank 1 = highest score, per column; NaN scores rank last (and are masked by the caller)."""
-    order = np.argsort(-np.nan_to_num(scores, nan=-np.inf), axis=0, kind="stable")
+def simulate_scores(
+    matrices: Mapping[str, np.ndarray],
+    pillars: Sequence[Sequence[int]],
+    inner_weights: Sequence[np.ndarray],
+    outer_weights: np.ndarray,
+    choices: Sequence[Choice],
+    *,
+    draws: int,
+    rng: np.random.Generator,
+    weight_noise: str = "dirichlet",
+    concentration: float = 20.0,
+    spread: float = 0.25,
+    floor: float | None = None,
+) -> np.ndarray:
+    """Scores (units x draws) of a composite re-run ``draws`` times with perturbed weights and methods.
+
+    ``matrices`` maps a normalisation name to its normalised units x indicators matrix; ``pillars``
+    lists the column positions of each pillar (a flat composite is one pillar holding every column);
+    ``inner_weights[p]`` are the weights inside pillar ``p`` and ``outer_weights`` the pillar weights
+    (each summing to 1). Each draw perturbs every weight vector (see :func:`_weight_draws`) and picks one
+    of ``choices`` uniformly; the aggregation methods are the registered ones, looked up by name.
+    A unit with no present value in a pillar has no pillar score, and pillars are reweighted over the
+    present ones, as in :func:`indicators.methods.aggregate.aggregate`.
+    """
+    outer_draws = _weight_draws(np.asarray(outer_weights, float), draws, rng, weight_noise, concentration, spread)
+    inner_draws = [
+        _weight_draws(np.asarray(w, float), draws, rng, weight_noise, concentration, spread) for w in inner_weights
+    ]
+    picked = rng.integers(0, len(choices), size=draws)
+    units = next(iter(matrices.values())).shape[0]
+    scores = np.full((units, draws), np.nan)
+    for index, choice in enumerate(choices):
+        chosen = np.flatnonzero(picked == index)
+        if chosen.size == 0:
+            continue
+        matrix = matrices[choice.normalisation]
+        inner = lookup(AGGREGATORS, choice.indicators_to_pillar, "aggregation")
+        outer = lookup(AGGREGATORS, choice.pillars_to_index, "aggregation")
+        pillar_scores = np.stack(
+            [
+                _each_draw(inner, matrix[:, list(columns)], inner_draws[p][chosen], floor)
+                for p, columns in enumerate(pillars)
+            ]
+        )  # pillars x units x chosen draws
+        if len(pillars) == 1:
+            scores[:, chosen] = pillar_scores[0]
+            continue
+        # each draw has its own pillar scores and weights: units x draws x pillars against draws x pillars
+        scores[:, chosen] = outer(np.moveaxis(pillar_scores, 0, -1), outer_draws[chosen], **_options(outer, floor))
+    return scores
+
+
+def _options(method, floor: float | None) -> dict:
+    """The geometric floor is passed only to the method that takes it."""
+    return {"floor": floor} if floor is not None and method.name == "geometric" else {}
+
+
+def _each_draw(method, values: np.ndarray, weight_sets: np.ndarray, floor: float | None) -> np.ndarray:
+    """``method`` over every weight set at once (one matrix product)."""
+    return method.over_weight_sets(values, weight_sets, **_options(method, floor))
+
+
+#: Scores are compared to this many decimals: the matrix products behind them may differ in the last bits
+#: between BLAS kernels, and equal scores must tie (and keep their order) on every machine.
+SCORE_DECIMALS = 12
+
+
+def ranks_from_scores(scores: np.ndarray) -> np.ndarray:
+    """Rank 1 = highest score, per column; equal scores (to :data:`SCORE_DECIMALS`) share the best rank of
+    their tie, as in the main ranking (``method="min"``); NaN scores rank last (and are masked by the caller)."""
+    keyed = -np.nan_to_num(np.round(scores, SCORE_DECIMALS), nan=-np.inf)
+    order = np.argsort(keyed, axis=0, kind="stable")
+    ordered = np.take_along_axis(keyed, order, axis=0)
+    positions = np.arange(1, scores.shape[0] + 1)[:, None] * np.ones((1, scores.shape[1]), dtype=int)
+    starts = np.vstack([np.ones((1, scores.shape[1]), dtype=bool), ordered[1:] != ordered[:-1]])
+    tied = np.maximum.accumulate(np.where(starts, positions, 0), axis=0)  # each row takes its tie's first position
     ranks = np.empty_like(order)
-    np.put_along_axis(ranks, order, np.arange(1, scores.shape[0] + 1)[:, None], axis=0)
+    np.put_along_axis(ranks, order, tied, axis=0)
     return ranks
 
 
@@ -139,9 +219,6 @@ def rank_uncertainty(
         raise ValueError("weights must give a non-negative number for every column of the matrix, with a positive sum")
     w = w / w.sum()
     rng = np.random.default_rng(seed)
-    drawn_weights = _weight_draws(w, draws, rng, weight_noise, concentration, spread)
-    drawn_pairs = rng.integers(0, len(pairs), size=draws)
-
     normalised = {n: normalise(matrix, n, directions).to_numpy(dtype=float) for n in {p[0] for p in pairs} | {base[0]}}
     base_result = aggregate(
         pd.DataFrame(normalised[base[0]], index=matrix.index, columns=matrix.columns),
@@ -150,13 +227,19 @@ def rank_uncertainty(
         min_coverage=min_coverage,
     )
     eligible = base_result.score.notna().to_numpy()
-
-    scores = np.empty((int(eligible.sum()), draws))
-    for p, (norm, agg) in enumerate(pairs):
-        chosen = np.flatnonzero(drawn_pairs == p)
-        if chosen.size:
-            scores[:, chosen] = _scores(normalised[norm][eligible], drawn_weights[chosen], agg)
-    ranks = _ranks(scores)
+    scores = simulate_scores(
+        {name: values[eligible] for name, values in normalised.items()},
+        [range(matrix.shape[1])],
+        [w],
+        np.ones(1),
+        [Choice(norm, agg) for norm, agg in pairs],
+        draws=draws,
+        rng=rng,
+        weight_noise=weight_noise,
+        concentration=concentration,
+        spread=spread,
+    )
+    ranks = ranks_from_scores(scores)
     p05, p50, p95 = np.percentile(ranks, [5, 50, 95], axis=1)
 
     table = pd.DataFrame(index=matrix.index)

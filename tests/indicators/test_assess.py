@@ -1,4 +1,5 @@
-"""indicators.assess on a tiny, hand-checkable world: four countries, three indicators, five years.
+"""Place assessments (peer groups, ranking, scorecard, headline, measures) on a tiny, hand-checkable world:
+four countries, three indicators, five years.
 
 The store and the catalogue are replaced by small frames (synthetic, labelled so) whose ranks,
 trends and target statuses can be worked out by hand.
@@ -9,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from indicators import assess, query
+from indicators import headline, measures, peer_groups, query, ranking, scorecard
 from indicators.schema import Definition
 
 YEARS = [2010, 2011, 2012, 2013, 2014]
@@ -39,7 +40,18 @@ DEFINITIONS = {
         "bad",
         "climate",
         "lower_is_better",
-        targets=[{"value": 2.0, "year": 2030, "kind": "at_most", "source": "SDG", "label": "Goal: at most 2"}],
+        targets=[
+            {
+                "value": 2.0,
+                "year": 2030,
+                "kind": "at_most",
+                "source": "SDG",
+                "label": "Goal: at most 2",
+                "document": "a synthetic document",
+                "reference": "Target 1",
+                "published": 2015,
+            }
+        ],
     ),
 }
 SERIES = {
@@ -66,6 +78,10 @@ AREAS = pd.DataFrame(
 ).set_index("ref_area", drop=False)
 
 
+#: The publisher marked C's latest "bad" value as an estimate.
+ESTIMATED = {"bad": pd.MultiIndex.from_tuples([("C", 2014)])}
+
+
 def _panel_frame(ident: str) -> pd.DataFrame:
     rows = [
         (ident, area, year, float(v))
@@ -78,10 +94,7 @@ def _panel_frame(ident: str) -> pd.DataFrame:
 
 
 def _clear_caches() -> None:
-    for name in dir(assess):
-        function = getattr(assess, name)
-        if hasattr(function, "cache_clear"):
-            function.cache_clear()
+    query.forget_cached_answers()
 
 
 @pytest.fixture(autouse=True)
@@ -96,52 +109,56 @@ def tiny_world(monkeypatch):
             frame = frame[(frame["year"] >= (low or 0)) & (frame["year"] <= (high or 9999))]
         return frame.reset_index(drop=True)
 
-    monkeypatch.setattr(assess, "catalog", lambda: DEFINITIONS)
+    monkeypatch.setattr(query, "definitions", lambda: DEFINITIONS)
     monkeypatch.setattr(query, "definition", lambda ident: DEFINITIONS[ident])
     monkeypatch.setattr(query, "panel", panel)
     monkeypatch.setattr(query, "areas", lambda: AREAS)
     monkeypatch.setattr(query, "area_name", lambda code: AREAS["name"].get(code, code))
+    monkeypatch.setattr(
+        query, "estimated_keys", lambda ident: ESTIMATED.get(ident, pd.MultiIndex.from_arrays([[], []]))
+    )
+    monkeypatch.setattr(query, "quality_findings", lambda: {"duplicates": []})
     _clear_caches()
     yield
     _clear_caches()
 
 
 def test_peer_groups_by_kind():
-    assert assess.peer_group("income_group", "A").members == ("A", "B", "C")
-    assert assess.peer_group("world_region", "C").members == ("C", "D")
-    assert assess.peer_group("oecd", "C").members == ("A", "B")
-    assert assess.peer_group("eu27", "A").members == ("A",)
-    assert assess.peer_group("all", "A").members == ("A", "B", "C", "D")
-    assert assess.peer_group("custom", "A", custom=("C", "B", "C", "ZZZ")).members == ("C", "B")
+    assert peer_groups.peer_group("income_group", "A").members == ("A", "B", "C")
+    assert peer_groups.peer_group("world_region", "C").members == ("C", "D")
+    assert peer_groups.peer_group("oecd", "C").members == ("A", "B")
+    assert peer_groups.peer_group("eu27", "A").members == ("A",)
+    assert peer_groups.peer_group("all", "A").members == ("A", "B", "C", "D")
+    assert peer_groups.peer_group("custom", "A", custom=("C", "B", "C", "ZZZ")).members == ("C", "B")
 
 
 def test_similar_gdp_takes_the_nearest_on_a_log_scale():
     # latest GDP: A 120, B 50, C 10, D 130 -> nearest to A: A itself, then D (|log 130/120|), then B
-    assert assess.peer_group("similar_gdp", "A", n_similar=2).members == ("A", "D")
-    assert assess.peer_group("similar_gdp", "A", n_similar=3).members == ("A", "B", "D")
+    assert peer_groups.peer_group("similar_gdp", "A", n_similar=2).members == ("A", "D")
+    assert peer_groups.peer_group("similar_gdp", "A", n_similar=3).members == ("A", "B", "D")
 
 
 def test_a_group_that_does_not_apply_falls_back_with_a_note():
-    group = assess.peer_group("income_group", "AGG")
+    group = peer_groups.peer_group("income_group", "AGG")
     assert group.kind == "all" and group.members == ("A", "B", "C", "D")
     assert "has no income group" in group.notes[0]
-    empty = assess.peer_group("custom", "A", custom=())
+    empty = peer_groups.peer_group("custom", "A", custom=())
     assert empty.kind == "all" and "no areas picked" in empty.notes[0]
 
 
 def test_rank_among_names_missing_and_stale_areas():
-    ranked, notes = assess.rank_among("good", ("A", "B", "C", "D"))
+    ranked, notes = ranking.rank_among("good", ("A", "B", "C", "D"))
     assert list(ranked["ref_area"]) == ["A", "B", "C"]  # 5 > 3 > 1, higher is better
     assert list(ranked["rank"]) == [1, 2, 3]
     assert any("not ranked: Dland" in n for n in notes)  # 2000 is more than 5 years before 2014
-    bad, _ = assess.rank_among("bad", ("A", "B", "C"))
+    bad, _ = ranking.rank_among("bad", ("A", "B", "C"))
     assert list(bad["ref_area"]) == ["A", "B", "C"] and list(bad["rank"]) == [1, 2, 3]  # 2 < 8 < 10, lower is better
-    _, missing = assess.rank_among("bad", ("A", "D"))
+    _, missing = ranking.rank_among("bad", ("A", "D"))
     assert missing == ["no data for Dland"]
 
 
 def test_compare_table_has_the_group_median():
-    table, notes = assess.compare_table(("good", "bad"), ("A", "B", "C"))
+    table, notes = ranking.compare_table(("good", "bad"), ("A", "B", "C"))
     good = table[table["indicator"] == "good"]
     assert good["median"].unique().tolist() == [3.0] and good["n_ranked"].unique().tolist() == [3]
     assert table[table["indicator"] == "bad"]["median"].iloc[0] == 8.0
@@ -149,63 +166,78 @@ def test_compare_table_has_the_group_median():
 
 
 def test_scorecard_rows_by_hand():
-    card = assess.scorecard("A", ("A", "B", "C"), 2010).set_index("indicator")
+    card = scorecard.scorecard("A", ("A", "B", "C"), 2010).set_index("indicator")
     good = card.loc["good"]
     assert (good["value"], good["year"], good["rank"], good["n_ranked"]) == (5.0, 2014, 1, 3)
     assert good["percentile"] == 100.0 and good["peer_median"] == 3.0
-    assert (good["arrow"], good["verdict"]) == ("↑", "improving")
+    assert (good["arrow"], good["verdict"]) == ("↗", "improving")  # no target: ↑ (on track) is never claimed
     assert good["slope"] == pytest.approx(1.0)
     assert good["sparkline"] == [1.0, 2.0, 3.0, 4.0, 5.0]
     bad = card.loc["bad"]
-    assert (bad["arrow"], bad["verdict"], bad["status"], bad["distance"]) == ("↓", "improving", "achieved", 0.0)
+    # the value falls (lower is better) and has met the target: the arrow points to "better", one rule
+    assert (bad["arrow"], bad["verdict"], bad["status"], bad["distance"]) == ("↑", "improving", "achieved", 0.0)
+    assert bad["status_text"] == "Achieved; ↑ on track or maintaining achievement"
     gdp = card.loc["gdp_per_capita_ppp"]
     assert gdp["change_pct"] == pytest.approx(20.0)
 
 
 def test_scorecard_trend_verdicts_follow_direction_and_ci():
-    b = assess.scorecard("B", ("A", "B", "C"), 2010).set_index("indicator")
+    b = scorecard.scorecard("B", ("A", "B", "C"), 2010).set_index("indicator")
     assert (b.loc["good", "arrow"], b.loc["good", "verdict"]) == ("→", "no clear change")  # flat: CI includes 0
-    assert b.loc["bad", "status"] == "on_track"  # falls 0.5/yr, needs 0.375/yr
-    c = assess.scorecard("C", ("A", "B", "C"), 2010).set_index("indicator")
+    # falls 0.5/yr, needs (8 - 2) / 16 = 0.375/yr: on track, but 6 of 8 still to go (75%): major challenges
+    assert (b.loc["bad", "arrow"], b.loc["bad", "status"]) == ("↑", "major_challenges")
+    c = scorecard.scorecard("C", ("A", "B", "C"), 2010).set_index("indicator")
     assert (c.loc["good", "arrow"], c.loc["good", "verdict"]) == ("↓", "worsening")
     assert c.loc["good", "percentile"] == 0.0
-    assert c.loc["bad", "status"] == "stagnating_or_worsening"
+    assert (c.loc["bad", "arrow"], c.loc["bad", "verdict"], c.loc["bad", "status"]) == (
+        "→",
+        "no clear change",
+        "major_challenges",
+    )
 
 
 def test_a_place_outside_its_peer_group_is_ranked_as_if_it_were_in_it():
-    card = assess.scorecard("C", ("A", "B"), 2010).set_index("indicator")
+    card = scorecard.scorecard("C", ("A", "B"), 2010).set_index("indicator")
     assert (card.loc["good", "rank"], card.loc["good", "n_ranked"]) == (3, 3)
     assert card.loc["good", "peer_median"] == 4.0  # median of A (5) and B (3) only
 
 
 def test_too_few_points_means_no_trend():
-    card = assess.scorecard("A", ("A", "B", "C"), 2013).set_index("indicator")  # two values since 2013
+    card = scorecard.scorecard("A", ("A", "B", "C"), 2013).set_index("indicator")  # two values since 2013
     assert card.loc["good", "verdict"] == "too few points" and card.loc["good", "arrow"] == ""
 
 
 def test_headline_counts_and_names_what_it_could_not_count():
-    card = assess.scorecard("A", ("A", "B", "C"), 2010)
-    sentence, coverage = assess.headline(card, "A", 2010)
+    card = scorecard.scorecard("A", ("A", "B", "C"), 2010)
+    sentence, coverage = headline.headline(card, "A", 2010)
     assert sentence == (
         "Since 2010, GDP per capita in Aland rose 20% (to 2014); of 2 wellbeing indicators with a trend since "
         "2010, 2 improved, 0 worsened and 0 show no clear change."
     )
     assert coverage == ""
-    d_card = assess.scorecard("D", ("A", "B", "C", "D"), 2010)
-    d_sentence, d_coverage = assess.headline(d_card, "D", 2010)
+    d_card = scorecard.scorecard("D", ("A", "B", "C", "D"), 2010)
+    d_sentence, d_coverage = headline.headline(d_card, "D", 2010)
     assert "no wellbeing indicator has enough data since 2010" in d_sentence
     assert "Latest value more than 5 years before 2014: Good (2000)" in d_coverage
     assert "No data: Bad." in d_coverage
 
 
 def test_per_capita_pairs_only_when_both_forms_exist(monkeypatch):
-    assert assess.per_capita_pairs() == {}
-    assert assess.other_form("good", "total") == "good"
+    assert measures.per_capita_pairs() == {}
+    assert measures.other_form("good", "total") == "good"
     both = DEFINITIONS | {
         "co2_per_capita": _definition("co2_per_capita", "climate", "lower_is_better"),
-        "co2_territorial_total": _definition("co2_territorial_total", "climate", "lower_is_better"),
+        "co2_territorial_total": _definition("co2_territorial_total", "climate", "lower_is_better", measure="size"),
     }
-    monkeypatch.setattr(assess, "catalog", lambda: both)
-    assert assess.other_form("co2_per_capita", "total") == "co2_territorial_total"
-    assert assess.other_form("co2_territorial_total", "per_capita") == "co2_per_capita"
-    assert "co2_territorial_total" not in [d.id for d in assess.scorecard_definitions("country")]
+    monkeypatch.setattr(query, "definitions", lambda: both)
+    assert measures.other_form("co2_per_capita", "total") == "co2_territorial_total"
+    assert measures.other_form("co2_territorial_total", "per_capita") == "co2_per_capita"
+    assert "co2_territorial_total" not in [d.id for d in measures.scorecard_definitions("country")]
+
+
+def test_the_scorecard_marks_a_latest_value_the_publisher_estimated():
+    estimated = {
+        area: scorecard.scorecard(area, ("A", "B", "C"), 2010).set_index("indicator").at["bad", "estimated"]
+        for area in ("A", "C")
+    }
+    assert estimated == {"A": False, "C": True}

@@ -89,7 +89,7 @@ def _cli(*args: str) -> subprocess.CompletedProcess:
 def test_validate_command_passes_on_the_shipped_files():
     result = _cli("validate")
     assert result.returncode == 0, result.stderr
-    assert "0 problems" in result.stdout
+    assert "valid, 0 with problems" in result.stdout
 
 
 def test_validate_command_fails_and_names_the_problem(tmp_path):

@@ -22,6 +22,21 @@ def test_chow_f_by_hand():
     assert chow_f(years, kinked, 4) == np.inf
 
 
+@pytest.mark.parametrize("scale", [1e-9, 1.0, 98.74, 65_600.0, 1e12])
+def test_chow_f_is_relative_to_the_series_own_scale(scale):
+    """Real calendar years and values of any size: a straight line is 0 (no break), a clean kink is
+    infinite, and a noisy kink gives the same F whatever the unit (F is scale-free)."""
+    years = np.arange(1995, 2021, dtype=float)
+    line = scale * (3.0 + 0.0123 * (years - 1995))  # a publisher-smoothed, exactly linear series
+    assert all(chow_f(years, line, split) == 0.0 for split in range(1999, 2018))
+    kink = scale * np.where(years < 2008, 1 + 0.1 * (years - 1995), 2.3 - 0.05 * (years - 2008))
+    assert chow_f(years, kink, 2008) == np.inf
+    noise = np.tile([0.01, -0.02, 0.015, -0.005], 7)[: years.size]
+    assert chow_f(years, (kink / scale + noise) * scale, 2008) == pytest.approx(
+        chow_f(years, kink / scale + noise, 2008), rel=1e-9
+    )
+
+
 def test_trend_break_finds_the_kink_only():
     noise = np.tile([0.1, -0.1], 6)
     series = panel(

@@ -53,15 +53,18 @@ def test_status_levels_by_hand():
         }
     )
     result = assess(series, Target(0.0, 2025, "threshold", "planetary_boundary"), window=10)
-    assert result["status"].to_dict() == {
-        "done": "achieved",
+    assert result["trend"].to_dict() == {
+        "done": "on_track",  # met and still moving the right way: maintaining achievement
         "fast": "on_track",
-        "half": "stagnating_or_worsening",
-        "slow": "stagnating_or_worsening",
+        "half": "stagnating",  # 0.5/yr of the 2.5/yr needed: below half the pace
+        "slow": "stagnating",
         "mod": "moderately_improving",
-        "worse": "stagnating_or_worsening",
+        "worse": "worsening",
         "short": "insufficient_data",
     }
+    # a target of 0: everything not yet there still has all of its value to lose
+    assert set(result["status"]) == {"achieved", "major_challenges", "insufficient_data"}
+    assert result.loc["mod", "arrow"] == "↗" and result.loc["mod", "status_text"].startswith("Major challenges; ↗")
     assert result.loc["mod", "required_slope"] == pytest.approx(-0.75)
     assert result.loc["fast", "distance"] == 1.0  # all of the latest value must go
     assert result.loc["done", "distance"] == 0.0
@@ -71,10 +74,11 @@ def test_at_least_target_distance_and_passed_deadline():
     series = panel({"A": [60, 61, 62, 63, 64], "B": [70, 69, 68, 67, 66]})
     result = assess(series, Target(80.0, 2030, "SDG", "at_least"), window=5)
     assert result.loc["A", "distance"] == pytest.approx((80 - 64) / 80)
-    assert result.loc["A", "status"] == "on_track"  # +1/yr, needs 16/16 = 1/yr
-    assert result.loc["B", "status"] == "stagnating_or_worsening"
+    assert result.loc["A", "trend"] == "on_track"  # +1/yr, needs 16/16 = 1/yr
+    assert result.loc["A", "status"] == "challenges_remain"  # 20% still to go
+    assert result.loc["B", "trend"] == "worsening"
     late = assess(series, Target(80.0, 2010, "EU", "at_least"), window=5)
-    assert late["status"].tolist() == ["moderately_improving", "stagnating_or_worsening"]
+    assert late["trend"].tolist() == ["moderately_improving", "worsening"]
 
 
 def test_bad_target_is_refused():
@@ -82,3 +86,53 @@ def test_bad_target_is_refused():
         Target(1.0, 2030, "SDG", "ceiling")
     with pytest.raises(ValueError, match="source must be one of SDG, EU, OECD"):
         Target(1.0, 2030, "UN", "at_most")
+
+
+# --- targets and framework tags declared in the definition files ------------------------------
+
+
+def test_declared_targets_are_sourced_and_point_the_way_the_indicator_improves():
+    from indicators.catalog import catalog
+
+    with_target = [d for d in catalog().values() if d.targets]
+    assert len(with_target) >= 36
+    for item in with_target:
+        for goal in item.targets:
+            upward = goal.upward
+            assert upward == (item.direction.value == "higher_is_better"), (item.id, goal.kind)
+            assert goal.document and goal.reference and goal.published <= goal.year + 100
+            assert goal.citation.startswith("as reported in") != goal.verified
+            Target(goal.value, goal.year, goal.source, goal.kind)  # the methods accept every declared kind/source
+
+
+def test_every_definition_has_a_framework_component_and_bad_values_are_refused():
+    from pydantic import ValidationError
+
+    from indicators.catalog import catalog
+    from indicators.schema import FRAMEWORK_COMPONENTS, Definition
+
+    assert all(d.framework in FRAMEWORK_COMPONENTS for d in catalog().values())
+    assert {d.framework for d in catalog().values()} == set(FRAMEWORK_COMPONENTS)
+    raw = catalog()["life_expectancy"].model_dump(mode="json", exclude_none=True)
+    with pytest.raises(ValidationError, match="framework"):
+        Definition.model_validate({**raw, "framework": "someday"})
+    goal = dict(raw["targets"][0])
+    goal.pop("document")
+    with pytest.raises(ValidationError, match="document"):
+        Definition.model_validate({**raw, "targets": [goal]})
+
+
+def test_list_json_reports_targets_and_framework():
+    import json
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-m", "indicators", "list", "--json"], capture_output=True, text=True, check=True
+    ).stdout
+    data = json.loads(out)
+    assert data["counts"]["with_target"] == sum(1 for r in data["indicators"] if r["targets"]) >= 36
+    assert sum(data["counts"]["by_framework"].values()) == data["counts"]["total"]
+    life = next(r for r in data["indicators"] if r["id"] == "life_satisfaction")
+    assert life["framework"] == "current_wellbeing"
+    assert life["targets"][0]["value"] == 6.5 and "Nature Sustainability" in life["targets"][0]["document"]

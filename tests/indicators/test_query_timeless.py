@@ -18,6 +18,7 @@ def test_rows_without_a_year_are_left_out_of_yearly_series(monkeypatch):
             "freq": ["A", "A", None],
             "value": [1.0, 2.0, 3.0],
             "dimensions": ['{"X": "a"}'] * 3,
+            "obs_status": pa.array([None, None, None], pa.string()),
         }
     )
     monkeypatch.setattr(store, "read_dataset", lambda source, dataset, columns: table.select(columns))

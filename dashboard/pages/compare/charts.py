@@ -66,7 +66,10 @@ def ranked_dots(
     y = alt.Y(
         "name:N",
         title=None,
-        sort=alt.EncodingSortField("rank", order="ascending"),
+        # a size measure (count, total) has no ranks: it is listed largest first
+        sort=alt.EncodingSortField("rank", order="ascending")
+        if ranked["rank"].notna().any()
+        else alt.EncodingSortField("value", order="descending"),
         axis=alt.Axis(labelLimit=140, labelFontSize=11),
     )
     x = _x(unit, higher_is_better)
@@ -121,10 +124,15 @@ def strip_panel(
     )
 
 
+def _place(rank) -> str:
+    """'3. ' before a ranked area; nothing for a size measure, which is listed but not ranked."""
+    return "" if pd.isna(rank) else f"{int(rank)}. "
+
+
 def describe_ranked(ranked: pd.DataFrame, *, title: str, unit: str, median: float | None, limit: int = 40) -> str:
     """Text alternative: the ranking in words (first ``limit`` areas) and the median."""
     items = [
-        f"{int(r['rank'])}. {r['name']} {r['value']:,.4g} ({int(r['year'])})" for _, r in ranked.head(limit).iterrows()
+        f"{_place(r['rank'])}{r['name']} {r['value']:,.4g} ({int(r['year'])})" for _, r in ranked.head(limit).iterrows()
     ]
     more = f"; and {len(ranked) - limit} more" if len(ranked) > limit else ""
     middle = f" Peer-group median {median:,.4g}." if median is not None and pd.notna(median) else ""
@@ -136,7 +144,8 @@ def describe_strip(
 ) -> str:
     chosen = ranked[ranked["ref_area"].isin(list(highlight))]
     where = "; ".join(
-        f"{r['name']} {r['value']:,.4g}, rank {int(r['rank'])} of {len(ranked)}" for _, r in chosen.iterrows()
+        f"{r['name']} {r['value']:,.4g}" + (f", rank {int(r['rank'])} of {len(ranked)}" if pd.notna(r["rank"]) else "")
+        for _, r in chosen.iterrows()
     )
     middle = f"median {median:,.4g}" if median is not None and pd.notna(median) else "no median"
     return f"{title} ({unit}) across {len(ranked)} areas, {middle}. {where or 'No highlighted area has a value.'}"

@@ -15,7 +15,11 @@ TOP_ROWS = 40
 #: Countries drawn in the moves-versus-equal-weights chart: the biggest moves first.
 MOVERS = 15
 MOVES_TITLE = "Biggest moves versus equal weights"
-COMPOSITE_LABELS = {"beyond_gdp_index": "Beyond GDP index", "better_life_index": "Better Life-style index"}
+COMPOSITE_LABELS = {
+    "hdi_published": "Human Development Index (UNDP)",
+    "beyond_gdp_index": "Beyond GDP index",
+    "better_life_index": "Better Life-style index",
+}
 
 
 def composites() -> dict[str, dict[str, list[str]]]:

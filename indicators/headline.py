@@ -1,0 +1,69 @@
+"""The Overview's headline sentence: how GDP moved beside how the wellbeing measures moved.
+
+The sentence never hides what it could not count: its note names the measures whose latest value
+is not recent, those with too few values for a trend and those without data.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pandas as pd
+
+from indicators import query
+from indicators.areas import headline_gdp
+from indicators.constants import GDP_PER_CAPITA, MIN_TREND_POINTS, RECENT_YEARS, WELLBEING_THEMES
+from indicators.scorecard import scorecard
+
+
+@lru_cache(maxsize=128)
+def place_headline(ref_area: str, members: tuple[str, ...], since: int = 2010) -> tuple[str, str]:
+    """:func:`headline` of the place's :func:`~indicators.scorecard.scorecard`, computed once per view."""
+    return headline(scorecard(ref_area, members, since), ref_area, since)
+
+
+def headline(card: pd.DataFrame, ref_area: str, since: int) -> tuple[str, str]:
+    """('Since 2010, GDP per capita in Sweden rose 18% (to 2025); of 20 wellbeing indicators …', coverage note).
+
+    A region is headed by its level's equivalent (regional GDP per inhabitant for NUTS2, see
+    :data:`indicators.areas.HEADLINE_GDP`). Counts only indicators with a trend since ``since``.
+    """
+    name = query.area_name(ref_area)
+    parts = []
+    ident = headline_gdp(ref_area) or GDP_PER_CAPITA
+    what = "GDP per capita" if ident == GDP_PER_CAPITA else query.definition(ident).label
+    gdp = card[card["indicator"] == ident]
+    if len(gdp) and pd.notna(gdp["change_pct"].iloc[0]):
+        row = gdp.iloc[0]
+        change = float(row["change_pct"])
+        verb = "rose" if change > 0 else "fell"
+        parts.append(
+            f"Since {int(row['trend_from'])}, {what} in {name} {verb} {abs(change):.0f}% (to {int(row['trend_to'])})"
+        )
+    else:
+        parts.append(f"There is no {what} series for {name} since {since}")
+    wellbeing = card[card["theme"].isin(WELLBEING_THEMES)]
+    counted = wellbeing[wellbeing["verdict"] != "too few points"]
+    counts = counted["verdict"].value_counts()
+    if len(counted):
+        parts.append(
+            f"of {len(counted)} wellbeing indicators with a trend since {since}, "
+            f"{counts.get('improving', 0) + counts.get('improving too slowly', 0)} improved, "
+            f"{counts.get('worsening', 0)} worsened and {counts.get('no clear change', 0)} show no clear change"
+        )
+    else:
+        parts.append(f"no wellbeing indicator has enough data since {since} to show a trend")
+    sentence = "; ".join(parts) + "."
+    notes = []
+    without = wellbeing[wellbeing["year"].isna()]
+    stale = wellbeing[wellbeing["year"].notna() & ~wellbeing["recent"].astype(bool)]
+    few = wellbeing[wellbeing["year"].notna() & (wellbeing["verdict"] == "too few points")]
+    if len(stale):
+        newest = int(card["year"].max())
+        listed = ", ".join(f"{r['label']} ({int(r['year'])})" for _, r in stale.iterrows())
+        notes.append(f"Latest value more than {RECENT_YEARS} years before {newest}: {listed}.")
+    if len(few):
+        notes.append(f"Fewer than {MIN_TREND_POINTS} values since {since}, so no trend: {', '.join(few['label'])}.")
+    if len(without):
+        notes.append(f"No data: {', '.join(without['label'])}.")
+    return sentence, " ".join(notes)

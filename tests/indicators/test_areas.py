@@ -1,0 +1,70 @@
+"""Areas for pickers and regions, on the committed snapshot: countries first, non-country entities out,
+typing a name finds the place people mean, regions are found within their country at every level, and a
+region's headline uses its level's GDP-like series."""
+
+from __future__ import annotations
+
+import pytest
+
+from indicators import areas, headline, peer_groups, query
+
+
+@pytest.fixture(scope="module", autouse=True)
+def snapshot():
+    try:
+        query.areas()
+    except Exception as error:
+        pytest.skip(f"the embedded snapshot cannot be read: {error}")
+
+
+def test_pickers_list_countries_first_and_never_non_country_entities():
+    picked = areas.picker_areas()
+    assert picked["kind"].iloc[0] == "country" and set(picked["kind"]) == {"country", "aggregate"}
+    first_aggregate = int((picked["kind"] == "aggregate").to_numpy().argmax())
+    assert (picked["kind"].iloc[:first_aggregate] == "country").all()
+    names = set(picked["name"])
+    for entity in ("World Marine Bunkers", "World Trade Organization (WTO) Member States", "Antarctica"):
+        assert entity not in names
+    assert not any(n.startswith("FAO Major Fishing Area") for n in names)
+    assert {"World", "High-income countries", "OECD members"} <= names
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [("Fra", "FRA"), ("fra", "FRA"), ("France", "FRA"), ("Stockholm", "SE11"), ("Reunion", "REU"), ("Zurich", "CH04")],
+)
+def test_typing_a_name_and_enter_picks_the_place_people_mean(typed, expected):
+    assert areas.best_match(typed) == expected
+
+
+def test_search_offers_every_level_of_a_name():
+    found = areas.search("Stockholm")
+    assert found["ref_area"].tolist()[:2] == ["SE11", "SWEr101"]
+    assert set(found["kind"]) == {"region"} and set(found["parent"]) == {"SWE"}
+    assert areas.search("bunkers").empty  # 'other' entities are not searchable as places
+
+
+@pytest.mark.parametrize(
+    ("country", "level", "at_least"), [("ITA", "tl2", 15), ("SWE", "nuts2", 8), ("SWE", "gdl_region", 8)]
+)
+def test_regions_within_a_country_at_every_level(country, level, at_least):
+    regions = areas.regions_within(country, level)
+    assert len(regions) >= at_least and (regions["country"] == country).all()
+    group = peer_groups.peer_group("all", regions.index[0], level=level, within=country)
+    assert set(group.members) == set(regions.index)
+
+
+def test_a_regions_headline_uses_its_levels_gdp():
+    assert areas.headline_gdp("SE11") == "nuts2_gdp_per_inhabitant_pps"
+    assert areas.headline_gdp("SWEr101") == "gdl_gni_per_capita"
+    assert areas.headline_gdp("SWE") == "gdp_per_capita_ppp"
+    members = peer_groups.peer_group("all", "SE11", level="nuts2").members
+    sentence, _ = headline.place_headline("SE11", members)
+    assert sentence.startswith("Since 2010, Regional GDP per inhabitant (PPS) in Stockholm rose")
+    assert "no GDP per capita series" not in sentence
+
+
+def test_trajectories_serve_regions():
+    frame, notes = query.trajectory("nuts2_gdp_per_inhabitant_pps", ["SE11", "SE22"])
+    assert set(frame["ref_area"]) == {"SE11", "SE22"} and not notes
+    assert frame.loc[frame["ref_area"] == "SE11", "name"].iloc[0] == "Stockholm"

@@ -1,0 +1,139 @@
+"""Forecast candidates against hand numbers and statsmodels, selection without look-ahead and never
+worse than "no change" on its validation window, and bands from the validation errors."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from indicators.methods import forecast as fc
+
+
+def panel(rows: dict[str, list[float]], start: int = 1990) -> pd.Series:
+    data = {(area, start + i): v for area, values in rows.items() for i, v in enumerate(values)}
+    return pd.Series(data, dtype=float).rename_axis(["ref_area", "year"]).dropna().sort_index()
+
+
+def test_naive_and_drift_by_hand():
+    values = np.array([[np.nan, 1.0, 2.0, 4.0]])
+    assert fc.naive(values, 2).tolist() == [[4.0, 4.0]]
+    # (4 - 1) / 2 steps = 1.5 a year from the first valid value
+    assert fc.drift(values, 3).tolist() == [[5.5, 7.0, 8.5]]
+
+
+def test_short_rows_fall_back_to_the_last_value():
+    values = np.array([[np.nan, np.nan, 3.0, 5.0, 9.0]])  # 3 points < MIN_FIT_POINTS
+    assert fc.damped(values, 2).tolist() == [[9.0, 9.0]]
+    assert fc.theta(values, 2).tolist() == [[9.0, 9.0]]
+
+
+def test_damped_recursion_matches_statsmodels_at_the_same_parameters():
+    from statsmodels.tsa.holtwinters import Holt
+
+    y = np.array([3.0, 3.4, 3.9, 4.1, 4.8, 5.0, 5.7, 5.9, 6.6, 6.8])
+    alpha, beta, phi = 0.6, 0.2, 0.9
+    level, trend, _ = fc._damped_states(y[None, :], np.array([[alpha]]), np.array([[beta]]), np.array([[phi]]))
+    ours = level[0, 0] + np.cumsum(phi ** np.arange(1, 4)) * trend[0, 0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = Holt(
+            y[1:], damped_trend=True, initialization_method="known", initial_level=y[0], initial_trend=y[1] - y[0]
+        ).fit(smoothing_level=alpha, smoothing_trend=beta, damping_trend=phi, optimized=False)
+    assert ours == pytest.approx(model.forecast(3), rel=1e-10)
+
+
+def test_ses_level_matches_statsmodels_and_theta_formula_by_hand():
+    from statsmodels.tsa.holtwinters import SimpleExpSmoothing
+
+    y = np.array([10.0, 10.5, 10.2, 11.0, 11.4, 11.3, 12.0])
+    level, _ = fc._ses_states(y[None, :], np.array([[0.5]]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = SimpleExpSmoothing(y[1:], initialization_method="known", initial_level=y[0]).fit(
+            smoothing_level=0.5, optimized=False
+        )
+    assert level[0, 0] == pytest.approx(model.forecast(1)[0], rel=1e-12)
+    # theta = SES + b0/2 * (h - 1 + 1/a - (1-a)^n / a) with the alpha the grid picks
+    forecast = fc.theta(y[None, :], 2)[0]
+    b0 = np.polyfit(np.arange(7), y, 1)[0]
+    _, sse = fc._ses_states(y[None, :], fc.ALPHAS[:, None])
+    a = fc.ALPHAS[np.argmin(sse[:, 0])]
+    levels, _ = fc._ses_states(y[None, :], np.array([[a]]))
+    expected = [levels[0, 0] + b0 / 2 * (h - 1 + 1 / a - (1 - a) ** 7 / a) for h in (1, 2)]
+    assert forecast == pytest.approx(expected, rel=1e-10)
+
+
+def test_trending_series_picks_a_trend_method_and_flat_noise_keeps_the_last_value():
+    years = 30
+    trending = panel({f"T{i}": list(50 + 0.8 * np.arange(years) + 0.05 * i) for i in range(6)})
+    selection = fc.choose(trending, 2019, (1, 3))
+    assert all(m != "naive" for m in selection.method.values())
+    alternating = np.tile([1.0, -1.0], years // 2)
+    flat = panel({f"F{i}": list(20 + alternating * (1 + 0.1 * i)) for i in range(6)})
+    selection = fc.choose(flat, 2019, (1, 3))
+    assert selection.mae.loc[1, selection.method[1]] <= selection.mae.loc[1, "naive"]
+
+
+def test_selection_reads_nothing_after_its_end_year():
+    rng = np.random.default_rng(7)
+    base = panel({f"A{i}": list(np.cumsum(rng.normal(0.3, 1.0, 30)) + 40) for i in range(8)})
+    changed = base.copy()
+    later = changed.index.get_level_values(1) > 2010
+    changed[later] = changed[later] * -5 + 1000  # rewrite the future completely
+    first, second = fc.choose(base, 2010, (1, 3, 5)), fc.choose(changed, 2010, (1, 3, 5))
+    assert first.method == second.method and first.band == second.band
+    pd.testing.assert_frame_equal(first.mae, second.mae)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    drift=st.floats(-2, 2),
+    noise=st.floats(0.01, 5),
+    n_places=st.integers(2, 6),
+)
+def test_selection_is_never_worse_than_no_change_on_its_validation_window(seed, drift, noise, n_places):
+    rng = np.random.default_rng(seed)
+    rows = {f"P{i}": list(100 + np.cumsum(rng.normal(drift, noise, 25))) for i in range(n_places)}
+    series = panel(rows)
+    selection = fc.choose(series, 2014, (1, 3, 5))
+    for h, method in selection.method.items():
+        assert selection.mae.at[h, method] <= selection.mae.at[h, "naive"] + 1e-12
+
+
+def test_bands_come_from_validation_errors_and_scale_with_the_level():
+    rng = np.random.default_rng(3)
+    series = panel({f"P{i}": list(np.exp(np.cumsum(rng.normal(0.02, 0.05, 30))) * 100) for i in range(10)})
+    selection = fc.choose(series, 2019, (1, 3))
+    assert selection.relative
+    low, high = selection.band[3]
+    assert low < 1 < high  # ratios actual / forecast around 1
+    table = fc.apply(selection, series, 2019, (1, 3))
+    assert ((table["low"] <= table["forecast"]) & (table["forecast"] <= table["high"])).all()
+    assert (table["year"] == 2019 + table["horizon"]).all()
+
+
+def test_project_is_deterministic_and_caps_the_horizon():
+    rng = np.random.default_rng(11)
+    series = panel({f"P{i}": list(60 + np.cumsum(rng.normal(0.2, 0.3, 30))) for i in range(12)})
+    first, selection = fc.project(series, ["P1", "P2"], 2035)
+    second, _ = fc.project(series, ["P1", "P2"], 2035)
+    pd.testing.assert_frame_equal(first, second)
+    assert first["horizon"].max() == fc.MAX_HORIZON and set(first["ref_area"]) == {"P1", "P2"}
+    assert "chosen on the" in selection.describe(1)
+
+
+def test_selection_is_cached_by_content_and_gaps_are_filled_between_observations_only():
+    rng = np.random.default_rng(5)
+    series = panel({f"P{i}": list(30 + np.cumsum(rng.normal(0.1, 0.5, 25))) for i in range(5)})
+    first = fc.choose(series, 2012, (1, 3))
+    assert fc.choose(series.copy(), 2012, (1, 3)) is first  # same content: no second validation
+    assert fc.choose(series * 2, 2012, (1, 3)) is not first
+    filled = fc.fill_inner_gaps(np.array([[np.nan, 1.0, np.nan, np.nan, 4.0, np.nan]]))
+    assert filled[0, 1:5].tolist() == [1.0, 2.0, 3.0, 4.0]
+    assert np.isnan(filled[0, 0]) and np.isnan(filled[0, 5])
