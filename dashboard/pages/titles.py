@@ -1,4 +1,5 @@
-"""Chart titles that survive a narrow column, a phone or an iframe: wrapped into lines, never cut.
+"""Chart titles that survive a narrow column, a phone or an iframe (wrapped into lines, never cut), and
+thresholds written as their sources state them.
 
 A Vega title is one line, and Streamlit shortens a line wider than its column with "…" — a title
 that names the place and the comparison would lose exactly the words that make it quotable. Pure
@@ -22,3 +23,9 @@ def wrapped(title: str, subtitle: str | list[str] = "") -> alt.TitleParams:
     sub_lines = [piece for line in subtitles if line for piece in textwrap.wrap(line, SUBTITLE_WIDTH)]
     lines = textwrap.wrap(title, TITLE_WIDTH) or [title]
     return alt.TitleParams(lines, subtitle=sub_lines) if sub_lines else alt.TitleParams(lines)
+
+
+def published(value: float) -> str:
+    """A target or threshold as its source states it: 30, 1.61, 6.5 (no padding zeros, no float noise
+    such as 100 − 70 = 30.000000000000004)."""
+    return f"{value:,.4g}"

@@ -11,7 +11,6 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from dashboard.pages.csv_columns import with_provenance
 from dashboard.pages.decoupling import charts, data
 from dashboard.pages.decoupling.state import DecouplingView, parse
 from dashboard.view_kind import Drawn, ViewKind
@@ -58,7 +57,7 @@ def build_scatter(view: DecouplingView) -> Drawn:
     )
     return Drawn(
         chart=chart_,
-        data=with_provenance(rows, (view.x, view.y)),
+        data=rows,
         title=title,
         indicators=(view.x, view.y),
         stem=f"{view.y}_vs_{view.x}_decoupling",
@@ -108,7 +107,7 @@ def build_rates(view: DecouplingView) -> Drawn:
     )
     return Drawn(
         chart=charts.rates_chart(rates_frame(table, f"{start}–{end}"), title=title, subtitle=subtitle),
-        data=with_provenance(table.assign(first_year=start, last_year=end), tuple(judged)),
+        data=table.assign(first_year=start, last_year=end),
         title=title,
         indicators=tuple(judged),
         stem=f"{view.y}_decoupling_verdicts",
@@ -135,9 +134,7 @@ def build_outsourcing(view: DecouplingView) -> Drawn:
             "as a share of territorial (positive: net importer of emissions)",
             unit=unit,
         ),
-        data=with_provenance(
-            table, (data.TERRITORIAL, data.CONSUMPTION, "co2_territorial_total", "co2_consumption_total")
-        ),
+        data=table,
         title=title,
         indicators=(data.TERRITORIAL, data.CONSUMPTION, "co2_territorial_total", "co2_consumption_total"),
         stem="co2_territorial_vs_consumption",

@@ -12,9 +12,9 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from dashboard.pages.csv_columns import with_provenance
 from dashboard.pages.futures import charts, data
 from dashboard.pages.futures.state import FuturesView, parse
+from dashboard.pages.titles import published
 from dashboard.view_kind import Drawn, ViewKind
 from indicators import query
 from indicators.methods.signals import readable
@@ -32,7 +32,7 @@ def target_text(look: data.Outlook) -> str:
         return "no target is declared for this indicator"
     t = look.target
     bound = "at least" if t.kind == "at_least" else "at most"
-    return f"{t.label} ({t.source}): {bound} {readable(t.value)} by {t.year}"
+    return f"{t.label} ({t.source}): {bound} {published(t.value)} by {t.year}"
 
 
 def pathway_text(view: FuturesView, look: data.Outlook) -> str:
@@ -57,13 +57,12 @@ def boundary_text(look: data.Outlook) -> str:
     if b is None:
         return ""
     what = "Social floor: at least" if b.kind == "floor" else "Per-person boundary: at most"
-    return f"{what} {readable(b.value)} ({b.citation})"
+    return f"{what} {published(b.value)} ({b.citation})"
 
 
 def _csv(frame: pd.DataFrame, view: FuturesView) -> pd.DataFrame:
-    """The rows drawn, for one place and indicator, with the columns every CSV carries."""
-    frame = frame.assign(ref_area=view.area, name=query.area_name(view.area))
-    return with_provenance(frame, (view.indicator,))
+    """The rows drawn, naming the place (:func:`dashboard.share.csv_rows` adds the indicator's facts)."""
+    return frame.assign(ref_area=view.area, name=query.area_name(view.area))
 
 
 def build_outlook(view: FuturesView) -> Drawn:
@@ -81,7 +80,7 @@ def build_outlook(view: FuturesView) -> Drawn:
         what = "Floor" if look.boundary.kind == "floor" else "Per-person boundary"
         bound = {
             "value": look.boundary.value,
-            "label": f"{what} {readable(look.boundary.value)} ({look.boundary.source})",
+            "label": f"{what} {published(look.boundary.value)} ({look.boundary.source})",
         }
     title = f"{item.label} in {place}: observed, projected to {data.projection_year(look)}" + (
         f" and the target for {look.target.year}" if look.target else ""

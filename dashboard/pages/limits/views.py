@@ -6,9 +6,9 @@ thresholds achieved and boundaries transgressed, with the link's place ringed.
 
 from __future__ import annotations
 
-from dashboard.pages.csv_columns import with_provenance
 from dashboard.pages.limits import charts, data
 from dashboard.pages.limits.state import LimitsView, parse
+from dashboard.pages.titles import published
 from dashboard.view_kind import Drawn, ViewKind
 from indicators import limits, query
 from indicators.methods.signals import readable
@@ -22,9 +22,9 @@ def reading(record) -> str:
         limits.thresholds().get(record.indicator) or limits.thresholds()[data.REGIONAL_EQUIVALENTS[record.indicator]]
     )
     if threshold.transform == "complement_100":
-        bound = f"at most {readable(100 - threshold.value)}"
+        bound = f"at most {published(100 - threshold.value)}"
     else:
-        bound = f"{'at least' if threshold.kind == 'floor' else 'at most'} {readable(threshold.value)}"
+        bound = f"{'at least' if threshold.kind == 'floor' else 'at most'} {published(threshold.value)}"
     return f"{record.label} {readable(record.value)} {record.unit} in {int(record.year)} ({threshold.kind}: {bound})"
 
 
@@ -49,7 +49,7 @@ def build_place(view: LimitsView) -> Drawn:
         "indicator", "label", "dimension", "kind", "where", "year", "value", "unit", "threshold", "ratio",
         "status", "shortfall", "overshoot", "citation", "threshold_year", "note",
     ]  # fmt: skip
-    rows = with_provenance(frame[columns], tuple(dict.fromkeys(frame["indicator"])))
+    rows = frame[columns]
     description = f"{title}. " + "; ".join(
         f"{r.row}: {r.reading}, ratio {r.ratio:.2f}, {r.status.lower()}" for r in frame.itertuples(index=False)
     )
@@ -91,7 +91,7 @@ def build_world(view: LimitsView) -> Drawn:
     ids = tuple(dict.fromkeys([*(t.indicator for t in floors + ceilings), limits.GDP_PER_CAPITA]))
     return Drawn(
         chart=charts.world_chart(table, highlight=highlight, title=title, subtitle=subtitle),
-        data=with_provenance(rows, ids),
+        data=rows,
         title=title,
         indicators=ids,
         stem="world_floors_and_ceilings",
