@@ -29,6 +29,9 @@ PAGE_PARAMS = {
     "maps": ("level", "ind", "year", "country"),
     "catalogue": ("q", "theme", "level", "ind"),
     "data_sources": ("dataset",),
+    "decoupling": ("y", "x", "areas", "from", "to", "log", "context"),
+    "limits": ("area",),
+    "futures": ("area", "ind", "rate", "by", "gdp"),
 }
 HOSTILE = {
     "markup": "<script>alert(1)</script>[x](javascript:alert(1)) :red[boo]",
