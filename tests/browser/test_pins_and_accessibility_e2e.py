@@ -34,6 +34,9 @@ PAGES = [
     ("your-index", "Your index", 1),
     ("catalogue", "Indicators", 0),
     ("maps", "Maps", 1),
+    ("decoupling", "Decoupling", 3),
+    ("limits", "Floors and ceilings", 2),
+    ("futures", "Futures", 2),
     ("data-sources", "Data & sources", 0),
 ]
 
