@@ -145,14 +145,20 @@ def test_golden_rates_chart_starts_at_zero():
 
 
 def test_a_boundary_gives_the_year_a_pathway_gets_inside_it():
-    view = FuturesView(area="SWE", indicator="co2_consumption_per_capita", rate=-10.0)
+    # India's sanitation: the drawn target is SDG 6.2 (100%), the floor of O'Neill et al. (95%) a second line.
+    view = FuturesView(area="IND", indicator="basic_sanitation_access", rate=2.0)
     look = data.outlook(view)
-    assert look.boundary is not None and look.boundary.value == 1.61
-    reached = data.year_boundary_reached(look, -0.10)
-    # Hand computation: first whole year with latest * 0.9**t <= 1.61.
-    t = next(t for t in range(1, 100) if look.latest * 0.9**t <= 1.61)
+    assert look.target.value == 100 and look.boundary is not None and look.boundary.value == 95
+    reached = data.year_boundary_reached(look, 0.02)
+    # Hand computation: first whole year with latest * 1.02**t >= 95.
+    t = next(t for t in range(1, 100) if look.latest * 1.02**t >= 95)
     assert reached == look.latest_year + t
-    assert f"reaches the per-person boundary in {reached}" in views.pathway_text(view, look)
+    assert f"reaches the floor in {reached}" in views.pathway_text(view, look)
+
+
+def test_a_boundary_equal_to_the_target_is_drawn_once():
+    look = data.outlook(FuturesView(area="SWE", indicator="co2_consumption_per_capita"))
+    assert look.target is not None and look.boundary is None
 
 
 # -- the page -------------------------------------------------------------------------------------

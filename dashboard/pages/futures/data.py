@@ -51,9 +51,13 @@ class Outlook:
 
 def boundary_of(indicator_id: str) -> limits.Threshold | None:
     """The sourced floor or ceiling (``indicators/thresholds.yaml``) when it applies to the value itself
-    (not to ``100 − value``), so it can be drawn on the indicator's own axis."""
+    (not to ``100 − value``), so it can be drawn on the indicator's own axis — unless the indicator's
+    target is that same value (then the target line already is the boundary, said once)."""
     threshold = limits.thresholds().get(indicator_id)
-    return threshold if threshold is not None and threshold.transform == "none" else None
+    if threshold is None or threshold.transform != "none":
+        return None
+    target = target_of(indicator_id)
+    return None if target is not None and abs(target.value - threshold.value) < 1e-9 else threshold
 
 
 def history(view: FuturesView) -> pd.DataFrame:
@@ -126,14 +130,14 @@ def projection_year(look: Outlook) -> int:
 def projection(view: FuturesView, look: Outlook) -> tuple[pd.DataFrame, str]:
     """``year, forecast, low, high, method`` after the latest year, and one line on the method.
 
-    For an indicator that has never been negative (rates, emissions), the band is cut at zero: a
+    For a place whose series has never been negative (rates, emissions), the band is cut at zero: a
     band's lower edge below zero would be read as a possible value."""
     every = derived.series_from_panel(query.panel(view.indicator), view.indicator)
     table, selection = forecast.project(every, [view.area], projection_year(look))
     table = table[table["ref_area"] == view.area]
     if table.empty:
         return table[["year", "forecast", "low", "high", "method"]], "no projection: too few years of data"
-    if (every >= 0).all():
+    if (every.xs(view.area, level=0) >= 0).all():
         table = table.assign(low=table["low"].clip(lower=0.0), high=table["high"].clip(lower=0.0))
     described = selection.describe(int(table["horizon"].max()))
     return table[["year", "forecast", "low", "high", "method"]].reset_index(drop=True), described
