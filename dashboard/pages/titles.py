@@ -8,9 +8,9 @@ that names the place and the comparison would lose exactly the words that make i
 
 from __future__ import annotations
 
-import textwrap
-
 import altair as alt
+
+from dashboard.theme import title_lines
 
 #: Characters per title line; subtitles (smaller type) take a little more.
 TITLE_WIDTH = 56
@@ -18,10 +18,14 @@ SUBTITLE_WIDTH = 84
 
 
 def wrapped(title: str, subtitle: str | list[str] = "") -> alt.TitleParams:
-    """``alt.TitleParams`` with the title and each subtitle line wrapped at a readable width."""
+    """``alt.TitleParams`` with the title and each subtitle line wrapped (by :func:`dashboard.theme.title_lines`)
+    at widths for the new pages' mostly full-width charts."""
     subtitles = [subtitle] if isinstance(subtitle, str) else list(subtitle)
-    sub_lines = [piece for line in subtitles if line for piece in textwrap.wrap(line, SUBTITLE_WIDTH)]
-    lines = textwrap.wrap(title, TITLE_WIDTH) or [title]
+    sub_lines = []
+    for line in filter(None, subtitles):
+        wrapped_line = title_lines(line, SUBTITLE_WIDTH)
+        sub_lines += wrapped_line if isinstance(wrapped_line, list) else [wrapped_line]
+    lines = title_lines(title, TITLE_WIDTH)
     return alt.TitleParams(lines, subtitle=sub_lines) if sub_lines else alt.TitleParams(lines)
 
 

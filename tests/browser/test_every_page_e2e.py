@@ -78,8 +78,8 @@ def test_a_share_panel_opens_with_the_permalink_of_its_chart(app_url, page, ui):
     page.locator("summary").filter(has_text="Share, embed or download this chart").first.click()
     code = page.locator("[data-testid='stCode']").first
     code.wait_for(timeout=60_000)
-    assert "/?theme=economy" in code.inner_text() or "/?area=SWE" in code.inner_text()
-    assert "theme=economy" in code.inner_text() and "/overview?" not in code.inner_text()
+    assert "/?theme=inclusive" in code.inner_text() or "/?area=SWE" in code.inner_text()
+    assert "theme=inclusive" in code.inner_text() and "/overview?" not in code.inner_text()
     assert page.get_by_role("button", name=re.compile("PNG")).first.is_visible()
     assert ui.exception_boxes(page) == 0
     ui.screenshot(page, "overview_share_panel")
