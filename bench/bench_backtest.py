@@ -212,7 +212,7 @@ def run() -> list[dict]:
             ours,
             "s",
             baseline=statsmodels_one,
-            note="baseline: ONE statsmodels damped-trend fit of one series (selection needs ~4,000 such fits)",
+            note="baseline: ONE statsmodels damped-trend fit of one series (one selection needs 5,000-7,000 such fits)",
         )
     )
     return records
