@@ -30,8 +30,8 @@ VIEWS = [
 
 def _open(page, ui, app_url: str, link: str, charts: int) -> None:
     page.goto(f"{app_url}/{link}")
-    page.wait_for_selector(TITLE, timeout=90_000)
-    ui.wait_for_charts(page, charts, timeout=90_000)
+    page.wait_for_selector(TITLE, timeout=150_000)
+    ui.wait_for_charts(page, charts, timeout=150_000)
     assert ui.exception_boxes(page) == 0
     assert page.get_by_text("Page not found").count() == 0
 
@@ -40,7 +40,7 @@ def _open(page, ui, app_url: str, link: str, charts: int) -> None:
 def test_new_page_answers_for_the_place(app_url, page, ui, link, title, charts, text, name):
     _open(page, ui, app_url, link, charts)
     assert page.locator(TITLE).first.inner_text().strip() == title
-    page.get_by_text(text).first.wait_for(timeout=60_000)
+    page.get_by_text(text).first.wait_for(timeout=120_000)
     assert page.get_by_text("Source:").count() >= charts
     ui.screenshot(page, f"new_{name}")
 
