@@ -103,3 +103,17 @@ def test_the_maps_year_slider_redraws_the_map(app_url, page, ui):
     ui.wait_for_charts(page, 1, timeout=60_000)
     assert ui.exception_boxes(page) == 0
     ui.screenshot(page, "maps_2013")
+
+
+def test_typing_part_of_a_name_and_enter_picks_that_one_place(app_url, page, ui):
+    _open(page, ui, app_url, "trajectories?areas=SWE", 2)
+    page.get_by_role("combobox", name="Countries and aggregates").click()
+    page.keyboard.type("Fra")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => window.location.search.includes('FRA')", timeout=60_000)
+    assert "areas=SWE%2CFRA" in page.url or "areas=SWE,FRA" in page.url, (
+        f"one place picked, not all matches: {page.url}"
+    )
+    ui.wait_for_charts(page, 2, timeout=60_000)
+    assert ui.exception_boxes(page) == 0
+    ui.screenshot(page, "trajectories_fra_enter")

@@ -176,3 +176,15 @@ def test_the_served_app_hides_error_details_and_listens_on_this_machine_only():
     config = tomllib.loads((Path(__file__).resolve().parents[2] / ".streamlit" / "config.toml").read_text())
     assert config["client"]["showErrorDetails"] == "none"  # one of Streamlit 1.67's full/stacktrace/type/none
     assert config["server"]["address"] == "127.0.0.1"
+
+
+def test_place_pickers_mark_aggregates_as_groups_and_never_offer_select_all():
+    areas = query.areas()
+    aggregate = str(areas[areas["is_aggregate"].astype(bool)].index[0])
+    assert frame.place_label(aggregate).endswith(" (group)")
+    assert frame.place_label("SWE") == query.area_name("SWE")
+    assert frame.MULTI_PLACE_PICKER["select_all"] is False, "'Fra' + Enter must pick France, not 39 matches"
+    at = open_page("trajectories", areas="SWE,WLD" if "WLD" in areas.index else "SWE")
+    options = at.multiselect(key="traj_areas").options
+    groups = [i for i, label in enumerate(options) if label.endswith(" (group)")]
+    assert groups and min(groups) > max(i for i, label in enumerate(options) if not label.endswith(" (group)"))
