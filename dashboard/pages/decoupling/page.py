@@ -52,8 +52,9 @@ def body(link: frame.Link) -> None:
         LEVEL_NAMES[level],
         places,
         key="dec_areas",
-        format_func=query.area_name,
+        format_func=frame.place_label,
         max_selections=state.MAX_AREAS,
+        **frame.MULTI_PLACE_PICKER,
         placeholder=f"Choose up to {state.MAX_AREAS}",
     )
     probe = state.DecouplingView(y=y, x=x, areas=tuple(areas) or state.DEFAULT_AREAS[level])

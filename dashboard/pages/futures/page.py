@@ -36,7 +36,9 @@ def body(link: frame.Link) -> None:
     frame.show_notices(view.notices)
 
     top = st.columns([2, 3])
-    area = top[0].selectbox("Place", state.area_options(), key="fut_area", format_func=query.area_name)
+    area = top[0].selectbox(
+        "Place", state.area_options(), key="fut_area", format_func=frame.place_label, **frame.PLACE_PICKER
+    )
     level = state.level_of_area(area)
     options = state.indicator_options(level)
     if st.session_state.get("fut_indicator") not in options:

@@ -12,14 +12,16 @@ from dashboard import frame
 from dashboard.pages.limits import state
 from dashboard.pages.limits.views import PAGE
 from dashboard.url_state import SHARE_PARAMS
-from indicators import limits, query
+from indicators import limits
 
 
 def body(link: frame.Link) -> None:
     view = state.parse(link.params, extra_allowed=SHARE_PARAMS)
     frame.seed_widgets("lim", lambda: {"lim_area": view.area})
     frame.show_notices(view.notices)
-    area = st.selectbox("Place", state.area_options(), key="lim_area", format_func=query.area_name)
+    area = st.selectbox(
+        "Place", state.area_options(), key="lim_area", format_func=frame.place_label, **frame.PLACE_PICKER
+    )
     current = state.LimitsView(area=area)
     frame.sync_url(current.to_query())
 
