@@ -1,0 +1,142 @@
+"""Futures page: data -> chart specs (pure Altair, no Streamlit).
+
+The outlook chart draws what was observed, the projection as one dot per year inside its band (each
+year's method is chosen separately, so the dots are not joined into a line that would suggest one
+model), the target as a dashed line with its label, and the user's pathway. The rates chart sets the
+change per year achieved beside the change per year required, as bars from zero.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from dashboard.pages.titles import wrapped
+from dashboard.theme import PALETTE, check_rows
+
+SERIES = ["Observed", "Projection, 90% band", "Your pathway"]
+SERIES_COLOURS = [PALETTE[0], PALETTE[4], PALETTE[5]]
+TARGET_COLOUR = "#009E73"
+BOUNDARY_COLOUR = "#555555"
+#: Rates chart: the same colour for the same kind of rate whichever rows are shown.
+RATE_COLOURS = {"achieved": PALETTE[0], "required": TARGET_COLOUR, "pathway": PALETTE[5]}
+
+
+def outlook_chart(
+    history: pd.DataFrame,
+    projection: pd.DataFrame,
+    pathway: pd.DataFrame,
+    *,
+    title: str,
+    subtitle: str,
+    unit: str,
+    target: dict | None = None,
+    boundary: dict | None = None,
+    height: int = 380,
+) -> alt.LayerChart:
+    """``history`` and ``pathway`` have ``year, value``; ``projection`` has ``year, forecast, low, high,
+    method``; ``target`` is ``{"value", "year", "label"}`` or None; ``boundary`` (a sourced per-person floor
+    or ceiling, with no year) is ``{"value", "label"}`` or None."""
+    check_rows(len(history) + len(projection) + len(pathway), title)
+    colour = alt.Color("series:N", title=None, scale=alt.Scale(domain=SERIES, range=SERIES_COLOURS))
+    x = alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1))
+    y = alt.Y("value:Q", title=unit, scale=alt.Scale(zero=False))
+    value_tip = alt.Tooltip("value:Q", title=unit, format=",.4~g")
+    year_tip = alt.Tooltip("year:Q", title="Year", format="d")
+    layers = []
+    if not projection.empty:
+        band = projection.rename(columns={"forecast": "value"}).assign(series=SERIES[1])
+        layers.append(
+            alt.Chart(band).mark_area(opacity=0.22).encode(x=x, y=alt.Y("low:Q", title=unit), y2="high:Q", color=colour)
+        )
+        layers.append(
+            alt.Chart(band)
+            .mark_point(size=45, filled=True)
+            .encode(
+                x=x,
+                y=y,
+                color=colour,
+                tooltip=[
+                    year_tip,
+                    alt.Tooltip("value:Q", title=f"Projection ({unit})", format=",.4~g"),
+                    alt.Tooltip("low:Q", title="Band low", format=",.4~g"),
+                    alt.Tooltip("high:Q", title="Band high", format=",.4~g"),
+                    alt.Tooltip("method:N", title="Method"),
+                ],
+            )
+        )
+    observed = history.assign(series=SERIES[0])
+    layers.append(
+        alt.Chart(observed).mark_line(strokeWidth=2.5).encode(x=x, y=y, color=colour, tooltip=[year_tip, value_tip])
+    )
+    layers.append(
+        alt.Chart(observed)
+        .mark_point(size=22, filled=True)
+        .encode(x=x, y=y, color=colour, tooltip=[year_tip, value_tip])
+    )
+    if not pathway.empty:
+        path = pathway.assign(series=SERIES[2])
+        layers.append(
+            alt.Chart(path)
+            .mark_line(strokeWidth=2.5, strokeDash=[6, 3])
+            .encode(x=x, y=y, color=colour, tooltip=[year_tip, value_tip])
+        )
+    if boundary is not None:
+        line = pd.DataFrame([boundary])
+        layers.append(
+            alt.Chart(line)
+            .mark_rule(color=BOUNDARY_COLOUR, strokeDash=[8, 4], strokeWidth=2)
+            .encode(
+                y="value:Q", tooltip=[alt.Tooltip("label:N", title="Threshold"), alt.Tooltip("value:Q", title=unit)]
+            )
+        )
+        layers.append(
+            alt.Chart(line.assign(year=int(history["year"].min())))
+            .mark_text(align="left", dy=12, fontSize=11, color=BOUNDARY_COLOUR, fontWeight="bold")
+            .encode(x="year:Q", y="value:Q", text="label:N")
+        )
+    if target is not None:
+        goal = pd.DataFrame([target])
+        layers.append(
+            alt.Chart(goal)
+            .mark_rule(color=TARGET_COLOUR, strokeDash=[3, 3], strokeWidth=2)
+            .encode(y="value:Q", tooltip=[alt.Tooltip("label:N", title="Target"), alt.Tooltip("value:Q", title=unit)])
+        )
+        layers.append(
+            alt.Chart(goal)
+            .mark_point(shape="diamond", size=140, filled=True, color=TARGET_COLOUR)
+            .encode(x="year:Q", y="value:Q", tooltip=[alt.Tooltip("label:N", title="Target")])
+        )
+        start = goal.assign(year=int(history["year"].min()))
+        layers.append(
+            alt.Chart(start)
+            .mark_text(align="left", dy=-9, fontSize=11, color=TARGET_COLOUR, fontWeight="bold")
+            .encode(x="year:Q", y="value:Q", text="label:N")
+        )
+    return alt.layer(*layers).properties(title=wrapped(title, subtitle), height=height, width="container")
+
+
+def rates_chart(rates: pd.DataFrame, *, title: str, subtitle: str, unit: str) -> alt.LayerChart:
+    """Bars from zero of change per year: ``what`` (the row label), ``kind`` (achieved, required or
+    pathway), ``per_year`` in the indicator's unit, and ``label`` (the figure in words, with its % a year)."""
+    check_rows(len(rates), title)
+    order = list(rates["what"])
+    y = alt.Y("what:N", title=None, sort=order, axis=alt.Axis(labelLimit=300))
+    x = alt.X("per_year:Q", title=f"Change per year ({unit} a year)", scale=alt.Scale(zero=True))
+    colours = alt.Color(
+        "what:N",
+        legend=None,
+        sort=order,
+        scale=alt.Scale(domain=order, range=[RATE_COLOURS[kind] for kind in rates["kind"]]),
+    )
+    tooltip = [alt.Tooltip("what:N", title="Rate"), alt.Tooltip("label:N", title="Change per year")]
+    bars = alt.Chart(rates).mark_bar(height=22).encode(y=y, x=x, color=colours, tooltip=tooltip)
+    zero = alt.Chart(pd.DataFrame({"zero": [0.0]})).mark_rule(color="#333333").encode(x="zero:Q")
+    text = (
+        alt.Chart(rates)
+        .mark_text(align="left", dx=4, dy=-16, fontSize=11, color="#333333")
+        .encode(y=y, x=alt.value(0), text="label:N")
+    )
+    return alt.layer(bars, zero, text).properties(
+        title=wrapped(title, subtitle), width="container", height=max(150, 62 * len(order))
+    )

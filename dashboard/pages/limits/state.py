@@ -1,0 +1,55 @@
+"""Floors-and-ceilings page: view state <-> URL (``limits?area=…``).
+
+One parameter: the place. Countries are assessed on their own series; a region on the regional
+series that have a national threshold's equivalent (life expectancy, unemployment, life
+satisfaction), with its country's values shown, labelled, for what has no regional series.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from dashboard import url_state as u
+from indicators import query
+
+PARAMS = ("area",)
+LEVELS = ("country", "nuts2", "tl2", "gdl_region")
+DEFAULT_AREA = "SWE"
+
+
+def area_options() -> list[str]:
+    """Countries first, then regions of every level, each by name (aggregates have no thresholds)."""
+    table = query.areas()
+    table = table[table["level"].isin(LEVELS) & ~table["is_aggregate"].fillna(False).astype(bool)]
+    rank = (table["level"] != "country").astype(int)
+    return list(table.assign(_rank=rank).sort_values(["_rank", "name"])["ref_area"])
+
+
+@dataclass(frozen=True)
+class LimitsView:
+    """What the page shows: one place, assessed against every sourced floor and ceiling."""
+
+    area: str = DEFAULT_AREA
+    notices: tuple[str, ...] = field(default=(), compare=False)
+
+    def to_query(self) -> dict[str, str]:
+        return {} if self.area == DEFAULT_AREA else {"area": self.area}
+
+
+def parse(params: Mapping[str, object], extra_allowed: tuple[str, ...] = ()) -> LimitsView:
+    """A Floors-and-ceilings link -> view, with a notice for a value that was ignored."""
+    notices: list[str] = []
+    raw = u.raw_params(params, {*PARAMS, *extra_allowed}, notices)
+    area = DEFAULT_AREA
+    if raw["area"] is not None:
+        known = {code.upper(): code for code in area_options()}
+        text = raw["area"].strip()
+        if u.AREA_CODE.match(text) and text.upper() in known:
+            area = known[text.upper()]
+        else:
+            notices.append(
+                f"unknown or unassessed area {u.shown(raw['area'])} (aggregates have no thresholds); "
+                f"showing {query.area_name(DEFAULT_AREA)}"
+            )
+    return LimitsView(area=area, notices=tuple(notices))

@@ -1,0 +1,163 @@
+"""Floors-and-ceilings page: URL state, regional equivalents, golden chart specs, and the page."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+
+from dashboard import bake, export, share
+from dashboard.pages.limits import charts, data, state, views
+from dashboard.pages.limits.state import LimitsView
+from indicators import limits
+from tests.dashboard.support import check_golden, open_page, open_share_panels
+
+
+def test_state_round_trips_and_refuses_aggregates():
+    assert LimitsView().to_query() == {}
+    assert state.parse(LimitsView(area="INDr101").to_query()) == LimitsView(area="INDr101")
+    view = state.parse({"area": "WLD"})
+    assert view.area == state.DEFAULT_AREA and "aggregates have no thresholds" in view.notices[0]
+
+
+def test_country_rows_are_every_threshold_with_data_with_status_matching_the_ratio():
+    frame, notes = data.place(LimitsView(area="IND"))
+    assert not notes
+    assert set(frame["indicator"]) <= set(limits.thresholds())
+    floors = frame[frame["kind"] == "floor"]
+    assert ((floors["status"] == "Shortfall") == (floors["ratio"] < 1)).all()
+    ceilings = frame[frame["kind"] == "ceiling"]
+    assert ((ceilings["status"] == "Overshoot") == (ceilings["ratio"] > 1)).all()
+    assert list(frame["kind"]) == sorted(frame["kind"], reverse=True)  # floors first
+
+
+def test_reading_states_a_turned_round_rate_in_its_own_terms():
+    frame, _ = data.place(LimitsView(area="IND"))
+    gini = frame[frame["indicator"] == "gini_index"].iloc[0]
+    text = views.reading(gini)
+    assert text.startswith("Gini") and "(floor: at most 30)" in text
+    # ratio = (100 - Gini) / 70, as in O'Neill et al. (2018)
+    assert gini["ratio"] == (100 - gini["value"]) / 70
+
+
+def test_a_region_uses_its_own_series_once_and_labels_national_values():
+    frame, notes = data.place(LimitsView(area="SE11"))
+    regional = frame[frame["where"] == "Stockholm"]
+    assert set(regional["dimension"]).isdisjoint(set(frame.loc[frame["where"] != "Stockholm", "dimension"]))
+    assert regional["dimension"].is_unique  # SE11 is both NUTS2 and TL2: one row per measure
+    assert (frame.loc[frame["where"] != "Stockholm", "where"] == "Sweden (national)").all()
+    assert notes and "national values are shown" in notes[0]
+
+
+def test_world_view_keeps_countries_with_enough_data_and_rings_a_regions_country():
+    table, left_out = data.world()
+    assert left_out > 0 and len(table) > 100
+    assert (table["social_share"].between(0, 1) & table["boundary_share"].between(0, 1)).all()
+    shared = share.share_link("limits?area=SE11&chart=limits_world")
+    assert "ringed: Sweden" in " ".join(shared.chart.to_dict()["title"]["subtitle"])
+
+
+def test_csv_rows_carry_threshold_source_and_indicator_metadata():
+    frame = pd.read_csv(io.BytesIO(export.to_csv(share.share_link("limits?area=IND"))))
+    for column in (
+        "indicator",
+        "indicator_title",
+        "unit",
+        "threshold",
+        "citation",
+        "threshold_year",
+        "source",
+        "licence",
+        "snapshot",
+    ):
+        assert column in frame.columns
+    assert frame["citation"].str.contains("O'Neill|Fanning").all()
+
+
+def test_golden_place_chart():
+    frame = pd.DataFrame(
+        {
+            "row": ["Synthetic floor", "Synthetic ceiling"],
+            "ratio": [0.8, 2.5],
+            "status": ["Shortfall", "Overshoot"],
+            "reading": ["8 of 10", "5 of 2"],
+            "citation": ["synthetic", "synthetic"],
+            "threshold_year": [2018, 2018],
+            "year": [2020, 2020],
+        }
+    )
+    spec = charts.place_chart(frame, title="Synthetic", subtitle="synthetic data").to_dict()
+    check_golden("limits_place", spec)
+    assert spec["layer"][0]["encoding"]["x"]["scale"]["type"] == "log"
+
+
+def test_golden_world_chart():
+    table = pd.DataFrame(
+        {
+            "ref_area": ["AAA", "BBB"],
+            "name": ["Synthetic A", "Synthetic B"],
+            "social_share": [1.0, 0.25],
+            "boundary_share": [1.0, 0.0],
+            "social_achieved": [4, 1],
+            "social_total": [4, 4],
+            "boundaries_transgressed": [2, 0],
+            "boundaries_total": [2, 2],
+            "gdp_per_capita": [50000.0, 2000.0],
+        }
+    )
+    check_golden(
+        "limits_world",
+        charts.world_chart(table, highlight="AAA", title="Synthetic", subtitle="synthetic data").to_dict(),
+    )
+
+
+def test_jitter_is_stable_and_small():
+    assert charts._jitter("SWE", "x") == charts._jitter("SWE", "x")
+    assert abs(charts._jitter("SWE", "x")) <= charts.JITTER
+
+
+def _open(**params: str):
+    return open_page("limits", **params)
+
+
+def test_page_draws_place_and_world_with_sources():
+    at = _open(area="IND")
+    assert len(at.get("vega_lite_chart")) == 2
+    assert sum("Source:" in c.value for c in at.caption) == 2
+    assert any("shortfall" in m.value for m in at.markdown)
+
+
+def test_page_changing_place_updates_the_link():
+    at = _open()
+    at.selectbox(key="lim_area").set_value("SE11").run()
+    assert not at.exception
+    assert at.query_params["area"] in ("SE11", ["SE11"])
+    assert any("national values are shown" in c.value for c in at.caption)
+
+
+def test_page_bad_link_gets_a_notice():
+    at = _open(area="'; DROP")
+    assert at.info and "defaults were used" in at.info[0].value
+
+
+def test_page_share_panel():
+    at = open_share_panels(_open(area="IND"))
+    assert any("limits?area=IND" in c.value for c in at.code)
+
+
+# -- first-class view: baked, pinned -------------------------------------------------------------
+
+
+def test_views_yaml_lists_this_page_and_every_entry_resolves_without_notices():
+    entries = [e for e in bake.read_views() if e.link.startswith("limits?")]
+    assert entries, "views.yaml has no limits view to bake"
+    for entry in entries:
+        shared = share.share_link(entry.link)
+        assert not shared.notices, (entry.id, shared.notices)
+        assert len(shared.data) > 0
+
+
+def test_page_keeps_the_v_pin_and_says_when_it_differs():
+    at = _open(v="0123456789ab")
+    assert any("pinned to data snapshot 0123456789ab" in i.value for i in at.info)
+    assert at.query_params["v"] in ("0123456789ab", ["0123456789ab"])
