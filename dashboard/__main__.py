@@ -4,6 +4,7 @@ Examples::
 
     python -m dashboard export "trajectories?ind=co2_per_capita&areas=USA,CHN,IND" --format html --out co2.html
     python -m dashboard export "chart=ranking&ind=life_satisfaction&areas=FIN,SWE,USA" --format png --out ls.png
+    python -m dashboard export "trajectories?...&v=3d8733c31ec8" --out old.csv --accept-current-data
     python -m dashboard bake --out site [--views dashboard/views.yaml] [--public-url https://example.org]
 
 Permalinks in the exports point at ``--public-url``, else ``$BEYOND_GDP_PUBLIC_URL``, else
@@ -33,6 +34,11 @@ def _parser() -> argparse.ArgumentParser:
     one.add_argument("--out", type=Path, required=True, help="file to write")
     one.add_argument("--public-url", help=f"dashboard address for permalinks (default ${PUBLIC_URL_ENV})")
     one.add_argument("--strict", action="store_true", help="fail if any link parameter was not understood")
+    one.add_argument(
+        "--accept-current-data",
+        action="store_true",
+        help="export today's data even when the link is pinned (v=) to another data snapshot",
+    )
 
     site = commands.add_parser("bake", help="bake the configured views into a static site folder")
     site.add_argument("--out", type=Path, required=True, help="output folder (created if missing)")
@@ -59,6 +65,22 @@ def _base_url(args: argparse.Namespace) -> str:
     return public_url()
 
 
+def _check_pin(meta, *, accept_current: bool) -> None:
+    """A link pinned to other data than this dashboard has is refused, unless today's data is accepted."""
+    if not meta.pinned_version or meta.pinned_version == meta.data_version:
+        return
+    if not accept_current:
+        raise ShareError(
+            f"the link is pinned to data snapshot {meta.pinned_version}, but this dashboard has snapshot "
+            f"{meta.data_version}, so the numbers would differ from what was shared; pass --accept-current-data "
+            "to export the current data anyway, or remove v= from the link"
+        )
+    print(
+        f"warning: the link was made with data snapshot {meta.pinned_version}; exporting snapshot {meta.data_version}",
+        file=sys.stderr,
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -70,6 +92,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"warning: {notice}", file=sys.stderr)
             if args.strict and shared.notices:
                 raise ShareError("the link has parameters that were not understood (see warnings above)")
+            _check_pin(shared.meta, accept_current=args.accept_current_data)
             path = export.write(shared, fmt, args.out)
             print(f"wrote {path} ({fmt}, {len(shared.data):,} rows, data version {shared.meta.data_version})")
         else:

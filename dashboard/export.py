@@ -20,7 +20,7 @@ import altair as alt
 import pandas as pd
 import vl_convert as vlc
 
-from dashboard.share import SharedView, ShareError, ViewMeta, footer_lines
+from dashboard.share import SharedView, ShareError, ViewMeta, csv_rows, footer_lines
 
 FORMATS = ("html", "png", "svg", "csv", "vl.json")
 #: Width in pixels of static images (PNG, SVG); the HTML page follows its window instead.
@@ -100,8 +100,8 @@ def image_spec(shared: SharedView) -> dict:
 
 
 def to_csv(shared: SharedView) -> bytes:
-    """Exactly the rows the chart draws."""
-    return csv_bytes(shared.data)
+    """Exactly the rows the chart draws, each with its indicator, unit, source, licence and snapshot."""
+    return csv_bytes(csv_rows(shared))
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:

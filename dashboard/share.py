@@ -10,30 +10,27 @@ into HTML, PNG, SVG, CSV or Vega-Lite JSON, ``dashboard.bake`` into a static sit
 ``dashboard.share_panel`` into the buttons under a chart. No Streamlit here, so the CLI, the
 bake and the tests call exactly what the app calls.
 
-How another page registers its views (one entry)
--------------------------------------------------
-1. In a module without streamlit (e.g. ``dashboard/compare_views.py``), write
-   ``parse(params) -> view`` — the view must have ``.notices`` and ``.to_query()`` like
-   :class:`dashboard.view_state.TrajectoryView` — and ``build(view) -> Drawn``, then call::
+How a page registers its views
+------------------------------
+In the page folder's ``views.py`` (no streamlit), write ``parse(params) -> view`` — the view has
+``.notices`` and ``.to_query()`` like :class:`dashboard.pages.trajectories.state.TrajectoryView` —
+and ``build(view) -> Drawn``, and list them in ``KINDS = (ViewKind("compare", page="compare",
+label="Comparison chart", parse=parse, build=build),)``; then add the folder to
+:data:`dashboard.registry.PAGE_VIEWS`. That is all: ``python -m dashboard export "compare?..."``
+works, the page's chart block shows it with its share panel, and a ``views.yaml`` entry with
+``chart=compare`` bakes it.
 
-       register(ViewKind("compare", page="compare", label="Comparison chart", parse=parse, build=build))
-
-2. Add the module's name to :data:`VIEW_MODULES` below. That is all: ``python -m dashboard export
-   "compare?..."`` works, ``share_panel("compare", view)`` can be placed under the chart, and a
-   ``views.yaml`` entry with ``chart=compare`` bakes it.
-
-Parameters every link may carry besides the view's own (see :func:`dashboard.view_state.parse_share`):
+Parameters every link may carry besides the view's own (see :func:`dashboard.url_state.parse_share`):
 ``chart`` (which kind, when a page has several), ``v`` (the data version the link was made with)
 and ``embed`` (``true`` for the bare iframe view).
 """
 
 from __future__ import annotations
 
-import importlib
 import os
 import re
 import textwrap
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -42,17 +39,11 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import altair as alt
 import pandas as pd
 
-from dashboard.view_state import SHARE_PARAMS, ShareOptions, parse_share
+from dashboard.registry import registry
+from dashboard.url_state import SHARE_PARAMS, ShareOptions, parse_share
+from dashboard.view_kind import Drawn, ViewKind
 from indicators import query
 
-#: Modules that register view kinds when imported; add yours here (see the module docstring).
-VIEW_MODULES: tuple[str, ...] = (
-    "dashboard.trajectory_views",
-    "dashboard.compare_views",
-    "dashboard.overview_views",
-    "dashboard.map_views",
-    "dashboard.index_views",
-)
 #: The page ``app.py`` marks ``default=True``: Streamlit serves it at ``/`` (its own path would show
 #: "Page not found"), so its permalinks have no path and a link without a path opens it.
 HOME_PAGE = "overview"
@@ -67,30 +58,6 @@ PROJECT_NAME = "Beyond GDP dashboard"
 
 class ShareError(ValueError):
     """A link or view that cannot be shared or exported; the message says what and how to fix it."""
-
-
-@dataclass(frozen=True)
-class Drawn:
-    """What a view kind's ``build`` returns: the chart and exactly the rows it draws."""
-
-    chart: alt.TopLevelMixin
-    data: pd.DataFrame
-    title: str
-    indicators: tuple[str, ...]
-    stem: str  # file-name stem, e.g. "co2_per_capita_trajectory" (letters, digits, _ and - only)
-    description: str = ""  # a text alternative for the chart
-    notes: tuple[str, ...] = ()  # areas left out and similar, to show under the chart
-
-
-@dataclass(frozen=True)
-class ViewKind:
-    """One chart a link can name: its page, and the pure functions that parse and draw it."""
-
-    kind: str
-    page: str
-    label: str
-    parse: Callable[[Mapping[str, object]], Any]
-    build: Callable[[Any], Drawn]
 
 
 @dataclass(frozen=True)
@@ -134,33 +101,10 @@ class SharedView:
     meta: ViewMeta
     stem: str
     notices: tuple[str, ...] = field(default=())
+    indicators: tuple[str, ...] = ()
 
     def file_name(self, extension: str) -> str:
         return f"{self.stem}_{self.meta.data_version}.{extension}"
-
-
-_REGISTRY: dict[str, ViewKind] = {}
-
-
-def register(kind: ViewKind) -> ViewKind:
-    """Add a view kind; its name is what ``?chart=`` and ``views.yaml`` use."""
-    if not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", kind.kind):
-        raise ShareError(f"view kind {kind.kind!r}: use lowercase letters, digits and _ (it appears in URLs)")
-    existing = _REGISTRY.get(kind.kind)
-    if existing is not None and existing.page != kind.page:
-        raise ShareError(f"view kind {kind.kind!r} is already registered by page {existing.page!r}")
-    _REGISTRY[kind.kind] = kind
-    return kind
-
-
-def registry() -> dict[str, ViewKind]:
-    """Every view kind, in :data:`VIEW_MODULES` order whatever order the modules were imported in
-    (a link without a page opens the first kind)."""
-    for module in VIEW_MODULES:
-        importlib.import_module(module)
-    order = {module: i for i, module in enumerate(VIEW_MODULES)}
-    kinds = sorted(_REGISTRY.values(), key=lambda k: order.get(k.build.__module__, len(order)))
-    return {k.kind: k for k in kinds}
 
 
 def kinds_for_page(page: str) -> list[ViewKind]:
@@ -308,6 +252,7 @@ def build(
         meta=meta,
         stem=drawn.stem,
         notices=tuple(view.notices) + tuple(options.notices),
+        indicators=tuple(drawn.indicators),
     )
 
 
@@ -326,6 +271,35 @@ def _vintage(indicator_ids: tuple[str, ...]) -> str:
         except (query.QueryError, OSError, ValueError):
             continue
     return "; ".join(sorted({v for v in vintages if v})) or "not recorded"
+
+
+#: Columns every exported CSV row carries, so a row copied out of the file still says what it is.
+CSV_METADATA = ("indicator", "indicator_title", "unit", "source", "licence", "snapshot")
+
+
+def csv_rows(shared: SharedView) -> pd.DataFrame:
+    """Exactly the rows the chart draws, each with its indicator id, title, unit, source, licence and the
+    data snapshot. Rows of several indicators (an ``indicator`` column) each get their own; a chart of
+    many indicators at once (a composite index) lists them all, separated by "; "."""
+
+    def facts(idents) -> dict[str, str]:
+        items = [query.definition(i) for i in dict.fromkeys(idents)]
+        return {
+            "indicator": "; ".join(i.id for i in items),
+            "indicator_title": "; ".join(i.label for i in items),
+            "unit": "; ".join(dict.fromkeys(i.unit for i in items)),
+            "source": "; ".join(dict.fromkeys(i.source.publisher for i in items)),
+            "licence": "; ".join(dict.fromkeys(i.source.licence for i in items)),
+        }
+
+    data = shared.data
+    if "indicator" in data.columns:
+        extra = pd.DataFrame([facts([str(i)]) for i in data["indicator"]], index=data.index)
+    else:
+        extra = pd.DataFrame([facts(shared.indicators)] * len(data), index=data.index)
+    data = pd.concat([data.drop(columns=["unit"], errors="ignore"), extra.drop(columns="indicator")], axis=1)
+    data = data.assign(indicator=extra["indicator"], snapshot=shared.meta.data_version)
+    return data[list(CSV_METADATA) + [c for c in data.columns if c not in CSV_METADATA]].reset_index(drop=True)
 
 
 def footer_lines(meta: ViewMeta, width: int = 110) -> list[str]:

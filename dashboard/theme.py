@@ -5,11 +5,15 @@ silent-looking 5,000-row error.
 
 from __future__ import annotations
 
+import textwrap
+
 import altair as alt
 
 #: Okabe & Ito (2008) palette, reordered so the first colours differ most in lightness too.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 CONTEXT_GREY = "#BBBBBB"
+#: The order themes are listed in everywhere: wellbeing first, the economy beside it (last).
+THEME_ORDER = {"inclusive": 0, "circular": 1, "climate": 2, "economy": 3}
 THEME_COLOURS = {"economy": "#0072B2", "inclusive": "#CC79A7", "circular": "#009E73", "climate": "#D55E00"}
 STATUS_COLOURS = {
     "achieved": "#009E73",
@@ -17,6 +21,30 @@ STATUS_COLOURS = {
     "moderately_improving": "#E69F00",
     "stagnating_or_worsening": "#D55E00",
 }
+#: Line styles for many series: the first len(PALETTE) solid, the next ones dashed, so the 9th line
+#: (same colour as the 1st) is still told apart.
+DASHES = ([1, 0], [6, 3])
+
+
+def series_styles(names: list[str]) -> tuple[alt.Scale, alt.Scale]:
+    """Colour and dash scales for ``names`` in order: colours cycle through :data:`PALETTE`, every
+    cycle after the first is dashed, so no two of up to 16 series look the same."""
+    colours = [PALETTE[i % len(PALETTE)] for i in range(len(names))]
+    dashes = [DASHES[min(i // len(PALETTE), 1)] for i in range(len(names))]
+    return alt.Scale(domain=names, range=colours), alt.Scale(domain=names, range=dashes)
+
+
+#: A chart title longer than this is wrapped onto more lines: Vega cuts a title at the chart's width with
+#: "…", and a title that names the place and the comparison is often longer than a half-width chart.
+TITLE_CHARS = 46
+
+
+def title_lines(text: str, width: int = TITLE_CHARS) -> str | list[str]:
+    """``text`` as one line, or as several lines of at most ``width`` characters (Vega-Lite takes a list)."""
+    lines = textwrap.wrap(text, width, break_on_hyphens=False)
+    return lines if len(lines) > 1 else text
+
+
 #: Charts embed at most this many rows; more is refused loudly (see :func:`check_rows`).
 MAX_ROWS = 50_000
 THEME_NAME = "beyond_gdp"
@@ -41,7 +69,7 @@ def beyond_gdp_theme() -> alt.theme.ThemeConfig:
             "font": "Source Sans Pro, Helvetica, Arial, sans-serif",
             "range": {"category": PALETTE},
             "axis": {"labelFontSize": 12, "titleFontSize": 13, "gridColor": "#E6E6E6"},
-            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom", "columns": 4},
+            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom", "columns": 4, "labelLimit": 0},
             "title": {"fontSize": 16, "anchor": "start", "subtitleFontSize": 12, "subtitleColor": "#555555"},
             "view": {"stroke": None},
         }

@@ -26,10 +26,10 @@ LOG = logging.getLogger("beyond_gdp.warmup")
 STEP_PAUSE_S = 0.005
 #: The Overview's steps for an empty link, in the order the page draws them.
 FIRST_VIEW_STEPS = (
-    "overview economy",
     "overview inclusive",
     "overview circular",
     "overview climate",
+    "overview economy",
     "overview headline",
     "overview signals",
 )
@@ -37,6 +37,7 @@ FIRST_VIEW_STEPS = (
 #: computing the same thing at the same time: both threads share one interpreter lock, so doing it
 #: twice makes both slower.
 _PENDING: dict[str, threading.Event] = {}
+_WARMED: dict[str, str] = {}
 #: How long a page waits for a step at the most before computing it itself.
 WAIT_LIMIT_S = 20.0
 
@@ -54,21 +55,35 @@ def _done(name: str) -> None:
         event.set()
 
 
+def _remember_version() -> str:
+    from dashboard import data_version
+
+    _WARMED["version"] = data_version.current()
+    return _WARMED["version"]
+
+
+def warmed_version() -> str | None:
+    """The data version the warm-up computed its views for (None before it started): a page waits for a
+    warm-up step only when it would compute the same thing."""
+    return _WARMED.get("version")
+
+
 def first_view_steps() -> Iterator[tuple[str, Callable[[], object]]]:
     """What the default page (Overview, an empty link) computes, in the order it draws it."""
-    from dashboard import overview_views
-    from dashboard.share_panel import drawn_chart
+    from dashboard.frame import drawn_chart
+    from dashboard.pages.overview import data, state
     from indicators import assess
 
-    view = overview_views.parse_page({})  # equal (and hashed alike) to the view the page builds from its widgets
-    group = overview_views.peer_group(view)
-    for theme in overview_views.THEME_TITLES:
+    version = _remember_version()
+    view = state.parse_page({})  # equal (and hashed alike) to the view the page builds from its widgets
+    group = data.peer_group(view.area, view.peers, view.similar, view.custom)
+    for theme in data.THEME_TITLES:
 
         def theme_block(theme: str = theme) -> None:
             rows = assess.scorecard_theme(view.area, group.members, view.since, theme)
             if rows["percentile"].notna().any():
-                drawn_chart("scorecard", overview_views.StandingView(view, theme))
-            overview_views.theme_table(view.area, group.members, view.since, theme)
+                drawn_chart("scorecard", state.StandingView(view, theme), version)
+            data.theme_table(view.area, group.members, view.since, theme)
 
         yield f"overview {theme}", theme_block
     yield "overview headline", lambda: assess.place_headline(view.area, group.members, view.since)
@@ -77,19 +92,20 @@ def first_view_steps() -> Iterator[tuple[str, Callable[[], object]]]:
 
 def other_page_steps() -> Iterator[tuple[str, Callable[[], object]]]:
     """The chart of an empty link on every other page (each view kind's default)."""
-    from dashboard import share
-    from dashboard.overview_views import PAGE as OVERVIEW
-    from dashboard.share_panel import drawn_chart
+    from dashboard.frame import drawn_chart
+    from dashboard.pages.overview.data import PAGE as OVERVIEW
+    from dashboard.registry import registry
     from indicators import query
 
-    for kind in share.registry().values():
+    version = _remember_version()
+    for kind in registry().values():
         if kind.page == OVERVIEW:
             continue
 
         def default_chart(kind=kind) -> None:
             # A default view may have nothing to draw (Your index's moves at equal weights): nothing to warm.
             with contextlib.suppress(query.QueryError):
-                drawn_chart(kind.kind, kind.parse({}))
+                drawn_chart(kind.kind, kind.parse({}), version)
 
         yield f"{kind.page} {kind.kind}", default_chart
 

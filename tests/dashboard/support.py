@@ -9,18 +9,24 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from dashboard.share_panel import OPEN_SUFFIX
+from dashboard.frame import OPEN_SUFFIX
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
+ROOT = Path(__file__).resolve().parents[2]
+APP = str(ROOT / "app.py")
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
 
+def page_file(page: str) -> str:
+    """The thin Streamlit file of a page folder (``"overview"`` -> ``dashboard/pages/overview/page.py``)."""
+    return str(ROOT / "dashboard" / "pages" / page / "page.py")
+
+
 def open_page(page: str, timeout: float = 120, **params: str) -> AppTest:
-    """Run ``app.py`` switched to ``page`` with the URL ``params``; fail on any exception."""
-    at = AppTest.from_file(APP, default_timeout=timeout)
+    """Run a page folder's Streamlit file — the page inside the shared frame — with the URL ``params``;
+    fail on any exception."""
+    at = AppTest.from_file(page_file(page), default_timeout=timeout)
     for key, value in params.items():
         at.query_params[key] = value
-    at.switch_page(page)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at

@@ -8,7 +8,7 @@ import re
 import pandas as pd
 import pytest
 
-from dashboard import bake
+from dashboard import bake, share
 from dashboard.__main__ import main
 from dashboard.bake import BakeEntry, BakeError, check_view_id
 from indicators import query
@@ -96,7 +96,7 @@ def test_bake_writes_pages_data_and_an_index_inside_the_folder(tmp_path):
     assert "https://beyondgdp.example.org/trajectories?" in page
     assert not re.search(r"<script[^>]+src=\"(https?:)?//", page)
     csv = pd.read_csv(out / "ls_rank.csv")
-    pd.testing.assert_frame_equal(csv, baked[1].shared.data, check_dtype=False)
+    pd.testing.assert_frame_equal(csv, share.csv_rows(baked[1].shared), check_dtype=False)
     index = (out / "index.html").read_text(encoding="utf-8")
     assert 'href="co2-large.html"' in index and 'href="ls_rank.csv"' in index and "CO2 since 2000" in index
     manifest = json.loads((out / "views.json").read_text(encoding="utf-8"))

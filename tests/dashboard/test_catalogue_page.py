@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.view_state import MAX_QUERY_TEXT, CatalogueView, parse_catalogue
+from dashboard.pages.catalogue.state import MAX_QUERY_TEXT, CatalogueView, parse_catalogue
 from indicators.schema import LEVELS, THEMES
 from tests.dashboard.support import open_page
 
-PAGE = "dashboard/pages/catalogue.py"
+PAGE = "catalogue"
 INDICATORS = ["life_expectancy", "co2_per_capita"]
 
 

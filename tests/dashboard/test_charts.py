@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 import vl_convert as vlc
 
-from dashboard import charts
+from dashboard.pages.trajectories import charts
 from dashboard.theme import MAX_ROWS, TooManyRowsError
+from tests.dashboard.support import check_golden
 
 FRAME = pd.DataFrame(
     {
@@ -66,3 +67,42 @@ def test_text_alternatives_name_every_line():
     text = charts.describe_trajectories(FRAME, "CO2", "t")
     assert "Sweden: 5.5 in 2000 to 5.2 in 2001" in text and "USA" in text
     assert "1. Sweden 5.2 (2001)" in charts.describe_ranking(LATEST, "CO2", "t")
+
+
+#: Synthetic (test-only) lines for twelve places: more series than the palette has colours.
+TWELVE = pd.DataFrame(
+    {
+        "ref_area": [f"A{i:02d}" for i in range(12) for _ in (0, 1)],
+        "name": [f"Place {i:02d}" for i in range(12) for _ in (0, 1)],
+        "year": [2000, 2001] * 12,
+        "value": [float(i + j) for i in range(12) for j in (0, 1)],
+    }
+)
+
+
+def test_more_series_than_colours_are_still_told_apart():
+    spec = _roundtrip(charts.trajectory_chart(TWELVE, title="Synthetic — twelve places, 2000–2001", unit="u"))
+    line = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "line")
+    colours = line["encoding"]["color"]["scale"]
+    dashes = line["encoding"]["strokeDash"]["scale"]
+    names = colours["domain"]
+    assert names == dashes["domain"] and len(names) == 12
+    styles = {(c, tuple(d)) for c, d in zip(colours["range"], dashes["range"], strict=True)}
+    assert len(styles) == 12, "the ninth place must not look like the first"
+    check_golden("trajectory_twelve", spec)
+
+
+def test_ranking_is_dots_without_stems_from_an_arbitrary_floor():
+    spec = _roundtrip(
+        charts.ranked_chart(
+            LATEST,
+            title="CO2: latest values of Sweden and USA ranked",
+            unit="t",
+            higher_is_better=False,
+            highlight=["SWE"],
+        )
+    )
+    marks = [layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"] for layer in spec["layer"]]
+    assert "rule" not in marks and "bar" not in marks, "a stem would start at the smallest value, not at zero"
+    assert "circle" in marks
+    check_golden("trajectory_ranking", spec)

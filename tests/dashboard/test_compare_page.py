@@ -10,11 +10,11 @@ import pytest
 import vl_convert as vlc
 from streamlit.testing.v1 import AppTest
 
-from dashboard import compare_charts
-from dashboard.view_state import CompareView, parse_compare
+from dashboard.pages.compare import charts as compare_charts
+from dashboard.pages.compare.state import CompareView, parse_compare
 from tests.dashboard.support import check_golden, open_page
 
-PAGE = "dashboard/pages/compare.py"
+PAGE = "compare"
 
 #: Synthetic ranked values (for the chart specs only): one older value, drawn hollow.
 RANKED = pd.DataFrame(

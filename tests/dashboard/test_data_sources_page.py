@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import functools
 import re
-from pathlib import Path
 
 import pytest
 import requests
@@ -14,11 +13,13 @@ from streamlit.testing.v1 import AppTest
 
 from connectors import store
 from connectors.http import Fetcher
+from dashboard.pages.data_sources import data
 from indicators import sources
+from tests.dashboard.support import page_file
 
 #: The page runs on its own: AppTest.switch_page cannot reach a page whose url_path differs from its file
 #: name before a first run of the default page, which would make every test render the Overview too.
-PAGE = str(Path(__file__).resolve().parents[2] / "dashboard" / "pages" / "data_sources.py")
+PAGE = page_file("data_sources")
 
 
 def _open(**params: str) -> AppTest:
@@ -96,10 +97,52 @@ def test_bad_links_get_a_notice_and_a_working_page(params):
     assert at.get("download_button")
 
 
+OPERATOR_SECRET = "correct horse battery staple"
+
+
+def _operator(monkeypatch, secret: str = OPERATOR_SECRET) -> None:
+    """The deployment's operator switched web refresh on and configured a secret."""
+    monkeypatch.setenv(data.ALLOW_ENV, "1")
+    monkeypatch.setenv(data.SECRET_ENV, secret)
+
+
+def _refresh_buttons(at: AppTest) -> list[str]:
+    return [b.key for b in at.button if str(b.key).startswith("src_refresh")]
+
+
+def test_a_visitor_sees_the_status_and_no_refresh_button(monkeypatch):
+    monkeypatch.delenv(data.ALLOW_ENV, raising=False)
+    at = _open()
+    assert _refresh_buttons(at) == []
+    assert not [w for w in at.text_input if w.key == "src_operator_secret"], "no secret box for visitors"
+    assert any("Status only" in c.value and "python -m connectors refresh" in c.value for c in at.caption)
+    assert any("Catalogue entries" in e.label for e in at.expander), "the state of every entry is still shown"
+
+
+def test_switching_refresh_on_without_a_proper_secret_keeps_it_off(monkeypatch):
+    _operator(monkeypatch, secret="short")
+    at = _open()
+    assert _refresh_buttons(at) == []
+    assert any("no refresh secret of at least" in c.value for c in at.caption)
+
+
+def test_the_operator_unlocks_refresh_with_the_secret_and_only_with_it(monkeypatch):
+    _operator(monkeypatch)
+    at = _open()
+    assert _refresh_buttons(at) == [], "buttons appear only after the secret is typed"
+    at.text_input(key="src_operator_secret").input("wrong guess").run()
+    assert _refresh_buttons(at) == []
+    assert any("not the refresh secret" in w.value for w in at.warning)
+    at.text_input(key="src_operator_secret").input(OPERATOR_SECRET).run()
+    assert "src_refresh_all" in _refresh_buttons(at)
+
+
 def test_refresh_without_network_shows_the_offline_line_and_changes_nothing(monkeypatch):
     monkeypatch.setattr(sources, "Fetcher", functools.partial(Fetcher, sleep=lambda seconds: None))
+    _operator(monkeypatch)
     before = {key: path.read_bytes() for key, path in store.dataset_files().items()}
     at = _open()
+    at.text_input(key="src_operator_secret").input(OPERATOR_SECRET).run()
     with responses.RequestsMock() as offline:
         offline.get(re.compile(r"https?://.*"), body=requests.exceptions.ConnectionError("no route to host"))
         at.button(key="src_refresh_nama_10_pc").click().run()

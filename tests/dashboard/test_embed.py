@@ -7,11 +7,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import embed, ui
+from dashboard import frame
 from indicators import query
+from tests.dashboard.support import page_file
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGE = str(ROOT / "dashboard" / "pages" / "trajectories.py")
+PAGE = page_file("trajectories")
 
 
 def _embedded(params: dict[str, str], url: str = "https://beyondgdp.example.org/trajectories") -> AppTest:
@@ -69,16 +70,16 @@ def test_the_app_hides_navigation_in_embed_mode():
     app.context = {"is_embedded": True}
     app.run()
     assert not app.exception
-    css = [m for m in app.markdown if m.value == embed.EMBED_CSS]
+    css = [m for m in app.markdown if m.value == frame.EMBED_CSS]
     assert len(css) == 1 and css[0].proto.allow_html
     assert not app.sidebar.children
 
 
 def test_the_embed_css_is_a_fixed_constant():
-    assert "{" in embed.EMBED_CSS and "url(" not in embed.EMBED_CSS and "<script" not in embed.EMBED_CSS
+    assert "{" in frame.EMBED_CSS and "url(" not in frame.EMBED_CSS and "<script" not in frame.EMBED_CSS
 
 
 def test_link_text_is_shown_as_itself_not_as_markdown():
-    shown = ui.markdown_text("'[click](https://evil.example)' :red[x] <b>")
+    shown = frame.markdown_text("'[click](https://evil.example)' :red[x] <b>")
     assert "[click](" not in shown and ":red[" not in shown and "<b>" not in shown
     assert shown.replace("\\", "") == "'[click](https://evil.example)' :red[x] <b>"

@@ -12,6 +12,7 @@ import pytest
 
 from dashboard import export, share
 from dashboard.__main__ import main
+from indicators import query
 
 LINK = "trajectories?ind=co2_per_capita&areas=USA,CHN,IND&from=2000&to=2020"
 EVIL = '</script><script>alert("x")</script><!-- & "quoted" \u2028 Ωμέγα'
@@ -37,7 +38,8 @@ def _spec_in(page: str) -> dict:
 
 def test_csv_is_exactly_the_data_in_the_view(shared):
     back = pd.read_csv(io.BytesIO(export.to_csv(shared)))
-    pd.testing.assert_frame_equal(back, shared.data, check_dtype=False)
+    drawn = back.drop(columns=list(share.CSV_METADATA))
+    pd.testing.assert_frame_equal(drawn, shared.data, check_dtype=False)
     assert set(back["ref_area"]) == {"USA", "CHN", "IND"} and back["year"].between(2000, 2020).all()
 
 
@@ -107,3 +109,29 @@ def test_cli_errors_are_one_clear_line(tmp_path, capsys):
     assert main(["export", LINK + "&areas=<script>", "--strict", "--out", str(tmp_path / "x.csv")]) == 2
     err = capsys.readouterr().err
     assert "not understood" in err and not (tmp_path / "x.csv").exists()
+
+
+def test_cli_refuses_a_link_pinned_to_other_data_unless_told(tmp_path, capsys):
+    out = tmp_path / "pinned.csv"
+    pinned = LINK + "&v=deadbeef0000"
+    assert main(["export", pinned, "--out", str(out)]) == 2
+    error = capsys.readouterr().err
+    assert "pinned to data snapshot deadbeef0000" in error and "--accept-current-data" in error
+    assert error.count("\n") == 1 and not out.exists(), "one clear line, and nothing written"
+    assert main(["export", pinned, "--out", str(out), "--accept-current-data"]) == 0
+    assert "exporting snapshot" in capsys.readouterr().err and out.exists()
+
+
+def test_cli_exports_a_link_pinned_to_the_running_data_without_asking(tmp_path, capsys):
+    out = tmp_path / "same.csv"
+    assert main(["export", LINK + f"&v={query.data_version()}", "--out", str(out)]) == 0
+    assert "warning" not in capsys.readouterr().err
+
+
+def test_every_csv_row_says_what_it_is_where_it_comes_from_and_which_snapshot(shared):
+    back = pd.read_csv(io.BytesIO(export.to_csv(shared)))
+    assert list(back.columns[: len(share.CSV_METADATA)]) == list(share.CSV_METADATA)
+    item = query.definition("co2_per_capita")
+    assert set(back["indicator"]) == {"co2_per_capita"} and set(back["indicator_title"]) == {item.label}
+    assert set(back["unit"]) == {item.unit} and set(back["source"]) == {item.source.publisher}
+    assert set(back["licence"]) == {item.source.licence} and set(back["snapshot"]) == {query.data_version()}

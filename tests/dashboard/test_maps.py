@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 import vl_convert as vlc
 
-from dashboard import maps
-from dashboard.view_state import MapView, parse_map
+from dashboard.pages.maps import charts as map_charts
+from dashboard.pages.maps import data as maps
+from dashboard.pages.maps.state import MapView, parse_map
 from indicators import query
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
@@ -18,7 +19,7 @@ SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 def _chart(indicator: str, level: str, year: int | None = None, country: str | None = None):
     data = maps.map_data(indicator, level, year, country)
     item = query.definition(indicator)
-    chart = maps.choropleth(
+    chart = map_charts.choropleth(
         data.lookup,
         data.geometry,
         title=item.label,
@@ -40,15 +41,15 @@ def test_choropleth_is_valid_vega_lite_and_renders(indicator, level, country):
     spec = json.loads(json.dumps(chart.to_dict()))  # validates against the schema, survives JSON
     layer = spec["layer"][0]
     assert layer["mark"]["type"] == "geoshape" and layer["data"]["format"] == data.geometry.format
-    assert spec["config"]["scale"]["invalid"]["color"]["value"] == maps.NO_DATA_COLOUR
+    assert spec["config"]["scale"]["invalid"]["color"]["value"] == map_charts.NO_DATA_COLOUR
     svg = vlc.vegalite_to_svg(spec)
     assert svg.count("<path") > 20
-    assert maps.NO_DATA_LABEL in svg and query.definition(indicator).unit.split(" ")[0] in svg
+    assert map_charts.NO_DATA_LABEL in svg and query.definition(indicator).unit.split(" ")[0] in svg
 
 
 def test_darker_is_better_in_both_directions():
-    assert maps.colour_scale(True).to_dict()["reverse"] is True  # high values dark
-    assert maps.colour_scale(False).to_dict()["reverse"] is False  # low values dark (viridis starts dark)
+    assert map_charts.colour_scale(True).to_dict()["reverse"] is True  # high values dark
+    assert map_charts.colour_scale(False).to_dict()["reverse"] is False  # low values dark (viridis starts dark)
 
 
 def test_every_area_with_data_is_drawn_listed_or_outside_the_frame():
@@ -99,7 +100,7 @@ def test_ranking_puts_the_best_first():
 
 def test_describe_map_names_extremes():
     data = maps.map_data("gdl_shdi", "gdl_region", 2019, "IND")
-    text = maps.describe_map(data.shown, title="SHDI", unit="index", year=2019, shapes=len(data.geometry.codes))
+    text = map_charts.describe_map(data.shown, title="SHDI", unit="index", year=2019, shapes=len(data.geometry.codes))
     best = data.shown.sort_values("value").iloc[-1]["name"]
     assert "2019" in text and best in text
 

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.dashboard.support import open_page
 
-PAGE = "dashboard/pages/maps.py"
+PAGE = "maps"
 
 
 def _open(**params: str) -> AppTest:

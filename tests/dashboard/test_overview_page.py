@@ -10,11 +10,11 @@ import pytest
 import vl_convert as vlc
 from streamlit.testing.v1 import AppTest
 
-from dashboard import scorecard
-from dashboard.view_state import OverviewView, parse_overview
+from dashboard.pages.overview import charts as scorecard
+from dashboard.pages.overview.state import OverviewView, parse_overview
 from tests.dashboard.support import check_golden, open_page
 
-PAGE = "dashboard/pages/overview.py"
+PAGE = "overview"
 
 #: A hand-made scorecard of one theme (synthetic numbers, for the chart spec only).
 CARD = pd.DataFrame(
@@ -104,7 +104,7 @@ def test_overview_bad_link_gets_a_notice_not_a_traceback():
 
 @pytest.mark.slow
 def test_the_signals_of_a_place_are_listed_one_block_per_kind():
-    from dashboard import overview_views
+    from dashboard.pages.overview import views as overview_views
     from indicators import assess
 
     at = _open(area="DEU", peers="oecd")

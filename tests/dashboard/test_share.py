@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
 from dashboard import share
+from dashboard.registry import PAGE_VIEWS, RegistryError, gather
 from dashboard.share import ShareError
+from dashboard.view_kind import ViewKind
 from indicators import query
 
 LINK = "trajectories?ind=co2_per_capita&areas=USA,CHN,IND&from=1990&to=2020"
@@ -128,10 +132,14 @@ def test_view_kinds_are_registered_once_with_url_safe_names():
     kinds = share.registry()
     assert {"trajectory", "ranking"} <= set(kinds)
     assert [k.kind for k in share.kinds_for_page("trajectories")][:2] == ["trajectory", "ranking"]
-    with pytest.raises(ShareError, match="lowercase"):
-        share.register(share.ViewKind("Bad Name", page="x", label="x", parse=dict, build=lambda v: None))
-    with pytest.raises(ShareError, match="already registered"):
-        share.register(share.ViewKind("trajectory", page="elsewhere", label="x", parse=dict, build=lambda v: None))
+    bad_name = SimpleNamespace(__name__="bad", KINDS=(ViewKind("Bad Name", "x", "x", dict, lambda v: None),))
+    with pytest.raises(RegistryError, match="lowercase"):
+        gather([bad_name])
+    twice = SimpleNamespace(
+        __name__="elsewhere", KINDS=(ViewKind("trajectory", "elsewhere", "x", dict, lambda v: None),)
+    )
+    with pytest.raises(RegistryError, match="registered twice"):
+        gather([*PAGE_VIEWS, twice])
 
 
 def test_context_lines_are_in_the_data_and_flagged():

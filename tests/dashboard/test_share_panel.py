@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import html
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from indicators import query
-from tests.dashboard.support import open_share_panels
+from tests.dashboard.support import open_share_panels, page_file
 
-PAGE = str(Path(__file__).resolve().parents[2] / "dashboard" / "pages" / "trajectories.py")
+PAGE = page_file("trajectories")
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import export, share
 from indicators import assess, query
-from tests.dashboard.support import open_page, open_share_panels
+from tests.dashboard.support import open_page, open_share_panels, page_file
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPARE = "compare?ind=life_expectancy&peers=oecd"
@@ -68,7 +68,7 @@ def test_scorecard_link_builds_one_themes_standing_chart():
 
 def test_scorecard_bad_theme_falls_back_with_a_notice():
     shared = share.share_link("overview?theme=<b>x</b>")
-    assert shared.view.theme == "economy"
+    assert shared.view.theme == "inclusive", "the first theme on the page is a wellbeing theme, GDP beside it"
     assert any("'theme' must be one of" in n for n in shared.notices)
 
 
@@ -79,7 +79,8 @@ def test_csv_export_equals_the_rows_drawn():
         text = text.decode("utf-8") if isinstance(text, bytes) else text
         lines = [line for line in text.splitlines() if not line.startswith("#")]
         read = pd.read_csv(io.StringIO("\n".join(lines)))
-        assert list(read.columns) == list(shared.data.columns)
+        assert list(read.columns) == list(share.csv_rows(shared).columns)
+        assert set(read["snapshot"].astype(str)) == {shared.meta.data_version}
         assert list(read["indicator"]) == list(shared.data["indicator"])
         assert read["value"].round(6).tolist() == shared.data["value"].astype(float).round(6).tolist()
 
@@ -111,7 +112,7 @@ def _expanders(at: AppTest) -> list[str]:
 
 @pytest.mark.slow
 def test_compare_page_has_a_share_panel_under_each_ranked_chart():
-    at = open_page("dashboard/pages/compare.py", ind="life_expectancy,co2_per_capita", peers="oecd")
+    at = open_page("compare", ind="life_expectancy,co2_per_capita", peers="oecd")
     assert len(at.get("vega_lite_chart")) == 2
     assert _expanders(at).count(SHARE_EXPANDER) == 2
     assert not at.code, "a closed share panel sends nothing"
@@ -122,7 +123,7 @@ def test_compare_page_has_a_share_panel_under_each_ranked_chart():
 
 @pytest.mark.slow
 def test_overview_page_has_a_share_panel_under_each_theme_chart():
-    at = open_page("dashboard/pages/overview.py", area="DEU", peers="oecd")
+    at = open_page("overview", area="DEU", peers="oecd")
     charts = len(at.get("vega_lite_chart"))
     assert charts == 4
     assert _expanders(at).count(SHARE_EXPANDER) == charts
@@ -132,7 +133,7 @@ def test_overview_page_has_a_share_panel_under_each_theme_chart():
 
 
 def _embedded(page: str, params: dict[str, str]) -> AppTest:
-    app = AppTest.from_file(str(ROOT / "dashboard" / "pages" / f"{page}.py"), default_timeout=120)
+    app = AppTest.from_file(page_file(page), default_timeout=120)
     for key, value in params.items():
         app.query_params[key] = value
     app.context = {"is_embedded": True, "url": f"https://beyondgdp.example.org/{page}"}
@@ -159,20 +160,23 @@ def test_embed_mode_shows_only_the_chart(page, params):
     assert shared.meta.source_line in [c.value for c in app.caption]
 
 
-def _default_page_of_app() -> str:
-    """The url_path of the st.Page that app.py marks default=True (Streamlit serves it at '/')."""
+def _pages_of_app() -> list[tuple[str, dict]]:
+    """(page file, keywords) of every st.Page in app.py, read from its source."""
     import ast
 
+    found = []
     for node in ast.walk(ast.parse((ROOT / "app.py").read_text())):
         if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "Page":
-            keywords = {k.arg: k.value for k in node.keywords}
-            if isinstance(keywords.get("default"), ast.Constant) and keywords["default"].value is True:
-                return keywords["url_path"].value
-    raise AssertionError("app.py has no default page")
+            keywords = {k.arg: k.value.value for k in node.keywords if isinstance(k.value, ast.Constant)}
+            found.append((ast.unparse(node.args[0]), keywords))
+    return found
 
 
 def test_overview_permalinks_use_the_apps_home_address_where_streamlit_serves_it():
-    assert _default_page_of_app() == share.HOME_PAGE == "overview"
+    pages = _pages_of_app()
+    (home,) = [file for file, keywords in pages if keywords.get("default") is True]
+    (alias,) = [file for file, keywords in pages if keywords.get("url_path") == share.HOME_PAGE == "overview"]
+    assert "overview/page.py" in home and alias == home, "/ and /overview both open the Overview"
     shared = share.share_link(OVERVIEW, base_url="https://beyondgdp.example.org")
     assert shared.meta.permalink.startswith("https://beyondgdp.example.org/?area=DEU&peers=oecd&theme=inclusive")
     assert shared.meta.embed_url.startswith("https://beyondgdp.example.org/?") and "embed=true" in shared.meta.embed_url

@@ -12,14 +12,17 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import export, index_views, maps, share
+from dashboard import export, share
+from dashboard.pages.maps import charts as map_charts
+from dashboard.pages.maps import data as maps
+from dashboard.pages.your_index import data as index_views
 from indicators import index_query as iq
 from indicators import query
-from tests.dashboard.support import open_share_panels
+from tests.dashboard.support import open_share_panels, page_file
 
 ROOT = Path(__file__).resolve().parents[2]
-MAPS_PAGE = str(ROOT / "dashboard" / "pages" / "maps.py")
-INDEX_PAGE = str(ROOT / "dashboard" / "pages" / "your_index.py")
+MAPS_PAGE = page_file("maps")
+INDEX_PAGE = page_file("your_index")
 PANEL = "Share, embed or download this chart"
 BASE = "https://beyondgdp.example.org"
 
@@ -50,7 +53,7 @@ def test_a_map_link_builds_the_choropleth_and_its_ranked_rows():
 def test_map_csv_holds_the_data_rows_not_the_geometry():
     shared = share.share_link("maps?ind=life_expectancy&level=country", base_url=BASE)
     rows = _csv(shared)
-    assert list(rows.columns) == ["rank", "ref_area", "name", "year", "value"]
+    assert list(rows.columns) == [*share.CSV_METADATA, "rank", "ref_area", "name", "year", "value"]
     assert len(rows) == len(shared.data) > 100 and rows["year"].nunique() == 1
     assert rows["ref_area"].tolist() == shared.data["ref_area"].tolist()
     text = export.to_csv(shared).decode()
@@ -72,7 +75,7 @@ def test_map_exports_to_offline_html_and_to_images():
     assert svg.startswith("<svg") and "India - Kerala" not in svg[:200]
     assert export.to_png(shared, scale=1)[:8] == b"\x89PNG\r\n\x1a\n"
     # The chart keeps its own 'no data' colour config: it is lifted onto the image, not dropped.
-    assert export.image_spec(shared)["config"]["scale"]["invalid"]["color"]["value"] == maps.NO_DATA_COLOUR
+    assert export.image_spec(shared)["config"]["scale"]["invalid"]["color"]["value"] == map_charts.NO_DATA_COLOUR
     assert "config" in shared.chart.to_dict()
 
 

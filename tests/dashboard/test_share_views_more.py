@@ -14,14 +14,15 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import export, index_views, share
+from dashboard import export, share
+from dashboard.pages.your_index import data as index_views
 from indicators import assess, query
 from indicators import index_query as iq
-from tests.dashboard.support import open_share_panels
+from tests.dashboard.support import open_share_panels, page_file
 
 ROOT = Path(__file__).resolve().parents[2]
-COMPARE_PAGE = str(ROOT / "dashboard" / "pages" / "compare.py")
-INDEX_PAGE = str(ROOT / "dashboard" / "pages" / "your_index.py")
+COMPARE_PAGE = page_file("compare")
+INDEX_PAGE = page_file("your_index")
 PANEL = "Share, embed or download this chart"
 BASE = "https://beyondgdp.example.org"
 MULTIPLES = "compare?ind=gini_index,life_expectancy,co2_per_capita&area=DEU&view=multiples&chart=compare_multiples"
@@ -59,7 +60,7 @@ def test_a_multiples_link_draws_one_strip_per_indicator_of_the_peer_group():
 def test_multiples_csv_is_exactly_the_rows_each_strip_draws():
     shared = share.share_link(MULTIPLES, base_url=BASE)
     rows = _csv(shared)
-    assert list(rows.columns) == ["indicator", "rank", "ref_area", "name", "year", "value", "unit", "median"]
+    assert list(rows.columns) == [*share.CSV_METADATA, "rank", "ref_area", "name", "year", "value", "median"]
     spec = shared.chart.to_dict()
     for part, ident in zip(spec["vconcat"], dict.fromkeys(rows["indicator"]), strict=True):
         dots, median = (spec["datasets"][layer["data"]["name"]] for layer in part["layer"][:2])
@@ -101,7 +102,7 @@ def test_moves_csv_is_exactly_the_rows_the_dumbbell_draws():
     shared = share.share_link(MOVES, base_url=BASE)
     (drawn,) = shared.chart.to_dict()["datasets"].values()
     rows = _csv(shared)
-    assert list(rows.columns) == ["ref_area", "name", "rank", "equal_rank", "delta"]
+    assert list(rows.columns) == [*share.CSV_METADATA, "ref_area", "name", "rank", "equal_rank", "delta"]
     assert rows["name"].tolist() == [r["name"] for r in drawn]
     assert rows["rank"].tolist() == [r["rank"] for r in drawn]
     assert rows["equal_rank"].tolist() == [r["equal_rank"] for r in drawn]
@@ -178,7 +179,7 @@ def test_the_your_index_page_has_a_share_panel_under_the_moves_chart():
 @pytest.mark.parametrize(
     ("path", "params", "title"),
     [
-        (COMPARE_PAGE, {"ind": "life_expectancy,gini_index", "view": "multiples"}, "2 indicators across"),
+        (COMPARE_PAGE, {"ind": "life_expectancy,gini_index", "view": "multiples"}, "among OECD on 2 indicators"),
         (INDEX_PAGE, {"w": "inclusive:2", "chart": "index_moves"}, "biggest moves versus equal weights"),
     ],
     ids=["multiples", "moves"],

@@ -13,7 +13,7 @@ from tests.dashboard.support import open_page
 
 
 def _open(**params: str) -> AppTest:
-    return open_page("dashboard/pages/trajectories.py", **params)
+    return open_page("trajectories", **params)
 
 
 def _charts(at: AppTest) -> list:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dashboard.view_state import MAX_AREAS, TrajectoryView, parse_trajectory
+from dashboard.pages.trajectories.state import MAX_AREAS, TrajectoryView, parse_trajectory
 
 INDICATORS = ["gdp_per_capita_ppp", "co2_per_capita"]
 AREAS = ["SWE", "USA", "CHN", "DEU", "IND", "BRA"] + [f"A{i:02d}" for i in range(30)]

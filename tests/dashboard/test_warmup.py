@@ -7,9 +7,11 @@ import threading
 import time
 from pathlib import Path
 
-from dashboard import overview_views, warmup
-from dashboard.share_panel import drawn_chart
-from dashboard.view_state import OverviewView
+from dashboard import data_version, warmup
+from dashboard.frame import drawn_chart
+from dashboard.pages.overview import state as overview_state
+from dashboard.pages.overview import views as overview_views
+from dashboard.pages.overview.state import OverviewView, StandingView
 from indicators import assess
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -18,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_the_first_view_steps_fill_the_caches_the_overview_page_reads():
     failed = warmup.warm(warmup.first_view_steps(), pause=0)
     assert failed == []
-    page = overview_views.parse_page({})
+    page = overview_state.parse_page({})
     view = OverviewView(area=page.area, peers=page.peers, since=page.since)
     group = overview_views.peer_group(view)
     hits = assess.scorecard_theme.cache_info().hits
@@ -26,9 +28,9 @@ def test_the_first_view_steps_fill_the_caches_the_overview_page_reads():
     assert assess.scorecard_theme.cache_info().hits == hits + 1, "the page's scorecard call must be a cache hit"
     assert rows["percentile"].notna().any()
     hits = drawn_chart.cache_info().hits
-    drawn, spec = drawn_chart("scorecard", overview_views.StandingView(view, "economy"))
+    drawn, spec = drawn_chart("scorecard", StandingView(view, "economy"), data_version.current())
     assert drawn_chart.cache_info().hits == hits + 1, "the page's chart must be a cache hit"
-    assert spec["title"]["text"] == overview_views.chart_title("economy")
+    assert spec["title"]["text"] == overview_views.chart_title("economy", assess.area_name(view.area), group.label)
     hits = assess.place_signals.cache_info().hits
     assess.place_signals(view.area, group.members, view.since)
     assert assess.place_signals.cache_info().hits == hits + 1
@@ -79,7 +81,7 @@ def test_serve_py_is_an_st_app_that_streamlit_run_recognises_and_serves_app_py()
 
 def test_the_first_view_steps_are_the_ones_a_page_may_wait_for_and_match_an_empty_link():
     assert tuple(name for name, _ in warmup.first_view_steps()) == warmup.FIRST_VIEW_STEPS
-    assert overview_views.parse_page({}) == OverviewView(), "the page waits only when its view is the warmed one"
+    assert overview_state.parse_page({}) == OverviewView(), "the page waits only when its view is the warmed one"
 
 
 def test_a_page_waits_for_a_pending_step_instead_of_computing_it_twice(monkeypatch):

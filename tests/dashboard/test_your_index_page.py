@@ -3,13 +3,13 @@ URL, bad weights get a notice, never an exception."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.dashboard.support import page_file
+
 #: The page file itself: before a first run AppTest can only switch to pages whose url_path is their file name.
-PAGE = str(Path(__file__).resolve().parents[2] / "dashboard" / "pages" / "your_index.py")
+PAGE = page_file("your_index")
 
 
 def _open(**params: str) -> AppTest:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dashboard.view_state import YourIndexView, parse_your_index
+from dashboard.pages.your_index.state import YourIndexView, parse_your_index
 
 COMPOSITES = {
     "beyond_gdp_index": {"pillars": ["inclusive", "circular", "climate"], "indicators": ["gini_index", "co2"]},

@@ -1,0 +1,350 @@
+"""The picture frame every page is drawn in: the chores each page needs, written once.
+
+A page's Streamlit file (``dashboard/pages/<page>/page.py``) is a body function handed to
+:func:`run`. Around it the frame does, in this order and for every page alike:
+
+1. **data version** — read once per run (:mod:`dashboard.data_version`); if the store changed
+   since the last run every cache is dropped, so a refresh or rollback from the command line
+   shows on the next interaction and the snapshot id under every chart changes with it;
+2. **embed mode** — ``?embed=true`` draws only the chart the link names (:func:`render_embed`);
+3. **title, caption and the version pin** — a link's ``v=`` is kept in the address by
+   :func:`sync_url` and, when it differs from the running data, a notice says so;
+4. **the body**, wrapped once: a damaged or missing dataset becomes a notice naming it and the
+   fix, anything unexpected a short message with an error id whose traceback goes to the
+   server log — a visitor never sees a traceback.
+
+Inside the body, :func:`chart_block` draws one shareable chart with the one height rule, its
+notes, source and vintage line, data-table toggle, CSV and share panel; :func:`show_notices`,
+:func:`seed_widgets` and :func:`data_table` are the other shared pieces. Only this module and
+the page files import Streamlit.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
+
+from dashboard import data_version, export, share
+from dashboard.registry import registry
+from dashboard.url_state import ShareOptions, parse_share
+from dashboard.view_kind import Drawn
+from indicators.query import QueryError
+
+LOG = logging.getLogger("beyond_gdp.pages")
+#: A constant: hides Streamlit's header, toolbar, sidebar and footer, and trims the page padding.
+EMBED_CSS = """<style>
+header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="collapsedControl"],
+footer, #MainMenu { display: none !important; }
+[data-testid="stMainBlockContainer"], .block-container { padding: 0.5rem 0.75rem 0.5rem 0.75rem !important;
+  max-width: 100% !important; }
+</style>"""
+EMBED_LEGEND_COLUMNS = 2
+#: The one height rule. Streamlit 1.67 draws a layered chart at its own default height, squeezing a
+#: tall ranking into a strip: give it the chart's plotting height plus room for the title, subtitle,
+#: x axis and a few legend rows (so a legend is never clipped).
+CHART_FURNITURE_PX = 150
+IFRAME_HEIGHT = 560
+#: A share panel's open/closed state lives in the session under its key plus this suffix.
+OPEN_SUFFIX = "_open"
+_MARKDOWN_SIGNS = re.compile(r"[\\`*_{}\[\]()<>#+\-.!|~:$&\"'=]")
+
+
+@dataclass(frozen=True)
+class Link:
+    """What the frame hands a page body: the link's parameters, its share options and the running data."""
+
+    params: dict[str, Any]
+    options: ShareOptions
+    version: str
+
+    @property
+    def pin_differs(self) -> bool:
+        return bool(self.options.version) and self.options.version != self.version
+
+
+# -- the frame ---------------------------------------------------------------------------------
+
+
+def run(
+    page: str,
+    body: Callable[[Link], None],
+    *,
+    title: str,
+    caption: str,
+    embed_chart: Callable[[dict], str | None] | None = None,
+) -> None:
+    """Draw ``page``: data version, embed mode, title, pin notice, then ``body`` — never a traceback."""
+    try:
+        version = data_version.current()
+        params = st.query_params.to_dict()
+        if bool(st.context.is_embedded):
+            render_embed(page, embed_chart(params) if embed_chart else None)
+            return
+        options = parse_share(params, charts=[k.kind for k in share.kinds_for_page(page)] or ["none"])
+        link = Link(params=params, options=options, version=version)
+        st.title(title)
+        st.caption(caption)
+        show_notices(options.notices)
+        if link.pin_differs:
+            st.info(pin_notice(options.version, version), icon=":material/history:")
+        body(link)
+    except ScriptControlException:
+        raise  # st.rerun() and st.stop() are how Streamlit steers a run, not errors
+    except Exception as error:  # noqa: BLE001 — the one place a page's unexpected error is caught
+        show_error(error, page)
+
+
+def pin_notice(pinned: str, running: str) -> str:
+    return (
+        f"This link is pinned to data snapshot {pinned}, which this dashboard does not serve; it shows the "
+        f"current snapshot {running}, so the numbers may differ from what was shared."
+    )
+
+
+def is_store_error(error: BaseException) -> bool:
+    """A damaged or missing dataset (``connectors.store.StoreError`` or a subclass), told apart by name:
+    the dashboard does not import the connectors layer."""
+    return any(cls.__name__ == "StoreError" for cls in type(error).__mro__)
+
+
+def show_error(error: BaseException, page: str) -> None:
+    """A short message instead of a traceback; the traceback goes to the server log under an error id."""
+    if is_store_error(error):
+        st.warning(
+            f"Some data cannot be read: {markdown_text(str(error))}. The operator can restore it with "
+            "`python -m connectors verify` and `python -m connectors rollback`; other pages keep working.",
+            icon=":material/database:",
+        )
+        LOG.warning("page %s: stored data unreadable: %s", page, error)
+        return
+    error_id = uuid.uuid4().hex[:10]
+    LOG.error("page %s: error %s", page, error_id, exc_info=error)
+    st.error(
+        f"Something went wrong while drawing this page (error id {error_id}). Try another view or reload; "
+        "if it persists, tell the operator this id.",
+        icon=":material/error:",
+    )
+
+
+def sync_url(query: Mapping[str, str]) -> None:
+    """Put the view's own parameters in the address, keeping the link's valid ``v=`` pin."""
+    current = st.query_params.to_dict()
+    pinned = parse_share({"v": current["v"]}, charts=()).version if "v" in current else None
+    wanted = dict(query) | ({"v": pinned} if pinned else {})
+    if wanted != current:
+        st.query_params.from_dict(wanted)
+
+
+# -- small shared pieces -------------------------------------------------------------------------
+
+
+def markdown_text(text: str) -> str:
+    """Text from a link shown as itself: every Markdown (and Streamlit ``:icon:``/``:color[]``) sign escaped,
+    so a crafted link cannot make a notice show a clickable link, an image or styled text."""
+    return _MARKDOWN_SIGNS.sub(r"\\\g<0>", text)
+
+
+def show_notices(notices: tuple[str, ...] | list[str]) -> None:
+    """Problems with the link the visitor opened, in one short box (never a traceback)."""
+    if notices:
+        text = "; ".join(markdown_text(n) for n in notices)
+        st.info(f"Some link settings were not understood and defaults were used: {text}.", icon=":material/link_off:")
+
+
+def seed_widgets(prefix: str, values: Callable[[], Mapping[str, object]]) -> None:
+    """Copy a link's view into a page's widget keys once per session; afterwards the widgets lead.
+
+    ``values`` is called only on the first run of the session, so pages can compute it lazily."""
+    flag = f"{prefix}_initialised"
+    if st.session_state.get(flag):
+        return
+    st.session_state.update(values())
+    st.session_state[flag] = True
+
+
+def data_table(frame: pd.DataFrame, *, file_name: str, key: str, label: str = "Show the data") -> None:
+    """A toggle that reveals exactly the rows drawn, plus a CSV download of the same rows."""
+    if st.toggle(label, key=f"{key}_table"):
+        st.dataframe(frame, hide_index=True, width="stretch")
+    st.download_button(
+        "Download CSV",
+        # Written when clicked, not on every rerun: a page with five tables would otherwise encode five
+        # CSV files per widget change and every browser would fetch them before drawing the charts.
+        lambda: export.csv_bytes(frame),
+        file_name=file_name,
+        mime="text/csv",
+        key=f"{key}_csv",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+
+
+def chart_height(spec: dict) -> int | str:
+    """The one height rule (see :data:`CHART_FURNITURE_PX`); a chart without a fixed height sizes itself."""
+    height = spec.get("height")
+    return height + CHART_FURNITURE_PX if isinstance(height, int) else "content"
+
+
+# -- charts ------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=256)
+def drawn_chart(view_kind: str, view: Any, version: str) -> tuple[Drawn, dict]:
+    """A view drawn once per data version, with its Vega-Lite spec, whatever address it is opened under
+    (the server's warm-up fills this before the first visitor arrives). Shared between sessions: read-only."""
+    drawn = registry()[view_kind].build(view)
+    # Schema validation of a chart costs ~0.3 s; the builders are validated by their own tests
+    # (golden and JSON round-trip specs), so a page view skips it.
+    return drawn, drawn.chart.to_dict(validate=False)
+
+
+@lru_cache(maxsize=256)
+def drawn_view(view_kind: str, view: Any, base: str, version: str) -> tuple[share.SharedView, dict]:
+    """A view built once per (kind, view, address, data version) with its spec: the page draws the chart
+    and the share panel offers it from this one build. Shared between sessions: read-only."""
+    drawn, spec = drawn_chart(view_kind, view, version)
+    return share.build(registry()[view_kind], view, base_url=base, drawn=drawn), spec
+
+
+def base_url(page: str) -> str:
+    """``$BEYOND_GDP_PUBLIC_URL`` if set, else the address in the visitor's browser, else localhost."""
+    try:
+        browser = st.context.url
+    except Exception:  # noqa: BLE001 — outside a running app (bare script, some test runners) there is no URL
+        browser = None
+    return share.public_url(browser, page=page)
+
+
+def chart_block(
+    kind: str, view: Any, *, key: str, note: str = "", spec_patch: Callable[[dict], dict] | None = None
+) -> share.SharedView | None:
+    """One shareable chart: the chart (one height rule), its notes, source and vintage line, exactly its
+    rows as a table and CSV, and its share panel. A view with nothing to draw, or whose dataset is
+    damaged, gets a one-line notice in its place; the page's other charts keep working."""
+    page = registry()[kind].page
+    try:
+        shared, spec = drawn_view(kind, view, base_url(page), data_version.current())
+    except QueryError as error:
+        st.warning(f"Nothing to draw: {markdown_text(str(error))}.", icon=":material/block:")
+        return None
+    except Exception as error:  # noqa: BLE001 — one chart's failure must not take the page down
+        if not is_store_error(error):
+            raise
+        show_error(error, page)
+        return None
+    if spec_patch is not None:
+        spec = spec_patch(spec)
+    st.vega_lite_chart(spec, width="stretch", height=chart_height(spec), alt=shared.meta.description or None)
+    for line in shared.meta.notes:
+        st.caption(f"Note: {line}.")
+    st.caption(f"{note} {shared.meta.source_line}".strip())
+    data_table(share.csv_rows(shared), file_name=shared.file_name("csv"), key=key)
+    share_panel(kind, view, key=f"share_{key}")
+    return shared
+
+
+def iframe_snippet(shared: share.SharedView, height: int = IFRAME_HEIGHT) -> str:
+    e = html.escape
+    return (
+        f'<iframe src="{e(shared.meta.embed_url)}" title="{e(shared.meta.title)}" width="100%" height="{height}" '
+        'style="border:0" loading="lazy"></iframe>'
+    )
+
+
+def share_panel(view_kind: str, view: Any, *, key: str | None = None) -> share.SharedView | None:
+    """Draw the "Share, embed or download" panel for ``view``; returns the shared view."""
+    kind = registry()[view_kind]
+    key = key or f"share_{view_kind}"
+    try:
+        shared, _ = drawn_view(view_kind, view, base_url(kind.page), data_version.current())
+    except Exception as error:  # noqa: BLE001 — the chart above already told the visitor what is missing
+        st.caption(f"Sharing is unavailable for this view: {markdown_text(str(error))}")
+        return None
+    meta = shared.meta
+    # The panel's contents (three code blocks, four downloads) are sent only once it is opened: a
+    # page with four charts would otherwise make every visitor's browser lay out all of them first.
+    panel = st.expander(
+        "Share, embed or download this chart", icon=":material/share:", key=key + OPEN_SUFFIX, on_change="rerun"
+    )
+    if not panel.open:
+        return shared
+    with panel:
+        st.caption(f"Link to this view (pinned to data snapshot {meta.data_version})")
+        st.code(meta.permalink, language=None, wrap_lines=True)
+        st.caption("Embed it in a web page")
+        st.code(iframe_snippet(shared), language="html", wrap_lines=True)
+        st.caption("Cite as")
+        st.code(meta.citation, language=None, wrap_lines=True)
+        columns = st.columns(4)
+        downloads = (
+            ("PNG", "png", lambda: export.to_png(shared)),
+            ("SVG", "svg", lambda: export.to_svg(shared)),
+            ("CSV", "csv", lambda: export.to_csv(shared)),
+            ("HTML", "html", lambda: export.to_html(shared)),
+        )
+        for column, (label, fmt, make) in zip(columns, downloads, strict=True):
+            column.download_button(
+                label,
+                make,
+                file_name=shared.file_name(fmt),
+                mime=export.MIME[fmt],
+                key=f"{key}_{fmt}",
+                icon=":material/download:",
+                on_click="ignore",
+                width="stretch",
+                help="Standalone page that works offline, with source and citation" if fmt == "html" else None,
+            )
+    return shared
+
+
+# -- embed mode --------------------------------------------------------------------------------
+
+
+def embed_requested() -> bool:
+    """True when the link carries ``embed=true``.
+
+    Streamlit reserves ``embed`` (its own iframe mode, which also drops the toolbar and footer) and
+    hides it from ``st.query_params``; the browser reports it as ``st.context.is_embedded``.
+    """
+    return bool(st.context.is_embedded)
+
+
+def render_embed(page: str, default_chart: str | None = None) -> None:
+    """Draw only the chart the link names on ``page``, with its source and an "Open in Beyond GDP" link.
+
+    ``default_chart`` is the kind drawn when the link has no ``chart=`` (a page whose own view parameter
+    already says which chart, such as Compare's ``view=multiples``); otherwise the page's first kind."""
+    params = st.query_params.to_dict()
+    if default_chart and "chart" not in params:
+        params["chart"] = default_chart
+    try:
+        kind, view, options = share.resolve(params, page)
+        shared = share.build(kind, view, options, base_url=base_url(page))
+    except (share.ShareError, QueryError) as error:
+        st.warning(f"This embedded chart cannot be drawn: {markdown_text(str(error))}")
+        return
+    show_notices(shared.notices)
+    # An iframe may be a phone's width: two legend columns fit from 320 px up, and still read at 1200 px.
+    chart = shared.chart.configure_legend(columns=EMBED_LEGEND_COLUMNS, labelLimit=140)
+    spec = chart.to_dict(validate=False)
+    st.vega_lite_chart(spec, width="stretch", height=chart_height(spec), alt=shared.meta.description or None)
+    if shared.meta.version_notice:
+        st.info(shared.meta.version_notice, icon=":material/history:")
+    for note in shared.meta.notes:
+        st.caption(f"Note: {note}.")
+    st.caption(shared.meta.source_line)
+    st.link_button("Open in Beyond GDP", shared.meta.permalink, icon=":material/open_in_new:")
+
+
+data_version.on_change(st.cache_data.clear)

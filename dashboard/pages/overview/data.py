@@ -1,0 +1,51 @@
+"""Overview page, view → data: the places it offers, the peer group a place is ranked among, the
+years a trend may start, and each theme's scorecard table."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from dashboard.pages.overview import charts
+from indicators import assess, query
+
+PAGE = "overview"
+#: Wellbeing first, GDP beside it: the page answers "is this place getting better beyond GDP?" before
+#: it shows the economy (a Beyond-GDP dashboard that opens on ten GDP rows says the opposite).
+THEME_TITLES = {
+    "inclusive": "Inclusive: people and fairness",
+    "circular": "Circular: materials and waste",
+    "climate": "Climate: emissions and energy",
+    "economy": "Economy: GDP and income, beside the rest",
+}
+FIRST_SINCE = 1990
+
+
+@lru_cache(maxsize=1)
+def _area_options() -> tuple[str, ...]:
+    table = query.areas()
+    levels = {"aggregate", *assess.levels_with_data()}
+    table = table[table["level"].isin(levels)]
+    return tuple(table.sort_values(["is_aggregate", "level", "name"])["ref_area"])
+
+
+def area_options() -> list[str]:
+    """Places the Overview offers: aggregates and every level that has data (computed once per data version)."""
+    return list(_area_options())
+
+
+def since_years() -> tuple[int, int]:
+    """The years a trend may start: at least two years before GDP's latest value."""
+    return FIRST_SINCE, query.year_range(assess.GDP)[1] - 2
+
+
+def peer_group(area: str, peers: str, similar: int, custom: tuple[str, ...]) -> assess.PeerGroup:
+    """The peers a place is ranked among; an aggregate is compared with countries."""
+    level = str(query.areas().at[area, "level"])
+    level = "country" if level == "aggregate" else level
+    return assess.peer_group(peers, area, level=level, n_similar=similar, custom=custom)
+
+
+@lru_cache(maxsize=256)
+def theme_table(area: str, members: tuple[str, ...], since: int, theme: str):
+    """The theme's scorecard as the page's table shows it, built once per view (read-only)."""
+    return charts.scorecard_table(assess.scorecard_theme(area, members, since, theme))

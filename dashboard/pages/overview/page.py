@@ -1,0 +1,175 @@
+"""Overview page (thin Streamlit file): a scorecard for one place — is it getting better beyond GDP?
+
+GDP per capita sits next to the inclusive, circular and climate indicators, grouped by theme;
+each shows its latest value and year, rank among a chosen peer group, a trend arrow that
+appears only when the trend's confidence interval excludes zero, the target status where the
+indicator has a target, and a sparkline. The view (place, peers, start year) lives in the URL.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import data_version, frame, warmup
+from dashboard.pages.overview import charts, data, state
+from dashboard.pages.overview.data import PAGE, THEME_TITLES
+from dashboard.pages.overview.state import OverviewView, StandingView
+from dashboard.url_state import PEER_KINDS, SHARE_PARAMS, SIMILAR_RANGE
+from indicators import assess, query
+
+ROW_PX = 35
+SINCE_CHOICES = (2000, 2005, 2010, 2015)
+SIGNAL_MARKS = {True: ":green[▲ better]", False: ":orange[▼ worse]"}
+SIGNAL_TITLES = {
+    "new_record": "New record",
+    "trend_break": "Change in trend",
+    "peer_divergence": "Moving away from peers",
+    "against_gdp": "Worse while GDP grows",
+}
+
+
+def _initialise_widgets(view: OverviewView) -> None:
+    frame.seed_widgets(
+        "ov",
+        lambda: {
+            "ov_area": view.area,
+            "ov_peers": view.peers,
+            "ov_since": view.since,
+            "ov_similar": view.similar,
+            "ov_custom": list(view.custom),
+        },
+    )
+
+
+def body(link: frame.Link) -> None:
+    area_codes = data.area_options()
+    # ``theme`` names one chart of a shared link (see views.py); the page shows every theme.
+    view = state.parse_page(link.params, extra_allowed=(*SHARE_PARAMS, "theme"))
+    _initialise_widgets(view)
+    frame.show_notices(view.notices)
+
+    controls = st.columns([3, 3, 2])
+    area = controls[0].selectbox("Country or aggregate", area_codes, key="ov_area", format_func=assess.area_name)
+    peers = controls[1].selectbox("Compare with", PEER_KINDS, key="ov_peers", format_func=assess.PEER_KIND_LABELS.get)
+    choices = sorted({*SINCE_CHOICES, view.since})
+    since = controls[2].selectbox("Trend since", choices, key="ov_since")
+    similar, custom = view.similar, tuple(view.custom)
+    if peers == "similar_gdp":
+        similar = st.slider("How many countries nearest in GDP per capita", *SIMILAR_RANGE, key="ov_similar")
+    elif peers == "custom":
+        custom = tuple(
+            st.multiselect(
+                "Peers to compare with",
+                [a for a in area_codes if a != area],
+                key="ov_custom",
+                format_func=assess.area_name,
+                max_selections=60,
+                placeholder="Choose countries",
+            )
+        )
+    current = OverviewView(area=area, peers=peers, since=since, similar=similar, custom=custom)
+    frame.sync_url(current.to_query())
+
+    group = data.peer_group(current.area, current.peers, current.similar, current.custom)
+    for note in group.notes:
+        st.caption(f"Note: {note}.")
+    # The headline needs every theme; its slot comes first on the page but is filled last, so each
+    # theme appears as soon as it is computed (a cold first view shows charts within a second).
+    headline_slot = st.container()
+    # An empty link's view is what the server-start warm-up computes: wait for its step rather than
+    # compute the same numbers at the same time (a no-op once it is done, or without a warm-up).
+    warmed = current == OverviewView() and data_version.current() == warmup.warmed_version()
+    for theme, title in THEME_TITLES.items():
+        if warmed:
+            warmup.wait_for(f"overview {theme}")
+        rows = assess.scorecard_theme(area, group.members, since, theme)
+        if rows.empty:
+            continue
+        _theme_block(rows, title, StandingView(current, theme), group, since)
+    if warmed:
+        warmup.wait_for("overview headline")
+    card = assess.scorecard(area, group.members, since)
+    with headline_slot:
+        _headline_block(card, area, since, group)
+    if card["year"].notna().any():
+        if warmed:
+            warmup.wait_for("overview signals")
+        _signals_block(area, group.members, since)
+
+
+def _headline_block(card, area: str, since: int, group: assess.PeerGroup) -> None:
+    if card["year"].isna().all():
+        st.warning(f"There is no data for {query.area_name(area)} yet.")
+        return
+    sentence, coverage = assess.place_headline(area, group.members, since)
+    st.markdown(f"##### {sentence}")
+    if coverage:
+        wellbeing = card[card["theme"].isin(assess.WELLBEING_THEMES)]
+        stale = int((wellbeing["year"].notna() & ~wellbeing["recent"].astype(bool)).sum())
+        missing = int(wellbeing["year"].isna().sum())
+        with st.expander(
+            f"Coverage: {stale} of {len(wellbeing)} wellbeing indicators have no recent value"
+            + (f", {missing} have no data" if missing else "")
+        ):
+            st.caption(coverage)
+    st.caption(
+        f"Ranks are among {group.label} ({len(group.members)} areas; only values at most {assess.RECENT_YEARS} years "
+        f"older than the group's newest are ranked). Trend: Theil-Sen slope since {since} with a "
+        f"{assess.CONFIDENCE:.0%} confidence interval; ↑/↓ only when the interval excludes zero, "
+        "green when that is good for the indicator, vermillion when it is bad."
+    )
+
+
+def _theme_block(rows, title: str, view: StandingView, group: assess.PeerGroup, since: int) -> None:
+    """The theme's scorecard table and, when something is ranked, its standing chart in the frame's
+    chart block (source line, rows as CSV, share panel)."""
+    theme = view.theme
+    st.subheader(title, divider="gray")
+    ranked = bool(rows["percentile"].notna().any())
+    if ranked:
+        frame.chart_block("scorecard", view, key=f"ov_{theme}")
+    table = data.theme_table(view.overview.area, group.members, since, theme)
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        height=ROW_PX * (len(table) + 1) + 3,  # every row visible: no scrolling hides an indicator
+        column_config={
+            "Since": st.column_config.LineChartColumn(f"Since {since}", width="small"),
+            "Year": st.column_config.NumberColumn(format="%d"),
+        },
+    )
+    if not ranked:
+        st.caption(query.source_line(tuple(rows["indicator"])))
+        frame.data_table(charts.scorecard_csv(rows), file_name=f"scorecard_{theme}.csv", key=f"ov_{theme}")
+
+
+def _signals_block(area: str, members: tuple[str, ...], since: int) -> None:
+    found = assess.place_signals(area, members, since)
+    st.subheader("Signals worth a look", divider="gray")
+    if found.empty:
+        st.caption("No signal passed its test for this place.")
+        return
+    st.caption(
+        "Statistical prompts, not verdicts: a record, a change in trend (Chow test), drifting from the peer "
+        "median (robust z > 3), or getting worse while GDP grows (both trends' 90% intervals exclude zero)."
+    )
+    for kind, title in SIGNAL_TITLES.items():
+        items = found[found["kind"] == kind]
+        if items.empty:
+            continue
+        # One element per kind (not per signal): a place can have dozens, and each element costs the browser.
+        lines = [
+            f"- {SIGNAL_MARKS.get(good, '●')} {sentence}"
+            for good, sentence in zip(items["good"], items["sentence"], strict=True)
+        ]
+        st.markdown(f"**{title}**\n\n" + "\n".join(lines))
+    frame.data_table(found, file_name=f"signals_{area}.csv", key="ov_signals")
+
+
+frame.run(
+    PAGE,
+    body,
+    title="Overview",
+    caption="Is this place getting better beyond GDP? Latest values, ranks among peers, recent trends and targets.",
+)

@@ -1,0 +1,86 @@
+"""Overview page, URL ⇄ view state: one place, the peers it is ranked among, the trend start year."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from dashboard import url_state as u
+from dashboard.pages.overview import data
+
+DEFAULT_SINCE = 2010
+
+
+@dataclass(frozen=True)
+class OverviewView:
+    """What the Overview page shows: one place, the peers it is ranked among, and the trend start year."""
+
+    area: str = "SWE"
+    peers: str = "income_group"
+    since: int = DEFAULT_SINCE
+    similar: int = u.DEFAULT_SIMILAR
+    custom: tuple[str, ...] = ()
+    notices: tuple[str, ...] = field(default=(), compare=False)
+
+    def to_query(self) -> dict[str, str]:
+        default = OverviewView()
+        query: dict[str, str] = {}
+        if self.area != default.area:
+            query["area"] = self.area
+        if self.peers != default.peers:
+            query["peers"] = self.peers
+        if self.since != default.since:
+            query["since"] = str(self.since)
+        return query | u.peer_query(self.peers, self.similar, self.custom, default.similar)
+
+
+def parse_overview(
+    params: Mapping[str, object],
+    *,
+    areas: Iterable[str],
+    years: tuple[int, int] = (1990, 2023),
+    extra_allowed: Iterable[str] = (),
+) -> OverviewView:
+    """Build an :class:`OverviewView` from URL parameters; ``years`` bounds the trend start year."""
+    notices: list[str] = []
+    known = set(areas)
+    raw = u.raw_params(params, {"area", "since", *u.PEER_PARAMS, *extra_allowed}, notices)
+    default = OverviewView()
+    area = u.area(raw["area"], "area", known, default.area if default.area in known else min(known), notices)
+    peers, similar, custom = u.parse_peers(raw, known, default.peers, notices)
+    since = u.year(raw["since"], "since", years, notices) or default.since
+    return OverviewView(area, peers, since, similar, custom, notices=tuple(notices))
+
+
+DEFAULT_THEME = "inclusive"  # the first chart on the page
+
+
+@dataclass(frozen=True)
+class StandingView:
+    """One theme's standing chart of an Overview view (the page's view plus ``theme=``)."""
+
+    overview: OverviewView = OverviewView()
+    theme: str = DEFAULT_THEME
+    notices: tuple[str, ...] = field(default=(), compare=False)
+
+    def to_query(self) -> dict[str, str]:
+        return self.overview.to_query() | {"theme": self.theme}
+
+
+def parse_page(params: Mapping[str, object], extra_allowed: Iterable[str] = ()) -> OverviewView:
+    """An Overview link -> the page's view (place, peers, trend start)."""
+    return parse_overview(params, areas=data.area_options(), years=data.since_years(), extra_allowed=extra_allowed)
+
+
+def parse(params: Mapping[str, object]) -> StandingView:
+    """An Overview link with ``theme=`` -> one theme's standing chart; a bad theme gets a notice."""
+    raw = u.first_value(params, "theme")
+    overview = parse_page({k: v for k, v in params.items() if k != "theme"})
+    notices = list(overview.notices)
+    theme = DEFAULT_THEME
+    if raw is not None:
+        if raw in data.THEME_TITLES:
+            theme = raw
+        else:
+            notices.append(f"'theme' must be one of {', '.join(data.THEME_TITLES)}; ignored {u.shown(raw)}")
+    return StandingView(overview, theme, tuple(notices))

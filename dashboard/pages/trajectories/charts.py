@@ -1,0 +1,139 @@
+"""Pure chart builders: ``DataFrame + options -> alt.Chart``. No Streamlit in here.
+
+Keeping charts pure means the same function draws the app, the static exports and the
+golden Vega-Lite specs the tests compare against.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import altair as alt
+import pandas as pd
+
+from dashboard.theme import CONTEXT_GREY, PALETTE, check_rows, series_styles, title_lines
+
+Scale = Literal["linear", "log", "indexed"]
+#: Markers on each observation only while they stay readable; longer series are lines alone.
+POINTS_UP_TO_YEARS = 40
+
+
+def _value_title(unit: str, scale: Scale, base_year: int | None) -> str:
+    if scale == "indexed":
+        return f"Index ({base_year} = 100)"
+    return unit + (" (log scale)" if scale == "log" else "")
+
+
+def trajectory_chart(
+    frame: pd.DataFrame,
+    *,
+    title: str,
+    unit: str,
+    scale: Scale = "linear",
+    base_year: int | None = None,
+    context: pd.DataFrame | None = None,
+    height: int = 380,
+) -> alt.LayerChart:
+    """Lines over time for the chosen areas, over optional grey context lines of all others.
+
+    ``frame`` has columns ``ref_area, name, year, value``; for ``scale='indexed'`` the values
+    are expected to be indexed already (the indicator layer does the arithmetic).
+    """
+    check_rows(len(frame) + (0 if context is None else len(context)), title)
+    y_scale = alt.Scale(type="log") if scale == "log" else alt.Scale(zero=False)
+    y = alt.Y("value:Q", title=_value_title(unit, scale, base_year), scale=y_scale)
+    x = alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1))
+    tooltip = [
+        alt.Tooltip("name:N", title="Area"),
+        alt.Tooltip("year:Q", title="Year", format="d"),
+        alt.Tooltip("value:Q", title=_value_title(unit, scale, base_year), format=",.4~g"),
+    ]
+    layers = []
+    if context is not None and not context.empty:
+        layers.append(
+            alt.Chart(context)
+            .mark_line(strokeWidth=1, opacity=0.35, color=CONTEXT_GREY)
+            .encode(x=x, y=y, detail="ref_area:N", tooltip=tooltip)
+        )
+    order = list(dict.fromkeys(frame["name"]))
+    colours, dashes = series_styles(order)
+    # One legend for colour and dash, drawn as short lines so a dashed series shows its dash.
+    legend = alt.Legend(symbolType="stroke", symbolStrokeWidth=2.5, symbolSize=250)
+    colour = alt.Color("name:N", title=None, sort=order, scale=colours, legend=legend)
+    base = alt.Chart(frame).encode(x=x, y=y, color=colour, tooltip=tooltip)
+    layers.append(
+        base.mark_line(strokeWidth=2.5).encode(
+            strokeDash=alt.StrokeDash("name:N", sort=order, scale=dashes, title=None)
+        )
+    )
+    if frame["year"].nunique() <= POINTS_UP_TO_YEARS:
+        layers.append(base.mark_point(size=28, filled=True, opacity=0.9))
+    chart = alt.layer(*layers).properties(title=alt.TitleParams(title_lines(title)), height=height, width="container")
+    return chart
+
+
+def ranked_chart(
+    latest: pd.DataFrame,
+    *,
+    title: str,
+    unit: str,
+    higher_is_better: bool,
+    highlight: list[str] | None = None,
+    median: float | None = None,
+) -> alt.LayerChart:
+    """Latest values as a ranked dot plot (rank 1, the best, at the top), with the year of each value.
+
+    Dots, not lollipops: the axis does not start at zero (life expectancies of 70 to 85 would all look
+    alike), and a stem from an arbitrary floor would make lengths that mean nothing.
+    ``latest`` has columns ``ref_area, name, year, value, rank``. A dashed rule marks the
+    peer-group median when given.
+    """
+    check_rows(len(latest), title)
+    data = latest.assign(highlight=latest["ref_area"].isin(highlight or []))
+    y = alt.Y("name:N", title=None, sort=alt.EncodingSortField("rank", order="ascending"))
+    x = alt.X("value:Q", title=unit, scale=alt.Scale(zero=False))
+    tooltip = [
+        alt.Tooltip("name:N", title="Area"),
+        alt.Tooltip("value:Q", title=unit, format=",.4~g"),
+        alt.Tooltip("year:Q", title="Year", format="d"),
+        alt.Tooltip("rank:Q", title="Rank"),
+    ]
+    base = alt.Chart(data).encode(y=y, x=x, tooltip=tooltip)
+    dots = base.mark_circle(size=110, opacity=1).encode(
+        color=alt.condition("datum.highlight", alt.value(PALETTE[0]), alt.value("#777777"))
+    )
+    labels = base.mark_text(align="left", dx=9, fontSize=11, color="#333333").encode(
+        text=alt.Text("year:Q", format="d")
+    )
+    layers = [dots, labels]
+    if median is not None:
+        layers.append(
+            alt.Chart(pd.DataFrame({"median": [median]}))
+            .mark_rule(strokeDash=[4, 3], color=PALETTE[1])
+            .encode(x="median:Q", tooltip=[alt.Tooltip("median:Q", title="Peer-group median", format=",.4~g")])
+        )
+    height = max(120, 26 * len(data))
+    return alt.layer(*layers).properties(
+        title=alt.TitleParams(
+            title_lines(title),
+            subtitle=f"Latest value, best first ({'higher' if higher_is_better else 'lower'} is better); year at right",
+        ),
+        height=height,
+        width="container",
+    )
+
+
+def describe_trajectories(frame: pd.DataFrame, title: str, unit: str) -> str:
+    """A text alternative for a trajectory chart: first and last value of each line."""
+    parts = []
+    for name, group in frame.sort_values("year").groupby("name", sort=False):
+        first, last = group.iloc[0], group.iloc[-1]
+        parts.append(
+            f"{name}: {first['value']:,.4g} in {int(first['year'])} to {last['value']:,.4g} in {int(last['year'])}"
+        )
+    return f"Line chart of {title} ({unit}). " + "; ".join(parts) + "."
+
+
+def describe_ranking(latest: pd.DataFrame, title: str, unit: str) -> str:
+    items = [f"{int(r['rank'])}. {r['name']} {r['value']:,.4g} ({int(r['year'])})" for _, r in latest.iterrows()]
+    return f"Ranking of {title} ({unit}), best first: " + "; ".join(items) + "."

@@ -1,0 +1,111 @@
+"""Trajectories page, URL ⇄ view state: which indicator, which areas, which years and scale."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+
+from dashboard import url_state as u
+from dashboard.pages.trajectories import data
+
+MAX_AREAS = 12
+
+DEFAULT_INDICATOR = "gdp_per_capita_ppp"
+DEFAULT_AREAS = ("SWE", "USA", "DEU", "CHN", "IND", "BRA")
+SCALES = ("linear", "log", "indexed")
+
+
+@dataclass(frozen=True)
+class TrajectoryView:
+    """What the Trajectories page shows; the URL carries exactly these fields."""
+
+    indicator: str = DEFAULT_INDICATOR
+    areas: tuple[str, ...] = DEFAULT_AREAS
+    start: int | None = None
+    end: int | None = None
+    scale: str = "linear"
+    base: int | None = None
+    context: bool = False
+    notices: tuple[str, ...] = field(default=(), compare=False)
+
+    def to_query(self) -> dict[str, str]:
+        """Only non-default values, so shared links stay short and readable."""
+        default = TrajectoryView()
+        query: dict[str, str] = {}
+        if self.indicator != default.indicator:
+            query["ind"] = self.indicator
+        if self.areas != default.areas:
+            query["areas"] = ",".join(self.areas)
+        for name in ("start", "end", "base"):
+            if getattr(self, name) is not None:
+                query[{"start": "from", "end": "to", "base": "base"}[name]] = str(getattr(self, name))
+        if self.scale != default.scale:
+            query["scale"] = self.scale
+        if self.context:
+            query["context"] = "1"
+        return query
+
+
+def parse_trajectory(
+    params: Mapping[str, object],
+    *,
+    indicators: Iterable[str],
+    areas: Iterable[str],
+    years: tuple[int, int] = (1800, 2100),
+    extra_allowed: Iterable[str] = (),
+) -> TrajectoryView:
+    """Build a :class:`TrajectoryView` from URL parameters, with a notice for every bad one."""
+    known_indicators, known_areas = set(indicators), set(areas)
+    notices: list[str] = []
+    allowed = {"ind", "areas", "from", "to", "scale", "base", "context", *extra_allowed}
+    raw = u.raw_params(params, allowed, notices)
+    view = TrajectoryView()
+    changes: dict[str, object] = {}
+
+    if raw["ind"] is not None:
+        if raw["ind"] in known_indicators:
+            changes["indicator"] = raw["ind"]
+        else:
+            notices.append(f"unknown indicator {u.shown(raw['ind'])}; showing {view.indicator}")
+
+    if raw["areas"] is not None:
+        codes = [c.strip().upper() for c in raw["areas"].split(",") if c.strip()]
+        good = [c for c in dict.fromkeys(codes) if u.AREA_CODE.match(c) and c in known_areas]
+        bad = [c for c in codes if c not in good]
+        if bad:
+            notices.append(f"unknown area code(s) {', '.join(u.shown(b) for b in bad[:5])} ignored")
+        if len(good) > MAX_AREAS:
+            notices.append(f"at most {MAX_AREAS} areas are shown; kept the first {MAX_AREAS}")
+            good = good[:MAX_AREAS]
+        if good:
+            changes["areas"] = tuple(good)
+        elif codes:
+            notices.append("no known area left; showing the default selection")
+
+    start = u.year(raw["from"], "from", years, notices)
+    end = u.year(raw["to"], "to", years, notices)
+    if start is not None and end is not None and start > end:
+        notices.append(f"'from' {start} is after 'to' {end}; swapped them")
+        start, end = end, start
+    changes["start"], changes["end"] = start, end
+    changes["base"] = u.year(raw["base"], "base", years, notices)
+
+    if raw["scale"] is not None:
+        if raw["scale"] in SCALES:
+            changes["scale"] = raw["scale"]
+        else:
+            notices.append(f"'scale' must be one of {', '.join(SCALES)}; ignored {u.shown(raw['scale'])}")
+    if raw["context"] is not None:
+        changes["context"] = raw["context"].lower() in ("1", "true", "yes", "on")
+
+    return replace(view, **changes, notices=tuple(notices))
+
+
+def parse(params: Mapping[str, object], extra_allowed: Iterable[str] = ()) -> TrajectoryView:
+    """A Trajectories link -> view; ``gdp`` (GDP alongside) belongs to the page, not to one chart."""
+    return parse_trajectory(
+        params,
+        indicators=data.indicator_options(),
+        areas=data.area_options(),
+        extra_allowed=("gdp", *extra_allowed),
+    )
