@@ -452,6 +452,12 @@ def load_areas(root: Path | None = None):
         raise _unreadable(loc, entry, exc) from None
 
 
+def areas_provenance(root: Path | str | None = None) -> dict:
+    """What the area table was built from (publisher, licence, inputs), on disk or S3; raises
+    ``OSError`` / ``ValueError`` when it is missing or unreadable."""
+    return json.loads(_location(root).read_bytes(f"{SNAPSHOT_DIR}/areas.provenance.json"))
+
+
 _current_seen: dict[str, tuple[tuple, dict, str]] = {}  # root -> (manifest signature, entries, data version)
 _file_hashes: dict[tuple, str] = {}  # (file, mtime, size) -> sha256, for snapshot files no manifest lists
 
@@ -597,8 +603,8 @@ def rollback(source: str, dataset: str, version: str | None = None, root: Path |
 
 
 __all__ = [
-    "COLUMNS", "DATA_CACHE", "REFRESHED_DIR", "SCHEMA", "SNAPSHOT_DIR", "DatasetUnavailable", "Problem",
+    "COLUMNS", "DATA_CACHE", "REFRESHED_DIR", "SCHEMA", "SNAPSHOT_DIR", "DatasetUnavailable", "Problem", "areas_provenance",
     "Provenance", "StoreError", "StoreLocked", "all_provenance", "build_filter", "check", "conform",
-    "data_version", "dataset_bytes", "dataset_files", "dataset_path", "history", "load", "load_areas", "provenance_path",
+    "data_version", "dataset_bytes", "dataset_files", "dataset_path", "history", "is_object_store", "load", "load_areas", "provenance_path",
     "read_dataset", "read_provenance", "rollback", "scan", "store_name", "stored_files", "stored_provenance", "StoredFile", "verify", "write_dataset", "writer_lock",
 ]  # fmt: skip
