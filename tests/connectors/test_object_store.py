@@ -19,35 +19,7 @@ from connectors import store, store_files
 from connectors.__main__ import main
 from connectors.periods import period_columns
 
-moto_server = pytest.importorskip("moto.server", reason="moto (a test dependency) runs the local S3 server")
-boto3 = pytest.importorskip("boto3")
-
-BUCKET = "beyond-gdp-test"
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint():
-    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
-
-
-@pytest.fixture
-def s3(s3_endpoint, monkeypatch, request):
-    """A fresh prefix in the bucket, with the standard AWS variables pointing at the local server."""
-    for name, value in {
-        "AWS_ENDPOINT_URL": s3_endpoint,
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-    }.items():
-        monkeypatch.setenv(name, value)
-    client = boto3.client("s3")
-    if BUCKET not in [b["Name"] for b in client.list_buckets().get("Buckets", [])]:
-        client.create_bucket(Bucket=BUCKET)
-    return f"s3://{BUCKET}/{request.node.name}"
+pytest.importorskip("moto.server", reason="moto (a test dependency) runs the local S3 server")
 
 
 def _table(values: list[float], dataset: str = "demo") -> pa.Table:
