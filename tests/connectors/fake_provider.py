@@ -9,6 +9,8 @@ import the fixtures ``provider`` and ``registry`` by name into a test module to 
 from __future__ import annotations
 
 import contextlib
+import csv
+import io
 import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -29,6 +31,19 @@ def recorded(relative: str) -> bytes:
     if not path.exists():
         pytest.skip(f"recorded SDMX message not available: {path} (the fault suite replays ../shared/data)")
     return path.read_bytes()
+
+
+def shifted_answer(value_shift: float) -> tuple[bytes, float]:
+    """The recorded good answer with its first observation's value shifted by ``value_shift`` (labelled
+    synthetic: a second valid answer whose version differs, showing which answer a store holds), and
+    that value."""
+    rows = list(csv.reader(io.StringIO(recorded(GOOD).decode("utf-8"))))
+    column = next(i for i, name in enumerate(rows[0]) if name.startswith("OBS_VALUE"))
+    first = next(row for row in rows[1:] if row[column])
+    first[column] = str(float(first[column]) + value_shift)
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue().encode(), float(first[column])
 
 
 # --- the fake provider -----------------------------------------------------------------------------

@@ -10,8 +10,6 @@ holder and writes nothing.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import subprocess
@@ -23,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from connectors import store, store_versions
-from tests.connectors.fake_provider import CSV_TYPE, GOOD, recorded
+from tests.connectors.fake_provider import CSV_TYPE, shifted_answer
 
 pytestmark = pytest.mark.slow
 
@@ -31,17 +29,6 @@ ROUNDS = 3  # each about 6 s on this 2-core machine: two process starts, two ans
 ANSWER_SECONDS = 1.5  # how long the provider takes per answer: two unlocked refreshes would overlap in it
 PAUSE = 0.25  # between pieces of an answer, well within the fake provider's stall_seconds
 DATASET = ("estat", "sdg_08_10")
-
-
-def _answer_with_value(value_shift: float) -> tuple[bytes, float]:
-    """The recorded answer with the first observation's value shifted (labelled synthetic: shows which answer won)."""
-    rows = list(csv.reader(io.StringIO(recorded(GOOD).decode("utf-8"))))
-    column = next(i for i, name in enumerate(rows[0]) if name.startswith("OBS_VALUE"))
-    first = next(row for row in rows[1:] if row[column])
-    first[column] = str(float(first[column]) + value_shift)
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rows)
-    return out.getvalue().encode(), float(first[column])
 
 
 class TimedProvider:
@@ -95,7 +82,7 @@ def _connectors(*args: str) -> subprocess.CompletedProcess:
 
 
 def test_two_refreshes_at_once_take_turns_and_leave_a_consistent_store(provider, registry, tmp_path):
-    answers = [_answer_with_value(shift) for shift in (0.0, 1000.0)]
+    answers = [shifted_answer(shift) for shift in (0.0, 1000.0)]
     timed = TimedProvider([body for body, _ in answers])
     provider.answer = timed
     root = tmp_path / "store"
@@ -140,7 +127,7 @@ def test_a_refresh_stops_with_one_line_naming_the_holder_after_its_timeout(provi
     """Another writer (here this test process, holding the lock as a refresh would) keeps the store
     longer than the refresh will wait: it exits 1 with one line naming the holder, asks the provider
     nothing and writes nothing."""
-    timed = TimedProvider([_answer_with_value(0.0)[0]])
+    timed = TimedProvider([shifted_answer(0.0)[0]])
     provider.answer = timed
     root = tmp_path / "store"
     with store.writer_lock(root):
