@@ -431,20 +431,8 @@ def _command(args: argparse.Namespace) -> int:
     return 0
 
 
-def _local_folder(text: str) -> str:
-    """argparse type for --out: the snapshot is a local folder committed with git, never an object store."""
-    if "://" in text:
-        raise argparse.ArgumentTypeError(
-            f"{text} is not a folder: build-snapshot writes the committed snapshot to a local folder; build it "
-            "there, then copy it with `python -m connectors publish --to s3://bucket/prefix`"
-        )
-    return text
-
-
 def register(subparsers) -> None:
     parser = subparsers.add_parser("build-snapshot", help="rebuild data_cache/snapshot from ../shared/data")
     parser.add_argument("--from", dest="shared", default="../shared/data", help="the shared data folder")
-    parser.add_argument(
-        "--out", type=_local_folder, default=str(DATA_CACHE), help="store folder (default: data_cache/)"
-    )
+    parser.add_argument("--out", default=str(DATA_CACHE), help="store root (default: data_cache/)")
     parser.set_defaults(handler=_command)
