@@ -123,3 +123,17 @@ def test_the_configured_store_can_be_an_s3_url(disk_store, s3):
     )
     assert on_s3.returncode == 0, on_s3.stderr
     assert on_s3.stdout == on_disk.stdout and on_s3.stdout.count("\n") > 10
+
+
+def test_status_lists_an_s3_store_as_it_lists_the_same_store_on_disk(disk_store, s3, capsys):
+    from connectors.refresh import status_rows
+    from connectors.store_publish import publish
+
+    publish(disk_store, s3)
+    on_s3 = status_rows(s3)
+    assert on_s3 == status_rows(disk_store)
+    refreshed = [r for r in on_s3 if (r["source"], r["dataset"]) == ("test", "demo")]
+    assert [(r["area"], r["rows"], r["date"]) for r in refreshed] == [(store.REFRESHED_DIR, 2, "two")]
+    assert main(["status", "--store", s3]) == 0
+    line = next(row for row in capsys.readouterr().out.splitlines() if row.split()[:3] == ["test", "demo", "refreshed"])
+    assert line.split()[3] == "2"  # the command line's table: rows of the current version
