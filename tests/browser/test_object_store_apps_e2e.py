@@ -81,5 +81,10 @@ def test_two_app_processes_show_a_refresh_of_the_shared_s3_store(
 
         assert _shown_version(page, first, ui) == after  # no restart: the next page load shows it
         assert _shown_version(page, second, ui) == after
+
+        # Data & sources reads the bucket too: the refreshed version's object, its rows, no traceback.
+        page.goto(f"{second}/data-sources?dataset=estat/sdg_08_10", wait_until="domcontentloaded")
+        page.get_by_text(f"{s3}/refreshed/estat/sdg_08_10@").first.wait_for(timeout=60_000)
+        assert ui.exception_boxes(page) == 0
     assert time.monotonic() - started < 300
     assert store.verify(s3) == []
