@@ -79,9 +79,9 @@ def _current(entry: CatalogueEntry, root: Path | str | None) -> tuple[str, store
 def _still_in_use(current: tuple[str, store.Provenance] | None) -> str:
     if current is None:
         return "nothing stored yet for it"
-    rel, provenance = current
+    shown, provenance = current
     when = provenance.retrieved_or_built or "unknown date"
-    return f"still using {rel} ({when})"
+    return f"still using {shown} ({when})"
 
 
 def _parse(body: bytes, entry: CatalogueEntry, url: str):
