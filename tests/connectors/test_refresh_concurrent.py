@@ -32,7 +32,8 @@ DATASET = ("estat", "sdg_08_10")
 
 
 class TimedProvider:
-    """Serves answers in turn, slowly, and records when each request was being answered."""
+    """Serves answers in turn, slowly, and records when each request was being answered: from its
+    arrival to just before its last piece is sent, a window no other locked refresh can fetch in."""
 
     def __init__(self, answers: list[bytes], seconds: float = ANSWER_SECONDS):
         self.answers = answers
@@ -52,12 +53,15 @@ class TimedProvider:
         handler.send_header("Content-Length", str(len(body)))
         handler.end_headers()
         step = len(body) // self.pieces + 1
-        for start in range(0, len(body), step):
-            handler.wfile.write(body[start : start + step])
+        pieces = [body[start : start + step] for start in range(0, len(body), step)]
+        for piece in pieces[:-1]:
+            handler.wfile.write(piece)
             handler.wfile.flush()
             time.sleep(PAUSE)
-        with self.guard:
+        with self.guard:  # the end is stamped BEFORE the last piece leaves: no client has the whole answer yet
             self.windows[slot] = (started, time.monotonic(), index)
+        handler.wfile.write(pieces[-1])
+        handler.wfile.flush()
 
 
 def _start_refresh(registry: Path, root: Path, lock_timeout: float) -> subprocess.Popen:
