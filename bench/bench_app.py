@@ -64,8 +64,11 @@ def registered_pages() -> list[tuple[str, str, str]]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "Page" and node.args:
             keywords = {k.arg: k.value.value for k in node.keywords if isinstance(k.value, ast.Constant)}
+            if keywords.get("visibility") == "hidden":
+                continue  # a second address of a page already listed (/overview)
             path = node.args[0].value
-            pages.append((keywords.get("title", path), path, keywords.get("url_path", Path(path).stem)))
+            url_path = "" if keywords.get("default") else keywords.get("url_path", Path(path).stem)
+            pages.append((keywords.get("title", path), path, url_path))
     return pages
 
 

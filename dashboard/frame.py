@@ -38,6 +38,7 @@ from dashboard import data_version, export, share
 from dashboard.registry import registry
 from dashboard.url_state import ShareOptions, parse_share
 from dashboard.view_kind import Drawn
+from indicators import query
 from indicators.query import QueryError
 
 LOG = logging.getLogger("beyond_gdp.pages")
@@ -188,6 +189,21 @@ def data_table(frame: pd.DataFrame, *, file_name: str, key: str, label: str = "S
         icon=":material/download:",
         on_click="ignore",
     )
+
+
+#: How every place picker behaves: typed text matches anywhere in a name ("Korea" finds "South Korea"),
+#: and Enter picks the first match — never Streamlit's "Select all N matches" ("Fra" + Enter is France).
+MULTI_PLACE_PICKER = {"filter_mode": "contains", "select_all": False}
+PLACE_PICKER = {"filter_mode": "contains"}
+
+
+def place_label(code: str) -> str:
+    """A place as a picker lists it: its name, and for an aggregate (World, an income group, EU27) the word
+    "group", so aggregates read as their own labelled group after the countries."""
+    name = query.area_name(code)
+    areas = query.areas()
+    aggregate = code in areas.index and bool(areas.at[code, "is_aggregate"])
+    return f"{name} (group)" if aggregate else name
 
 
 def chart_height(spec: dict) -> int | str:

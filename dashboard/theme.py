@@ -36,7 +36,7 @@ def series_styles(names: list[str]) -> tuple[alt.Scale, alt.Scale]:
 
 #: A chart title longer than this is wrapped onto more lines: Vega cuts a title at the chart's width with
 #: "…", and a title that names the place and the comparison is often longer than a half-width chart.
-TITLE_CHARS = 46
+TITLE_CHARS = 38
 
 
 def title_lines(text: str, width: int = TITLE_CHARS) -> str | list[str]:

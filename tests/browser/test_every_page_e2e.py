@@ -78,8 +78,8 @@ def test_a_share_panel_opens_with_the_permalink_of_its_chart(app_url, page, ui):
     page.locator("summary").filter(has_text="Share, embed or download this chart").first.click()
     code = page.locator("[data-testid='stCode']").first
     code.wait_for(timeout=60_000)
-    assert "/?theme=economy" in code.inner_text() or "/?area=SWE" in code.inner_text()
-    assert "theme=economy" in code.inner_text() and "/overview?" not in code.inner_text()
+    assert "/?theme=inclusive" in code.inner_text() or "/?area=SWE" in code.inner_text()
+    assert "theme=inclusive" in code.inner_text() and "/overview?" not in code.inner_text()
     assert page.get_by_role("button", name=re.compile("PNG")).first.is_visible()
     assert ui.exception_boxes(page) == 0
     ui.screenshot(page, "overview_share_panel")
@@ -103,3 +103,17 @@ def test_the_maps_year_slider_redraws_the_map(app_url, page, ui):
     ui.wait_for_charts(page, 1, timeout=60_000)
     assert ui.exception_boxes(page) == 0
     ui.screenshot(page, "maps_2013")
+
+
+def test_typing_part_of_a_name_and_enter_picks_that_one_place(app_url, page, ui):
+    _open(page, ui, app_url, "trajectories?areas=SWE", 2)
+    page.get_by_role("combobox", name="Countries and aggregates").click()
+    page.keyboard.type("Fra")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => window.location.search.includes('FRA')", timeout=60_000)
+    assert "areas=SWE%2CFRA" in page.url or "areas=SWE,FRA" in page.url, (
+        f"one place picked, not all matches: {page.url}"
+    )
+    ui.wait_for_charts(page, 2, timeout=60_000)
+    assert ui.exception_boxes(page) == 0
+    ui.screenshot(page, "trajectories_fra_enter")

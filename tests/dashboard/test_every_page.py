@@ -164,3 +164,24 @@ def test_the_running_app_follows_a_new_data_version_without_a_restart(copied_sto
     assert after_values == [2.0 * v for v in before_values], "the new numbers are drawn"
     captions = " ".join(c.value for c in at.caption)
     assert f"Snapshot {after_version}" in captions and f"Snapshot {before_version}" not in captions
+
+
+def test_the_served_app_hides_error_details_and_listens_on_this_machine_only():
+    import tomllib
+    from pathlib import Path
+
+    config = tomllib.loads((Path(__file__).resolve().parents[2] / ".streamlit" / "config.toml").read_text())
+    assert config["client"]["showErrorDetails"] == "none"  # one of Streamlit 1.67's full/stacktrace/type/none
+    assert config["server"]["address"] == "127.0.0.1"
+
+
+def test_place_pickers_mark_aggregates_as_groups_and_never_offer_select_all():
+    areas = query.areas()
+    aggregate = str(areas[areas["is_aggregate"].astype(bool)].index[0])
+    assert frame.place_label(aggregate).endswith(" (group)")
+    assert frame.place_label("SWE") == query.area_name("SWE")
+    assert frame.MULTI_PLACE_PICKER["select_all"] is False, "'Fra' + Enter must pick France, not 39 matches"
+    at = open_page("trajectories", areas="SWE,WLD" if "WLD" in areas.index else "SWE")
+    options = at.multiselect(key="traj_areas").options
+    groups = [i for i, label in enumerate(options) if label.endswith(" (group)")]
+    assert groups and min(groups) > max(i for i, label in enumerate(options) if not label.endswith(" (group)"))

@@ -135,3 +135,24 @@ def test_every_csv_row_says_what_it_is_where_it_comes_from_and_which_snapshot(sh
     assert set(back["indicator"]) == {"co2_per_capita"} and set(back["indicator_title"]) == {item.label}
     assert set(back["unit"]) == {item.unit} and set(back["source"]) == {item.source.publisher}
     assert set(back["licence"]) == {item.source.licence} and set(back["snapshot"]) == {query.data_version()}
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "trajectories?ind=<script>&areas=%00%FF&from=" + "9" * 5000,
+        "compare?ind=☃&view=𝔘𝔫𝔦&v=not-a-version",
+        "overview?theme=\u202e&area=" + "x" * 600,
+        "maps?level=../../etc&year=-1",
+        "your-index?w=inclusive:1e999&iw=:::&all=maybe",
+        "no-such-page?x=1",
+        "?chart=<b>",
+    ],
+)
+def test_cli_survives_hostile_links_with_one_line_or_warnings(tmp_path, capsys, link):
+    status = main(["export", link, "--out", str(tmp_path / "x.csv")])
+    error = capsys.readouterr().err
+    assert status in (0, 2)
+    assert "Traceback" not in error
+    if status == 2:
+        assert error.startswith("error: ") and error.count("\n") == 1

@@ -180,7 +180,7 @@ def test_the_your_index_page_has_a_share_panel_under_the_moves_chart():
     ("path", "params", "title"),
     [
         (COMPARE_PAGE, {"ind": "life_expectancy,gini_index", "view": "multiples"}, "among OECD on 2 indicators"),
-        (INDEX_PAGE, {"w": "inclusive:2", "chart": "index_moves"}, "biggest moves versus equal weights"),
+        (INDEX_PAGE, {"w": "inclusive:2", "chart": "index_moves"}, "biggest moves"),
     ],
     ids=["multiples", "moves"],
 )

@@ -74,7 +74,9 @@ def body(link: frame.Link) -> None:
         placeholder="Choose one or more",
     )
     controls = st.columns([3, 3, 2])
-    area = controls[0].selectbox("Highlight", area_codes, key="cmp_area", format_func=assess.area_name)
+    area = controls[0].selectbox(
+        "Highlight", area_codes, key="cmp_area", format_func=frame.place_label, **frame.PLACE_PICKER
+    )
     kinds = PEER_KINDS if level == "country" else REGION_PEER_KINDS
     _keep_valid("cmp_peers", kinds, "all")
     peers = controls[1].selectbox("Peer group", kinds, key="cmp_peers", format_func=assess.PEER_KIND_LABELS.get)
@@ -93,8 +95,9 @@ def body(link: frame.Link) -> None:
                 "Areas to compare",
                 area_codes,
                 key="cmp_custom",
-                format_func=assess.area_name,
+                format_func=frame.place_label,
                 max_selections=60,
+                **frame.MULTI_PLACE_PICKER,
                 placeholder="Choose areas",
             )
         )

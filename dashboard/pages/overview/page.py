@@ -49,7 +49,9 @@ def body(link: frame.Link) -> None:
     frame.show_notices(view.notices)
 
     controls = st.columns([3, 3, 2])
-    area = controls[0].selectbox("Country or aggregate", area_codes, key="ov_area", format_func=assess.area_name)
+    area = controls[0].selectbox(
+        "Country or aggregate", area_codes, key="ov_area", format_func=frame.place_label, **frame.PLACE_PICKER
+    )
     peers = controls[1].selectbox("Compare with", PEER_KINDS, key="ov_peers", format_func=assess.PEER_KIND_LABELS.get)
     choices = sorted({*SINCE_CHOICES, view.since})
     since = controls[2].selectbox("Trend since", choices, key="ov_since")
@@ -62,8 +64,9 @@ def body(link: frame.Link) -> None:
                 "Peers to compare with",
                 [a for a in area_codes if a != area],
                 key="ov_custom",
-                format_func=assess.area_name,
+                format_func=frame.place_label,
                 max_selections=60,
+                **frame.MULTI_PLACE_PICKER,
                 placeholder="Choose countries",
             )
         )

@@ -52,8 +52,9 @@ def body(link: frame.Link) -> None:
         "Countries and aggregates",
         area_codes,
         key="traj_areas",
-        format_func=query.area_name,
+        format_func=frame.place_label,
         max_selections=12,
+        **frame.MULTI_PLACE_PICKER,
         placeholder="Choose up to 12",
     )
     first_year, last_year = query.year_range(indicator)
