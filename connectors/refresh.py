@@ -16,6 +16,7 @@ probe's answer is a delta, which is never written as if it were the whole datase
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import difflib
 import hashlib
@@ -39,6 +40,7 @@ from connectors.providers import (
     load_catalogue,
     load_providers,
 )
+from connectors.store_commands import STORE_HELP, store_root
 
 
 @dataclass
@@ -60,26 +62,24 @@ def _iso(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _current(entry: CatalogueEntry, root: Path | None) -> tuple[Path, store.Provenance] | None:
-    """The data a reader sees now for this entry (refreshed shadows snapshot), if any."""
-    path = store.dataset_files(root).get((entry.store_source, entry.store_dataset))
-    if path is None:
+def _current(entry: CatalogueEntry, root: Path | str | None) -> tuple[str, store.Provenance] | None:
+    """The data a reader sees now for this entry (refreshed shadows snapshot), if any: its file named
+    as messages show it ('data_cache/refreshed/estat/x@….parquet', or the s3:// URL) and its provenance."""
+    key = (entry.store_source, entry.store_dataset)
+    item = next((f for f in store.stored_files(root) if (f.source, f.dataset) == key and f.in_use), None)
+    if item is None:
         return None
+    shown = item.path if store.is_object_store(item.path) else f"{store.store_name(root)}/{item.rel}"
     try:
-        return path, store.read_provenance(entry.store_source, entry.store_dataset, root)
+        return shown, store.read_provenance(entry.store_source, entry.store_dataset, root)
     except (OSError, ValueError, TypeError, store.StoreError):
-        return path, store.Provenance(entry.store_source, entry.store_dataset, "", "", "", "")
+        return shown, store.Provenance(entry.store_source, entry.store_dataset, "", "", "", "")
 
 
-def _still_in_use(current: tuple[Path, store.Provenance] | None, root: Path | None) -> str:
+def _still_in_use(current: tuple[str, store.Provenance] | None) -> str:
     if current is None:
         return "nothing stored yet for it"
-    path, provenance = current
-    base = Path(root or store.DATA_CACHE)
-    try:
-        shown = path.relative_to(base.parent)
-    except ValueError:
-        shown = path
+    shown, provenance = current
     when = provenance.retrieved_or_built or "unknown date"
     return f"still using {shown} ({when})"
 
@@ -106,7 +106,7 @@ def refresh_one(
     *,
     fetcher: Fetcher,
     providers: dict[str, Provider] | None = None,
-    root: Path | None = None,
+    root: Path | str | None = None,
     since: str | None = None,
     force: bool = False,
     now: dt.datetime | None = None,
@@ -115,21 +115,32 @@ def refresh_one(
     """Refresh one catalogue entry; never raises for a data problem, returns an :class:`Outcome`.
 
     ``allow_shrink`` is the operator's override of the gate's coverage and ``needs`` checks, for a
-    provider that really dropped series or areas."""
-    from connectors.sdmx import SDMXParseError
-
+    provider that really dropped series or areas. Holds the store's writer lock (already held, and
+    re-entered, inside :func:`refresh`), so the last good version the gate compares with is still
+    the current one when the answer replaces it; a store locked too long is a failed outcome."""
     providers = providers if providers is not None else default_providers()
-    current = _current(entry, root)
     if not entry.enabled:
         return Outcome(entry.name, "skipped", f"{entry.name}: disabled in catalogue.yaml ({entry.note})")
+    with contextlib.ExitStack() as held:
+        try:
+            held.enter_context(store.writer_lock(root))
+        except store.StoreLocked as exc:
+            return Outcome(entry.name, "failed", f"{entry.name}: {exc}")
+        return _locked_refresh_one(entry, fetcher, providers, root, since, force, now, allow_shrink)
+
+
+def _locked_refresh_one(entry, fetcher, providers, root, since, force, now, allow_shrink) -> Outcome:
+    from connectors.sdmx import SDMXParseError
+
+    current = _current(entry, root)
     try:
         return _refresh(
             entry, providers[entry.provider], fetcher, providers, root, since, force, now, current, allow_shrink
         )
     except Offline as exc:
-        return Outcome(entry.name, "failed", f"{exc}; {_still_in_use(current, root)}")
+        return Outcome(entry.name, "failed", f"{exc}; {_still_in_use(current)}")
     except (FetchError, SDMXParseError, store.StoreError, RegistryError, gate.GateRefusal) as exc:
-        return Outcome(entry.name, "failed", f"{_one_line(exc, entry)}; {_still_in_use(current, root)}")
+        return Outcome(entry.name, "failed", f"{_one_line(exc, entry)}; {_still_in_use(current)}")
 
 
 def _one_line(exc: Exception, entry: CatalogueEntry) -> str:
@@ -188,7 +199,7 @@ def _refresh(entry, provider, fetcher, providers, root, since, force, now, curre
     return Outcome(label, "updated", f"{label}: {rows} observations written{noted}", rows, str(path))
 
 
-def _last_good(entry: CatalogueEntry, root: Path | None):
+def _last_good(entry: CatalogueEntry, root: Path | str | None):
     """The version readers see now (refreshed, else snapshot), as the gate compares it: the table
     ``store.scan`` returns. An unreadable one is reported, not compared against."""
     try:
@@ -197,7 +208,7 @@ def _last_good(entry: CatalogueEntry, root: Path | None):
         return None
 
 
-def harmonise_areas(table, root: Path | None):
+def harmonise_areas(table, root: Path | str | None):
     """Provider country codes (SE, EL, EU27_2020 ...) to the store's canonical codes, exactly as the
     snapshot builder does, so a refreshed dataset shadows the snapshot one without breaking the
     indicators that read it. Without an area table in the store, codes stay as published."""
@@ -256,18 +267,30 @@ def refresh(
     catalogue: dict[str, CatalogueEntry] | None = None,
     providers: dict[str, Provider] | None = None,
     fetcher: Fetcher | None = None,
-    root: Path | None = None,
+    root: Path | str | None = None,
     since: str | None = None,
     force: bool = False,
     progress: bool = True,
     allow_shrink: bool = False,
 ) -> list[Outcome]:
-    """Refresh the named entries in order, with a progress bar; one :class:`Outcome` each."""
-    from tqdm import tqdm
+    """Refresh the named entries in order, with a progress bar; one :class:`Outcome` each.
 
+    The whole run holds the store's writer lock (re-entrant, so each ``write_dataset`` inside takes
+    it again for free): a second refresh of the same store waits for this one to finish (up to
+    ``BEYOND_GDP_LOCK_TIMEOUT`` seconds, then :class:`store.StoreLocked` naming this process) instead
+    of interleaving with it, so the gate always compares an answer with the version it replaces.
+    An object store has no lock (docs/store.md): refresh it from one scheduled writer.
+    """
     catalogue = catalogue if catalogue is not None else default_catalogue()
     providers = providers if providers is not None else default_providers()
     fetcher = fetcher or Fetcher(request_log=RequestLog(request_log_path(root)))
+    with store.writer_lock(root):  # one refresh at a time: see the docstring
+        return _refresh_all(names, catalogue, providers, fetcher, root, since, force, progress, allow_shrink)
+
+
+def _refresh_all(names, catalogue, providers, fetcher, root, since, force, progress, allow_shrink) -> list[Outcome]:
+    from tqdm import tqdm
+
     if len(names) > 1:
         names, line = plan(names, catalogue, providers, fetcher.request_log)
         if progress:
@@ -296,7 +319,7 @@ def refresh(
     return outcomes
 
 
-def request_log_path(root: Path | None) -> Path:
+def request_log_path(root: Path | str | None) -> Path:
     """Where the requests sent are remembered, so a scheduled job keeps the rate windows of the runs
     before it: beside the store when it is a local folder, else in the user's cache folder."""
     base = root or store.DATA_CACHE
@@ -358,7 +381,7 @@ def summary(outcomes: list[Outcome]) -> str:
 
 
 def status_rows(
-    root: Path | None = None, catalogue: dict[str, CatalogueEntry] | None = None
+    root: Path | str | None = None, catalogue: dict[str, CatalogueEntry] | None = None
 ) -> list[dict[str, object]]:
     """One row per stored file (snapshot and refreshed) and per catalogue entry not stored yet."""
     catalogue = catalogue if catalogue is not None else default_catalogue()
@@ -368,7 +391,7 @@ def status_rows(
         key = (item.source, item.dataset)
         seen.add(key)
         try:
-            provenance = store.Provenance.from_file(store.provenance_path(item.path))
+            provenance = store.stored_provenance(item, root)
             rows_count, when, publisher = provenance.row_count, provenance.retrieved_or_built, provenance.publisher
         except (OSError, ValueError, TypeError):
             rows_count, when, publisher = None, "", "(provenance missing)"
@@ -442,15 +465,19 @@ def _run_refresh(args: argparse.Namespace) -> int:
     else:
         print("refresh: name one or more datasets or pass --all; known: " + ", ".join(catalogue), file=sys.stderr)
         return 2
-    outcomes = refresh(
-        names,
-        catalogue=catalogue,
-        providers=providers,
-        root=args.root,
-        since=args.since,
-        force=args.force,
-        allow_shrink=args.allow_shrink,
-    )
+    try:
+        outcomes = refresh(
+            names,
+            catalogue=catalogue,
+            providers=providers,
+            root=args.root,
+            since=args.since,
+            force=args.force,
+            allow_shrink=args.allow_shrink,
+        )
+    except store.StoreLocked as exc:  # another refresh holds the store: nothing was fetched or written
+        print(f"refresh: {exc}", file=sys.stderr)
+        return 1
     print(summary(outcomes))
     return 1 if any(o.status == "failed" for o in outcomes) else 0
 
@@ -495,7 +522,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help=f"accept an answer with fewer series or areas (more than {gate.MAX_DROP:.0%} fewer), an earlier latest "
         "period, or no values for a selection an indicator reads (the gate refuses these by default)",
     )
-    parser.add_argument("--root", type=Path, default=None, help="store root (default: data_cache/)")
+    parser.add_argument("--root", "--store", type=store_root, default=None, help=STORE_HELP)
     parser.add_argument(
         "--catalogue", type=Path, default=None, help="another catalogue file (default: connectors/catalogue.yaml)"
     )
@@ -506,7 +533,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     status = subparsers.add_parser("status", help="list stored datasets and catalogue entries")
     status.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    status.add_argument("--root", type=Path, default=None, help="store root (default: data_cache/)")
+    status.add_argument("--root", "--store", type=store_root, default=None, help=STORE_HELP)
     status.set_defaults(handler=_run_status)
 
 

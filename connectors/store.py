@@ -192,6 +192,11 @@ def provenance_path(parquet_path: Path) -> Path:
     return parquet_path.with_suffix(".provenance.json")
 
 
+def store_name(root: Path | str | None = None) -> str:
+    """How messages name the store: its folder's name (never an absolute server path) or its URL."""
+    return _location(root).name
+
+
 def writer_lock(root: Path | None = None, timeout: float | None = None):
     """The store's one writer lock, re-entrant in a process: hold it around a whole refresh if you like.
 
@@ -447,6 +452,12 @@ def load_areas(root: Path | None = None):
         raise _unreadable(loc, entry, exc) from None
 
 
+def areas_provenance(root: Path | str | None = None) -> dict:
+    """What the area table was built from (publisher, licence, inputs), on disk or S3; raises
+    ``OSError`` / ``ValueError`` when it is missing or unreadable."""
+    return json.loads(_location(root).read_bytes(f"{SNAPSHOT_DIR}/areas.provenance.json"))
+
+
 _current_seen: dict[str, tuple[tuple, dict, str]] = {}  # root -> (manifest signature, entries, data version)
 _file_hashes: dict[tuple, str] = {}  # (file, mtime, size) -> sha256, for snapshot files no manifest lists
 
@@ -534,6 +545,7 @@ class StoredFile:
     area: str  # SNAPSHOT_DIR or REFRESHED_DIR
     path: Path | str  # a Path on disk, an s3:// URL on an object store
     in_use: bool  # False for a snapshot file a refreshed version shadows
+    rel: str = ""  # the file's path inside the store ('snapshot/estat/x.parquet'): the same on disk and S3
 
 
 def stored_files(root: Path | None = None) -> list[StoredFile]:
@@ -549,11 +561,20 @@ def stored_files(root: Path | None = None) -> list[StoredFile]:
         parts = rel.split("/")
         if len(parts) == 3 and parts[2].endswith(versions.PARQUET) and not parts[2].startswith("."):
             key = (parts[1], parts[2][: -len(versions.PARQUET)])
-            found.append(StoredFile(*key, SNAPSHOT_DIR, loc.public(rel), current[key].area == SNAPSHOT_DIR))
+            found.append(StoredFile(*key, SNAPSHOT_DIR, loc.public(rel), current[key].area == SNAPSHOT_DIR, rel))
     for key, entry in sorted(current.items()):
         if entry.area == REFRESHED_DIR:
-            found.append(StoredFile(*key, REFRESHED_DIR, loc.public(entry.rel), True))
+            found.append(StoredFile(*key, REFRESHED_DIR, loc.public(entry.rel), True, entry.rel))
     return found
+
+
+def stored_provenance(item: StoredFile, root: Path | None = None) -> Provenance:
+    """The provenance written with one stored copy (a shadowed snapshot file included), on disk or S3.
+
+    For listings only: unlike :func:`read_provenance` nothing is checked against a manifest, so
+    raises ``OSError`` / ``ValueError`` for a missing or unreadable sidecar and the caller says so.
+    """
+    return Provenance.from_json(_location(root).read_bytes(versions.provenance_rel(item.rel)))
 
 
 # --- integrity, history, rollback -----------------------------------------------------------------
@@ -582,8 +603,8 @@ def rollback(source: str, dataset: str, version: str | None = None, root: Path |
 
 
 __all__ = [
-    "COLUMNS", "DATA_CACHE", "REFRESHED_DIR", "SCHEMA", "SNAPSHOT_DIR", "DatasetUnavailable", "Problem",
+    "COLUMNS", "DATA_CACHE", "REFRESHED_DIR", "SCHEMA", "SNAPSHOT_DIR", "DatasetUnavailable", "Problem", "areas_provenance",
     "Provenance", "StoreError", "StoreLocked", "all_provenance", "build_filter", "check", "conform",
-    "data_version", "dataset_bytes", "dataset_files", "dataset_path", "history", "load", "load_areas", "provenance_path",
-    "read_dataset", "read_provenance", "rollback", "scan", "stored_files", "StoredFile", "verify", "write_dataset", "writer_lock",
+    "data_version", "dataset_bytes", "dataset_files", "dataset_path", "history", "is_object_store", "load", "load_areas", "provenance_path",
+    "read_dataset", "read_provenance", "rollback", "scan", "store_name", "stored_files", "stored_provenance", "StoredFile", "verify", "write_dataset", "writer_lock",
 ]  # fmt: skip

@@ -16,6 +16,8 @@ import sys
 
 from connectors import store
 
+STORE_HELP = "store root: a folder or s3://bucket/prefix (default: data_cache/ or BEYOND_GDP_DATA_CACHE)"
+
 
 def store_root(text: str):
     """argparse type for a store root: an ``s3://`` URL stays a string, anything else is a Path."""
@@ -117,7 +119,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "--store",
             type=store_root,
             default=None,
-            help="store root: a folder or s3://bucket/prefix (default: data_cache/ or BEYOND_GDP_DATA_CACHE)",
+            help=STORE_HELP,
         )
         parser.set_defaults(handler=reported)
         return parser

@@ -12,7 +12,6 @@ they were.
 from __future__ import annotations
 
 import io
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -165,7 +164,10 @@ AREA_TABLE_REPOSITORIES = {
 # --- listing ------------------------------------------------------------------------------------
 
 
-def _relative(path: Path) -> str:
+def _relative(path: Path | str) -> str:
+    """A stored file as the page shows it: relative to the project on disk, the s3:// URL on an object store."""
+    if store.is_object_store(path):
+        return str(path)
     try:
         return path.relative_to(store.PROJECT_ROOT).as_posix()
     except ValueError:
@@ -204,20 +206,23 @@ def _catalogue() -> dict[str, CatalogueEntry]:
 
 @lru_cache(maxsize=4)
 def _datasets(root: str | None, version: str) -> tuple[DatasetSource, ...]:
-    base = Path(root) if root else None
+    base = _root(root)
     by_store = {(e.store_source, e.store_dataset): e.name for e in _catalogue().values()}
     readers = _readers()
     found = []
-    for (source, dataset), path in sorted(store.dataset_files(base).items()):
-        provenance = store.Provenance.from_file(store.provenance_path(path))
+    for item in store.stored_files(base):  # works on disk and on an s3:// store alike
+        if not item.in_use:
+            continue
+        source, dataset = item.source, item.dataset
+        provenance = store.stored_provenance(item, base)
         extra = provenance.extra or {}
         found.append(
             DatasetSource(
                 key=f"{source}/{dataset}",
                 source=source,
                 dataset=dataset,
-                area=path.parent.parent.name,
-                file=_relative(path),
+                area=item.area,
+                file=_relative(item.path),
                 title=provenance.title or dataset,
                 publisher=provenance.publisher,
                 licence=provenance.licence,
@@ -234,6 +239,13 @@ def _datasets(root: str | None, version: str) -> tuple[DatasetSource, ...]:
             )
         )
     return tuple(found)
+
+
+def _root(root: str | None) -> Path | str | None:
+    """The cache key (a string) back to a store root: an s3:// URL stays a URL, Path() would mangle it."""
+    if not root:
+        return None
+    return root if store.is_object_store(root) else Path(root)
 
 
 def datasets(root: Path | None = None) -> tuple[DatasetSource, ...]:
@@ -295,9 +307,8 @@ def _unmatched(entry: CatalogueEntry, root: Path | None) -> tuple[str, ...]:
 
 
 def _areas_attribution(root: Path | None) -> Attribution | None:
-    path = Path(root or store.DATA_CACHE) / store.SNAPSHOT_DIR / "areas.provenance.json"
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = store.areas_provenance(root)
     except (OSError, ValueError):
         return None
     repositories = sorted(
@@ -338,7 +349,7 @@ def attributions(root: Path | None = None) -> tuple[Attribution, ...]:
 def parquet_bytes(key: str, root: Path | None = None) -> bytes:
     """The stored Parquet file itself: exactly the rows the app reads, in the store's schema."""
     item = dataset(key, root)
-    return store.dataset_files(root)[(item.source, item.dataset)].read_bytes()
+    return store.dataset_bytes(item.source, item.dataset, root)  # checked against the manifest; works on S3
 
 
 def csv_bytes(key: str, root: Path | None = None) -> bytes:

@@ -19,35 +19,7 @@ from connectors import store, store_files
 from connectors.__main__ import main
 from connectors.periods import period_columns
 
-moto_server = pytest.importorskip("moto.server", reason="moto (a test dependency) runs the local S3 server")
-boto3 = pytest.importorskip("boto3")
-
-BUCKET = "beyond-gdp-test"
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint():
-    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
-
-
-@pytest.fixture
-def s3(s3_endpoint, monkeypatch, request):
-    """A fresh prefix in the bucket, with the standard AWS variables pointing at the local server."""
-    for name, value in {
-        "AWS_ENDPOINT_URL": s3_endpoint,
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-    }.items():
-        monkeypatch.setenv(name, value)
-    client = boto3.client("s3")
-    if BUCKET not in [b["Name"] for b in client.list_buckets().get("Buckets", [])]:
-        client.create_bucket(Bucket=BUCKET)
-    return f"s3://{BUCKET}/{request.node.name}"
+pytest.importorskip("moto.server", reason="moto (a test dependency) runs the local S3 server")
 
 
 def _table(values: list[float], dataset: str = "demo") -> pa.Table:
@@ -151,3 +123,17 @@ def test_the_configured_store_can_be_an_s3_url(disk_store, s3):
     )
     assert on_s3.returncode == 0, on_s3.stderr
     assert on_s3.stdout == on_disk.stdout and on_s3.stdout.count("\n") > 10
+
+
+def test_status_lists_an_s3_store_as_it_lists_the_same_store_on_disk(disk_store, s3, capsys):
+    from connectors.refresh import status_rows
+    from connectors.store_publish import publish
+
+    publish(disk_store, s3)
+    on_s3 = status_rows(s3)
+    assert on_s3 == status_rows(disk_store)
+    refreshed = [r for r in on_s3 if (r["source"], r["dataset"]) == ("test", "demo")]
+    assert [(r["area"], r["rows"], r["date"]) for r in refreshed] == [(store.REFRESHED_DIR, 2, "two")]
+    assert main(["status", "--store", s3]) == 0
+    line = next(row for row in capsys.readouterr().out.splitlines() if row.split()[:3] == ["test", "demo", "refreshed"])
+    assert line.split()[3] == "2"  # the command line's table: rows of the current version

@@ -15,7 +15,7 @@ import pytest
 import requests
 import responses
 
-from connectors import store
+from connectors import store, store_files
 from connectors.http import Fetcher
 from connectors.providers import build_url, default_catalogue
 from indicators import sources
@@ -31,8 +31,13 @@ def _fetcher() -> Fetcher:
     return Fetcher(sleep=lambda seconds: None)  # the offline backoff must not make tests wait
 
 
+def _written(root: Path) -> list[Path]:
+    """Every file a refresh left in ``root`` except the writer lock it held (a lock file, not data)."""
+    return [p for p in root.rglob("*") if p.is_file() and p.name != store_files.LOCK_FILE]
+
+
 def _all_bytes(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(_written(root))}
 
 
 # --- listing ------------------------------------------------------------------------------------
@@ -169,7 +174,7 @@ def test_offline_refresh_of_a_never_fetched_entry_says_so_in_one_line(tmp_path):
     assert reports[2].line.startswith("Offline: could not reach sdmx.oecd.org;")
     assert all("\n" not in r.line for r in reports)
     assert progress[0] == (0, 4, "sdg_08_10") and progress[-1] == (4, 4, "")
-    assert not any(tmp_path.rglob("*")), "a failed refresh must not write anything"
+    assert not _written(tmp_path), "a failed refresh must not write anything"
 
 
 @responses.activate
@@ -245,4 +250,4 @@ def test_provider_error_is_one_line_and_keeps_data(tmp_path):
     assert report.status == "failed"
     assert report.line.startswith("sdg_08_10: provider server error: HTTP 500")
     assert report.line.endswith("the stored data is unchanged") and "\n" not in report.line
-    assert not any(tmp_path.rglob("*"))
+    assert not _written(tmp_path)
