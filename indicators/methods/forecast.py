@@ -316,8 +316,12 @@ class Selection:
     method: dict[int, str]
     mae: pd.DataFrame  # rows horizon, columns method: validation MAE
     band: dict[int, tuple[float, float]]  # horizon -> (low, high) quantiles of the errors
-    relative: bool  # band quantiles are ratios actual/forecast (True) or differences (False)
+    relative: bool  # every value is positive, so bands are ratios actual/forecast where they can be
     n_errors: dict[int, int] = field(default_factory=dict)
+    #: Per horizon: band quantiles are ratios (True) or differences (False). Ratios need every
+    #: validation forecast of that horizon to be positive, which a trend can break at one horizon
+    #: and not at another; a horizon missing here follows ``relative``.
+    band_relative: dict[int, bool] = field(default_factory=dict)
 
     def describe(self, horizon: int) -> str:
         """One line for a page: which method, and what it gained over "no change" on validation."""
@@ -365,7 +369,7 @@ def _choose(series: pd.Series, end_year: int, horizons, n_origins: int, window: 
     errors = errors.assign(abs_error=(errors["forecast"] - errors["actual"]).abs())
     mae = errors.pivot_table(index="horizon", columns="method", values="abs_error", aggfunc="mean")
     mae = mae.reindex(columns=list(METHODS))
-    chosen, band, counts = {}, {}, {}
+    chosen, band, counts, band_relative = {}, {}, {}, {}
     for h in mae.index:
         scores = mae.loc[h]
         if scores.isna().any():
@@ -374,13 +378,11 @@ def _choose(series: pd.Series, end_year: int, horizons, n_origins: int, window: 
         best = min(eligible, key=lambda m: (round(float(scores[m]), 12), METHODS.index(m)))
         chosen[int(h)] = best
         mine = errors[(errors["horizon"] == h) & (errors["method"] == best)]
-        if positive and (mine["forecast"] > 0).all():
-            spread = mine["actual"] / mine["forecast"]
-        else:
-            spread = mine["actual"] - mine["forecast"]
+        band_relative[int(h)] = ratios = positive and bool((mine["forecast"] > 0).all())
+        spread = mine["actual"] / mine["forecast"] if ratios else mine["actual"] - mine["forecast"]
         band[int(h)] = tuple(float(q) for q in np.quantile(spread.to_numpy(), BAND_QUANTILES))
         counts[int(h)] = len(mine)
-    return Selection(end_year, chosen, mae, band, positive, counts)
+    return Selection(end_year, chosen, mae, band, positive, counts, band_relative)
 
 
 def apply(selection: Selection, series: pd.Series, origin: int, horizons=(1, 3, 5), window: int = WINDOW):
@@ -399,7 +401,7 @@ def apply(selection: Selection, series: pd.Series, origin: int, horizons=(1, 3, 
         point = forecasts[method][:, h - 1]
         if h in selection.band:
             q_low, q_high = selection.band[h]
-            if selection.relative:
+            if selection.band_relative.get(h, selection.relative):
                 low, high = point * q_low, point * q_high
             else:
                 low, high = point + q_low, point + q_high

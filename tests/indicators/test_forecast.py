@@ -164,6 +164,33 @@ def test_bands_come_from_validation_errors_and_scale_with_the_level():
     assert (table["year"] == 2019 + table["horizon"]).all()
 
 
+def test_a_horizon_whose_validation_forecasts_cross_zero_gets_a_band_of_differences(monkeypatch):
+    """A positive series can still get a trend forecast at or below zero at one horizon; its band
+    there must be built and applied as differences, while the other horizon keeps ratios."""
+    naive_rows = pd.DataFrame(
+        {
+            "horizon": [1, 1, 1, 3, 3, 3],
+            "origin": [2000, 2001, 2002, 2000, 2001, 2002],
+            "ref_area": "A",
+            "method": "naive",
+            "forecast": [2.0, 3.0, 4.0, -1.0, 1.0, 2.0],
+            "actual": [2.2, 3.3, 4.4, 0.5, 1.5, 2.5],
+        }
+    )
+    others = [naive_rows.assign(method=m, forecast=naive_rows["forecast"] + 5) for m in fc.METHODS[1:]]
+    errors = pd.concat([naive_rows, *others], ignore_index=True)  # no change wins at both horizons
+    monkeypatch.setattr(fc, "validation_errors", lambda *args, **kwargs: errors.copy())
+    series = panel({"A": [10.0] * 12})
+    selection = fc._choose(series, 2001, (1, 3), 8, 20)
+    assert selection.relative and selection.band_relative == {1: True, 3: False}
+    assert selection.band[1] == pytest.approx(tuple(np.quantile([1.1, 1.1, 1.1], fc.BAND_QUANTILES)))
+    assert selection.band[3] == pytest.approx(tuple(np.quantile([1.5, 0.5, 0.5], fc.BAND_QUANTILES)))
+    table = fc.apply(selection, series, 2001, (1, 3)).set_index("horizon")
+    assert table.at[1, "low"] == pytest.approx(10.0 * 1.1)  # ratio times the last value
+    # differences 0.5, 0.5, 1.5: 5% quantile 0.5, 95% quantile 0.5 + 0.9 * 1.0 (linear interpolation)
+    assert table.at[3, "low"] == pytest.approx(10.0 + 0.5) and table.at[3, "high"] == pytest.approx(10.0 + 1.4)
+
+
 def test_project_is_deterministic_and_caps_the_horizon():
     rng = np.random.default_rng(11)
     series = panel({f"P{i}": list(60 + np.cumsum(rng.normal(0.2, 0.3, 30))) for i in range(12)})
