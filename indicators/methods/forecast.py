@@ -35,8 +35,9 @@ the chosen method is never worse than "no change" on the validation window. Noth
 no look-ahead.
 
 **Bands** (split-conformal style): the 5% and 95% quantiles of the chosen method's validation
-errors at that horizon — as ratios ``actual / forecast`` when every value is positive (errors
-grow with the level), else as differences. Their coverage is checked in ``bench/bench_backtest.py``.
+errors at that horizon — as ratios ``actual / forecast`` when every value and every validation
+forecast of that horizon is positive (errors grow with the level), else as differences; the kind
+is kept per horizon (``Selection.band_relative``). Their coverage is checked in ``bench/bench_backtest.py``.
 
 **Why not call statsmodels for every fit**: it costs 12–16 ms per series and fit on this
 machine, and a backtest needs tens of thousands of fits. The two smoothing methods are written
