@@ -8,6 +8,10 @@ in T is projected to T + h and compared with what was later observed. The baseli
 the same run, is "the value stays at its year-T level". Errors are pooled over countries and
 origins: ``ratio`` = MAE of the projection / MAE of the last value (below 1 = the method helps;
 exactly 1 where "no change" itself was chosen), ``coverage`` = share of outcomes inside the band.
+The candidates and the selection rule (no change or one of three equal-weight combinations, a 3%
+minimum gain to leave no change) are described in ``indicators/methods/forecast.py``; they were
+compared with single-method selection on this same table, so read it as a development benchmark,
+not an untouched hold-out (docs/foresight.md says which variants were tried).
 
 Origins 2008, 2011 and 2014 keep T + h <= 2019, before COVID and before the years in which some
 Gapminder series switch to their own projections. Data: the committed snapshot through
@@ -143,6 +147,8 @@ def summary(results: pd.DataFrame) -> dict:
         "median_ratio": float(results["ratio"].median()),
         "max_ratio": float(results["ratio"].max()),
         "cells_above_1": int((results["ratio"] > 1.0 + 1e-9).sum()),
+        "cells_below_0_95": int((results["ratio"] < 0.95).sum()),
+        "cells_no_change": int((results["ratio"] - 1.0).abs().lt(1e-12).sum()),
         "coverage_median": float(results["coverage"].median()),
         "coverage_min": float(results["coverage"].min()),
         "coverage_max": float(results["coverage"].max()),
@@ -199,7 +205,8 @@ def run() -> list[dict]:
             baseline=1.0,
             note=(
                 f"{len(indicator_ids)} indicators x {len(HORIZONS)} horizons; {stats['cells_above_1']} cells above 1 "
-                f"(worst {stats['max_ratio']:.3f}); 90% bands cover {stats['coverage_min']:.0%}-"
+                f"(worst {stats['max_ratio']:.3f}), {stats['cells_below_0_95']} below 0.95, "
+                f"{stats['cells_no_change']} exactly 1; 90% bands cover {stats['coverage_min']:.0%}-"
                 f"{stats['coverage_max']:.0%} (median {stats['coverage_median']:.0%}), "
                 f"{stats['cells_coverage_80_95']} of {stats['cells']} cells within 80-95%"
             ),

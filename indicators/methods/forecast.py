@@ -2,12 +2,22 @@
 whose width comes from the errors it actually made.
 
 Why: a trend line drawn through the last ten years was, in this project's own backtest, worse
-than assuming "nothing changes" for most indicators. So every projection here is one of four
-well-known candidates, and which one is used is decided per indicator and horizon by how well
-each did on the most recent past:
+than assuming "nothing changes" for most indicators, and picking the best single trend method
+on the recent past still chose trends that then failed (4 of 57 backtest cells worse than "no
+change", up to 13%). So the candidates are "no change" and three equal-weight *combinations* of
+well-known methods — combinations are the robust winners on short annual series in the M3 and M4
+competitions (Makridakis & Hibon 2000; Makridakis, Spiliotis & Assimakopoulos 2020), because
+averaging a trend with "no change" halves the damage when the trend breaks:
 
 * ``naive`` — the last value stays (the baseline everything is judged against);
+* ``combo_damped`` — mean of naive, damped trend and Theta;
+* ``combo_all`` — mean of naive, drift, damped trend and Theta;
+* ``combo_shrunk_drift`` — mean of naive, shrunk drift and Theta.
+
+Their components (each a public function here):
+
 * ``drift`` — the average change per year over the window continues (random walk with drift);
+* ``shrunk_drift`` — the drift's yearly change shrunk by :data:`DRIFT_DAMPING` per year ahead;
 * ``damped`` — Holt's linear trend with a damped trend (Gardner & McKenzie 1985), the
   "damped trend" of exponential smoothing (statsmodels ``Holt(damped_trend=True)``);
 * ``theta`` — the Theta method of Assimakopoulos & Nikolopoulos (2000) in the form of Hyndman &
@@ -16,14 +26,18 @@ each did on the most recent past:
 
 **Selection** (:func:`choose`): from each of the :data:`VALIDATION_ORIGINS` (8) most recent origins
 ``v`` with ``v + h <= end_year``, every candidate forecasts from data up to ``v`` only, and is
-scored by its mean absolute error at ``v + h`` pooled over all places. The lowest wins; ties go
-to the simpler method, in the order above. Because ``naive`` is a candidate, the chosen method
-is never worse than "no change" on the validation window. Nothing after ``end_year`` is read,
-so a backtest that calls this with ``end_year`` = its evaluation origin has no look-ahead.
+scored by its mean absolute error at ``v + h`` pooled over all places. A candidate other than
+``naive`` must beat it by at least :data:`MIN_GAIN` (3%) there — a minimum-evidence rule, so a
+gain that is within the noise of eight origins does not buy a trend; among those that do, the
+lowest error wins (ties: the order of :data:`METHODS`). Because ``naive`` is always eligible,
+the chosen method is never worse than "no change" on the validation window. Nothing after
+``end_year`` is read, so a backtest that calls this with ``end_year`` = its evaluation origin has
+no look-ahead.
 
 **Bands** (split-conformal style): the 5% and 95% quantiles of the chosen method's validation
-errors at that horizon — as ratios ``actual / forecast`` when every value is positive (errors
-grow with the level), else as differences. Their coverage is checked in ``bench/bench_backtest.py``.
+errors at that horizon — as ratios ``actual / forecast`` when every value and every validation
+forecast of that horizon is positive (errors grow with the level), else as differences; the kind
+is kept per horizon (``Selection.band_relative``). Their coverage is checked in ``bench/bench_backtest.py``.
 
 **Why not call statsmodels for every fit**: it costs 12–16 ms per series and fit on this
 machine, and a backtest needs tens of thousands of fits. The two smoothing methods are written
@@ -44,7 +58,19 @@ import pandas as pd
 
 from indicators.methods.trend import wide
 
-METHODS = ("naive", "drift", "damped", "theta")
+#: The candidates :func:`choose` picks from, simplest first (ties go to the earlier one).
+METHODS = ("naive", "combo_damped", "combo_all", "combo_shrunk_drift")
+#: What each candidate is, in a page's words.
+METHOD_LABELS = {
+    "naive": "no change (the last value stays)",
+    "combo_damped": "mean of no change, damped trend and Theta",
+    "combo_all": "mean of no change, drift, damped trend and Theta",
+    "combo_shrunk_drift": "mean of no change, shrunk drift and Theta",
+}
+#: A candidate other than ``naive`` must have a validation MAE at least this much lower than it.
+MIN_GAIN = 0.03
+#: Yearly shrink factor of :func:`shrunk_drift`'s change (a fixed, conventional damping value).
+DRIFT_DAMPING = 0.9
 #: Years of history each forecast looks at (the window ending at the origin).
 WINDOW = 20
 #: Fewer points than this in the window: the smoothing methods fall back to the last value.
@@ -118,6 +144,14 @@ def drift(values: np.ndarray, horizon: int) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         slope = np.where(steps > 0, (values[:, -1] - first) / steps, 0.0)
     return values[:, -1:] + slope[:, None] * np.arange(1, horizon + 1)
+
+
+def shrunk_drift(values: np.ndarray, horizon: int) -> np.ndarray:
+    """Drift whose yearly change shrinks by :data:`DRIFT_DAMPING` per year ahead: ``last + slope *
+    (phi + ... + phi^h)`` — a trend that is trusted less the farther it is carried."""
+    slope = drift(values, 1)[:, 0] - values[:, -1]
+    damping = np.cumsum(DRIFT_DAMPING ** np.arange(1, horizon + 1))
+    return values[:, -1:] + slope[:, None] * damping[None, :]
 
 
 def _damped_states(values: np.ndarray, alpha, beta, phi) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -203,7 +237,36 @@ def _fallback(values: np.ndarray, result: np.ndarray, horizon: int) -> np.ndarra
     return np.where(bad, naive(values, horizon), result)
 
 
-FORECASTERS = {"naive": naive, "drift": drift, "damped": damped, "theta": theta}
+COMPONENTS = {"naive": naive, "drift": drift, "shrunk_drift": shrunk_drift, "damped": damped, "theta": theta}
+#: Each candidate as the equal-weight mean of these components.
+COMBINATIONS = {
+    "naive": ("naive",),
+    "combo_damped": ("naive", "damped", "theta"),
+    "combo_all": ("naive", "drift", "damped", "theta"),
+    "combo_shrunk_drift": ("naive", "shrunk_drift", "theta"),
+}
+
+
+def candidate_forecasts(values: np.ndarray, horizon: int, methods=METHODS) -> dict[str, np.ndarray]:
+    """Forecasts h = 1..horizon of each of ``methods`` (candidates or components), every component
+    fitted once however many combinations use it."""
+    fitted: dict[str, np.ndarray] = {}
+    result = {}
+    for method in methods:
+        parts = COMBINATIONS.get(method, (method,))
+        for part in parts:
+            if part not in fitted:
+                fitted[part] = COMPONENTS[part](values, horizon)
+        result[method] = sum(fitted[p] for p in parts) / len(parts)
+    return result
+
+
+def _forecaster(method: str):
+    return lambda values, horizon: candidate_forecasts(values, horizon, (method,))[method]
+
+
+#: Every candidate and component by name: ``FORECASTERS[name](values, horizon)``.
+FORECASTERS = {name: _forecaster(name) for name in (*COMPONENTS, *COMBINATIONS)}
 
 
 # --- choosing among them --------------------------------------------------------------------
@@ -229,8 +292,7 @@ def validation_errors(
         if matrix.empty:
             continue
         values = matrix.to_numpy(dtype=float)
-        for method, forecaster in FORECASTERS.items():
-            predicted = forecaster(values, max(wanted))
+        for method, predicted in candidate_forecasts(values, max(wanted)).items():
             for h in wanted:
                 parts["horizon"].append(np.full(len(matrix), h))
                 parts["origin"].append(np.full(len(matrix), origin))
@@ -255,8 +317,12 @@ class Selection:
     method: dict[int, str]
     mae: pd.DataFrame  # rows horizon, columns method: validation MAE
     band: dict[int, tuple[float, float]]  # horizon -> (low, high) quantiles of the errors
-    relative: bool  # band quantiles are ratios actual/forecast (True) or differences (False)
+    relative: bool  # every value is positive, so bands are ratios actual/forecast where they can be
     n_errors: dict[int, int] = field(default_factory=dict)
+    #: Per horizon: band quantiles are ratios (True) or differences (False). Ratios need every
+    #: validation forecast of that horizon to be positive, which a trend can break at one horizon
+    #: and not at another; a horizon missing here follows ``relative``.
+    band_relative: dict[int, bool] = field(default_factory=dict)
 
     def describe(self, horizon: int) -> str:
         """One line for a page: which method, and what it gained over "no change" on validation."""
@@ -265,7 +331,7 @@ class Selection:
         chosen = self.method[horizon]
         gain = 1 - self.mae.at[horizon, chosen] / self.mae.at[horizon, "naive"] if self.mae.at[horizon, "naive"] else 0
         return (
-            f"{chosen} (chosen on the {VALIDATION_ORIGINS} most recent origins up to {self.end_year}; "
+            f"{METHOD_LABELS.get(chosen, chosen)} (chosen on the {VALIDATION_ORIGINS} most recent origins up to {self.end_year}; "
             f"{gain:.0%} lower error than 'no change' there)"
         )
 
@@ -279,7 +345,8 @@ SELECTION_CACHE_SIZE = 64
 def choose(
     series: pd.Series, end_year: int, horizons=(1, 3, 5), n_origins: int = VALIDATION_ORIGINS, window: int = WINDOW
 ) -> Selection:
-    """The method with the lowest validation MAE per horizon (ties: the simpler), and its band.
+    """Per horizon, the candidate with the lowest validation MAE among ``naive`` and those at least
+    :data:`MIN_GAIN` better than it (ties: the simpler), and its band.
 
     ``series`` is indexed by ``(ref_area, year)`` and may hold all places of one indicator: the
     score is pooled over them, since a single place has too few origins to tell methods apart.
@@ -303,21 +370,20 @@ def _choose(series: pd.Series, end_year: int, horizons, n_origins: int, window: 
     errors = errors.assign(abs_error=(errors["forecast"] - errors["actual"]).abs())
     mae = errors.pivot_table(index="horizon", columns="method", values="abs_error", aggfunc="mean")
     mae = mae.reindex(columns=list(METHODS))
-    chosen, band, counts = {}, {}, {}
+    chosen, band, counts, band_relative = {}, {}, {}, {}
     for h in mae.index:
         scores = mae.loc[h]
         if scores.isna().any():
             continue
-        best = min(METHODS, key=lambda m: (round(float(scores[m]), 12), METHODS.index(m)))
+        eligible = [m for m in METHODS if m == "naive" or scores[m] <= (1 - MIN_GAIN) * scores["naive"]]
+        best = min(eligible, key=lambda m: (round(float(scores[m]), 12), METHODS.index(m)))
         chosen[int(h)] = best
         mine = errors[(errors["horizon"] == h) & (errors["method"] == best)]
-        if positive and (mine["forecast"] > 0).all():
-            spread = mine["actual"] / mine["forecast"]
-        else:
-            spread = mine["actual"] - mine["forecast"]
+        band_relative[int(h)] = ratios = positive and bool((mine["forecast"] > 0).all())
+        spread = mine["actual"] / mine["forecast"] if ratios else mine["actual"] - mine["forecast"]
         band[int(h)] = tuple(float(q) for q in np.quantile(spread.to_numpy(), BAND_QUANTILES))
         counts[int(h)] = len(mine)
-    return Selection(end_year, chosen, mae, band, positive, counts)
+    return Selection(end_year, chosen, mae, band, positive, counts, band_relative)
 
 
 def apply(selection: Selection, series: pd.Series, origin: int, horizons=(1, 3, 5), window: int = WINDOW):
@@ -328,16 +394,15 @@ def apply(selection: Selection, series: pd.Series, origin: int, horizons=(1, 3, 
     matrix = history_matrix(series, origin, window)
     values = matrix.to_numpy(dtype=float)
     max_h = max(horizons)
-    cache: dict[str, np.ndarray] = {}
+    used = sorted({selection.method.get(h, "naive") for h in horizons}, key=METHODS.index)
+    forecasts = candidate_forecasts(values, max_h, used)
     frames = []
     for h in horizons:
         method = selection.method.get(h, "naive")
-        if method not in cache:
-            cache[method] = FORECASTERS[method](values, max_h)
-        point = cache[method][:, h - 1]
+        point = forecasts[method][:, h - 1]
         if h in selection.band:
             q_low, q_high = selection.band[h]
-            if selection.relative:
+            if selection.band_relative.get(h, selection.relative):
                 low, high = point * q_low, point * q_high
             else:
                 low, high = point + q_low, point + q_high

@@ -26,6 +26,24 @@ def test_naive_and_drift_by_hand():
     assert fc.drift(values, 3).tolist() == [[5.5, 7.0, 8.5]]
 
 
+def test_shrunk_drift_by_hand_and_combinations_are_equal_weight_means():
+    values = np.array([[np.nan, 1.0, 2.0, 4.0], [2.0, 2.0, 2.0, 2.0]])
+    # slope 1.5 a year, shrunk by 0.9 per year ahead: 4 + 1.5 * (0.9, 0.9 + 0.81)
+    assert fc.shrunk_drift(values, 2)[0] == pytest.approx([4 + 1.5 * 0.9, 4 + 1.5 * 1.71])
+    rng = np.random.default_rng(2)
+    values = 50 + np.cumsum(rng.normal(0.5, 1.0, (4, 12)), axis=1)
+    forecasts = fc.candidate_forecasts(values, 3, fc.METHODS)
+    parts = {name: fc.COMPONENTS[name](values, 3) for name in fc.COMPONENTS}
+    mean_all = (parts["naive"] + parts["drift"] + parts["damped"] + parts["theta"]) / 4
+    assert forecasts["combo_all"] == pytest.approx(mean_all)
+    assert forecasts["combo_damped"] == pytest.approx((parts["naive"] + parts["damped"] + parts["theta"]) / 3)
+    assert forecasts["combo_shrunk_drift"] == pytest.approx(
+        (parts["naive"] + parts["shrunk_drift"] + parts["theta"]) / 3
+    )
+    assert fc.FORECASTERS["combo_all"](values, 3) == pytest.approx(mean_all)
+    assert set(fc.METHOD_LABELS) == set(fc.METHODS)
+
+
 def test_short_rows_fall_back_to_the_last_value():
     values = np.array([[np.nan, np.nan, 3.0, 5.0, 9.0]])  # 3 points < MIN_FIT_POINTS
     assert fc.damped(values, 2).tolist() == [[9.0, 9.0]]
@@ -102,8 +120,36 @@ def test_selection_is_never_worse_than_no_change_on_its_validation_window(seed, 
     rows = {f"P{i}": list(100 + np.cumsum(rng.normal(drift, noise, 25))) for i in range(n_places)}
     series = panel(rows)
     selection = fc.choose(series, 2014, (1, 3, 5))
+    assert selection.method  # every horizon has 8 validation origins here
     for h, method in selection.method.items():
-        assert selection.mae.at[h, method] <= selection.mae.at[h, "naive"] + 1e-12
+        naive_mae = selection.mae.at[h, "naive"]
+        assert selection.mae.at[h, method] <= naive_mae + 1e-12
+        # minimum evidence: leaving "no change" takes a gain of at least MIN_GAIN on validation ...
+        assert method == "naive" or selection.mae.at[h, method] <= (1 - fc.MIN_GAIN) * naive_mae + 1e-12
+        # ... and among the candidates that clear it, the lowest validation error wins
+        eligible = [m for m in fc.METHODS if m == "naive" or selection.mae.at[h, m] <= (1 - fc.MIN_GAIN) * naive_mae]
+        assert selection.mae.at[h, method] <= min(selection.mae.at[h, m] for m in eligible) + 1e-12
+
+
+def test_a_gain_within_the_evidence_margin_keeps_no_change(monkeypatch):
+    """A candidate 1-2% better than no change on validation is not enough to project a trend."""
+    scores = pd.DataFrame({"naive": [1.0], "combo_damped": [0.985], "combo_all": [0.99], "combo_shrunk_drift": [1.2]})
+    errors = pd.DataFrame(
+        {
+            "horizon": 1,
+            "origin": 2000,
+            "ref_area": "A",
+            "method": list(scores.columns),
+            "forecast": [10.0] * 4,
+            "actual": [10.0 + float(v) for v in scores.iloc[0]],
+        }
+    )
+    monkeypatch.setattr(fc, "validation_errors", lambda *args, **kwargs: errors.copy())
+    kept = fc._choose(panel({"A": [10.0] * 12}), 2001, (1,), 8, 20)
+    errors["actual"] = [11.0, 10.95, 10.99, 11.2]  # combo_damped now 5% better than no change
+    moved = fc._choose(panel({"A": [10.0] * 12}), 2001, (1,), 8, 20)
+    assert kept.method[1] == "naive"
+    assert moved.method[1] == "combo_damped"
 
 
 def test_bands_come_from_validation_errors_and_scale_with_the_level():
@@ -116,6 +162,33 @@ def test_bands_come_from_validation_errors_and_scale_with_the_level():
     table = fc.apply(selection, series, 2019, (1, 3))
     assert ((table["low"] <= table["forecast"]) & (table["forecast"] <= table["high"])).all()
     assert (table["year"] == 2019 + table["horizon"]).all()
+
+
+def test_a_horizon_whose_validation_forecasts_cross_zero_gets_a_band_of_differences(monkeypatch):
+    """A positive series can still get a trend forecast at or below zero at one horizon; its band
+    there must be built and applied as differences, while the other horizon keeps ratios."""
+    naive_rows = pd.DataFrame(
+        {
+            "horizon": [1, 1, 1, 3, 3, 3],
+            "origin": [2000, 2001, 2002, 2000, 2001, 2002],
+            "ref_area": "A",
+            "method": "naive",
+            "forecast": [2.0, 3.0, 4.0, -1.0, 1.0, 2.0],
+            "actual": [2.2, 3.3, 4.4, 0.5, 1.5, 2.5],
+        }
+    )
+    others = [naive_rows.assign(method=m, forecast=naive_rows["forecast"] + 5) for m in fc.METHODS[1:]]
+    errors = pd.concat([naive_rows, *others], ignore_index=True)  # no change wins at both horizons
+    monkeypatch.setattr(fc, "validation_errors", lambda *args, **kwargs: errors.copy())
+    series = panel({"A": [10.0] * 12})
+    selection = fc._choose(series, 2001, (1, 3), 8, 20)
+    assert selection.relative and selection.band_relative == {1: True, 3: False}
+    assert selection.band[1] == pytest.approx(tuple(np.quantile([1.1, 1.1, 1.1], fc.BAND_QUANTILES)))
+    assert selection.band[3] == pytest.approx(tuple(np.quantile([1.5, 0.5, 0.5], fc.BAND_QUANTILES)))
+    table = fc.apply(selection, series, 2001, (1, 3)).set_index("horizon")
+    assert table.at[1, "low"] == pytest.approx(10.0 * 1.1)  # ratio times the last value
+    # differences 0.5, 0.5, 1.5: 5% quantile 0.5, 95% quantile 0.5 + 0.9 * 1.0 (linear interpolation)
+    assert table.at[3, "low"] == pytest.approx(10.0 + 0.5) and table.at[3, "high"] == pytest.approx(10.0 + 1.4)
 
 
 def test_project_is_deterministic_and_caps_the_horizon():
