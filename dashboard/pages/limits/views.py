@@ -76,7 +76,8 @@ def build_world(view: LimitsView) -> Drawn:
     title = "Who lives well within limits? Social thresholds achieved vs planetary boundaries transgressed"
     subtitle = (
         f"{len(table)} countries, latest data; {len(floors)} social floors and {len(ceilings)} per-person boundaries "
-        f"(O'Neill et al. 2018; Fanning et al. 2022); {left_out} countries with too little data left out"
+        f"(O'Neill et al. 2018; Fanning et al. 2022); {left_out} countries with too little data left out; "
+        "dots spread slightly around their exact share so that countries with the same share stay visible"
         + (f"; ringed: {query.area_name(highlight)}" if highlight else "")
     )
     notes = []
