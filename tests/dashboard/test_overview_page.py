@@ -55,6 +55,37 @@ def test_standing_chart_text_alternative_and_table():
     assert scorecard.format_value(65596.66) == "65,597" and scorecard.format_value(0.05675) == "0.05675"
 
 
+def test_status_is_written_with_the_status_rule_labels_and_coloured_by_level():
+    from indicators import status
+
+    card = CARD.assign(
+        target=["SDG 3", None, "EU 2030", "SDG 8"],
+        target_value=[85.0, None, 5.0, 5.0],
+        target_year=[2030, None, 2030, 2030],
+        distance=[0.0165, None, 0.405, None],
+        status=["challenges_remain", None, "significant_challenges", None],
+        sparkline=[[1.0]] * 4,
+    )
+    table = scorecard.scorecard_table(card)
+    # Too few points for a trend (NEET) means the rule could not judge: said so, not "no status".
+    assert list(table["Status"]) == ["Challenges remain", "", "Significant challenges", "Too few data"]
+    assert table["Target"][2] == "EU 2030: 5 by 2030; 40% to go"
+    assert not table["Target"].str.contains("no status").any()
+    styles = [scorecard.status_style(v) for v in table["Status"]]
+    assert styles[0] == f"background-color: {status.LEVEL_COLOURS['challenges_remain']}; color: #000000"
+    assert styles[1] == "" and styles[3] == ""  # no level, no colour
+    assert scorecard.styled_table(table).to_html().count(status.LEVEL_COLOURS["significant_challenges"]) == 1
+
+
+def test_every_verdict_of_the_status_rule_has_a_trend_colour():
+    from indicators import status
+
+    assert list(scorecard.VERDICT_COLOURS) == list(status.VERDICTS)
+    assert scorecard.VERDICT_COLOURS["improving too slowly"] not in {
+        scorecard.VERDICT_COLOURS[v] for v in status.VERDICTS if v != "improving too slowly"
+    }
+
+
 AREAS = ["SWE", "USA", "DEU", "EU27", "SE11"]
 
 
@@ -85,6 +116,12 @@ def test_overview_renders_from_a_link_and_follows_widgets():
     assert headline and "wellbeing indicators with a trend since 2015" in headline[0]
     assert len(at.get("vega_lite_chart")) == 4  # one standing chart per theme
     assert len(at.dataframe) >= 4
+    from indicators import status
+
+    rule = [e for e in at.expander if e.label == "How status and arrows are decided"]
+    assert len(rule) == 1 and rule[0].markdown[0].value == status.RULE_TEXT
+    shown = {v for frame in at.dataframe for v in frame.value.get("Status", [])}
+    assert shown & set(status.LEVEL_LABELS.values()), "some indicator with a target has a four-level status"
     assert sum("Source:" in c.value for c in at.caption) >= 4
     at.selectbox(key="ov_peers").set_value("similar_gdp").run()
     assert not at.exception

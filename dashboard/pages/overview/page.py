@@ -15,7 +15,7 @@ from dashboard.pages.overview import charts, data, state
 from dashboard.pages.overview.data import PAGE, THEME_TITLES
 from dashboard.pages.overview.state import OverviewView, StandingView
 from dashboard.url_state import PEER_KINDS, SHARE_PARAMS, SIMILAR_RANGE
-from indicators import assess, query
+from indicators import assess, query, status
 
 ROW_PX = 35
 SINCE_CHOICES = (2000, 2005, 2010, 2015)
@@ -94,6 +94,8 @@ def body(link: frame.Link) -> None:
     card = assess.scorecard(area, group.members, since)
     with headline_slot:
         _headline_block(card, area, since, group)
+        with st.expander("How status and arrows are decided"):
+            st.markdown(status.RULE_TEXT)
     if card["year"].notna().any():
         if warmed:
             warmup.wait_for("overview signals")
@@ -118,8 +120,8 @@ def _headline_block(card, area: str, since: int, group: assess.PeerGroup) -> Non
     st.caption(
         f"Ranks are among {group.label} ({len(group.members)} areas; only values at most {assess.RECENT_YEARS} years "
         f"older than the group's newest are ranked). Trend: Theil-Sen slope since {since} with a "
-        f"{assess.CONFIDENCE:.0%} confidence interval; ↑/↓ only when the interval excludes zero, "
-        "green when that is good for the indicator, vermillion when it is bad."
+        f"{assess.CONFIDENCE:.0%} confidence interval; the arrow and the coloured status follow the one rule "
+        "under “How status and arrows are decided”."
     )
 
 
@@ -133,7 +135,7 @@ def _theme_block(rows, title: str, view: StandingView, group: assess.PeerGroup, 
         frame.chart_block("scorecard", view, key=f"ov_{theme}")
     table = data.theme_table(view.overview.area, group.members, since, theme)
     st.dataframe(
-        table,
+        charts.styled_table(table),
         hide_index=True,
         width="stretch",
         height=ROW_PX * (len(table) + 1) + 3,  # every row visible: no scrolling hides an indicator
