@@ -157,7 +157,9 @@ def test_the_maps_page_has_the_share_panel_with_the_views_permalink():
 
 
 def test_the_your_index_page_shares_its_weights_in_the_panel():
-    app = _page(INDEX_PAGE, {"index": "beyond_gdp_index", "w": "inclusive:2,circular:1,climate:1"}, url=f"{BASE}/your-index")
+    app = _page(
+        INDEX_PAGE, {"index": "beyond_gdp_index", "w": "inclusive:2,circular:1,climate:1"}, url=f"{BASE}/your-index"
+    )
     # One panel under the ranking (first) and one under the moves-versus-equal-weights chart.
     assert [e.label for e in app.expander].count(PANEL) == 2
     assert _permalink(app).startswith(f"{BASE}/your-index?index=beyond_gdp_index&w=inclusive:2,circular:1,climate:1&v=")

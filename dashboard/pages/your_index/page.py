@@ -20,6 +20,7 @@ from dashboard.pages.your_index.state import WEIGHT_RANGE, IndexRankingView, You
 from dashboard.url_state import SHARE_PARAMS
 from indicators import index_query as iq
 
+
 def _weight_key(composite: str, kind: str, name: str) -> str:
     return f"yi_{kind}_{composite}_{name}"
 
