@@ -103,6 +103,52 @@ def test_overview_view_state_round_trip_and_bad_values():
     assert lonely.peers == "income_group" and "needs a list of areas" in lonely.notices[0]
 
 
+def test_overview_group_round_trips_and_a_bad_group_falls_back_to_themes():
+    from dashboard.pages.overview import data
+    from indicators.schema import FRAMEWORK_COMPONENTS
+
+    assert tuple(data.FRAMEWORK_TITLES) == FRAMEWORK_COMPONENTS
+    assert OverviewView().group == "theme" and "group" not in OverviewView().to_query()
+    view = parse_overview({"group": "framework", "area": "USA"}, areas=AREAS)
+    assert view.group == "framework" and view.to_query() == {"area": "USA", "group": "framework"}
+    assert parse_overview(view.to_query(), areas=AREAS) == view
+    bad = parse_overview({"group": "colour"}, areas=AREAS)
+    assert bad.group == "theme" and "'group' must be one of theme, framework" in bad.notices[0]
+
+
+def test_a_standing_chart_link_names_a_framework_component_when_grouped_by_framework():
+    from dashboard.pages.overview import state
+
+    view = state.parse({"group": "framework", "theme": "inequality"})
+    assert (view.overview.group, view.theme, view.notices) == ("framework", "inequality", ())
+    assert state.parse(view.to_query()) == view
+    wrong = state.parse({"group": "framework", "theme": "climate"})  # a theme is not a framework component
+    assert wrong.theme == "current_wellbeing" and "'theme' must be one of current_wellbeing" in wrong.notices[0]
+
+
+@pytest.mark.slow
+def test_grouping_by_framework_draws_one_block_per_component_from_the_definitions():
+    from dashboard.pages.overview import data
+    from indicators import assess, query
+
+    at = _open(group="framework")
+    assert at.radio(key="ov_group").value == "framework"
+    headings = [h.value for h in at.subheader if h.value in data.FRAMEWORK_TITLES.values()]
+    assert headings == list(data.FRAMEWORK_TITLES.values())  # all four have Swedish indicators
+    definitions = query.definitions()
+    view = OverviewView(group="framework")
+    members = data.peer_group(view.area, view.peers, view.similar, view.custom).members
+    parts = [data.group_rows(view.area, members, view.since, "framework", key) for key in data.FRAMEWORK_TITLES]
+    for key, rows in zip(data.FRAMEWORK_TITLES, parts, strict=True):
+        assert not rows.empty and {definitions[i].framework for i in rows["indicator"]} == {key}
+    # Every scorecard indicator is in exactly one component, and the first table is the first component's.
+    assert sum(len(rows) for rows in parts) == len(assess.scorecard(view.area, members, view.since))
+    assert list(at.dataframe[0].value["Indicator"]) == list(parts[0]["label"])
+    at.radio(key="ov_group").set_value("theme").run()
+    assert not at.exception and "group" not in at.query_params
+    assert [h.value for h in at.subheader][: len(data.THEME_TITLES)] == list(data.THEME_TITLES.values())
+
+
 def _open(**params: str) -> AppTest:
     return open_page(PAGE, **params)
 

@@ -1,6 +1,7 @@
 """Overview page (thin Streamlit file): a scorecard for one place — is it getting better beyond GDP?
 
-GDP per capita sits next to the inclusive, circular and climate indicators, grouped by theme;
+GDP per capita sits next to the inclusive, circular and climate indicators, grouped by theme (or, with
+``group=framework``, by How's Life framework component: now, inequality, later, elsewhere);
 each shows its latest value and year, rank among a chosen peer group, a trend arrow that
 appears only when the trend's confidence interval excludes zero, the target status where the
 indicator has a target, and a sparkline. The view (place, peers, start year) lives in the URL.
@@ -12,7 +13,7 @@ import streamlit as st
 
 from dashboard import data_version, frame, warmup
 from dashboard.pages.overview import charts, data, state
-from dashboard.pages.overview.data import PAGE, THEME_TITLES
+from dashboard.pages.overview.data import PAGE
 from dashboard.pages.overview.state import OverviewView, StandingView
 from dashboard.url_state import PEER_KINDS, SHARE_PARAMS, SIMILAR_RANGE
 from indicators import assess, query, status
@@ -37,6 +38,7 @@ def _initialise_widgets(view: OverviewView) -> None:
             "ov_since": view.since,
             "ov_similar": view.similar,
             "ov_custom": list(view.custom),
+            "ov_group": view.group,
         },
     )
 
@@ -70,7 +72,14 @@ def body(link: frame.Link) -> None:
                 placeholder="Choose countries",
             )
         )
-    current = OverviewView(area=area, peers=peers, since=since, similar=similar, custom=custom)
+    grouping = st.radio(
+        "Group the indicators by",
+        list(data.GROUP_TITLES),
+        key="ov_group",
+        format_func=data.GROUP_LABELS.get,
+        horizontal=True,
+    )
+    current = OverviewView(area=area, peers=peers, since=since, similar=similar, custom=custom, group=grouping)
     frame.sync_url(current.to_query())
 
     group = data.peer_group(current.area, current.peers, current.similar, current.custom)
@@ -82,13 +91,13 @@ def body(link: frame.Link) -> None:
     # An empty link's view is what the server-start warm-up computes: wait for its step rather than
     # compute the same numbers at the same time (a no-op once it is done, or without a warm-up).
     warmed = current == OverviewView() and data_version.current() == warmup.warmed_version()
-    for theme, title in THEME_TITLES.items():
+    for key, title in data.GROUP_TITLES[current.group].items():
         if warmed:
-            warmup.wait_for(f"overview {theme}")
-        rows = assess.scorecard_theme(area, group.members, since, theme)
+            warmup.wait_for(f"overview {key}")
+        rows = data.group_rows(area, group.members, since, current.group, key)
         if rows.empty:
             continue
-        _theme_block(rows, title, StandingView(current, theme), group, since)
+        _theme_block(rows, title, StandingView(current, key), group, since)
     if warmed:
         warmup.wait_for("overview headline")
     card = assess.scorecard(area, group.members, since)
@@ -126,14 +135,14 @@ def _headline_block(card, area: str, since: int, group: assess.PeerGroup) -> Non
 
 
 def _theme_block(rows, title: str, view: StandingView, group: assess.PeerGroup, since: int) -> None:
-    """The theme's scorecard table and, when something is ranked, its standing chart in the frame's
-    chart block (source line, rows as CSV, share panel)."""
+    """The theme's (or framework component's) scorecard table and, when something is ranked, its
+    standing chart in the frame's chart block (source line, rows as CSV, share panel)."""
     theme = view.theme
     st.subheader(title, divider="gray")
     ranked = bool(rows["percentile"].notna().any())
     if ranked:
         frame.chart_block("scorecard", view, key=f"ov_{theme}")
-    table = data.theme_table(view.overview.area, group.members, since, theme)
+    table = data.group_table(view.overview.area, group.members, since, view.overview.group, theme)
     st.dataframe(
         charts.styled_table(table),
         hide_index=True,
