@@ -2,9 +2,9 @@
 
 GDP per capita sits next to the inclusive, circular and climate indicators, grouped by theme (or, with
 ``group=framework``, by How's Life framework component: now, inequality, later, elsewhere);
-each shows its latest value and year, rank among a chosen peer group, a trend arrow that
-appears only when the trend's confidence interval excludes zero, the target status where the
-indicator has a target, and a sparkline. The view (place, peers, start year) lives in the URL.
+each shows its latest value and year, rank among a chosen peer group, a trend arrow and (where the
+indicator has a target) a four-level status, both from the one rule of :mod:`indicators.status`,
+and a sparkline. The view (place, peers, start year, grouping) lives in the URL.
 """
 
 from __future__ import annotations
