@@ -86,7 +86,7 @@ def test_a_share_panel_opens_with_the_permalink_of_its_chart(app_url, page, ui):
 
 
 def test_moving_a_weight_reranks_your_index_and_puts_the_weights_in_the_link(app_url, page, ui):
-    _open(page, ui, app_url, "your-index", 1)
+    _open(page, ui, app_url, "your-index?index=beyond_gdp_index", 1)  # the default HDI has one theme
     page.get_by_role("slider").first.focus()
     page.keyboard.press("ArrowRight")
     page.wait_for_function("() => window.location.search.includes('w=')", timeout=60_000)

@@ -75,3 +75,41 @@ def test_bad_link_gets_a_notice():
     at = _open(theme="sports", ind="nope")
     assert at.info and "were not understood" in at.info[0].value
     assert at.selectbox(key="cat_theme").value == ""
+
+
+BROKEN_DEFINITION = """\
+id: broken_example
+title: A deliberately broken definition
+theme: inclusive
+level: country
+unit: "%"
+direction: sideways
+description: A definition whose direction is not one of the two allowed values.
+why_it_matters: It lets the test check that the catalogue names the file, the field and the fix.
+series: {source: gapminder, dataset: systema_globalis, code: x}
+source: {publisher: Test, licence: CC BY 4.0}
+"""
+
+
+@pytest.mark.slow
+def test_every_definition_problem_is_named_with_its_file_field_and_fix(tmp_path, monkeypatch):
+    from indicators import catalog as catalog_module
+
+    bad = tmp_path / "broken_example.yaml"
+    bad.write_text(BROKEN_DEFINITION, encoding="utf-8")
+    _, problems, _ = catalog_module.validate_definitions([bad])
+    assert [p.field for p in problems] == ["direction"]
+    monkeypatch.setattr(catalog_module, "definition_problems", lambda: tuple(problems))
+    at = _open()
+    notices = [w.value for w in at.warning if "definition files" in w.value]
+    assert len(notices) == 1
+    for fragment in (str(bad), "field `direction`", "sideways", f"Fix: {problems[0].fix}"):
+        assert fragment in notices[0]
+
+
+@pytest.mark.slow
+def test_good_definitions_get_no_problem_notice():
+    from indicators.catalog import definition_problems
+
+    assert definition_problems() == ()
+    assert not [w for w in _open().warning if "definition files" in w.value]

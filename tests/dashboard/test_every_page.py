@@ -22,7 +22,7 @@ from tests.dashboard.support import open_page
 
 #: Each page folder, with the parameters its links carry (besides v, embed and chart).
 PAGE_PARAMS = {
-    "overview": ("area", "peers", "since", "n", "with", "theme"),
+    "overview": ("area", "peers", "since", "n", "with", "theme", "group"),
     "trajectories": ("ind", "areas", "from", "to", "scale", "base", "context", "gdp"),
     "compare": ("ind", "area", "peers", "n", "with", "year", "form", "view", "level", "within"),
     "your_index": ("index", "peers", "w", "iw", "year", "all"),

@@ -89,6 +89,15 @@ def test_projection_band_never_goes_below_zero_for_a_rate():
     assert "lower error than 'no change'" in method
 
 
+def test_projection_names_each_method_by_its_readable_label():
+    from indicators.methods import forecast
+
+    view = FuturesView(area="IND", indicator="under5_mortality")
+    table, _ = data.projection(view, data.outlook(view))
+    assert not table.empty
+    assert set(table["method"]) <= set(forecast.METHOD_LABELS.values())
+
+
 def test_implied_decoupling_is_offered_for_pressures_with_gdp_only():
     assert data.applies_decoupling(FuturesView(area="SWE", indicator="material_footprint_per_capita"))
     assert not data.applies_decoupling(FuturesView(area="SWE", indicator="life_expectancy"))

@@ -55,6 +55,37 @@ def test_standing_chart_text_alternative_and_table():
     assert scorecard.format_value(65596.66) == "65,597" and scorecard.format_value(0.05675) == "0.05675"
 
 
+def test_status_is_written_with_the_status_rule_labels_and_coloured_by_level():
+    from indicators import status
+
+    card = CARD.assign(
+        target=["SDG 3", None, "EU 2030", "SDG 8"],
+        target_value=[85.0, None, 5.0, 5.0],
+        target_year=[2030, None, 2030, 2030],
+        distance=[0.0165, None, 0.405, None],
+        status=["challenges_remain", None, "significant_challenges", None],
+        sparkline=[[1.0]] * 4,
+    )
+    table = scorecard.scorecard_table(card)
+    # Too few points for a trend (NEET) means the rule could not judge: said so, not "no status".
+    assert list(table["Status"]) == ["Challenges remain", "", "Significant challenges", "Too few data"]
+    assert table["Target"][2] == "EU 2030: 5 by 2030; 40% to go"
+    assert not table["Target"].str.contains("no status").any()
+    styles = [scorecard.status_style(v) for v in table["Status"]]
+    assert styles[0] == f"background-color: {status.LEVEL_COLOURS['challenges_remain']}; color: #000000"
+    assert styles[1] == "" and styles[3] == ""  # no level, no colour
+    assert scorecard.styled_table(table).to_html().count(status.LEVEL_COLOURS["significant_challenges"]) == 1
+
+
+def test_every_verdict_of_the_status_rule_has_a_trend_colour():
+    from indicators import status
+
+    assert list(scorecard.VERDICT_COLOURS) == list(status.VERDICTS)
+    assert scorecard.VERDICT_COLOURS["improving too slowly"] not in {
+        scorecard.VERDICT_COLOURS[v] for v in status.VERDICTS if v != "improving too slowly"
+    }
+
+
 AREAS = ["SWE", "USA", "DEU", "EU27", "SE11"]
 
 
@@ -72,6 +103,52 @@ def test_overview_view_state_round_trip_and_bad_values():
     assert lonely.peers == "income_group" and "needs a list of areas" in lonely.notices[0]
 
 
+def test_overview_group_round_trips_and_a_bad_group_falls_back_to_themes():
+    from dashboard.pages.overview import data
+    from indicators.schema import FRAMEWORK_COMPONENTS
+
+    assert tuple(data.FRAMEWORK_TITLES) == FRAMEWORK_COMPONENTS
+    assert OverviewView().group == "theme" and "group" not in OverviewView().to_query()
+    view = parse_overview({"group": "framework", "area": "USA"}, areas=AREAS)
+    assert view.group == "framework" and view.to_query() == {"area": "USA", "group": "framework"}
+    assert parse_overview(view.to_query(), areas=AREAS) == view
+    bad = parse_overview({"group": "colour"}, areas=AREAS)
+    assert bad.group == "theme" and "'group' must be one of theme, framework" in bad.notices[0]
+
+
+def test_a_standing_chart_link_names_a_framework_component_when_grouped_by_framework():
+    from dashboard.pages.overview import state
+
+    view = state.parse({"group": "framework", "theme": "inequality"})
+    assert (view.overview.group, view.theme, view.notices) == ("framework", "inequality", ())
+    assert state.parse(view.to_query()) == view
+    wrong = state.parse({"group": "framework", "theme": "climate"})  # a theme is not a framework component
+    assert wrong.theme == "current_wellbeing" and "'theme' must be one of current_wellbeing" in wrong.notices[0]
+
+
+@pytest.mark.slow
+def test_grouping_by_framework_draws_one_block_per_component_from_the_definitions():
+    from dashboard.pages.overview import data
+    from indicators import assess, query
+
+    at = _open(group="framework")
+    assert at.radio(key="ov_group").value == "framework"
+    headings = [h.value for h in at.subheader if h.value in data.FRAMEWORK_TITLES.values()]
+    assert headings == list(data.FRAMEWORK_TITLES.values())  # all four have Swedish indicators
+    definitions = query.definitions()
+    view = OverviewView(group="framework")
+    members = data.peer_group(view.area, view.peers, view.similar, view.custom).members
+    parts = [data.group_rows(view.area, members, view.since, "framework", key) for key in data.FRAMEWORK_TITLES]
+    for key, rows in zip(data.FRAMEWORK_TITLES, parts, strict=True):
+        assert not rows.empty and {definitions[i].framework for i in rows["indicator"]} == {key}
+    # Every scorecard indicator is in exactly one component, and the first table is the first component's.
+    assert sum(len(rows) for rows in parts) == len(assess.scorecard(view.area, members, view.since))
+    assert list(at.dataframe[0].value["Indicator"]) == list(parts[0]["label"])
+    at.radio(key="ov_group").set_value("theme").run()
+    assert not at.exception and "group" not in at.query_params
+    assert [h.value for h in at.subheader][: len(data.THEME_TITLES)] == list(data.THEME_TITLES.values())
+
+
 def _open(**params: str) -> AppTest:
     return open_page(PAGE, **params)
 
@@ -85,6 +162,12 @@ def test_overview_renders_from_a_link_and_follows_widgets():
     assert headline and "wellbeing indicators with a trend since 2015" in headline[0]
     assert len(at.get("vega_lite_chart")) == 4  # one standing chart per theme
     assert len(at.dataframe) >= 4
+    from indicators import status
+
+    rule = [e for e in at.expander if e.label == "How status and arrows are decided"]
+    assert len(rule) == 1 and rule[0].markdown[0].value == status.RULE_TEXT
+    shown = {v for frame in at.dataframe for v in frame.value.get("Status", [])}
+    assert shown & set(status.LEVEL_LABELS.values()), "some indicator with a target has a four-level status"
     assert sum("Source:" in c.value for c in at.caption) >= 4
     at.selectbox(key="ov_peers").set_value("similar_gdp").run()
     assert not at.exception

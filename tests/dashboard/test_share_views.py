@@ -66,6 +66,14 @@ def test_scorecard_link_builds_one_themes_standing_chart():
     assert share.share_link(shared.meta.permalink).data.equals(shared.data)
 
 
+def test_a_framework_chart_link_draws_the_components_indicators():
+    shared = share.share_link("overview?area=DEU&peers=oecd&group=framework&theme=transboundary")
+    assert shared.notices == () and "group=framework" in shared.meta.permalink
+    definitions = query.definitions()
+    assert len(shared.data) > 0 and {definitions[i].framework for i in shared.data["indicator"]} == {"transboundary"}
+    assert "transboundary indicators against" in shared.meta.title
+
+
 def test_scorecard_bad_theme_falls_back_with_a_notice():
     shared = share.share_link("overview?theme=<b>x</b>")
     assert shared.view.theme == "inclusive", "the first theme on the page is a wellbeing theme, GDP beside it"

@@ -89,7 +89,7 @@ def test_a_bad_map_link_gets_notices_and_the_default_map():
 
 
 def test_a_your_index_link_builds_the_ranking_at_its_weights():
-    link = "your-index?w=inclusive:2,circular:1,climate:1&iw=gini_index:0"
+    link = "your-index?index=beyond_gdp_index&w=inclusive:2,circular:1,climate:1&iw=gini_index:0"
     shared = share.share_link(link, base_url=BASE)
     assert shared.kind.kind == "your_index" and not shared.notices
     weights = (("inclusive", 2.0), ("circular", 1.0), ("climate", 1.0))
@@ -112,7 +112,7 @@ def test_your_index_csv_is_exactly_the_rows_the_chart_draws():
 
 
 def test_your_index_exports_and_bad_values_fall_back_with_notices():
-    shared = share.share_link("your-index?all=maybe&w=zz:9", base_url=BASE)
+    shared = share.share_link("your-index?index=beyond_gdp_index&all=maybe&w=zz:9", base_url=BASE)
     assert len(shared.data) == index_views.TOP_ROWS and len(shared.notices) == 2
     page = export.to_html(shared)
     assert "default-src 'none'" in page and "Beyond GDP index at your weights" in page
@@ -126,7 +126,7 @@ def test_the_cli_exports_a_map_and_a_your_index_link(tmp_path):
     assert main(["export", "maps?ind=life_expectancy&level=country", "--out", str(out)]) in (0, None)
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     csv = tmp_path / "mine.csv"
-    assert main(["export", "your-index?w=inclusive:3", "--out", str(csv)]) in (0, None)
+    assert main(["export", "your-index?index=beyond_gdp_index&w=inclusive:3", "--out", str(csv)]) in (0, None)
     assert pd.read_csv(csv)["rank"].tolist() == list(range(1, index_views.TOP_ROWS + 1))
 
 
@@ -157,10 +157,12 @@ def test_the_maps_page_has_the_share_panel_with_the_views_permalink():
 
 
 def test_the_your_index_page_shares_its_weights_in_the_panel():
-    app = _page(INDEX_PAGE, {"w": "inclusive:2,circular:1,climate:1"}, url=f"{BASE}/your-index")
+    app = _page(
+        INDEX_PAGE, {"index": "beyond_gdp_index", "w": "inclusive:2,circular:1,climate:1"}, url=f"{BASE}/your-index"
+    )
     # One panel under the ranking (first) and one under the moves-versus-equal-weights chart.
     assert [e.label for e in app.expander].count(PANEL) == 2
-    assert _permalink(app).startswith(f"{BASE}/your-index?w=inclusive:2,circular:1,climate:1&v=")
+    assert _permalink(app).startswith(f"{BASE}/your-index?index=beyond_gdp_index&w=inclusive:2,circular:1,climate:1&v=")
     assert "Share your index" not in " ".join(m.value for m in app.markdown)
 
 

@@ -27,7 +27,7 @@ PANEL = "Share, embed or download this chart"
 BASE = "https://beyondgdp.example.org"
 MULTIPLES = "compare?ind=gini_index,life_expectancy,co2_per_capita&area=DEU&view=multiples&chart=compare_multiples"
 IDS = ("gini_index", "life_expectancy", "co2_per_capita")
-MOVES = "your-index?w=inclusive:2,circular:1,climate:1&chart=index_moves"
+MOVES = "your-index?index=beyond_gdp_index&w=inclusive:2,circular:1,climate:1&chart=index_moves"
 WEIGHTS = (("inclusive", 2.0), ("circular", 1.0), ("climate", 1.0))
 
 
@@ -169,7 +169,7 @@ def test_the_table_view_shares_its_rows():
 
 @pytest.mark.slow
 def test_the_your_index_page_has_a_share_panel_under_the_moves_chart():
-    app = _page(INDEX_PAGE, {"w": "inclusive:2,circular:1,climate:1"})
+    app = _page(INDEX_PAGE, {"index": "beyond_gdp_index", "w": "inclusive:2,circular:1,climate:1"})
     assert len(app.get("vega_lite_chart")) == 2
     assert [e.label for e in app.expander].count(PANEL) == 2
     assert "chart=index_moves" in _codes(app)
@@ -180,7 +180,7 @@ def test_the_your_index_page_has_a_share_panel_under_the_moves_chart():
     ("path", "params", "title"),
     [
         (COMPARE_PAGE, {"ind": "life_expectancy,gini_index", "view": "multiples"}, "among OECD on 2 indicators"),
-        (INDEX_PAGE, {"w": "inclusive:2", "chart": "index_moves"}, "biggest moves"),
+        (INDEX_PAGE, {"index": "beyond_gdp_index", "w": "inclusive:2", "chart": "index_moves"}, "biggest moves"),
     ],
     ids=["multiples", "moves"],
 )

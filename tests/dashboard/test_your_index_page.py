@@ -31,10 +31,23 @@ def _ranking_rows(at: AppTest) -> str:
     return at.get("vega_lite_chart")[0].proto.alt
 
 
+def _rewards_shown_beside_the_ranking(at: AppTest, composite: str) -> None:
+    """The composite's ``rewards`` text is on the page, outside every (collapsed) expander."""
+    from indicators import index_query as iq
+
+    rewards = iq.structure(composite).rewards
+    assert rewards
+    shown = [m.value for m in at.markdown if rewards in m.value]
+    in_boxes = [m.value for e in at.expander for m in e.markdown if rewards in m.value]
+    assert len(shown) == 1 and not in_boxes
+
+
 def test_default_view_ranks_countries_with_intervals_and_sources():
     at = _open()
     assert at.title[0].value == "Your index"
-    assert [s.value for s in at.slider][:3] == [1, 1, 1]
+    assert at.selectbox(key="yi_index").value == "hdi_published"  # the UNDP's published HDI
+    _rewards_shown_beside_the_ranking(at, "hdi_published")
+    assert [s.value for s in at.slider] == [1, 1]  # one theme, one indicator
     assert len(at.get("vega_lite_chart")) >= 1
     assert not at.info or "nothing moves" in at.info[0].value
     captions = " ".join(c.value for c in at.caption)
@@ -43,7 +56,8 @@ def test_default_view_ranks_countries_with_intervals_and_sources():
 
 
 def test_link_weights_set_the_sliders():
-    at = _open(w="inclusive:3,circular:1,climate:0", peers="oecd")
+    at = _open(index="beyond_gdp_index", w="inclusive:3,circular:1,climate:0", peers="oecd")
+    _rewards_shown_beside_the_ranking(at, "beyond_gdp_index")
     assert at.slider(key="yi_w_beyond_gdp_index_inclusive").value == 3
     assert at.slider(key="yi_w_beyond_gdp_index_climate").value == 0
     assert at.selectbox(key="yi_peers").value == "oecd"
@@ -51,7 +65,7 @@ def test_link_weights_set_the_sliders():
 
 
 def test_moving_a_slider_changes_the_ranking_and_the_url():
-    at = _open(peers="oecd")
+    at = _open(index="beyond_gdp_index", peers="oecd")
     before = _ranking_rows(at)
     at.slider(key="yi_w_beyond_gdp_index_climate").set_value(5).run()
     assert not at.exception
@@ -64,9 +78,9 @@ def test_moving_a_slider_changes_the_ranking_and_the_url():
 @pytest.mark.parametrize(
     "params",
     [
-        {"w": "inclusive:banana"},
-        {"w": "inclusive:0,circular:0,climate:0"},
-        {"iw": "<script>alert(1)</script>:3", "peers": "atlantis"},
+        {"index": "beyond_gdp_index", "w": "inclusive:banana"},
+        {"index": "beyond_gdp_index", "w": "inclusive:0,circular:0,climate:0"},
+        {"index": "beyond_gdp_index", "iw": "<script>alert(1)</script>:3", "peers": "atlantis"},
         {"index": "hdi", "year": "1066"},
     ],
 )
@@ -74,7 +88,7 @@ def test_bad_links_get_a_notice_and_the_default(params):
     at = _open(**params)
     assert at.info, "a notice should explain what was ignored"
     assert "Some link settings were not understood" in at.info[0].value
-    assert [s.value for s in at.slider][:3] == [1, 1, 1]
+    assert at.slider and all(s.value == 1 for s in at.slider)
     assert at.get("vega_lite_chart")
 
 
@@ -93,7 +107,7 @@ def test_indicator_weights_that_switch_everything_off_fall_back_to_equal_weights
         "co2_per_gdp",
         "renewable_energy_share",
     ]
-    at = _open(iw=",".join(f"{i}:0" for i in ids))
+    at = _open(index="beyond_gdp_index", iw=",".join(f"{i}:0" for i in ids))
     assert any("cannot be used" in i.value for i in at.info)
     assert at.get("vega_lite_chart")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dashboard.pages.your_index.state import YourIndexView, parse_your_index
 
 COMPOSITES = {
+    "hdi_published": {"pillars": ["human_development"], "indicators": ["human_development_index"]},
     "beyond_gdp_index": {"pillars": ["inclusive", "circular", "climate"], "indicators": ["gini_index", "co2"]},
     "better_life_index": {"pillars": ["income", "health"], "indicators": ["gdp", "life"]},
 }
@@ -15,16 +16,25 @@ def parse(**params):
     return parse_your_index(params, composites=COMPOSITES, peers=PEERS)
 
 
+def beyond(**params):
+    """A link to the Beyond GDP index (not the page's default), whose themes the weight tests use."""
+    return parse(index="beyond_gdp_index", **params)
+
+
 def test_default_link_is_empty_and_round_trips():
+    from indicators import index_query as iq
+
     view = parse()
     assert view == YourIndexView() and view.to_query() == {} and not view.notices
+    assert view.composite == iq.DEFAULT_COMPOSITE == "hdi_published"
 
 
 def test_weights_round_trip():
-    view = parse(w="inclusive:2,circular:1,climate:0", iw="gini_index:0", peers="oecd", year="2015")
+    view = beyond(w="inclusive:2,circular:1,climate:0", iw="gini_index:0", peers="oecd", year="2015")
     assert view.pillar_weights == (("inclusive", 2.0), ("circular", 1.0), ("climate", 0.0))
     assert view.indicator_weights == (("gini_index", 0.0),)
     assert view.to_query() == {
+        "index": "beyond_gdp_index",
         "w": "inclusive:2,circular:1,climate:0",
         "iw": "gini_index:0",
         "peers": "oecd",
@@ -34,15 +44,15 @@ def test_weights_round_trip():
 
 
 def test_partial_weights_fill_in_ones_in_theme_order():
-    view = parse(w="climate:3")
+    view = beyond(w="climate:3")
     assert view.pillar_weights == (("inclusive", 1.0), ("circular", 1.0), ("climate", 3.0))
 
 
 def test_bad_weights_get_a_notice_and_the_default():
-    view = parse(w="inclusive:banana,housing:2,climate:99,circular:-1")
+    view = beyond(w="inclusive:banana,housing:2,climate:99,circular:-1")
     assert view.pillar_weights == ()
     assert len(view.notices) == 1 and "'w' takes name:weight pairs" in view.notices[0]
-    off = parse(w="inclusive:0,circular:0,climate:0")
+    off = beyond(w="inclusive:0,circular:0,climate:0")
     assert off.pillar_weights == () and "every theme off" in off.notices[-1]
 
 

@@ -95,7 +95,7 @@ def test_declared_targets_are_sourced_and_point_the_way_the_indicator_improves()
     from indicators.catalog import catalog
 
     with_target = [d for d in catalog().values() if d.targets]
-    assert len(with_target) >= 36
+    assert len(with_target) >= 40
     for item in with_target:
         for goal in item.targets:
             upward = goal.upward
@@ -131,7 +131,7 @@ def test_list_json_reports_targets_and_framework():
         [sys.executable, "-m", "indicators", "list", "--json"], capture_output=True, text=True, check=True
     ).stdout
     data = json.loads(out)
-    assert data["counts"]["with_target"] == sum(1 for r in data["indicators"] if r["targets"]) >= 36
+    assert data["counts"]["with_target"] == sum(1 for r in data["indicators"] if r["targets"]) >= 40
     assert sum(data["counts"]["by_framework"].values()) == data["counts"]["total"]
     life = next(r for r in data["indicators"] if r["id"] == "life_satisfaction")
     assert life["framework"] == "current_wellbeing"

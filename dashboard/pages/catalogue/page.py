@@ -17,11 +17,12 @@ from dashboard.pages.catalogue.data import PAGE, matches
 from dashboard.pages.catalogue.state import CatalogueView, clean_search_text, parse_catalogue
 from dashboard.url_state import SHARE_PARAMS
 from indicators import assess
-from indicators.catalog import catalog
+from indicators.catalog import DEFINITIONS_DIR, Problem, catalog, definition_problems
 from indicators.schema import LEVELS, THEMES, Direction
 
 ADDING_DOC = "docs/adding-an-indicator.md"
 DOC_PATH = Path(__file__).resolve().parents[2] / ADDING_DOC
+REPOSITORY = DEFINITIONS_DIR.parents[1]
 LEVEL_LABELS = {"country": "Country", "nuts2": "NUTS 2 region", "tl2": "OECD TL2 region", "gdl_region": "GDL region"}
 
 
@@ -36,6 +37,29 @@ def _initialise_widgets(view: CatalogueView) -> None:
     )
 
 
+def _shown_path(file: str) -> str:
+    """A definition file's path as a maintainer types it: relative to the repository when it is inside it."""
+    path = Path(file)
+    return str(path.relative_to(REPOSITORY)) if path.is_relative_to(REPOSITORY) else str(path)
+
+
+def _problems_notice(problems: tuple[Problem, ...]) -> None:
+    """One notice listing every definition file problem (file, field, what is wrong, how to fix it).
+
+    The catalogue leaves a bad file out rather than fail; without this notice the indicator would
+    silently be missing, and whoever broke the file would not know where to look."""
+    if not problems:
+        return
+    lines = [
+        f"- `{_shown_path(p.file)}`, field `{p.field or '(whole file)'}`: {p.message}. Fix: {p.fix}." for p in problems
+    ]
+    st.warning(
+        f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in the indicator definition files; "
+        "the indicators they affect are left out of this catalogue until the files are fixed:\n\n" + "\n".join(lines),
+        icon=":material/error:",
+    )
+
+
 def body(link: frame.Link) -> None:
     definitions = catalog()
     view = parse_catalogue(
@@ -44,6 +68,7 @@ def body(link: frame.Link) -> None:
     _initialise_widgets(view)
 
     frame.show_notices(view.notices)
+    _problems_notice(definition_problems())
     controls = st.columns([4, 2, 2])
     text = clean_search_text(controls[0].text_input("Search", key="cat_text", placeholder="e.g. poverty, CO2, waste"))
     theme = controls[1].selectbox(

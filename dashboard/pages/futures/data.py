@@ -1,9 +1,11 @@
 """Futures page: view -> data, on :mod:`indicators.pathways`, :mod:`indicators.methods.forecast` and
 :mod:`indicators.status`.
 
-* **Projection**: :func:`indicators.methods.forecast.project` — the method (last value, drift, damped
-  trend or Theta) chosen per horizon on all places' recent past, never worse than "no change" there,
-  with the band its validation errors give; at most ten years ahead.
+* **Projection**: :func:`indicators.methods.forecast.project` — the method (one of
+  :data:`indicators.methods.forecast.METHOD_LABELS`: no change, or a mean of no change with trend
+  methods) chosen per horizon on all places' recent past, never worse than "no change" there, with
+  the band its validation errors give; at most ten years ahead. The page names each method by its
+  label there, never by its internal key.
 * **Status and arrow**: :func:`indicators.status.assess_one` from the Theil–Sen slope over the last ten
   years, the one rule stated in :data:`indicators.status.RULE_TEXT`; that slope is the "achieved"
   bar, so the bar and the arrow can never disagree.
@@ -130,6 +132,9 @@ def projection_year(look: Outlook) -> int:
 def projection(view: FuturesView, look: Outlook) -> tuple[pd.DataFrame, str]:
     """``year, forecast, low, high, method`` after the latest year, and one line on the method.
 
+    ``method`` holds the readable label of :data:`forecast.METHOD_LABELS` (the tooltip and the CSV
+    show it), not the internal key such as ``combo_damped``.
+
     For a place whose series has never been negative (rates, emissions), the band is cut at zero: a
     band's lower edge below zero would be read as a possible value."""
     every = derived.series_from_panel(query.panel(view.indicator), view.indicator)
@@ -140,6 +145,7 @@ def projection(view: FuturesView, look: Outlook) -> tuple[pd.DataFrame, str]:
     if (every.xs(view.area, level=0) >= 0).all():
         table = table.assign(low=table["low"].clip(lower=0.0), high=table["high"].clip(lower=0.0))
     described = selection.describe(int(table["horizon"].max()))
+    table = table.assign(method=table["method"].map(lambda key: forecast.METHOD_LABELS.get(key, key)))
     return table[["year", "forecast", "low", "high", "method"]].reset_index(drop=True), described
 
 

@@ -11,22 +11,22 @@ import altair as alt
 import pandas as pd
 
 from dashboard.theme import check_rows, title_lines
+from indicators.status import LEVEL_COLOURS, LEVEL_LABELS, LEVELS, VERDICTS
 
-#: Trend verdict colours: Okabe-Ito bluish green / vermillion stay apart for the common colour-vision
-#: deficiencies, and the verdict is also written in the tooltip and the table (never colour alone).
-VERDICT_COLOURS = {
+#: Trend verdict colours, one per verdict of :data:`indicators.status.VERDICTS` (the same rule that
+#: sets the arrow, so colour, arrow and word agree). Okabe-Ito bluish green / sky blue / vermillion
+#: stay apart for the common colour-vision deficiencies, and the verdict is also written in the
+#: tooltip and the table (never colour alone).
+_VERDICT_COLOUR = {
     "improving": "#009E73",
-    "worsening": "#D55E00",
+    "improving too slowly": "#56B4E9",
     "no clear change": "#777777",
+    "worsening": "#D55E00",
     "too few points": "#BBBBBB",
 }
-STATUS_LABELS = {
-    "achieved": "Achieved",
-    "on_track": "On track",
-    "moderately_improving": "Moderately improving",
-    "stagnating_or_worsening": "Stagnating or worsening",
-    "insufficient_data": "Too few points",
-}
+VERDICT_COLOURS = {verdict: _VERDICT_COLOUR[verdict] for verdict in VERDICTS}
+#: The status cell's background by its written label (SDR's four colours; the label stays in the cell).
+STATUS_CELL_COLOURS = {LEVEL_LABELS[level]: LEVEL_COLOURS[level] for level in LEVELS}
 ROW_HEIGHT = 44
 STANDING_COLUMNS = ["indicator", "label", "percentile", "rank", "n_ranked", "value", "year", "unit", "arrow", "verdict"]
 
@@ -89,7 +89,7 @@ def standing_chart(card: pd.DataFrame, *, title: str, peer_label: str) -> alt.La
             title_lines(title),
             subtitle=[
                 "Dot: rank among peers, right is best.",
-                "Arrow: trend; green = improving,",
+                "Arrow: trend; green = improving, blue = too slowly,",
                 "vermillion = worsening, grey = no clear change.",
             ],
         ),
@@ -121,6 +121,7 @@ def scorecard_table(card: pd.DataFrame) -> pd.DataFrame:
                 "Year": int(row["year"]) if has_value else None,
                 "Unit": row["unit"],
                 "Since": list(row["sparkline"]) if isinstance(row["sparkline"], list) else [],
+                "Status": _status_label(row),
                 "Target": _target_text(row),
             }
         )
@@ -134,12 +135,37 @@ def format_value(value: float) -> str:
     return f"{value:.4g}"
 
 
-def _target_text(row: pd.Series) -> str:
-    if not isinstance(row["target"], str) or not row["target"]:
+def _has_target(row: pd.Series) -> bool:
+    return isinstance(row["target"], str) and bool(row["target"])
+
+
+def _status_label(row: pd.Series) -> str:
+    """The four-level status in words (:data:`indicators.status.LEVEL_LABELS`); "" without a target.
+
+    A target without a status means the trend had too few points for the rule to judge it."""
+    if not _has_target(row):
         return ""
-    status = STATUS_LABELS.get(row["status"], "no status") if isinstance(row["status"], str) else "no status"
-    distance = f", {row['distance']:.0%} to go" if pd.notna(row["distance"]) and row["distance"] > 0 else ""
-    return f"{status}{distance} ({row['target']}: {row['target_value']:g} by {int(row['target_year'])})"
+    return LEVEL_LABELS.get(row["status"], LEVEL_LABELS["insufficient_data"])
+
+
+def status_style(value: str) -> str:
+    """CSS for one cell of the table's Status column: the SDR colour of its level, dark text on it
+    (every one of the four colours keeps a contrast of at least 4.5:1 with black)."""
+    colour = STATUS_CELL_COLOURS.get(value)
+    return f"background-color: {colour}; color: #000000" if colour else ""
+
+
+def styled_table(table: pd.DataFrame):
+    """:func:`scorecard_table` with its Status cells coloured by level (the words stay in the cell)."""
+    return table.style.map(status_style, subset=["Status"])
+
+
+def _target_text(row: pd.Series) -> str:
+    """The target and the share still to go (the status itself has its own coloured column)."""
+    if not _has_target(row):
+        return ""
+    distance = f"; {row['distance']:.0%} to go" if pd.notna(row["distance"]) and row["distance"] > 0 else ""
+    return f"{row['target']}: {row['target_value']:g} by {int(row['target_year'])}{distance}"
 
 
 def scorecard_csv(card: pd.DataFrame) -> pd.DataFrame:

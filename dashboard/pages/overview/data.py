@@ -17,6 +17,17 @@ THEME_TITLES = {
     "climate": "Climate: emissions and energy",
     "economy": "Economy: GDP and income, beside the rest",
 }
+#: The OECD How's Life framework components a definition's ``framework`` field names (now, the spread of
+#: outcomes, later, elsewhere), in that order: the Overview's other way to group its standing charts.
+FRAMEWORK_TITLES = {
+    "current_wellbeing": "Current well-being: how life is now",
+    "inequality": "Inequality: how outcomes are shared",
+    "resources_for_the_future": "Resources for the future: what is left for later",
+    "transboundary": "Transboundary: effects on people elsewhere",
+}
+#: ``group=`` of an Overview link -> the titles of its charts, in page order (``theme`` first: the default).
+GROUP_TITLES = {"theme": THEME_TITLES, "framework": FRAMEWORK_TITLES}
+GROUP_LABELS = {"theme": "Theme", "framework": "Well-being framework (now, inequality, later, elsewhere)"}
 FIRST_SINCE = 1990
 
 
@@ -49,3 +60,23 @@ def peer_group(area: str, peers: str, similar: int, custom: tuple[str, ...]) -> 
 def theme_table(area: str, members: tuple[str, ...], since: int, theme: str):
     """The theme's scorecard as the page's table shows it, built once per view (read-only)."""
     return charts.scorecard_table(assess.scorecard_theme(area, members, since, theme))
+
+
+@lru_cache(maxsize=512)
+def group_rows(area: str, members: tuple[str, ...], since: int, group: str, key: str):
+    """The scorecard rows of one chart: a theme's (``group="theme"``) or those whose definition's
+    ``framework`` is ``key`` (``group="framework"``), in scorecard order (read-only)."""
+    if group == "theme":
+        return assess.scorecard_theme(area, members, since, key)
+    definitions = query.definitions()
+    card = assess.scorecard(area, members, since)
+    chosen = [definitions[ident].framework == key for ident in card["indicator"]]
+    return card[chosen].reset_index(drop=True)
+
+
+@lru_cache(maxsize=256)
+def group_table(area: str, members: tuple[str, ...], since: int, group: str, key: str):
+    """:func:`group_rows` as the page's table shows it (the theme tables are shared with the warm-up)."""
+    if group == "theme":
+        return theme_table(area, members, since, key)
+    return charts.scorecard_table(group_rows(area, members, since, group, key))

@@ -1,9 +1,10 @@
 """Overview page (thin Streamlit file): a scorecard for one place — is it getting better beyond GDP?
 
-GDP per capita sits next to the inclusive, circular and climate indicators, grouped by theme;
-each shows its latest value and year, rank among a chosen peer group, a trend arrow that
-appears only when the trend's confidence interval excludes zero, the target status where the
-indicator has a target, and a sparkline. The view (place, peers, start year) lives in the URL.
+GDP per capita sits next to the inclusive, circular and climate indicators, grouped by theme (or, with
+``group=framework``, by How's Life framework component: now, inequality, later, elsewhere);
+each shows its latest value and year, rank among a chosen peer group, a trend arrow and (where the
+indicator has a target) a four-level status, both from the one rule of :mod:`indicators.status`,
+and a sparkline. The view (place, peers, start year, grouping) lives in the URL.
 """
 
 from __future__ import annotations
@@ -12,10 +13,10 @@ import streamlit as st
 
 from dashboard import data_version, frame, warmup
 from dashboard.pages.overview import charts, data, state
-from dashboard.pages.overview.data import PAGE, THEME_TITLES
+from dashboard.pages.overview.data import PAGE
 from dashboard.pages.overview.state import OverviewView, StandingView
 from dashboard.url_state import PEER_KINDS, SHARE_PARAMS, SIMILAR_RANGE
-from indicators import assess, query
+from indicators import assess, query, status
 
 ROW_PX = 35
 SINCE_CHOICES = (2000, 2005, 2010, 2015)
@@ -37,6 +38,7 @@ def _initialise_widgets(view: OverviewView) -> None:
             "ov_since": view.since,
             "ov_similar": view.similar,
             "ov_custom": list(view.custom),
+            "ov_group": view.group,
         },
     )
 
@@ -70,7 +72,14 @@ def body(link: frame.Link) -> None:
                 placeholder="Choose countries",
             )
         )
-    current = OverviewView(area=area, peers=peers, since=since, similar=similar, custom=custom)
+    grouping = st.radio(
+        "Group the indicators by",
+        list(data.GROUP_TITLES),
+        key="ov_group",
+        format_func=data.GROUP_LABELS.get,
+        horizontal=True,
+    )
+    current = OverviewView(area=area, peers=peers, since=since, similar=similar, custom=custom, group=grouping)
     frame.sync_url(current.to_query())
 
     group = data.peer_group(current.area, current.peers, current.similar, current.custom)
@@ -82,18 +91,20 @@ def body(link: frame.Link) -> None:
     # An empty link's view is what the server-start warm-up computes: wait for its step rather than
     # compute the same numbers at the same time (a no-op once it is done, or without a warm-up).
     warmed = current == OverviewView() and data_version.current() == warmup.warmed_version()
-    for theme, title in THEME_TITLES.items():
+    for key, title in data.GROUP_TITLES[current.group].items():
         if warmed:
-            warmup.wait_for(f"overview {theme}")
-        rows = assess.scorecard_theme(area, group.members, since, theme)
+            warmup.wait_for(f"overview {key}")
+        rows = data.group_rows(area, group.members, since, current.group, key)
         if rows.empty:
             continue
-        _theme_block(rows, title, StandingView(current, theme), group, since)
+        _theme_block(rows, title, StandingView(current, key), group, since)
     if warmed:
         warmup.wait_for("overview headline")
     card = assess.scorecard(area, group.members, since)
     with headline_slot:
         _headline_block(card, area, since, group)
+        with st.expander("How status and arrows are decided"):
+            st.markdown(status.RULE_TEXT)
     if card["year"].notna().any():
         if warmed:
             warmup.wait_for("overview signals")
@@ -118,22 +129,22 @@ def _headline_block(card, area: str, since: int, group: assess.PeerGroup) -> Non
     st.caption(
         f"Ranks are among {group.label} ({len(group.members)} areas; only values at most {assess.RECENT_YEARS} years "
         f"older than the group's newest are ranked). Trend: Theil-Sen slope since {since} with a "
-        f"{assess.CONFIDENCE:.0%} confidence interval; ↑/↓ only when the interval excludes zero, "
-        "green when that is good for the indicator, vermillion when it is bad."
+        f"{assess.CONFIDENCE:.0%} confidence interval; the arrow and the coloured status follow the one rule "
+        "under “How status and arrows are decided”."
     )
 
 
 def _theme_block(rows, title: str, view: StandingView, group: assess.PeerGroup, since: int) -> None:
-    """The theme's scorecard table and, when something is ranked, its standing chart in the frame's
-    chart block (source line, rows as CSV, share panel)."""
+    """The theme's (or framework component's) scorecard table and, when something is ranked, its
+    standing chart in the frame's chart block (source line, rows as CSV, share panel)."""
     theme = view.theme
     st.subheader(title, divider="gray")
     ranked = bool(rows["percentile"].notna().any())
     if ranked:
         frame.chart_block("scorecard", view, key=f"ov_{theme}")
-    table = data.theme_table(view.overview.area, group.members, since, theme)
+    table = data.group_table(view.overview.area, group.members, since, view.overview.group, theme)
     st.dataframe(
-        table,
+        charts.styled_table(table),
         hide_index=True,
         width="stretch",
         height=ROW_PX * (len(table) + 1) + 3,  # every row visible: no scrolling hides an indicator

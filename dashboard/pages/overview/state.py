@@ -20,6 +20,7 @@ class OverviewView:
     since: int = DEFAULT_SINCE
     similar: int = u.DEFAULT_SIMILAR
     custom: tuple[str, ...] = ()
+    group: str = "theme"  # or "framework": chart per How's Life component (see data.GROUP_TITLES)
     notices: tuple[str, ...] = field(default=(), compare=False)
 
     def to_query(self) -> dict[str, str]:
@@ -31,6 +32,8 @@ class OverviewView:
             query["peers"] = self.peers
         if self.since != default.since:
             query["since"] = str(self.since)
+        if self.group != default.group:
+            query["group"] = self.group
         return query | u.peer_query(self.peers, self.similar, self.custom, default.similar)
 
 
@@ -44,12 +47,13 @@ def parse_overview(
     """Build an :class:`OverviewView` from URL parameters; ``years`` bounds the trend start year."""
     notices: list[str] = []
     known = set(areas)
-    raw = u.raw_params(params, {"area", "since", *u.PEER_PARAMS, *extra_allowed}, notices)
+    raw = u.raw_params(params, {"area", "since", "group", *u.PEER_PARAMS, *extra_allowed}, notices)
     default = OverviewView()
     area = u.area(raw["area"], "area", known, default.area if default.area in known else min(known), notices)
     peers, similar, custom = u.parse_peers(raw, known, default.peers, notices)
     since = u.year(raw["since"], "since", years, notices) or default.since
-    return OverviewView(area, peers, since, similar, custom, notices=tuple(notices))
+    group = u.choice(raw["group"], "group", tuple(data.GROUP_TITLES), default.group, notices)
+    return OverviewView(area, peers, since, similar, custom, group, notices=tuple(notices))
 
 
 DEFAULT_THEME = "inclusive"  # the first chart on the page
@@ -57,7 +61,8 @@ DEFAULT_THEME = "inclusive"  # the first chart on the page
 
 @dataclass(frozen=True)
 class StandingView:
-    """One theme's standing chart of an Overview view (the page's view plus ``theme=``)."""
+    """One chart of an Overview view (the page's view plus ``theme=``): a theme's, or with
+    ``group=framework`` a framework component's (``theme=inequality``)."""
 
     overview: OverviewView = OverviewView()
     theme: str = DEFAULT_THEME
@@ -73,14 +78,10 @@ def parse_page(params: Mapping[str, object], extra_allowed: Iterable[str] = ()) 
 
 
 def parse(params: Mapping[str, object]) -> StandingView:
-    """An Overview link with ``theme=`` -> one theme's standing chart; a bad theme gets a notice."""
+    """An Overview link with ``theme=`` -> one chart of the link's grouping; a bad theme gets a notice."""
     raw = u.first_value(params, "theme")
     overview = parse_page({k: v for k, v in params.items() if k != "theme"})
     notices = list(overview.notices)
-    theme = DEFAULT_THEME
-    if raw is not None:
-        if raw in data.THEME_TITLES:
-            theme = raw
-        else:
-            notices.append(f"'theme' must be one of {', '.join(data.THEME_TITLES)}; ignored {u.shown(raw)}")
+    titles = data.GROUP_TITLES[overview.group]
+    theme = u.choice(raw, "theme", tuple(titles), next(iter(titles)), notices)
     return StandingView(overview, theme, tuple(notices))

@@ -1,6 +1,7 @@
 """Overview page, shareable chart: where a place stands among its peers on one theme.
 
-Kind ``scorecard``: the page's view (place, peers, trend start) plus ``theme=`` names one chart,
+Kind ``scorecard``: the page's view (place, peers, trend start, grouping) plus ``theme=`` names one chart
+(a theme, or with ``group=framework`` a framework component),
 so the page, its share panel, embeds, the export CLI and the bake draw it from the link alone.
 """
 
@@ -26,12 +27,13 @@ def chart_title(theme: str, place: str, peers: str) -> str:
 def build_standing(view: StandingView) -> Drawn:
     page = view.overview
     group = peer_group(page)
-    rows = assess.scorecard_theme(page.area, group.members, page.since, view.theme)
+    rows = data.group_rows(page.area, group.members, page.since, page.group, view.theme)
     ranked = rows[rows["percentile"].notna()].reset_index(drop=True)
     name = assess.area_name(page.area)
-    title = chart_title(view.theme, name, group.label)
+    topic = view.theme.replace("_", " ")  # "inclusive", or a framework component such as "current wellbeing"
+    title = chart_title(topic, name, group.label)
     if ranked.empty:
-        raise query.QueryError(f"{name} has no ranked {view.theme} indicator among {group.label}")
+        raise query.QueryError(f"{name} has no ranked {topic} indicator among {group.label}")
     return Drawn(
         chart=charts.standing_chart(ranked, title=title, peer_label=group.label),
         data=charts.scorecard_csv(ranked),

@@ -20,17 +20,6 @@ from dashboard.pages.your_index.state import WEIGHT_RANGE, IndexRankingView, You
 from dashboard.url_state import SHARE_PARAMS
 from indicators import index_query as iq
 
-TRADE_OFF = (
-    "**A known trade-off, shown rather than hidden.** Circular and climate indicators are per-capita "
-    "footprints: after min–max normalisation a small footprint scores well whatever its cause, and the "
-    "geometric mean across themes rewards a balanced profile. So middle- and low-income countries with small "
-    "footprints and fair social outcomes can rank above rich countries whose wellbeing is higher but whose "
-    "footprints are several times larger. That is what a strong-sustainability index says, not a bug. "
-    "To keep a country from ranking high on its footprint alone, this page ranks a country only if it has at "
-    "least four of the five inclusive indicators, colours every dot by income group and shows GDP per capita "
-    "beside the score. Raise the inclusive weight to see how the ranking depends on this value judgement."
-)
-
 
 def _weight_key(composite: str, kind: str, name: str) -> str:
     return f"yi_{kind}_{composite}_{name}"
@@ -153,8 +142,6 @@ def _method_note(ranking: iq.Ranking, composite: str, weights: tuple) -> None:
             f"aggregation across themes ({', '.join(iq.MC_AGGREGATIONS)}).\n"
             f"- **Data version:** snapshot {record['data_version']}; engine {record['engine']}."
         )
-        if composite == "beyond_gdp_index":
-            st.markdown(TRADE_OFF)
         st.caption("The full record of this run (regenerate it with indicators.composite.run_composite):")
         st.code(_record_text(composite, *weights, data_version.current()), language="yaml")
 
@@ -226,6 +213,9 @@ def body(page_link: frame.Link) -> None:
             "cannot be told apart. Dot colour is the World Bank income group.",
         )
     with right:
+        # What a high score rewards, beside the ranking it explains: a reader should not have to open a
+        # box at the bottom to learn that (say) the HDI ignores emissions, or that footprints favour the poor.
+        st.markdown(f"**What a high score rewards.** {iq.structure(composite).rewards}")
         if index_views.movers(current).empty:
             st.info("At these weights nothing moves: they rank exactly as equal weights do.", icon=":material/balance:")
         else:

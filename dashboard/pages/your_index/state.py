@@ -10,7 +10,8 @@ from dashboard import url_state as u
 from dashboard.pages.your_index import data
 from indicators import index_query as iq
 
-DEFAULT_COMPOSITE = "beyond_gdp_index"
+#: The page opens on the UNDP's published HDI (see :data:`indicators.index_query.DEFAULT_COMPOSITE`).
+DEFAULT_COMPOSITE = iq.DEFAULT_COMPOSITE
 #: Slider range of a weight, as in the OECD Better Life Index (0 switches a theme or indicator off).
 WEIGHT_RANGE = (0, 5)
 _WEIGHT = re.compile(r"^\d{1,2}(\.\d{1,2})?$")
