@@ -26,7 +26,12 @@ def interval_chart(frame: pd.DataFrame, *, title: str, subtitle: str = "") -> al
     """
     check_rows(len(frame), title)
     data = interval_rows(frame)
-    y = alt.Y("name:N", title=None, sort=alt.EncodingSortField("rank", order="ascending"))
+    y = alt.Y(
+        "name:N",
+        title=None,
+        sort=alt.EncodingSortField("rank", order="ascending"),
+        axis=alt.Axis(labelOverlap=False),  # every ranked place keeps its name: no label is dropped
+    )
     colour = alt.Color(
         "income_group:N",
         title="Income group",
@@ -91,7 +96,12 @@ def rank_change_chart(frame: pd.DataFrame, *, title: str) -> alt.LayerChart:
     """
     check_rows(len(frame), title)
     data = _change_rows(frame)
-    y = alt.Y("name:N", title=None, sort=alt.EncodingSortField("order", order="ascending"))
+    y = alt.Y(
+        "name:N",
+        title=None,
+        sort=alt.EncodingSortField("order", order="ascending"),
+        axis=alt.Axis(labelOverlap=False),  # every ranked place keeps its name: no label is dropped
+    )
     tooltip = [
         alt.Tooltip("name:N", title="Country"),
         alt.Tooltip("equal_rank:Q", title="Rank at equal weights", format="d"),
