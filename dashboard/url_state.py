@@ -78,13 +78,18 @@ def choice(raw: str | None, name: str, options: Iterable[str], default, notices:
     return default
 
 
-def area(raw: str | None, name: str, known: set[str], default: str, notices: list[str]) -> str:
+def area(
+    raw: str | None, name: str, known: Iterable[str], default: str, notices: list[str], unknown: str | None = None
+) -> str:
+    """The area a link names, matched without regard to case (regional codes mix cases), or ``default``
+    with a notice (``unknown`` replaces the standard wording where a page has more to say)."""
     if raw is None:
         return default
-    code = raw.strip().upper()
-    if AREA_CODE.match(code) and code in known:
-        return code
-    notices.append(f"unknown area code {shown(raw)} for '{name}'; showing {default}")
+    by_upper = {code.upper(): code for code in known}
+    text = raw.strip().upper()
+    if AREA_CODE.match(text) and text in by_upper:
+        return by_upper[text]
+    notices.append(unknown or f"unknown area code {shown(raw)} for '{name}'; showing {default}")
     return default
 
 

@@ -100,14 +100,14 @@ def parse(params: Mapping[str, object], extra_allowed: tuple[str, ...] = ()) -> 
     """A Futures link -> view, with a notice for every value that was ignored."""
     notices: list[str] = []
     raw = u.raw_params(params, {*PARAMS, *extra_allowed}, notices)
-    area = DEFAULT_AREA
-    if raw["area"] is not None:
-        known = {code.upper(): code for code in area_options()}
-        text = raw["area"].strip()
-        if u.AREA_CODE.match(text) and text.upper() in known:
-            area = known[text.upper()]
-        else:
-            notices.append(f"unknown area code {u.shown(raw['area'])}; showing {query.area_name(DEFAULT_AREA)}")
+    area = u.area(
+        raw["area"],
+        "area",
+        area_options(),
+        DEFAULT_AREA,
+        notices,
+        unknown=f"unknown area code {u.shown(raw['area'] or '')}; showing {query.area_name(DEFAULT_AREA)}",
+    )
     level = level_of_area(area)
     indicator = default_indicator(level)
     if raw["ind"] is not None:

@@ -41,15 +41,13 @@ def parse(params: Mapping[str, object], extra_allowed: tuple[str, ...] = ()) -> 
     """A Floors-and-ceilings link -> view, with a notice for a value that was ignored."""
     notices: list[str] = []
     raw = u.raw_params(params, {*PARAMS, *extra_allowed}, notices)
-    area = DEFAULT_AREA
-    if raw["area"] is not None:
-        known = {code.upper(): code for code in area_options()}
-        text = raw["area"].strip()
-        if u.AREA_CODE.match(text) and text.upper() in known:
-            area = known[text.upper()]
-        else:
-            notices.append(
-                f"unknown or unassessed area {u.shown(raw['area'])} (aggregates have no thresholds); "
-                f"showing {query.area_name(DEFAULT_AREA)}"
-            )
+    area = u.area(
+        raw["area"],
+        "area",
+        area_options(),
+        DEFAULT_AREA,
+        notices,
+        unknown=f"unknown or unassessed area {u.shown(raw['area'] or '')} (aggregates have no thresholds); "
+        f"showing {query.area_name(DEFAULT_AREA)}",
+    )
     return LimitsView(area=area, notices=tuple(notices))
