@@ -26,7 +26,7 @@ PERMALINKS = [
     ("?area=DEU&peers=oecd&since=2015", "GDP per capita in Germany", 4),  # the Overview is the home page
     ("compare?ind=life_expectancy,co2_per_capita&peers=eu27&view=multiples", "Life expectancy", 2),
     ("maps?level=nuts2&year=2012", "NUTS", 1),
-    ("your-index?w=inclusive:3,circular:1,climate:1", "inclusive", 2),
+    ("your-index?index=beyond_gdp_index&w=inclusive:3,circular:1,climate:1", "inclusive", 2),
     ("catalogue?q=gini&ind=gini_index", "Why it matters", 0),
 ]
 
