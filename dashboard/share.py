@@ -285,12 +285,14 @@ def csv_rows(shared: SharedView) -> pd.DataFrame:
 
     def facts(idents) -> dict[str, str]:
         items = [query.definition(i) for i in dict.fromkeys(idents)]
+        # The source actually used: an official dataset when one is refreshed, else the snapshot series.
+        credits = [query.source_credit(i.id) for i in items]
         return {
             "indicator": "; ".join(i.id for i in items),
             "indicator_title": "; ".join(i.label for i in items),
             "unit": "; ".join(dict.fromkeys(i.unit for i in items)),
-            "source": "; ".join(dict.fromkeys(i.source.publisher for i in items)),
-            "licence": "; ".join(dict.fromkeys(i.source.licence for i in items)),
+            "source": "; ".join(dict.fromkeys(publisher for publisher, _ in credits)),
+            "licence": "; ".join(dict.fromkeys(licence for _, licence in credits)),
         }
 
     data = shared.data

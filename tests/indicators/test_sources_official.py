@@ -84,6 +84,11 @@ def test_a_refreshed_official_dataset_replaces_the_snapshot_series_and_is_named(
     provenance = query.provenance_for(ident)
     assert provenance.dataset == "ilc_li41" and provenance.extra["catalogue_entry"] == "ilc_li41"
     assert query.source_credit(ident)[0] == "Eurostat, ilc_li41"
+    # The CSV download of a chart names the source actually used too, row by row.
+    from dashboard import share
+
+    rows = share.csv_rows(share.share_link(f"maps?ind={ident}&level=nuts2&year=2024"))
+    assert len(rows) and set(rows["source"]) == {"Eurostat, ilc_li41"}
 
 
 @responses.activate
