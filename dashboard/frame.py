@@ -114,9 +114,10 @@ def pin_notice(pinned: str, running: str) -> str:
 
 
 def is_store_error(error: BaseException) -> bool:
-    """A damaged or missing dataset (``connectors.store.StoreError`` or a subclass), told apart by name:
-    the dashboard does not import the connectors layer."""
-    return any(cls.__name__ == "StoreError" for cls in type(error).__mro__)
+    """A damaged or missing dataset: the indicators layer's ``DataUnavailable``, or a
+    ``connectors.store.StoreError`` (or subclass) that reached the page directly, told apart by name
+    because the dashboard does not import the connectors layer."""
+    return isinstance(error, query.DataUnavailable) or any(cls.__name__ == "StoreError" for cls in type(error).__mro__)
 
 
 def show_error(error: BaseException, page: str) -> None:

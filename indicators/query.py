@@ -26,6 +26,11 @@ class QueryError(ValueError):
     """A question the data cannot answer (unknown indicator, no data); the message says which."""
 
 
+class DataUnavailable(QueryError):
+    """A stored dataset an answer needs cannot be read (damaged or missing file): the message names the
+    dataset and how to restore it, so a page can say so instead of showing an error id."""
+
+
 def definitions() -> dict[str, Definition]:
     """Every usable definition by id (the one door the other indicators modules use, so a test
     that swaps the catalogue swaps it everywhere)."""
@@ -141,13 +146,13 @@ def _chosen_series(indicator_id: str) -> tuple[SeriesRef, pd.DataFrame | None]:
         try:
             rows = _series_rows(ref)
         except store.StoreError as exc:
-            raise QueryError(f"indicator {indicator_id!r}: {exc}") from None
+            raise DataUnavailable(f"indicator {indicator_id!r}: {exc}") from None
         if rows is not None:
             return ref, rows
     try:
         return item.series, _series_rows(item.series)
     except store.StoreError as exc:
-        raise QueryError(f"indicator {indicator_id!r}: {exc}") from None
+        raise DataUnavailable(f"indicator {indicator_id!r}: {exc}") from None
 
 
 def source_used(indicator_id: str) -> SeriesRef:

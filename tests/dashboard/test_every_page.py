@@ -169,6 +169,24 @@ def test_the_running_app_follows_a_new_data_version_without_a_restart(copied_sto
     assert f"Snapshot {after_version}" in captions and f"Snapshot {before_version}" not in captions
 
 
+def test_a_damaged_file_on_disk_gives_a_notice_naming_the_dataset_not_an_error_id(copied_store):
+    """The real path: 64 flipped bytes in a stored Parquet file, read through the indicators layer."""
+    path = store.dataset_files(copied_store)[("estat", "sdg_08_10")]
+    damaged = bytearray(path.read_bytes())
+    damaged[5000:5064] = bytes(b ^ 0xFF for b in damaged[5000:5064])
+    path.write_bytes(bytes(damaged))
+    frame.drawn_view.cache_clear()
+    frame.drawn_chart.cache_clear()
+    try:
+        at = open_page("compare", ind="real_gdp_per_capita_eur")
+    finally:
+        frame.drawn_view.cache_clear()
+        frame.drawn_chart.cache_clear()
+    assert not at.exception and not at.error, "a damaged file is a notice, not an error id"
+    warnings = " ".join(w.value for w in at.warning)
+    assert "estat/sdg\\_08\\_10" in warnings and "git checkout" in warnings
+
+
 def test_the_served_app_hides_error_details_and_listens_on_this_machine_only():
     import tomllib
     from pathlib import Path
