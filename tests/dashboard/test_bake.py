@@ -136,3 +136,16 @@ def test_cli_bake(tmp_path, capsys):
     views.write_text("views:\n  - id: ../gini\n    link: 'ind=gini_index'\n", encoding="utf-8")
     assert main(["bake", "--out", str(tmp_path / "site2"), "--views", str(views)]) == 2
     assert "could leave the output folder" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("entry", bake.read_views(), ids=lambda e: e.id)
+def test_every_listed_view_resolves_without_notices_and_draws_rows(entry):
+    """A views.yaml link that quietly fell back to a default view would bake the wrong chart."""
+    shared = share.share_link(entry.link)
+    assert not shared.notices, (entry.id, shared.notices)
+    assert len(shared.data) > 0
+
+
+def test_views_yaml_bakes_every_page_with_shareable_charts():
+    listed = {share.resolve(*reversed(share.split_link(entry.link)))[0].page for entry in bake.read_views()}
+    assert set(share.pages()) <= listed, f"no view of {sorted(set(share.pages()) - listed)} in views.yaml"

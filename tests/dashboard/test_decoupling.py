@@ -7,7 +7,7 @@ import io
 import pandas as pd
 import pytest
 
-from dashboard import bake, export, share
+from dashboard import export, share
 from dashboard.pages.decoupling import charts, data, state
 from dashboard.pages.decoupling.state import DecouplingView
 from tests.dashboard.support import check_golden, open_page, open_share_panels
@@ -212,18 +212,3 @@ def test_page_share_panels_offer_the_permalink():
 
 
 # -- first-class view: baked, pinned -------------------------------------------------------------
-
-
-def test_views_yaml_lists_this_page_and_every_entry_resolves_without_notices():
-    entries = [e for e in bake.read_views() if e.link.startswith("decoupling?")]
-    assert entries, "views.yaml has no decoupling view to bake"
-    for entry in entries:
-        shared = share.share_link(entry.link)
-        assert not shared.notices, (entry.id, shared.notices)
-        assert len(shared.data) > 0
-
-
-def test_page_keeps_the_v_pin_and_says_when_it_differs():
-    at = _open(v="0123456789ab")
-    assert any("pinned to data snapshot 0123456789ab" in i.value for i in at.info)
-    assert at.query_params["v"] in ("0123456789ab", ["0123456789ab"])

@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from dashboard import bake, share
+from dashboard import share
 from dashboard.pages.futures import charts, data, state, views
 from dashboard.pages.futures.state import FuturesView
 from tests.dashboard.support import check_golden, open_page, open_share_panels
@@ -226,18 +226,3 @@ def test_export_link_names_the_place_and_the_target_in_the_title():
 
 
 # -- first-class view: baked, pinned -------------------------------------------------------------
-
-
-def test_views_yaml_lists_this_page_and_every_entry_resolves_without_notices():
-    entries = [e for e in bake.read_views() if e.link.startswith("futures?")]
-    assert entries, "views.yaml has no futures view to bake"
-    for entry in entries:
-        shared = share.share_link(entry.link)
-        assert not shared.notices, (entry.id, shared.notices)
-        assert len(shared.data) > 0
-
-
-def test_page_keeps_the_v_pin_and_says_when_it_differs():
-    at = _open(v="0123456789ab")
-    assert any("pinned to data snapshot 0123456789ab" in i.value for i in at.info)
-    assert at.query_params["v"] in ("0123456789ab", ["0123456789ab"])

@@ -6,7 +6,7 @@ import io
 
 import pandas as pd
 
-from dashboard import bake, export, share
+from dashboard import export, share
 from dashboard.pages.limits import charts, data, state, views
 from dashboard.pages.limits.state import LimitsView
 from indicators import limits
@@ -146,18 +146,3 @@ def test_page_share_panel():
 
 
 # -- first-class view: baked, pinned -------------------------------------------------------------
-
-
-def test_views_yaml_lists_this_page_and_every_entry_resolves_without_notices():
-    entries = [e for e in bake.read_views() if e.link.startswith("limits?")]
-    assert entries, "views.yaml has no limits view to bake"
-    for entry in entries:
-        shared = share.share_link(entry.link)
-        assert not shared.notices, (entry.id, shared.notices)
-        assert len(shared.data) > 0
-
-
-def test_page_keeps_the_v_pin_and_says_when_it_differs():
-    at = _open(v="0123456789ab")
-    assert any("pinned to data snapshot 0123456789ab" in i.value for i in at.info)
-    assert at.query_params["v"] in ("0123456789ab", ["0123456789ab"])
