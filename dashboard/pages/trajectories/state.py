@@ -68,19 +68,11 @@ def parse_trajectory(
         else:
             notices.append(f"unknown indicator {u.shown(raw['ind'])}; showing {view.indicator}")
 
-    if raw["areas"] is not None:
-        codes = [c.strip().upper() for c in raw["areas"].split(",") if c.strip()]
-        good = [c for c in dict.fromkeys(codes) if u.AREA_CODE.match(c) and c in known_areas]
-        bad = [c for c in codes if c not in good]
-        if bad:
-            notices.append(f"unknown area code(s) {', '.join(u.shown(b) for b in bad[:5])} ignored")
-        if len(good) > MAX_AREAS:
-            notices.append(f"at most {MAX_AREAS} areas are shown; kept the first {MAX_AREAS}")
-            good = good[:MAX_AREAS]
-        if good:
-            changes["areas"] = tuple(good)
-        elif codes:
-            notices.append("no known area left; showing the default selection")
+    good = u.area_list(raw["areas"], "areas", known_areas, notices, limit=MAX_AREAS)
+    if good:
+        changes["areas"] = good
+    elif raw["areas"] is not None and raw["areas"].strip(", "):
+        notices.append("no known area left; showing the default selection")
 
     start = u.year(raw["from"], "from", years, notices)
     end = u.year(raw["to"], "to", years, notices)
