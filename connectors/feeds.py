@@ -35,6 +35,7 @@ class Feed:
     observations: int = 0
     areas: int = 0
     detail: str = ""
+    entry: str = ""  # the catalogue entry whose refresh stores the data
 
     @property
     def line(self) -> str:
@@ -42,7 +43,11 @@ class Feed:
         if self.state == FEEDS:
             return f"{self.indicator}: {self.observations:,} observations, {self.areas} areas ({codes})"
         if self.state == NOT_STORED:
-            return f"{self.indicator}: not fetched yet, the indicator reads its snapshot fallback ({codes})"
+            run = f"run `python -m connectors refresh {self.entry}`" if self.entry else "refresh the entry"
+            return (
+                f"{self.indicator}: not fetched yet — {run}; until then the indicator reads its snapshot fallback, "
+                f"or has no data if it reads official data only ({codes})"
+            )
         return f"{self.indicator}: {self.state.upper()} — {codes}{'; ' + self.detail if self.detail else ''}"
 
 
@@ -57,7 +62,7 @@ def check_entry(entry: CatalogueEntry, root: Path | None = None) -> list[Feed]:
     (a changed code list, a wrong key) can be read off the message.
     """
     if (entry.store_source, entry.store_dataset) not in store.dataset_files(root):
-        return [Feed(ident, dict(sel), NOT_STORED) for ident, sel in entry.indicators.items()]
+        return [Feed(ident, dict(sel), NOT_STORED, entry=entry.name) for ident, sel in entry.indicators.items()]
     table = store.read_dataset(entry.store_source, entry.store_dataset, ["ref_area", "year", "dimensions"], root)
     counts = table.group_by(["dimensions"]).aggregate([("ref_area", "count")])
     distinct = {text: json.loads(text) if text else {} for text in counts["dimensions"].to_pylist()}

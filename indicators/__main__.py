@@ -38,14 +38,28 @@ def cmd_validate(args: argparse.Namespace) -> int:
         print(f"no definition files (*.yaml) under {args.paths}", file=sys.stderr)
         return 1
     known = None if args.no_data else _known_series()
-    definitions, problems, files = validate_definitions(paths, known)
+    fetchable = _refreshable()
+    definitions, problems, files = validate_definitions(paths, known, set(fetchable))
     for problem in problems:
         print(problem, file=sys.stderr)
+    if known is not None:  # official-only definitions whose dataset no refresh has stored yet: a note, not a problem
+        stored = {(s, d) for s, d, _ in known}
+        for item in definitions.values():
+            pair = (item.series.source, item.series.dataset) if item.series else None
+            if pair in fetchable and pair not in stored:
+                print(f"{item.id}: not fetched yet — run `python -m connectors refresh {fetchable[pair]}`")
     print(
         summary(files, len(definitions), problems)
         + ("" if known is not None else " (data references not checked: no store)")
     )
     return 1 if problems else 0
+
+
+def _refreshable() -> dict[tuple[str, str], str]:
+    """(source, dataset) -> the enabled catalogue entry that fetches it."""
+    from indicators.query import refresh_entries
+
+    return refresh_entries()
 
 
 def summary(files: int, valid: int, problems) -> str:

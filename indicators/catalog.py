@@ -178,9 +178,14 @@ def _problem(path: Path | str, line: str) -> Problem:
 
 
 def validate_definitions(
-    paths: Iterable[Path], known_series: set[tuple[str, str, str]] | None = None
+    paths: Iterable[Path],
+    known_series: set[tuple[str, str, str]] | None = None,
+    refreshable: set[tuple[str, str]] | frozenset = frozenset(),
 ) -> tuple[dict[str, Definition], list[Problem], int]:
     """Validate files; return (valid definitions by id, problems, number of files read).
+
+    ``refreshable`` are the (source, dataset) pairs an enabled catalogue entry fetches: a definition reading
+    one that is not stored yet is waiting for a refresh, not broken (the query layer says which to run).
 
     A definition is valid when its own file has no problem and every indicator its formula reads is
     valid too (a formula over a broken definition is left out with a problem naming it). Never raises
@@ -213,7 +218,7 @@ def validate_definitions(
         found: list[str] = []
         series = definition.series
         if series and known_series is not None:
-            if (series.source, series.dataset) not in datasets:
+            if (series.source, series.dataset) not in datasets | set(refreshable):
                 found.append(
                     f"field 'series': there is no dataset {series.source}/{series.dataset} in the "
                     f"store; see `python -m connectors status`"

@@ -12,6 +12,7 @@ from functools import lru_cache
 import pandas as pd
 
 from indicators import query
+from indicators.catalog import catalog
 from indicators.constants import THEME_ORDER
 from indicators.schema import Definition, Direction
 
@@ -95,10 +96,18 @@ def unrankable_note(definition: Definition) -> str:
 
 @lru_cache(maxsize=1)
 def catalogue_table() -> pd.DataFrame:
-    """One row per definition with its coverage, for the Indicators catalogue page."""
+    """One row per definition with its coverage, for the Indicators catalogue page.
+
+    Definitions that wait for a refresh are listed too (the catalogue says what exists), with no coverage and
+    ``awaiting_refresh`` saying which refresh brings their data in.
+    """
     rows = []
-    for item in sorted(query.definitions().values(), key=lambda d: (THEME_ORDER[d.theme], d.label)):
+    awaiting = query.awaiting_refresh()
+    listed = [*query.definitions().values(), *(catalog()[ident] for ident in awaiting if ident in catalog())]
+    for item in sorted(listed, key=lambda d: (THEME_ORDER[d.theme], d.label)):
         try:
+            if item.id in awaiting:
+                raise query.NotFetched(awaiting[item.id])
             cover = query.coverage(item.id)
         except query.QueryError:
             cover = dict.fromkeys(("areas", "first_year", "last_year", "observations", "not_computed"))
@@ -125,6 +134,7 @@ def catalogue_table() -> pd.DataFrame:
                 "tags": ", ".join(item.tags),
                 "source_line": query.source_line([item.id]) if cover["observations"] else "",
                 "hidden_because": hidden_duplicates().get(item.id, ""),
+                "awaiting_refresh": awaiting.get(item.id, ""),
             }
         )
     return pd.DataFrame(rows)

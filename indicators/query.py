@@ -15,6 +15,7 @@ from functools import lru_cache
 import pandas as pd
 
 from connectors import quality, store
+from connectors.providers import RegistryError, default_catalogue
 from indicators.catalog import catalog
 from indicators.methods import derived, expression
 from indicators.schema import Definition, Direction, SeriesRef
@@ -31,16 +32,76 @@ class DataUnavailable(QueryError):
     dataset and how to restore it, so a page can say so instead of showing an error id."""
 
 
+class NotFetched(DataUnavailable):
+    """An indicator that reads only official datasets none of which has been refreshed yet (the snapshot has no
+    copy): the message says which ``python -m connectors refresh`` gives it data."""
+
+
 def definitions() -> dict[str, Definition]:
     """Every usable definition by id (the one door the other indicators modules use, so a test
-    that swaps the catalogue swaps it everywhere)."""
-    return catalog()
+    that swaps the catalogue swaps it everywhere).
+
+    Definitions that wait for a refresh (:func:`awaiting_refresh`) are left out, so pickers, rankings and
+    indices never offer an indicator without data; :func:`definition` names the refresh that brings it in.
+    """
+    return _usable_definitions()
+
+
+@lru_cache(maxsize=1)
+def _usable_definitions() -> dict[str, Definition]:
+    awaiting = awaiting_refresh()
+    return {ident: item for ident, item in catalog().items() if ident not in awaiting}
+
+
+def refresh_entries() -> dict[tuple[str, str], str]:
+    """(source, dataset) -> the enabled catalogue entry that fetches it (empty when the catalogue cannot be read)."""
+    try:
+        entries = default_catalogue().values()
+    except RegistryError:
+        return {}
+    return {(e.store_source, e.store_dataset): e.name for e in entries if e.enabled}
+
+
+@lru_cache(maxsize=1)
+def awaiting_refresh() -> dict[str, str]:
+    """Indicators with no data until an official dataset is refreshed: id -> what to run, in the user's words.
+
+    A raw indicator qualifies when none of its series (official datasets and ``series``) is stored — an
+    official-only definition on a fresh clone, whose dataset the snapshot has no copy of; a derived one when
+    it reads such an indicator. Worked out from the store's file list, so a refresh (which clears the cached
+    answers) makes the indicator usable at once.
+    """
+    stored = set(store.dataset_files())
+    entries = refresh_entries()
+    found: dict[str, str] = {}
+    items = catalog()
+    for ident, item in items.items():
+        refs = item.series_in_preference
+        if not refs or any((ref.source, ref.dataset) in stored for ref in refs):
+            continue
+        name = next((entries[(r.source, r.dataset)] for r in refs if (r.source, r.dataset) in entries), None)
+        how = f"run `python -m connectors refresh {name}`" if name else "see `python -m connectors status`"
+        found[ident] = f"not fetched yet — {how} (official data only: {refs[0].source}/{refs[0].dataset})"
+    changed = bool(found)
+    while changed:  # a formula over an indicator without data has none either
+        changed = False
+        for ident, item in items.items():
+            if ident in found or not item.formula:
+                continue
+            waiting = sorted(set(expression.names_in(item.formula)) & set(found))
+            if waiting:
+                found[ident] = f"not fetched yet — reads {', '.join(waiting)}: {found[waiting[0]]}"
+                changed = True
+    return found
 
 
 def definition(indicator_id: str) -> Definition:
     try:
         return definitions()[indicator_id]
     except KeyError:
+        waiting = awaiting_refresh().get(indicator_id)
+        if waiting:
+            raise NotFetched(f"indicator {indicator_id!r}: {waiting}") from None
         raise QueryError(f"unknown indicator {indicator_id!r}; see `python -m indicators list`") from None
 
 
@@ -393,8 +454,9 @@ def source_credit(indicator_id: str) -> tuple[str, str]:
 
 
 def raw_inputs(indicator_id: str) -> list[str]:
-    """The series-backed indicators a (possibly derived) indicator is computed from, in order."""
-    item = definition(indicator_id)
+    """The series-backed indicators a (possibly derived) indicator is computed from, in order (also for one
+    waiting for a refresh: this is the formula's structure, not its data)."""
+    item = definitions().get(indicator_id) or catalog().get(indicator_id) or definition(indicator_id)
     if item.formula is None:
         return [indicator_id]
     found: list[str] = []

@@ -67,7 +67,11 @@ def test_status_lists_what_each_enabled_entry_feeds(root, capsys):
             assert f"\n  {entry.name}\n" not in block
     # the snapshot's Eurostat datasets (shadowed by a refresh) feed from the start; official ones wait for one
     assert "real_gdp_per_capita_eur: 938 observations, 38 areas" in block
-    assert "nuts2_at_risk_of_poverty_rate: not fetched yet, the indicator reads its snapshot fallback" in block
+    assert (
+        "nuts2_at_risk_of_poverty_rate: not fetched yet — run `python -m connectors refresh ilc_li41`; until then "
+        "the indicator reads its snapshot fallback" in block
+    )
+    assert "gini_equivalised_income_eu: not fetched yet — run `python -m connectors refresh ilc_di12`" in block
     assert "MATCHES NOTHING" not in block
 
 

@@ -133,6 +133,8 @@ def _entry(item, row: pd.Series, *, expanded: bool) -> None:
                 f"**Coverage:** {int(row['areas'])} countries/areas × {int(row['first_year'])}–{int(row['last_year'])} "
                 f"({int(row['observations']):,} observations)"
             )
+        elif row["awaiting_refresh"]:  # official data only, never refreshed here: say how to get it
+            facts.append(f"**Coverage:** {row['awaiting_refresh']}")
         else:
             facts.append("**Coverage:** not in the snapshot yet")
         link = f" — [{item.source.url}]({item.source.url})" if item.source.url.startswith("https://") else ""

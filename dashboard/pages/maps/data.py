@@ -23,7 +23,6 @@ import pandas as pd
 
 from dashboard.theme import THEME_ORDER
 from indicators import query
-from indicators.catalog import catalog
 from indicators.schema import Direction
 
 PAGE = "maps"
@@ -293,9 +292,10 @@ def higher_is_better(indicator_id: str) -> bool:
 
 
 def indicators_by_level() -> dict[str, list[str]]:
-    """Indicator ids offered at each map level, grouped by theme and sorted by label (the drop-down order)."""
+    """Indicator ids offered at each map level (not those waiting for a refresh), grouped by theme and sorted
+    by label (the drop-down order)."""
     by_level: dict[str, list[str]] = {level: [] for level in MAP_LEVELS}
-    for item in sorted(catalog().values(), key=lambda d: (THEME_ORDER.get(d.theme, 9), d.label)):
+    for item in sorted(query.definitions().values(), key=lambda d: (THEME_ORDER.get(d.theme, 9), d.label)):
         if item.level in by_level:
             by_level[item.level].append(item.id)
     return by_level

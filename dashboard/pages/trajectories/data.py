@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dashboard.theme import THEME_ORDER
 from indicators import query
-from indicators.catalog import catalog
 
 PAGE = "trajectories"
 #: Without years in the link, start here: long enough for trends, short enough to read (as the page does).
@@ -13,8 +12,9 @@ GDP = "gdp_per_capita_ppp"
 
 
 def indicator_options() -> list[str]:
-    """Country-level indicators, grouped by theme and sorted by label (the page's drop-down order)."""
-    country_level = [d for d in catalog().values() if d.level == "country"]
+    """Country-level indicators with data (not those waiting for a refresh), grouped by theme and sorted by
+    label (the page's drop-down order)."""
+    country_level = [d for d in query.definitions().values() if d.level == "country"]
     return [d.id for d in sorted(country_level, key=lambda d: (THEME_ORDER[d.theme], d.label))]
 
 
