@@ -96,13 +96,20 @@ def awaiting_refresh() -> dict[str, str]:
 
 
 def definition(indicator_id: str) -> Definition:
-    try:
-        return definitions()[indicator_id]
-    except KeyError:
-        waiting = awaiting_refresh().get(indicator_id)
-        if waiting:
-            raise NotFetched(f"indicator {indicator_id!r}: {waiting}") from None
-        raise QueryError(f"unknown indicator {indicator_id!r}; see `python -m indicators list`") from None
+    """The definition of an indicator, also of one waiting for a refresh (its title, unit and source can be
+    shown); asking such an indicator for data raises :class:`NotFetched` naming the refresh to run."""
+    found = definitions().get(indicator_id)
+    if found is None and indicator_id in awaiting_refresh():
+        found = catalog().get(indicator_id)
+    if found is None:
+        raise QueryError(f"unknown indicator {indicator_id!r}; see `python -m indicators list`")
+    return found
+
+
+def _not_fetched(indicator_id: str) -> None:
+    waiting = awaiting_refresh().get(indicator_id)
+    if waiting:
+        raise NotFetched(f"indicator {indicator_id!r}: {waiting}")
 
 
 @lru_cache(maxsize=1)
@@ -200,6 +207,7 @@ def _chosen_series(indicator_id: str) -> tuple[SeriesRef, pd.DataFrame | None]:
     item = definition(indicator_id)
     if item.series is None:
         raise QueryError(f"indicator {indicator_id!r} is derived (formula: {item.formula}); use panel()")
+    _not_fetched(indicator_id)
     stored = set(store.dataset_files())
     for ref in item.official_series:
         if (ref.source, ref.dataset) not in stored:
@@ -277,6 +285,7 @@ def _formula_result(indicator_id: str) -> tuple[pd.DataFrame, tuple[tuple[str, i
     indicator silently having fewer rows.
     """
     item = definition(indicator_id)
+    _not_fetched(indicator_id)
     names = expression.names_in(item.formula)
     variables = {name: derived.series_from_panel(_indicator_frame(name), name) for name in names}
     result = expression.evaluate(item.formula, variables, {name: definition(name).unit for name in names})
@@ -456,7 +465,7 @@ def source_credit(indicator_id: str) -> tuple[str, str]:
 def raw_inputs(indicator_id: str) -> list[str]:
     """The series-backed indicators a (possibly derived) indicator is computed from, in order (also for one
     waiting for a refresh: this is the formula's structure, not its data)."""
-    item = definitions().get(indicator_id) or catalog().get(indicator_id) or definition(indicator_id)
+    item = definition(indicator_id)
     if item.formula is None:
         return [indicator_id]
     found: list[str] = []
