@@ -1,4 +1,4 @@
-"""The entries enabled with official-only definitions (ilc_di12, oecd_regional_gdp_tl2, env_air_gge) feed those
+"""The entries enabled with official-only definitions (ilc_di11, ilc_di12, oecd_regional_gdp_tl2, env_air_gge) feed those
 definitions through the REAL refresh path: ``python -m connectors refresh`` talks over a socket to the fake
 provider on 127.0.0.1 (tests/connectors/fake_provider.py), parses, harmonises and stores the answer, and the
 indicator then reads exactly the values served; ``python -m connectors status`` says the entry FEEDS it.
@@ -31,6 +31,15 @@ SYNTHETIC_ILC_DI12 = [
     "ESTAT:ILC_DI12(1.0),01/01/26 23:00:00,A,TOTAL,GINI_HND,SE,2023,28.1,",
     "ESTAT:ILC_DI12(1.0),01/01/26 23:00:00,A,TOTAL,GINI_HND,DE,2023,29.4,b",
     "ESTAT:ILC_DI12(1.0),01/01/26 23:00:00,A,Y_LT18,GINI_HND,SE,2023,99.0,",  # another age: never picked
+]
+#: ilc_di11: freq.age.sex.unit.geo (the order of the recorded JSON-stat answer cited in the entry; the entry
+#: asks for the whole table, so the order is not relied on).
+SYNTHETIC_ILC_DI11 = [
+    "DATAFLOW,LAST UPDATE,freq,age,sex,unit,geo,TIME_PERIOD,OBS_VALUE,OBS_FLAG",
+    "ESTAT:ILC_DI11(1.0),01/01/26 23:00:00,A,TOTAL,T,RAT,SE,2023,4.15,",
+    "ESTAT:ILC_DI11(1.0),01/01/26 23:00:00,A,TOTAL,T,RAT,IT,2023,5.5,",
+    "ESTAT:ILC_DI11(1.0),01/01/26 23:00:00,A,TOTAL,F,RAT,SE,2023,4.01,",  # women only: never picked
+    "ESTAT:ILC_DI11(1.0),01/01/26 23:00:00,A,Y_LT18,T,RAT,SE,2023,9.9,",  # children only: never picked
 ]
 #: env_air_gge: freq.unit.airpol.src_crf.geo (airpol GHG only, as the entry's key asks).
 SYNTHETIC_ENV_AIR_GGE = [
@@ -68,6 +77,7 @@ SYNTHETIC_REG_ECO = [
 
 #: entry -> (SYNTHETIC message, the indicator it feeds, {(ref_area as stored, year): value it must read})
 CASES = {
+    "ilc_di11": (SYNTHETIC_ILC_DI11, "income_quintile_share_ratio_eu", {("SWE", 2023): 4.15, ("ITA", 2023): 5.5}),
     "ilc_di12": (
         SYNTHETIC_ILC_DI12,
         "gini_equivalised_income_eu",
