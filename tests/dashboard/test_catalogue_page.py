@@ -128,6 +128,7 @@ def test_an_official_only_indicator_not_fetched_yet_says_which_refresh_to_run():
     assert opened, [e.label for e in at.expander][:5]
     text = " ".join(m.value for m in opened[0].markdown)
     assert "**Coverage:** not fetched yet — run `python -m connectors refresh ilc_di12`" in text
+    assert "Open in Trajectories" not in text, "no link to a page that does not offer it yet"
     row = at.dataframe[0].value.set_index("title").loc["Gini coefficient of equivalised disposable income (EU-SILC)"]
     assert row.isna()[["areas", "first_year", "last_year"]].all()
 

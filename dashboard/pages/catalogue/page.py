@@ -148,7 +148,7 @@ def _entry(item, row: pd.Series, *, expanded: bool) -> None:
             st.markdown(f"- **Target:** {goal.label} — {kind} {goal.value:g} {item.unit} by {goal.year}{url}")
         if row["source_line"]:
             st.caption(row["source_line"])
-        if item.level == "country":
+        if item.level == "country" and not row["awaiting_refresh"]:  # no data yet: those pages do not offer it
             st.markdown(f"[Open in Trajectories](trajectories?ind={item.id}) · [Compare](compare?ind={item.id})")
 
 
