@@ -384,22 +384,7 @@ class ObjectStore(Location):
     def client(self):
         """A boto3 S3 client for this store; a clear :class:`StoreError` when boto3 is not installed."""
         if self._client is None:
-            try:
-                import boto3
-            except ImportError:
-                raise StoreError(
-                    f"writing to the object store {self.url} needs boto3, which is not installed: {S3_EXTRA}. "
-                    "pyarrow alone cannot make the conditional writes (If-None-Match / If-Match) that keep "
-                    "two writers apart; reading the store needs only pyarrow"
-                ) from None
-            options: dict[str, object] = {}
-            endpoint = os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")
-            if endpoint:
-                options["endpoint_url"] = endpoint
-            region = os.environ.get("AWS_DEFAULT_REGION") or os.environ.get("AWS_REGION")
-            if region:
-                options["region_name"] = region
-            self._client = boto3.client("s3", **options)
+            self._client = _boto3_client(self.url)
         return self._client
 
     def _call(self, operation: str, rel: str, **kwargs):
@@ -509,6 +494,33 @@ class ObjectStore(Location):
             )
 
 
+_clients: dict[tuple, object] = {}  # (endpoint, region, key id) -> boto3 client: creating one costs ~50 ms
+_clients_guard = threading.Lock()  # boto3's default session is not thread-safe while it creates a client
+
+
+def _boto3_client(url: str):
+    try:
+        import boto3
+    except ImportError:
+        raise StoreError(
+            f"writing to the object store {url} needs boto3, which is not installed: {S3_EXTRA}. "
+            "pyarrow alone cannot make the conditional writes (If-None-Match / If-Match) that keep "
+            "two writers apart; reading the store needs only pyarrow"
+        ) from None
+    options: dict[str, object] = {}
+    endpoint = os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")
+    if endpoint:
+        options["endpoint_url"] = endpoint
+    region = os.environ.get("AWS_DEFAULT_REGION") or os.environ.get("AWS_REGION")
+    if region:
+        options["region_name"] = region
+    key = (endpoint, region, os.environ.get("AWS_ACCESS_KEY_ID"), os.environ.get("AWS_PROFILE"))
+    with _clients_guard:
+        if key not in _clients:
+            _clients[key] = boto3.client("s3", **options)
+        return _clients[key]
+
+
 class _Lease:
     """The lock object this process holds on one object store, renewed in the background until released."""
 
@@ -539,8 +551,14 @@ class _Lease:
             return  # someone else's lock now: never delete it
         with contextlib.suppress(StoreError, FileNotFoundError):
             current, tag = _read_holder(self.loc)
-            if current.get("token") == self.holder["token"]:
+            if current.get("token") != self.holder["token"]:
+                return
+            try:
                 self.loc._call("delete_object", LOCK_FILE, IfMatch=tag)
+            except StoreConflict:
+                return  # replaced since we read it: not ours any more
+            except StoreError:  # a server without conditional deletes: the lock was ours a moment ago
+                self.loc._call("delete_object", LOCK_FILE)
 
 
 _leases: dict[str, _Lease] = {}  # store URL -> the lease this process holds
