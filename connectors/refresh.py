@@ -124,7 +124,7 @@ def refresh_one(
     with contextlib.ExitStack() as held:
         try:
             held.enter_context(store.writer_lock(root))
-        except store.StoreLocked as exc:
+        except store.StoreError as exc:  # locked by another writer, or an object store without boto3 here
             return Outcome(entry.name, "failed", f"{entry.name}: {exc}")
         return _locked_refresh_one(entry, fetcher, providers, root, since, force, now, allow_shrink)
 

@@ -375,3 +375,23 @@ def test_the_snapshot_is_never_built_on_an_object_store(s3, tmp_path):
     with pytest.raises(store.StoreError, match="the snapshot is not written to an object store"):
         store.write_dataset(_table([1.0]), _provenance("x"), root=s3)
     assert store_files.locate(s3).list_files("", recursive=True) == []
+
+
+def test_a_refresh_from_the_app_without_boto3_is_that_datasets_failure_not_a_traceback(
+    s3, monkeypatch, provider, patient_registry
+):
+    """The Data & sources page refreshes through refresh_one: on an app replica without boto3 each dataset
+    fails with the message naming the extra, and the provider is not asked."""
+    from connectors import refresh
+
+    providers = refresh.load_providers(patient_registry / "providers.yaml")
+    entry = refresh.load_catalogue(patient_registry / "catalogue.yaml", providers)["sdg_08_10"]
+    held = HeldAnswer(shifted_answer(0.5)[0])
+    held.release.set()
+    provider.answer = held
+    monkeypatch.setitem(sys.modules, "boto3", None)  # import boto3 now raises ImportError
+    monkeypatch.setattr(store_files, "_clients", {})
+    outcome = refresh.refresh_one(entry, fetcher=refresh.Fetcher(), providers=providers, root=s3)
+    assert outcome.status == "failed"
+    assert outcome.message.startswith("sdg_08_10: writing to the object store") and "beyond-gdp[s3]" in outcome.message
+    assert held.requests == 0
