@@ -215,7 +215,11 @@ def _make_dry_run(target: str) -> str:
 
 @pytest.mark.parametrize(
     ("target", "lock", "not_lock"),
-    [("run", "requirements.lock", "requirements-test.lock"), ("test", "requirements-test.lock", None)],
+    [
+        ("run", "requirements.lock", "requirements-test.lock"),
+        ("venv-s3", "requirements-s3.lock", "requirements-test.lock"),
+        ("test", "requirements-test.lock", None),
+    ],
 )
 def test_make_installs_from_its_lock_with_hash_checking(target, lock, not_lock):
     plan = _make_dry_run(target)
