@@ -187,13 +187,13 @@ def test_two_refreshes_at_once_on_one_bucket_one_wins_the_other_gets_the_lock_er
 
 def test_of_several_processes_racing_for_the_lock_object_exactly_one_gets_it(s3):
     """Four processes ask for the lock at the same instant: the If-None-Match: * create lets exactly one in."""
-    start_at = time.time() + 4  # every process imports first, then all try at this moment
+    start_at = time.time() + 6  # every process imports first, then all try at this moment
     script = (
         "import sys, time; from connectors import store\n"
         f"time.sleep(max(0, {start_at} - time.time()))\n"
         "try:\n"
         f"    with store.writer_lock({s3!r}, timeout=0):\n"
-        "        print('got', flush=True); time.sleep(3)\n"
+        "        print('got', flush=True); time.sleep(6)\n"
         "except store.StoreLocked as exc:\n"
         "    print('locked:', exc)\n"
     )
