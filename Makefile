@@ -1,6 +1,7 @@
 # Two commands do all set-up: `make run` and `make test`. Each installs its hash-locked set into .venv
 # (pip --require-hashes, nothing unpinned): `make run` only the runtime (requirements.lock), `make test`
 # runtime + test tools (requirements-test.lock), `make lint` runtime + test + dev tools (requirements-dev.lock).
+# `make venv-s3` is the runtime + boto3 (requirements-s3.lock): what a job that writes to an s3:// store needs.
 # The locks are generated from pyproject.toml by `make lock`; when a lock changes (by content, not only its
 # date), .venv is deleted and rebuilt, so nothing the old lock installed lingers.
 PYTHON ?= python3
@@ -8,7 +9,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test bench lint lock snapshot venv venv-test venv-dev clean
+.PHONY: run test bench lint lock snapshot venv venv-s3 venv-test venv-dev clean
 
 # $(call install_lock,LOCKFILE): (re)build .venv from LOCKFILE when it changed since it was last installed.
 # The stamp holds the lock's sha256; a stamp that no longer matches means the lock changed, so .venv is rebuilt.
@@ -27,6 +28,9 @@ endef
 
 venv:
 	$(call install_lock,requirements.lock)
+
+venv-s3:
+	$(call install_lock,requirements-s3.lock)
 
 venv-test:
 	$(call install_lock,requirements-test.lock)
@@ -57,6 +61,7 @@ UV_COMPILE = $(VENV)/bin/uv pip compile pyproject.toml --universal --python-vers
 	--custom-compile-command "make lock" --quiet $(UV_COMPILE_FLAGS)
 lock: venv-dev
 	$(UV_COMPILE) -o requirements.lock
+	$(UV_COMPILE) --extra s3 -o requirements-s3.lock
 	$(UV_COMPILE) --extra test -o requirements-test.lock
 	$(UV_COMPILE) --extra dev -o requirements-dev.lock
 

@@ -40,7 +40,7 @@ from connectors.providers import (
     load_catalogue,
     load_providers,
 )
-from connectors.store_commands import STORE_HELP, store_root
+from connectors.store_commands import BREAK_LOCK_HELP, STORE_HELP, store_root
 
 
 @dataclass
@@ -124,7 +124,7 @@ def refresh_one(
     with contextlib.ExitStack() as held:
         try:
             held.enter_context(store.writer_lock(root))
-        except store.StoreLocked as exc:
+        except store.StoreError as exc:  # locked by another writer, or an object store without boto3 here
             return Outcome(entry.name, "failed", f"{entry.name}: {exc}")
         return _locked_refresh_one(entry, fetcher, providers, root, since, force, now, allow_shrink)
 
@@ -132,11 +132,17 @@ def refresh_one(
 def _locked_refresh_one(entry, fetcher, providers, root, since, force, now, allow_shrink) -> Outcome:
     from connectors.sdmx import SDMXParseError
 
-    current = _current(entry, root)
+    try:
+        # the manifest as this refresh found it: the switch at the end is a compare-and-swap against it
+        base = store.manifest_tag(entry.store_source, entry.store_dataset, root)
+        current = _current(entry, root)
+    except store.StoreError as exc:
+        return Outcome(entry.name, "failed", _one_line(exc, entry))
     try:
         return _refresh(
-            entry, providers[entry.provider], fetcher, providers, root, since, force, now, current, allow_shrink
-        )
+            entry, providers[entry.provider], fetcher, providers, root, since, force, now, current, allow_shrink,
+            base=base,
+        )  # fmt: skip
     except Offline as exc:
         return Outcome(entry.name, "failed", f"{exc}; {_still_in_use(current)}")
     except (FetchError, SDMXParseError, store.StoreError, RegistryError, gate.GateRefusal) as exc:
@@ -148,7 +154,7 @@ def _one_line(exc: Exception, entry: CatalogueEntry) -> str:
     return text if text.startswith(entry.name) else f"{entry.name}: {text}"
 
 
-def _refresh(entry, provider, fetcher, providers, root, since, force, now, current, allow_shrink) -> Outcome:
+def _refresh(entry, provider, fetcher, providers, root, since, force, now, current, allow_shrink, base=None) -> Outcome:
     url, headers = build_url(entry, providers)
     previous = current[1].extra if current and current[1].extra.get("url") == url else {}
     etag = None if force else previous.get("etag")
@@ -193,7 +199,7 @@ def _refresh(entry, provider, fetcher, providers, root, since, force, now, curre
         allow_shrink=allow_shrink,
     )
     provenance.extra["gate"] = {"passed": True, "allow_shrink": allow_shrink, "notes": verdict.notes}
-    path = store.write_dataset(verdict.table, provenance, root=root, area=store.REFRESHED_DIR)
+    path = store.write_dataset(verdict.table, provenance, root=root, area=store.REFRESHED_DIR, expected_manifest=base)
     rows = verdict.table.num_rows
     noted = f" ({'; '.join(verdict.notes)})" if verdict.notes else ""
     return Outcome(label, "updated", f"{label}: {rows} observations written{noted}", rows, str(path))
@@ -272,6 +278,7 @@ def refresh(
     force: bool = False,
     progress: bool = True,
     allow_shrink: bool = False,
+    break_lock: bool = False,
 ) -> list[Outcome]:
     """Refresh the named entries in order, with a progress bar; one :class:`Outcome` each.
 
@@ -279,12 +286,13 @@ def refresh(
     it again for free): a second refresh of the same store waits for this one to finish (up to
     ``BEYOND_GDP_LOCK_TIMEOUT`` seconds, then :class:`store.StoreLocked` naming this process) instead
     of interleaving with it, so the gate always compares an answer with the version it replaces.
-    An object store has no lock (docs/store.md): refresh it from one scheduled writer.
+    On an object store the lock is a lock object with a lease (docs/store.md); ``break_lock`` takes
+    over one whose lease has run out (its writer died), never a live one.
     """
     catalogue = catalogue if catalogue is not None else default_catalogue()
     providers = providers if providers is not None else default_providers()
     fetcher = fetcher or Fetcher(request_log=RequestLog(request_log_path(root)))
-    with store.writer_lock(root):  # one refresh at a time: see the docstring
+    with store.writer_lock(root, break_stale=break_lock):  # one refresh at a time: see the docstring
         return _refresh_all(names, catalogue, providers, fetcher, root, since, force, progress, allow_shrink)
 
 
@@ -474,8 +482,9 @@ def _run_refresh(args: argparse.Namespace) -> int:
             since=args.since,
             force=args.force,
             allow_shrink=args.allow_shrink,
+            break_lock=args.break_lock,
         )
-    except store.StoreLocked as exc:  # another refresh holds the store: nothing was fetched or written
+    except store.StoreError as exc:  # locked by another writer, or an object store it cannot write (no boto3)
         print(f"refresh: {exc}", file=sys.stderr)
         return 1
     print(summary(outcomes))
@@ -523,6 +532,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "period, or no values for a selection an indicator reads (the gate refuses these by default)",
     )
     parser.add_argument("--root", "--store", type=store_root, default=None, help=STORE_HELP)
+    parser.add_argument("--break-lock", action="store_true", help=BREAK_LOCK_HELP)
     parser.add_argument(
         "--catalogue", type=Path, default=None, help="another catalogue file (default: connectors/catalogue.yaml)"
     )

@@ -457,6 +457,13 @@ def write_areas(registry: area_codes.AreaRegistry, out_root: Path, area_spec: di
 
 
 def _command(args: argparse.Namespace) -> int:
+    if "://" in str(args.out):  # an object store (also the default when BEYOND_GDP_DATA_CACHE=s3://...)
+        print(
+            f"build-snapshot: --out {args.out} is an object store; the snapshot is built on disk and committed "
+            f"to git. Build it into a folder (--out data_cache), then `python -m connectors publish --to {args.out}`",
+            file=sys.stderr,
+        )
+        return 2
     try:
         files = build_snapshot(Path(args.shared), Path(args.out), progress=not args.quiet)
     except (SnapshotError, ddf.DDFError, owid.OWIDError, regions.RegionFileError, FileNotFoundError) as exc:
@@ -470,6 +477,6 @@ def _command(args: argparse.Namespace) -> int:
 def register(subparsers) -> None:
     parser = subparsers.add_parser("build-snapshot", help="rebuild data_cache/snapshot from ../shared/data")
     parser.add_argument("--from", dest="shared", default="../shared/data", help="the shared data folder")
-    parser.add_argument("--out", default=str(DATA_CACHE), help="store root (default: data_cache/)")
+    parser.add_argument("--out", default=str(DATA_CACHE), help="store folder (default: data_cache/; never s3://)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar (it is shown only on a terminal anyway)")
     parser.set_defaults(handler=_command)

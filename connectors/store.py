@@ -36,7 +36,15 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from connectors import store_versions as versions
-from connectors.store_files import DatasetUnavailable, Location, StoreError, StoreLocked, is_object_store, locate
+from connectors.store_files import (
+    DatasetUnavailable,
+    Location,
+    StoreConflict,
+    StoreError,
+    StoreLocked,
+    is_object_store,
+    locate,
+)
 from connectors.store_versions import REFRESHED_DIR, SNAPSHOT_DIR, Problem
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -197,13 +205,28 @@ def store_name(root: Path | str | None = None) -> str:
     return _location(root).name
 
 
-def writer_lock(root: Path | None = None, timeout: float | None = None):
+def writer_lock(root: Path | None = None, timeout: float | None = None, break_stale: bool = False):
     """The store's one writer lock, re-entrant in a process: hold it around a whole refresh if you like.
 
     A second writer waits up to ``timeout`` seconds (default ``BEYOND_GDP_LOCK_TIMEOUT``, 60) and
-    then raises :class:`StoreLocked` naming the holder's pid, start time and command.
+    then raises :class:`StoreLocked` naming the holder's pid, start time and command (on an object
+    store also its user, host and when its lease runs out). ``break_stale`` (``--break-lock``) takes
+    over an object-store lock whose lease has run out; a live lock is never broken.
     """
-    return _location(root).lock(timeout)
+    return _location(root).lock(timeout, break_stale)
+
+
+def manifest_tag(source: str, dataset: str, root: Path | str | None = None) -> str:
+    """The manifest's tag (ETag on S3) now: pass it to :func:`write_dataset` as ``expected_manifest``
+    so the switch is refused (:class:`StoreConflict`) if another writer switched in between."""
+    return versions.manifest_tag(_location(root), source, dataset)
+
+
+SNAPSHOT_ON_OBJECT_STORE = (
+    "the snapshot is not written to an object store ({url}): it is built on disk and committed to git. "
+    "Build it into a folder (`python -m connectors build-snapshot --out data_cache`), then copy the store "
+    "there with `python -m connectors publish --to {url}`"
+)
 
 
 def parquet_bytes(table: pa.Table) -> bytes:
@@ -227,6 +250,7 @@ def write_dataset(
     root: Path | None = None,
     area: str = SNAPSHOT_DIR,
     keep: int | None = None,
+    expected_manifest: str | None = None,
 ) -> Path:
     """Conform, sort and store one dataset with its provenance; return the path of its Parquet file.
 
@@ -234,7 +258,12 @@ def write_dataset(
     current by one atomic switch of the dataset's manifest; the newest ``keep`` versions (default
     :data:`KEEP_VERSIONS`) are kept for `rollback`. In ``snapshot`` the flat committed files are
     replaced and recorded in ``snapshot/MANIFEST.json``. Either way the store's writer lock is held
-    and files left by an interrupted write are cleaned first.
+    and files left by an interrupted write are cleaned first. ``expected_manifest`` (from
+    :func:`manifest_tag` when a refresh started): the switch happens only if the manifest is still
+    that one, else :class:`StoreConflict` and nothing is switched.
+
+    The snapshot is built on disk and committed to git; it is never written to an object store
+    directly (``publish`` copies it there).
 
     Sorting by series, area and year makes row-group statistics selective, which is what lets
     :func:`load` skip most of a file. An empty table is refused: a refresh that returns nothing
@@ -250,8 +279,10 @@ def write_dataset(
         table = table.cast(DATED_SCHEMA)
     provenance.row_count = table.num_rows
     provenance.code_version = provenance.code_version or code_version()
-    data = parquet_bytes(table)
     loc = _location(root)
+    if area == SNAPSHOT_DIR and is_object_store(loc.public("")):
+        raise StoreError(SNAPSHOT_ON_OBJECT_STORE.format(url=loc.name))
+    data = parquet_bytes(table)
     with loc.lock():
         versions.clean_orphans(loc)
         if area == SNAPSHOT_DIR:
@@ -260,7 +291,7 @@ def write_dataset(
             summary = versions.summary_of(asdict(provenance))
             rel = versions.commit_version(
                 loc, provenance.source, provenance.dataset, data, provenance.to_json(), summary,
-                keep=KEEP_VERSIONS if keep is None else keep,
+                keep=KEEP_VERSIONS if keep is None else keep, expected=expected_manifest,
             )  # fmt: skip
     return loc.public(rel)
 
@@ -268,6 +299,8 @@ def write_dataset(
 def write_snapshot_manifest(root: Path | None = None) -> int:
     """Record the sha256 of every snapshot file in ``snapshot/MANIFEST.json``; return how many."""
     loc = _location(root)
+    if is_object_store(loc.public("")):
+        raise StoreError(SNAPSHOT_ON_OBJECT_STORE.format(url=loc.name))
     with loc.lock():
         return versions.write_snapshot_manifest(loc)
 
@@ -595,16 +628,18 @@ def history(source: str, dataset: str, root: Path | None = None) -> list[dict]:
     return versions.history(_location(root), source, dataset)[1]
 
 
-def rollback(source: str, dataset: str, version: str | None = None, root: Path | None = None) -> dict:
+def rollback(
+    source: str, dataset: str, version: str | None = None, root: Path | None = None, break_lock: bool = False
+) -> dict:
     """Make an older version current (default: the one before the current); return it."""
     loc = _location(root)
-    with loc.lock():
+    with loc.lock(break_stale=break_lock):
         return versions.rollback(loc, source, dataset, version)
 
 
 __all__ = [
     "COLUMNS", "DATA_CACHE", "REFRESHED_DIR", "SCHEMA", "SNAPSHOT_DIR", "DatasetUnavailable", "Problem", "areas_provenance",
-    "Provenance", "StoreError", "StoreLocked", "all_provenance", "build_filter", "check", "conform",
-    "data_version", "dataset_bytes", "dataset_files", "dataset_path", "history", "is_object_store", "load", "load_areas", "provenance_path",
+    "Provenance", "StoreConflict", "StoreError", "StoreLocked", "all_provenance", "build_filter", "check", "conform",
+    "data_version", "dataset_bytes", "dataset_files", "dataset_path", "history", "is_object_store", "load", "load_areas", "manifest_tag", "provenance_path",
     "read_dataset", "read_provenance", "rollback", "scan", "store_name", "stored_files", "stored_provenance", "StoredFile", "verify", "write_dataset", "writer_lock",
 ]  # fmt: skip

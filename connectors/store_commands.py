@@ -17,6 +17,10 @@ import sys
 from connectors import store
 
 STORE_HELP = "store root: a folder or s3://bucket/prefix (default: data_cache/ or BEYOND_GDP_DATA_CACHE)"
+BREAK_LOCK_HELP = (
+    "object stores: take over the writer lock if its lease has run out (its writer died); a live lock is never "
+    "broken, and a lock on disk needs no breaking (it dies with its holder)"
+)
 
 
 def store_root(text: str):
@@ -65,7 +69,7 @@ def _run_history(args: argparse.Namespace) -> int:
 def _run_rollback(args: argparse.Namespace) -> int:
     source, dataset = args.name
     try:
-        target = store.rollback(source, dataset, args.version, root=args.store)
+        target = store.rollback(source, dataset, args.version, root=args.store, break_lock=args.break_lock)
     except store.StoreError as exc:
         print(f"rollback: {exc}", file=sys.stderr)
         return 2
@@ -95,7 +99,7 @@ def _run_publish(args: argparse.Namespace) -> int:
     from connectors import store_publish
 
     try:
-        copied = store_publish.publish(args.store, args.to)
+        copied = store_publish.publish(args.store, args.to, break_lock=args.break_lock)
     except (store.StoreError, OSError) as exc:
         print(f"publish: {exc}", file=sys.stderr)
         return 2
@@ -129,8 +133,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     rollback = add("rollback", "make an older version of a dataset current again", _run_rollback)
     rollback.add_argument("name", type=_name, metavar="SOURCE/DATASET")
     rollback.add_argument("version", nargs="?", help="version id or a unique prefix (default: the previous one)")
+    rollback.add_argument("--break-lock", action="store_true", help=BREAK_LOCK_HELP)
     add("verify", "check every stored file against the sha256 in its manifest", _run_verify)
     publish = add(
         "publish", "copy a store (snapshot, versions, manifests) to a folder or s3://bucket/prefix", _run_publish
     )
     publish.add_argument("--to", type=store_root, required=True, help="destination: a folder or s3://bucket/prefix")
+    publish.add_argument("--break-lock", action="store_true", help=BREAK_LOCK_HELP)

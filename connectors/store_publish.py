@@ -18,8 +18,10 @@ def _default_root():
     return DATA_CACHE
 
 
-def publish(source_root, destination_root) -> int:
-    """Copy every file of the store at ``source_root`` to ``destination_root``; return how many."""
+def publish(source_root, destination_root, break_lock: bool = False) -> int:
+    """Copy every file of the store at ``source_root`` to ``destination_root``; return how many.
+
+    Holds the destination's writer lock, so a publish never interleaves with a refresh there."""
     source = locate(source_root if source_root is not None else _default_root())
     destination = locate(destination_root)
     if source.public("") == destination.public(""):
@@ -27,7 +29,7 @@ def publish(source_root, destination_root) -> int:
     problems = inspect(source, deep=True)
     if problems:
         raise StoreError(f"the store {source.name} is damaged, so it is not published: {problems[0]}")
-    with destination.lock():
+    with destination.lock(break_stale=break_lock):
         return _copy(source, destination)
 
 

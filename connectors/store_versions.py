@@ -10,7 +10,10 @@ Layout under a store root (a folder, or an ``s3://`` prefix)::
     refreshed/<source>/<dataset>.manifest.json       the current version, its history (newest last)
 
 A write puts the new version's Parquet and provenance files in place first, then replaces the
-dataset's manifest with one atomic rename (one PUT on S3). A reader that follows the manifest
+dataset's manifest with one atomic rename (one PUT on S3) — a compare-and-swap against the manifest
+it started from: on S3 ``If-Match`` on its ETag (``If-None-Match: *`` for a first version), so a
+manifest another writer switched meanwhile is never overwritten (:class:`StoreConflict`, nothing
+switched). A reader that follows the manifest
 therefore always sees a Parquet file and the provenance written with it; a crash before the switch
 leaves only unreferenced files, which the next write deletes (:func:`clean_orphans`).
 
@@ -20,12 +23,13 @@ intact and :func:`check` can rule out the cheap failures (missing, truncated) wi
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
 
-from connectors.store_files import TMP_SUFFIX, DatasetUnavailable, Location, StoreError
+from connectors.store_files import TMP_SUFFIX, DatasetUnavailable, Location, StoreConflict, StoreError
 
 SNAPSHOT_DIR = "snapshot"
 REFRESHED_DIR = "refreshed"
@@ -113,9 +117,16 @@ def restore_hint(loc: Location, area: str, source: str, dataset: str, rel: str) 
 def read_json(loc: Location, rel: str) -> dict | None:
     """A manifest as a dict; None if absent; :class:`StoreError` if it is there but unreadable."""
     try:
-        data = json.loads(loc.read_bytes(rel))
+        return parse_json(rel, loc.read_bytes(rel))
     except FileNotFoundError:
         return None
+
+
+def parse_json(rel: str, raw: bytes | None) -> dict | None:
+    if raw is None:
+        return None
+    try:
+        data = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise StoreError(f"{rel} is not a readable manifest ({exc.__class__.__name__})") from None
     if not isinstance(data, dict):
@@ -200,6 +211,19 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def manifest_tag(loc: Location, source: str, dataset: str) -> str:
+    """The tag (ETag on S3) of a dataset's manifest now, :data:`connectors.store_files.ABSENT` if it has none: what a refresh
+    records when it starts, so its switch can be refused if another writer switched in between."""
+    return loc.read_tagged(manifest_rel(source, dataset))[1]
+
+
+def changed_behind(loc: Location, what: str) -> str:
+    return (
+        f"another writer changed the store at {loc.name} since this {what} started ({{rel}} is no longer the "
+        "manifest it began from); nothing was switched; rerun"
+    )
+
+
 def commit_version(
     loc: Location,
     source: str,
@@ -208,26 +232,34 @@ def commit_version(
     provenance_json: str,
     summary: dict,
     keep: int = KEEP_VERSIONS,
+    expected: str | None = None,
 ) -> str:
     """Store ``data`` as a new version of a refreshed dataset and make it current; return its path.
 
-    Order: Parquet file, provenance file, then the manifest in one atomic replace. Versions beyond
-    the newest ``keep`` are dropped from the manifest first and their files deleted after the switch.
-    The same bytes written again reuse their version (its provenance is replaced by the newer one).
-    Call with the store's writer lock held.
+    Order: Parquet file, provenance file, then the manifest in one compare-and-swap against the
+    manifest read first (or against ``expected``, the :func:`manifest_tag` the caller saw when its
+    refresh started). If another writer switched the manifest meanwhile, :class:`StoreConflict` is
+    raised, nothing is switched, and the new version's files are left unreferenced for the next
+    write's :func:`clean_orphans`. Versions beyond the newest ``keep`` are dropped from the manifest
+    first and their files deleted after the switch. The same bytes written again reuse their version
+    (its provenance is replaced by the newer one). Call with the store's writer lock held.
     """
     if keep < 1:
         raise StoreError(f"keep must be at least 1 version (got {keep})")
     sha = sha256_bytes(data)
     rel = version_rel(source, dataset, sha)
     prov = provenance_json.encode("utf-8")
-    loc.write_bytes(rel, data)
-    loc.write_bytes(provenance_rel(rel), prov)
     mrel = manifest_rel(source, dataset)
+    raw, tag = loc.read_tagged(mrel)
+    if expected is not None and tag != expected:
+        raise StoreConflict(changed_behind(loc, "refresh").format(rel=mrel))
     try:
-        manifest = read_json(loc, mrel)
+        manifest = parse_json(mrel, raw)
     except StoreError:
         manifest = None
+    loc.write_immutable(rel, data)
+    old_prov, prov_tag = loc.read_tagged(provenance_rel(rel))
+    prov_tag = loc.write_if(provenance_rel(rel), prov, prov_tag) if old_prov != prov else prov_tag
     if manifest is None:  # first write, or a deleted or damaged manifest: keep the versions still on disk
         manifest = _rebuilt_manifest(loc, source, dataset)
     versions = [v for v in manifest.get("versions", []) if v.get("sha256") != sha]
@@ -253,7 +285,13 @@ def commit_version(
         "current": sha,
         "versions": versions[-keep:],
     }
-    loc.write_bytes(mrel, _dump(manifest))  # the one switch
+    try:
+        loc.write_if(mrel, _dump(manifest), tag)  # the one switch, if nobody switched since we read it
+    except StoreConflict:
+        if old_prov is not None and old_prov != prov:  # a reused version: its provenance as it was
+            with contextlib.suppress(StoreError):
+                loc.write_if(provenance_rel(rel), old_prov, prov_tag)
+        raise StoreConflict(changed_behind(loc, "refresh").format(rel=mrel)) from None
     for old in dropped:
         _delete_version(loc, source, old)
     return rel
@@ -380,8 +418,9 @@ def rollback(loc: Location, source: str, dataset: str, version: str | None = Non
     the version files on disk. Call with the writer lock held.
     """
     mrel = manifest_rel(source, dataset)
+    raw, tag = loc.read_tagged(mrel)
     try:
-        manifest = read_json(loc, mrel)
+        manifest = parse_json(mrel, raw)
     except StoreError:
         manifest = None
     if manifest is None:
@@ -409,7 +448,10 @@ def rollback(loc: Location, source: str, dataset: str, version: str | None = Non
     if problems:
         raise StoreError(f"refusing to roll back to a damaged version: {problems[0]}")
     manifest = dict(manifest, current=target["sha256"])
-    loc.write_bytes(mrel, _dump(manifest))
+    try:
+        loc.write_if(mrel, _dump(manifest), tag)
+    except StoreConflict:
+        raise StoreConflict(changed_behind(loc, "rollback").format(rel=mrel)) from None
     return target
 
 

@@ -24,7 +24,12 @@ from packaging.utils import canonicalize_name
 ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 PROJECT = PYPROJECT["project"]
-LOCKS = {"runtime": "requirements.lock", "test": "requirements-test.lock", "dev": "requirements-dev.lock"}
+LOCKS = {
+    "runtime": "requirements.lock",
+    "s3": "requirements-s3.lock",
+    "test": "requirements-test.lock",
+    "dev": "requirements-dev.lock",
+}
 LOCAL_PACKAGES = {"connectors", "indicators", "dashboard", "bench", "tests", "app", "serve"}
 RUNTIME_CODE = ["connectors", "indicators", "dashboard", "app.py", "serve.py"]
 TEST_CODE = ["tests", "bench"]
@@ -35,6 +40,9 @@ def _declared(requirements: list[str]) -> set[str]:
 
 
 RUNTIME = _declared(PROJECT["dependencies"])
+#: The optional ``s3`` extra: boto3, imported only when a process writes to an s3:// store (inside a function that
+#: names `pip install 'beyond-gdp[s3]'` when it is missing).
+S3 = _declared(PROJECT["optional-dependencies"]["s3"])
 TEST = _declared(PROJECT["optional-dependencies"]["test"])
 DEV = _declared(PROJECT["optional-dependencies"]["dev"])
 
@@ -89,7 +97,7 @@ def _undeclared(paths: list[str], declared: set[str]) -> list[str]:
 
 
 def test_every_runtime_import_is_a_declared_dependency():
-    problems = _undeclared(RUNTIME_CODE, RUNTIME)
+    problems = _undeclared(RUNTIME_CODE, RUNTIME | S3)
     assert not problems, "add these to [project.dependencies] in pyproject.toml, then `make lock`:\n" + "\n".join(
         problems
     )
@@ -104,6 +112,22 @@ def test_the_import_check_sees_numpy():
     """The check above would have caught the undeclared numpy: it is imported by the runtime code."""
     assert "numpy" in _third_party_imports(RUNTIME_CODE)
     assert "numpy" in RUNTIME
+
+
+def test_boto3_is_an_optional_extra_imported_only_where_the_store_writes_to_s3():
+    """Readers of an s3:// store need only pyarrow; boto3 (the s3 extra, also in the test extra) is imported
+    in one place, connectors/store_files.py, lazily, so `make run` without it still starts."""
+    assert {"boto3", "botocore"} == S3 and "boto3" not in RUNTIME and "boto3" in TEST
+    importers = {
+        path.relative_to(ROOT).as_posix()
+        for entry in RUNTIME_CODE
+        for path in ([ROOT / entry] if entry.endswith(".py") else (ROOT / entry).rglob("*.py"))
+        if {"boto3", "botocore"} & set(_third_party_imports([path.relative_to(ROOT).as_posix()]))
+    }
+    assert importers == {"connectors/store_files.py"}
+    tree = ast.parse((ROOT / "connectors" / "store_files.py").read_text(encoding="utf-8"))
+    top_level = {alias.name.split(".")[0] for node in tree.body if isinstance(node, ast.Import) for alias in node.names}
+    assert not {"boto3", "botocore"} & top_level, "boto3 must be imported lazily (only when writing to S3)"
 
 
 def test_test_and_lint_tools_stay_out_of_the_runtime_dependencies():
@@ -123,7 +147,9 @@ def test_every_locked_line_is_pinned_and_hashed(name):
         assert hashes and all(h.startswith("--hash=sha256:") for h in hashes), f"{LOCKS[name]}: {package} unhashed"
 
 
-@pytest.mark.parametrize(("name", "direct"), [("runtime", RUNTIME), ("test", RUNTIME | TEST), ("dev", None)])
+@pytest.mark.parametrize(
+    ("name", "direct"), [("runtime", RUNTIME), ("s3", RUNTIME | S3), ("test", RUNTIME | TEST), ("dev", None)]
+)
 def test_each_lock_was_compiled_from_todays_pyproject(name, direct):
     """The packages a lock says come from pyproject.toml are exactly the ones declared there: a dependency
     added to (or removed from) pyproject.toml without `make lock` fails here."""
@@ -135,9 +161,13 @@ def test_each_lock_was_compiled_from_todays_pyproject(name, direct):
 
 
 def test_locks_agree_on_every_shared_pin():
-    """Runtime pins are the same in all three locks, so `make run` and `make test` run the same code."""
-    runtime, test, dev = (_lock(name) for name in ("runtime", "test", "dev"))
-    assert set(runtime) <= set(test) <= set(dev)
+    """Runtime pins are the same in all four locks, so `make run` and `make test` run the same code, and the
+    s3 lock's boto3 is the one the object-store tests ran."""
+    runtime, s3, test, dev = (_lock(name) for name in ("runtime", "s3", "test", "dev"))
+    assert set(runtime) <= set(s3) <= set(test) <= set(dev)
+    for package, (requirement, _h, _v) in s3.items():
+        assert str(test[package][0].specifier) == str(requirement.specifier), package
+    assert "boto3" not in runtime and "boto3" in s3
     for package, (requirement, _h, _v) in runtime.items():
         assert str(test[package][0].specifier) == str(requirement.specifier), package
     for package, (requirement, _h, _v) in test.items():
@@ -185,7 +215,11 @@ def _make_dry_run(target: str) -> str:
 
 @pytest.mark.parametrize(
     ("target", "lock", "not_lock"),
-    [("run", "requirements.lock", "requirements-test.lock"), ("test", "requirements-test.lock", None)],
+    [
+        ("run", "requirements.lock", "requirements-test.lock"),
+        ("venv-s3", "requirements-s3.lock", "requirements-test.lock"),
+        ("test", "requirements-test.lock", None),
+    ],
 )
 def test_make_installs_from_its_lock_with_hash_checking(target, lock, not_lock):
     plan = _make_dry_run(target)

@@ -61,21 +61,32 @@ def test_published_store_reads_back_with_the_values_read_from_disk(disk_store, s
 
 
 def test_a_write_on_s3_is_a_new_version_with_the_manifest_written_last(disk_store, s3, monkeypatch):
+    """Every PUT of a write, with its condition: the version objects create-only (If-None-Match: *), then
+    the manifest as a compare-and-swap on the ETag it had when the write started (If-Match)."""
     from connectors.store_publish import publish
 
     publish(disk_store, s3)
     before = store.data_version(s3)
-    written = []
-    original = store_files.ObjectStore.write_bytes
+    manifest = "refreshed/test/demo.manifest.json"
+    etag_before = store_files.locate(s3).read_tagged(manifest)[1]
+    puts = []
+    original = store_files.ObjectStore._put
 
-    def recording(self, rel, data):
-        written.append(rel)
-        original(self, rel, data)
+    def recording(self, rel, data, **conditions):
+        if rel != store_files.LOCK_FILE:
+            puts.append((rel, conditions))
+        return original(self, rel, data, **conditions)
 
-    monkeypatch.setattr(store_files.ObjectStore, "write_bytes", recording)
+    monkeypatch.setattr(store_files.ObjectStore, "_put", recording)
     path = store.write_dataset(_table([4.0, 5.0, 6.0]), _provenance("three"), root=s3, area=store.REFRESHED_DIR)
     assert path.startswith(f"{s3}/refreshed/test/demo@")
-    assert written[-1] == "refreshed/test/demo.manifest.json" and len(written) == 3
+    version = path[len(s3) + 1 :]
+    assert puts == [
+        (version, {"IfNoneMatch": "*"}),
+        (store.provenance_path(version), {"IfNoneMatch": "*"}),
+        (manifest, {"IfMatch": etag_before}),
+    ]
+    assert etag_before.startswith('"') and len(etag_before) > 10
     assert store.data_version(s3) != before
     values = store.read_dataset("test", "demo", ["value"], root=s3)["value"].to_pylist()
     assert values == [4.0, 5.0, 6.0]
