@@ -17,6 +17,7 @@ Decisions made here, once for every format:
 
 from __future__ import annotations
 
+import csv
 import pathlib
 import re
 
@@ -366,6 +367,7 @@ SHAPE_ERRORS = (
     AttributeError,
     ValueError,
     RecursionError,
+    csv.Error,  # a CSV header line with a bare carriage return in an unquoted field
     pa.ArrowException,
 )
 
