@@ -15,6 +15,7 @@ COMMAND_MODULES = [
     "connectors.sdmx.commands",
     "connectors.refresh",
     "connectors.store_commands",
+    "connectors.geometry",
 ]
 
 

@@ -125,7 +125,7 @@ class RefreshReport:
     detail: str
 
 
-#: The boundary files behind the maps (built by ``python -m dashboard.assets.build`` from ../shared/data).
+#: The boundary files behind the maps (built by ``python -m connectors build-geometry`` from ../shared/data).
 #: Kept here with the other attributions; a test checks every input in dashboard/assets/manifest.json is listed.
 MAP_GEOMETRY = (
     Attribution(

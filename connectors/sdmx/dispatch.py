@@ -1,5 +1,9 @@
 """Route a message to its reader, pick the engine, and assemble the :class:`ParsedMessage`.
 
+The fast path's formats are a list of reader objects (:data:`READERS`), each saying which messages
+it handles; the message is sniffed once (:class:`~connectors.sdmx.sniff.Sniffed`: kind, and for XML
+the root element) and the first reader that handles it reads it.
+
 Decisions made here, once for every format:
 
 * ``engine="auto"`` uses the fast path and falls back to sdmx1 only for messages the fast
@@ -13,6 +17,7 @@ Decisions made here, once for every format:
 
 from __future__ import annotations
 
+import csv
 import pathlib
 import re
 
@@ -20,7 +25,7 @@ import pyarrow as pa
 
 from connectors import store
 from connectors.sdmx import ENGINES, ParsedMessage, SDMXParseError, csv_data, json_data, oracle, structure, xml_data
-from connectors.sdmx.sniff import Body, load_body, load_json, sniff, xml_root
+from connectors.sdmx.sniff import Body, Sniffed, load_body, load_json, sniff
 from connectors.sdmx.tidy import Components, to_tidy
 
 
@@ -28,7 +33,9 @@ class NotCovered(SDMXParseError):
     """The fast path does not read this kind of message (``engine="auto"`` then tries sdmx1)."""
 
 
-STRUCTURE_ROOTS = {"Structure", "RegistryInterface", "GenericMetadata", "StructureSpecificMetadata", "Metadata"}
+STRUCTURE_ROOTS = frozenset(
+    {"Structure", "RegistryInterface", "GenericMetadata", "StructureSpecificMetadata", "Metadata"}
+)
 
 
 def _xml_format(body: Body, root: str) -> str:
@@ -164,17 +171,56 @@ def _release(body: Body) -> None:
     body.data = b""
 
 
-def _fast(body: Body, kind: str, info, *, source: str, dataset: str, expect: tuple | None) -> ParsedMessage:
-    if kind == "xml":
-        root = xml_root(body)
-        fmt = _xml_format(body, root)
-        if root == "Error":
-            raise _error_message(body)
-        if root in STRUCTURE_ROOTS or root.endswith("Query"):
-            return _structure_result(body, fmt, structure.read_structure(body), {})
-        if root not in xml_data.DATA_ROOTS:
-            raise NotCovered(f"{body.name}: the fast reader does not handle <{root}> messages")
-        comp, header, summary = xml_data.read_xml_data(body, info.find if info else None)
+class Reader:
+    """One format the fast path reads, after sdmx1's reader list (``sdmx/reader/__init__.py``).
+
+    A reader says which messages are its own — the sniffed ``kind`` and, for XML, the ``roots``
+    (empty: every message of that kind) — in :meth:`handles`, and turns one into a
+    :class:`ParsedMessage` in :meth:`read`. :func:`_fast` asks each reader in :data:`READERS`
+    in turn; a message none of them handles goes to sdmx1 (:class:`NotCovered`). A new format is
+    one more reader in the list.
+    """
+
+    kind = ""
+    roots: frozenset[str] = frozenset()
+
+    def handles(self, message: Sniffed) -> bool:
+        return message.kind == self.kind and (not self.roots or message.root in self.roots)
+
+    def read(self, body: Body, message: Sniffed, info, *, source: str, dataset: str, expect) -> ParsedMessage:
+        raise NotImplementedError
+
+
+class XmlErrorReader(Reader):
+    """An SDMX-ML ``Error`` message: raised as :class:`SDMXParseError` quoting the provider's code and text."""
+
+    kind, roots = "xml", frozenset({"Error"})
+
+    def read(self, body, message, info, *, source, dataset, expect):
+        raise _error_message(body)
+
+
+class XmlStructureReader(Reader):
+    """SDMX-ML structure, metadata and query messages: what they define, no table."""
+
+    kind, roots = "xml", STRUCTURE_ROOTS
+
+    def handles(self, message):
+        return message.kind == self.kind and (message.root in self.roots or message.root.endswith("Query"))
+
+    def read(self, body, message, info, *, source, dataset, expect):
+        fmt = _xml_format(body, message.root)
+        return _structure_result(body, fmt, structure.read_structure(body), {})
+
+
+class XmlDataReader(Reader):
+    """SDMX-ML 2.0 / 2.1 / 3.0 data messages, generic or structure-specific (:mod:`.xml_data`)."""
+
+    kind, roots = "xml", xml_data.DATA_ROOTS
+
+    def read(self, body, message, info, *, source, dataset, expect):
+        fmt = _xml_format(body, message.root)
+        comp, header, summary = xml_data.read_xml_data(body, message.root, info.find if info else None)
         _release(body)
         _check_dataflow(expect[0], _xml_found(header), body.name, expect[1])
         labels = {d: info.labels[d] for d in comp.dimensions if info and d in info.labels}
@@ -187,7 +233,14 @@ def _fast(body: Body, kind: str, info, *, source: str, dataset: str, expect: tup
             labels=labels,
             summary=summary,
         )
-    if kind == "json":
+
+
+class JsonReader(Reader):
+    """SDMX-JSON 1.0 / 2.0 data messages (:mod:`.json_data`), and SDMX-JSON structure messages (summarised)."""
+
+    kind = "json"
+
+    def read(self, body, message, info, *, source, dataset, expect):
         document = load_json(body)
         if json_data.is_structure_json(document):
             data = document["data"]
@@ -209,7 +262,14 @@ def _fast(body: Body, kind: str, info, *, source: str, dataset: str, expect: tup
             labels=labels,
             summary=summary,
         )
-    if kind == "csv":
+
+
+class CsvReader(Reader):
+    """SDMX-CSV 1.0 / 2.0, streamed from the file (:mod:`.csv_data`)."""
+
+    kind = "csv"
+
+    def read(self, body, message, info, *, source, dataset, expect):
         dsd = info.structures[0] if info and info.structures else None
         _, first = csv_data.header_facts(body)  # names the table before the rows stream through
         comp, labels, summary = csv_data.read_sdmx_csv(body, dsd)
@@ -225,19 +285,46 @@ def _fast(body: Body, kind: str, info, *, source: str, dataset: str, expect: tup
         )
         _check_dataflow(expect[0], _csv_found(summary), body.name, expect[1])  # known once every row is read
         return parsed
-    comp, summary = csv_data.read_estat_tsv(body)
-    return _finish(
-        comp, body=body, fmt="estat-tsv", source=source or "ESTAT", dataset=dataset, labels={}, summary=summary
-    )
 
 
-def _sdmx1(body: Body, kind: str, structure_input, *, source: str, dataset: str, expect) -> ParsedMessage:
+class EstatTsvReader(Reader):
+    """Eurostat's bulk-download TSV (not SDMX, but Eurostat's own dissemination format)."""
+
+    kind = "estat-tsv"
+
+    def read(self, body, message, info, *, source, dataset, expect):
+        comp, summary = csv_data.read_estat_tsv(body)
+        return _finish(
+            comp, body=body, fmt="estat-tsv", source=source or "ESTAT", dataset=dataset, labels={}, summary=summary
+        )
+
+
+#: The fast path's readers, asked in this order; the first whose :meth:`Reader.handles` says yes reads.
+READERS: tuple[Reader, ...] = (
+    XmlErrorReader(),
+    XmlStructureReader(),
+    XmlDataReader(),
+    JsonReader(),
+    CsvReader(),
+    EstatTsvReader(),
+)
+
+
+def _fast(body: Body, message: Sniffed, info, *, source: str, dataset: str, expect: tuple) -> ParsedMessage:
+    reader = next((r for r in READERS if r.handles(message)), None)
+    if reader is None:
+        raise NotCovered(f"{body.name}: the fast reader does not handle <{message.root}> messages")
+    return reader.read(body, message, info, source=source, dataset=dataset, expect=expect)
+
+
+def _sdmx1(body: Body, message: Sniffed, structure_input, *, source: str, dataset: str, expect) -> ParsedMessage:
+    kind = message.kind
     if kind == "estat-tsv":
         raise SDMXParseError(f"{body.name}: sdmx1 cannot read Eurostat TSV; use engine='fast'")
     structure_body = load_body(structure_input, "structure") if structure_input is not None else None
     header = xml_data.Header()
     if kind == "xml":
-        if xml_root(body) == "Error":
+        if message.root == "Error":
             raise _error_message(body)
         header = xml_data.read_header(body)  # names the DSD sdmx1 must be given
     elif kind == "json":
@@ -273,7 +360,16 @@ def _sdmx1(body: Body, kind: str, structure_input, *, source: str, dataset: str,
 #: What a reader may raise on a message whose shape it does not expect (a field that is a string where the
 #: format says list, a position past a list, ...): reported as one parse error naming the message, never
 #: as a traceback. The readers' own checks raise SDMXParseError with a specific text first.
-SHAPE_ERRORS = (KeyError, IndexError, TypeError, AttributeError, ValueError, RecursionError, pa.ArrowException)
+SHAPE_ERRORS = (
+    KeyError,
+    IndexError,
+    TypeError,
+    AttributeError,
+    ValueError,
+    RecursionError,
+    csv.Error,  # a CSV header line with a bare carriage return in an unquoted field
+    pa.ArrowException,
+)
 
 
 def parse(
@@ -299,15 +395,15 @@ def _parse(message, structure, source, dataset, expect_dataflow, expect_structur
         raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
     expected = (expect_dataflow, expect_structure)
     body = load_body(message)
-    kind = sniff(body)
+    sniffed = Sniffed(body)
     if engine == "sdmx1":
-        return _sdmx1(body, kind, structure, source=source, dataset=dataset, expect=expected)
+        return _sdmx1(body, sniffed, structure, source=source, dataset=dataset, expect=expected)
     info = _structure_info(structure)
     try:
-        return _fast(body, kind, info, source=source, dataset=dataset, expect=expected)
+        return _fast(body, sniffed, info, source=source, dataset=dataset, expect=expected)
     except NotCovered:
         if engine == "fast":
             raise
-        return _sdmx1(body, kind, structure, source=source, dataset=dataset, expect=expected)
+        return _sdmx1(body, sniffed, structure, source=source, dataset=dataset, expect=expected)
     except store.StoreError as exc:
         raise SDMXParseError(f"{body.name}: {exc}") from exc

@@ -14,6 +14,7 @@ import json
 import pathlib
 import zipfile
 import zlib
+from functools import cached_property
 
 from connectors.sdmx import SDMXParseError
 
@@ -188,6 +189,24 @@ def sniff(body: Body) -> str:
         f"{body.name}: not an SDMX message (starts with {head[:60]!r}; "
         "expected SDMX-ML, SDMX-JSON, SDMX-CSV or a Eurostat TSV)"
     )
+
+
+class Sniffed:
+    """What one message is, found once and handed to every reader that asks: its format ``kind``
+    (:func:`sniff`) and, for XML, the local name of its ``root`` element.
+
+    The root is read on first use and kept, so the dispatcher choosing a reader and the XML reader
+    streaming the data share one look at the document (and a body refused before anyone asks is
+    never parsed for it).
+    """
+
+    def __init__(self, body: Body) -> None:
+        self.body = body
+        self.kind = sniff(body)
+
+    @cached_property
+    def root(self) -> str:
+        return xml_root(self.body) if self.kind == "xml" else ""
 
 
 def refuse_unsafe_xml(body: Body) -> None:

@@ -416,15 +416,13 @@ def _read_footer(body: Body) -> list[dict]:
     return []
 
 
-def stream(body: Body) -> tuple[_State, Header, str]:
+def stream(body: Body, root_name: str) -> tuple[_State, Header, str]:
     """Run ``iterparse`` (end events only) and collect observations, series, groups and header.
 
+    ``root_name`` is the root element's local name, as the dispatcher found it (:class:`~connectors.sdmx.sniff.Sniffed`).
     A structure-specific observation ends before its ``Series`` does, so it is tagged with the
     index the series *will* get (``len(series)``); the series' attributes are stored when it ends.
     """
-    from connectors.sdmx.sniff import xml_root
-
-    root_name = xml_root(body)
     if root_name.startswith("StructureSpecific"):
         streamed = stream_structure_specific(body, root_name)
         if streamed is not None:
@@ -582,9 +580,10 @@ def _spread(column: pa.ChunkedArray, index: pa.ChunkedArray) -> pa.ChunkedArray:
     )
 
 
-def read_xml_data(body: Body, dsd_lookup) -> tuple[Components, Header, dict]:
-    """Parse one SDMX-ML data message. ``dsd_lookup(structure_id)`` returns a DSD or None."""
-    state, header, root_name = stream(body)
+def read_xml_data(body: Body, root_name: str, dsd_lookup) -> tuple[Components, Header, dict]:
+    """Parse one SDMX-ML data message whose root element is ``root_name``. ``dsd_lookup(structure_id)``
+    returns a DSD or None."""
+    state, header, root_name = stream(body, root_name)
     if root_name not in DATA_ROOTS:
         raise SDMXParseError(f"{body.name}: <{root_name}> is not an SDMX-ML data message")
     dsd: DataStructure | None = dsd_lookup(header.structure_id) if dsd_lookup else None

@@ -44,6 +44,8 @@ BILLION_LAUGHS = b"""<?xml version="1.0"?>
         (b"[1, 2, 3]", "not an SDMX-JSON message"),
         (b"{not json", "invalid JSON"),
         (b"just some text", "not an SDMX message"),
+        # a carriage return inside the SDMX-CSV header (found by the fuzz test in test_sdmx_hardening.py)
+        (b"STRUCTURE,STRUCTURE_ID,ACTION,REF_AREA,TIME\rPERIOD,OBS_VALUE\n", "unexpected content"),
     ],
 )
 def test_refused_bodies_say_why(body, reason):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 import vl_convert as vlc
@@ -12,8 +11,6 @@ from dashboard.pages.maps import charts as map_charts
 from dashboard.pages.maps import data as maps
 from dashboard.pages.maps.state import MapView, parse_map
 from indicators import query
-
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 
 
 def _chart(indicator: str, level: str, year: int | None = None, country: str | None = None):
@@ -137,16 +134,3 @@ def test_parse_map_defaults_and_round_trip():
 def test_parse_map_bad_values_give_notices(params, expected):
     view = parse_map(params, indicators=OPTIONS, countries={"nuts2": ["FRA"]}, years=lambda i: (1990, 2020))
     assert any(expected in n for n in view.notices), view.notices
-
-
-@pytest.mark.skipif(not SHARED.is_dir(), reason=f"shared data folder {SHARED} is absent")
-def test_assets_build_is_reproducible(tmp_path):
-    from dashboard.assets import build
-
-    manifest = build.build(SHARED, tmp_path)
-    for name in ("world.topo.json", "nuts2021.geo.json", "gdl.topo.json", "manifest.json"):
-        assert (tmp_path / name).read_bytes() == (build.HERE / name).read_bytes(), f"{name} differs from a fresh build"
-    assert sum(manifest["bytes"].values()) < 6_000_000
-    world = json.loads((tmp_path / "world.topo.json").read_text())
-    ids = {g["properties"]["id"] for g in world["objects"]["areas"]["geometries"]}
-    assert {"SWE", "USA", "XKX"} <= ids

@@ -69,7 +69,7 @@ def _asset(name: str) -> dict:
     path = ASSETS / name
     if not path.exists():
         raise MapError(
-            f"no map geometry at {path}; build it with `python -m dashboard.assets.build --from ../shared/data`"
+            f"no map geometry at {path}; build it with `python -m connectors build-geometry --from ../shared/data`"
         )
     return json.loads(path.read_text(encoding="utf-8"))
 

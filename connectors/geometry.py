@@ -1,26 +1,33 @@
 """Build the map geometry the Maps page draws, from the boundary files in ``../shared/data``.
 
-Run ``python -m dashboard.assets.build --from ../shared/data`` after the boundary files change.
+Run ``python -m connectors build-geometry --from ../shared/data`` after the boundary files change.
 Raw copies of the shared files may not be committed, and the app must not read ``../shared``
 at run time, so this step re-keys every shape to our area codes (ISO 3166 alpha-3, NUTS 2021,
 GDL ``gdlcode``), strips every other property, and simplifies the lines (Douglas-Peucker on
 the TopoJSON arcs, so shared borders stay shared; NUTS GeoJSON rounded to about 100 m). The
 output is deterministic: the same inputs give byte-identical files.
 
-Outputs (next to this file): ``world.topo.json``, ``nuts2021.geo.json``, ``gdl.topo.json``
-and ``manifest.json`` (inputs with their SHA-256, parameters, what was re-keyed or left out).
+It is a data step, so it lives with the connectors and keys the world map with the area table's
+own rule (:func:`connectors.areas.load_registry`: Gapminder geo id -> ISO3, Kosovo ``kos`` ->
+``XKX``) rather than a copy of it. The outputs stay where the Maps page reads them
+(``dashboard/assets/``): committed static files shipped with the app, read the same whichever
+store (disk or S3) holds the data. They are ``world.topo.json``, ``nuts2021.geo.json``,
+``gdl.topo.json`` and ``manifest.json`` (inputs with their SHA-256, parameters, what was re-keyed
+or left out).
 """
 
 from __future__ import annotations
 
-import argparse
-import csv
 import hashlib
 import json
 import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+from connectors import areas as area_codes
+from connectors.store import PROJECT_ROOT
+
+#: Where the Maps page reads the geometry (dashboard/pages/maps/data.py).
+ASSETS = PROJECT_ROOT / "dashboard" / "assets"
 WORLD = "panel/gapminder_systema_globalis/assets/world-50m.json"
 GAPMINDER_COUNTRIES = "panel/gapminder_systema_globalis/ddf--entities--geo--country.csv"
 NUTS = "regions/boundaries/nuts2021_60m_4326/NUTS_RG_60M_2021_4326_LEVL_{level}.geojson"
@@ -36,15 +43,6 @@ EUROPE_FRAME = (-25.0, 34.0, 45.0, 71.5)
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def gapminder_to_iso3(path: Path) -> dict[str, str]:
-    """Gapminder geo id -> ISO3, with the same Kosovo rule as the area registry (``kos`` -> ``XKX``)."""
-    with open(path, newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    mapping = {row["country"]: row["iso3166_1_alpha3"] for row in rows if row.get("iso3166_1_alpha3")}
-    mapping.setdefault("kos", "XKX")
-    return mapping
 
 
 # --- simplification ---------------------------------------------------------------------------
@@ -117,7 +115,7 @@ def simplify_topology(topology: dict, tolerance_degrees: float) -> dict:
 
 def build_world(shared: Path) -> tuple[dict, dict]:
     topology = json.loads((shared / WORLD).read_text(encoding="utf-8"))
-    iso3 = gapminder_to_iso3(shared / GAPMINDER_COUNTRIES)
+    iso3 = area_codes.load_registry(shared / GAPMINDER_COUNTRIES).gapminder
     geometries, unmapped = [], {}
     for geometry in topology["objects"]["countries"]["geometries"]:
         props = geometry.get("properties", {})
@@ -207,7 +205,7 @@ def _write(path: Path, data: dict) -> int:
     return len(text.encode("utf-8"))
 
 
-def build(shared: Path, out: Path = HERE) -> dict:
+def build(shared: Path, out: Path = ASSETS) -> dict:
     shared = Path(shared).resolve()
     world, world_info = build_world(shared)
     nuts, nuts_info = build_nuts(shared)
@@ -231,18 +229,27 @@ def build(shared: Path, out: Path = HERE) -> dict:
     return manifest
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--from", dest="shared", default="../shared/data", help="the shared data folder")
-    args = parser.parse_args(argv)
-    if not (Path(args.shared) / "regions").is_dir():
-        print(f"{args.shared} has no regions/ folder: pass the shared data folder, e.g. --from ../shared/data")
+def _command(args) -> int:
+    shared, out = Path(args.shared), Path(args.out)
+    if not (shared / "regions").is_dir():
+        print(
+            f"build-geometry: {shared} has no regions/ folder: pass the shared data folder, e.g. --from ../shared/data",
+            file=sys.stderr,
+        )
         return 2
-    manifest = build(Path(args.shared))
+    out.mkdir(parents=True, exist_ok=True)
+    manifest = build(shared, out)
     for name, size in manifest["bytes"].items():
         print(f"{name}: {size / 1e6:.2f} MB")
     return 0
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "build-geometry", help="rebuild the Maps page's geometry (dashboard/assets) from ../shared/data"
+    )
+    parser.add_argument("--from", dest="shared", default="../shared/data", help="the shared data folder")
+    parser.add_argument(
+        "--out", default=str(ASSETS), help="output folder (default: dashboard/assets/, where the Maps page reads)"
+    )
+    parser.set_defaults(handler=_command)
