@@ -77,3 +77,54 @@ def beyond_gdp_theme() -> alt.theme.ThemeConfig:
 
 
 alt.data_transformers.enable("default", max_rows=MAX_ROWS)
+
+
+# -- publisher estimates -------------------------------------------------------------------------
+#: How a value the publisher marked as estimated, modelled or provisional is drawn (``estimated`` column,
+#: from :func:`indicators.query.with_estimated`): a hollow point on a line, a small "e" beside a dot or bar.
+#: The caption line is added only to a chart that shows at least one such value.
+ESTIMATE_HOLLOW_LINE = "hollow points: estimated by the publisher"
+ESTIMATE_LETTER_LINE = "e: estimated by the publisher"
+ESTIMATE_TOOLTIP_TITLE = "Estimated by publisher"
+
+
+def has_estimates(*frames) -> bool:
+    """True when any of ``frames`` (None allowed) has a row flagged ``estimated``."""
+    return any(
+        f is not None and "estimated" in f and bool(f["estimated"].fillna(False).astype(bool).any()) for f in frames
+    )
+
+
+def with_estimate_text(frame):
+    """``frame`` with ``estimated`` (False where missing) and the tooltip's words for it (``estimated_text``:
+    "yes"/"no"), so every layer's tooltip can say "Estimated by publisher: yes"."""
+    flags = frame["estimated"].fillna(False).astype(bool) if "estimated" in frame else False
+    frame = frame.assign(estimated=flags)
+    return frame.assign(estimated_text=frame["estimated"].map({True: "yes", False: "no"}))
+
+
+def estimate_tooltip() -> alt.Tooltip:
+    return alt.Tooltip("estimated_text:N", title=ESTIMATE_TOOLTIP_TITLE)
+
+
+def hollow_estimates(base: alt.Chart, size: int = 60) -> alt.Chart:
+    """A white-filled ring over each estimated point of ``base`` (a chart already encoding x, y, colour)."""
+    return base.transform_filter("datum.estimated").mark_point(
+        size=size, filled=False, fill="white", fillOpacity=1, opacity=1, strokeWidth=2
+    )
+
+
+def estimate_letters(base: alt.Chart, dx: int = -12, dy: int = 0) -> alt.Chart:
+    """A small italic "e" beside each estimated point or bar end of ``base``."""
+    return base.transform_filter("datum.estimated").mark_text(
+        text="e", dx=dx, dy=dy, fontSize=11, fontStyle="italic", fontWeight="bold", color="#333333"
+    )
+
+
+def subtitle_with_estimates(subtitle, line: str, *frames) -> list[str] | str:
+    """``subtitle`` (a line or lines) with the estimate caption ``line`` added when ``frames`` hold an estimate."""
+    lines = [subtitle] if isinstance(subtitle, str) else list(subtitle or [])
+    if has_estimates(*frames):
+        lines.append(line)
+    lines = [x for x in lines if x]
+    return lines[0] if len(lines) == 1 else lines

@@ -29,11 +29,14 @@ def build_scatter(view: DecouplingView) -> Drawn:
     x_item, y_item = query.definition(view.x), query.definition(view.y)
     start, end = data.years_shown(view)
     trails, notes = data.trails(view)
+    trails = trails.assign(estimated=query.estimated_at([view.x, view.y], trails["ref_area"], trails["year"]))
     if trails.empty:
         raise query.QueryError(
             f"no years with both {x_item.label} and {y_item.label} for {_places(view)} in {start}–{end}"
         )
     context = data.context(view) if view.context else None
+    if context is not None:
+        context = context.assign(estimated=query.estimated_at([view.x, view.y], context["ref_area"], context["year"]))
     level = {"country": "country", "nuts2": "NUTS2 region", "gdl_region": "region of the same countries"}[view.level]
     grey = f"; grey: every other {level}" if context is not None and not context.empty else ""
     title = f"{y_item.label} against {x_item.label}, {start}–{end}: {_places(view)}"

@@ -12,7 +12,16 @@ import altair as alt
 import pandas as pd
 
 from dashboard.pages.titles import wrapped
-from dashboard.theme import PALETTE, check_rows
+from dashboard.theme import (
+    ESTIMATE_HOLLOW_LINE,
+    PALETTE,
+    check_rows,
+    estimate_tooltip,
+    has_estimates,
+    hollow_estimates,
+    subtitle_with_estimates,
+    with_estimate_text,
+)
 
 SERIES = ["Observed", "Projection, 90% band", "Your pathway"]
 SERIES_COLOURS = [PALETTE[0], PALETTE[4], PALETTE[5]]
@@ -36,7 +45,8 @@ def outlook_chart(
 ) -> alt.LayerChart:
     """``history`` and ``pathway`` have ``year, value``; ``projection`` has ``year, forecast, low, high,
     method``; ``target`` is ``{"value", "year", "label"}`` or None; ``boundary`` (a sourced per-person floor
-    or ceiling, with no year) is ``{"value", "label"}`` or None."""
+    or ceiling, with no year) is ``{"value", "label"}`` or None. An observed value the publisher estimated
+    (``history["estimated"]``) is drawn as a hollow point, with a caption line saying so."""
     check_rows(len(history) + len(projection) + len(pathway), title)
     colour = alt.Color("series:N", title=None, scale=alt.Scale(domain=SERIES, range=SERIES_COLOURS))
     x = alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1))
@@ -65,15 +75,14 @@ def outlook_chart(
                 ],
             )
         )
-    observed = history.assign(series=SERIES[0])
-    layers.append(
-        alt.Chart(observed).mark_line(strokeWidth=2.5).encode(x=x, y=y, color=colour, tooltip=[year_tip, value_tip])
-    )
-    layers.append(
-        alt.Chart(observed)
-        .mark_point(size=22, filled=True)
-        .encode(x=x, y=y, color=colour, tooltip=[year_tip, value_tip])
-    )
+    estimates = has_estimates(history)
+    observed = (with_estimate_text(history) if estimates else history).assign(series=SERIES[0])
+    observed_tips = [year_tip, value_tip, *([estimate_tooltip()] if estimates else [])]
+    layers.append(alt.Chart(observed).mark_line(strokeWidth=2.5).encode(x=x, y=y, color=colour, tooltip=observed_tips))
+    points = alt.Chart(observed).encode(x=x, y=y, color=colour, tooltip=observed_tips)
+    layers.append(points.mark_point(size=22, filled=True))
+    if estimates:
+        layers.append(hollow_estimates(points, size=40))
     if not pathway.empty:
         path = pathway.assign(series=SERIES[2])
         layers.append(
@@ -113,6 +122,7 @@ def outlook_chart(
             .mark_text(align="left", dy=-9, fontSize=11, color=TARGET_COLOUR, fontWeight="bold")
             .encode(x="year:Q", y="value:Q", text="label:N")
         )
+    subtitle = subtitle_with_estimates(subtitle, ESTIMATE_HOLLOW_LINE, history)
     return alt.layer(*layers).properties(title=wrapped(title, subtitle), height=height, width="container")
 
 

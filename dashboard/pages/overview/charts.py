@@ -10,7 +10,15 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from dashboard.theme import check_rows, title_lines
+from dashboard.theme import (
+    ESTIMATE_LETTER_LINE,
+    check_rows,
+    estimate_letters,
+    estimate_tooltip,
+    has_estimates,
+    title_lines,
+    with_estimate_text,
+)
 from indicators.status import LEVEL_COLOURS, LEVEL_LABELS, LEVELS, VERDICTS
 
 #: Trend verdict colours, one per verdict of :data:`indicators.status.VERDICTS` (the same rule that
@@ -38,7 +46,8 @@ def standing_chart(card: pd.DataFrame, *, title: str, peer_label: str) -> alt.La
     without a rank are drawn as a note in the tooltip-free label only (no dot).
     """
     check_rows(len(card), title)
-    data = card[STANDING_COLUMNS].assign(
+    estimates = has_estimates(card)
+    data = card[STANDING_COLUMNS + (["estimated"] if estimates else [])].assign(
         order=range(len(card)),
         rank_text=[
             f"{int(r)} of {int(n)}" if pd.notna(r) else "not ranked"
@@ -47,6 +56,7 @@ def standing_chart(card: pd.DataFrame, *, title: str, peer_label: str) -> alt.La
         track_start=0.0,
         track_end=100.0,
     )
+    data = with_estimate_text(data) if estimates else data
     # Names sit above their track instead of on a y axis, so a phone-wide chart keeps its full width.
     y = alt.Y("label:N", title=None, sort=alt.EncodingSortField("order", order="ascending"), axis=None)
     x = alt.X(
@@ -62,6 +72,7 @@ def standing_chart(card: pd.DataFrame, *, title: str, peer_label: str) -> alt.La
         alt.Tooltip("year:Q", title="Year", format="d"),
         alt.Tooltip("rank_text:N", title="Rank"),
         alt.Tooltip("verdict:N", title="Trend"),
+        *([estimate_tooltip()] if estimates else []),
     ]
     base = alt.Chart()  # the rows are given once, to the layer: Altair converts a frame per chart it is given
     track = base.mark_rule(color="#E0E0E0", strokeWidth=6, strokeCap="round").encode(
@@ -84,15 +95,15 @@ def standing_chart(card: pd.DataFrame, *, title: str, peer_label: str) -> alt.La
     names = base.mark_text(align="left", baseline="bottom", dy=-7, fontSize=12, color="#333333").encode(
         y=y, x=alt.X("track_start:Q", scale=alt.Scale(domain=[0, 100], nice=False)), text="label:N"
     )
-    return alt.layer(track, middle, names, dots, arrows, data=data).properties(
-        title=alt.TitleParams(
-            title_lines(title),
-            subtitle=[
-                "Dot: rank among peers, right is best.",
-                "Arrow: trend; green = improving, blue = too slowly,",
-                "vermillion = worsening, grey = no clear change.",
-            ],
-        ),
+    # An "e" left of the dot: the latest value is the publisher's estimate.
+    letters = [estimate_letters(ranked.encode(y=y, x=x, tooltip=tooltip), dx=-13)] if estimates else []
+    subtitle = [
+        "Dot: rank among peers, right is best.",
+        "Arrow: trend; green = improving, blue = too slowly,",
+        "vermillion = worsening, grey = no clear change.",
+    ]
+    return alt.layer(track, middle, names, dots, arrows, *letters, data=data).properties(
+        title=alt.TitleParams(title_lines(title), subtitle=subtitle + ([ESTIMATE_LETTER_LINE] if estimates else [])),
         height=max(80, ROW_HEIGHT * len(data)),
         width="container",
     )
@@ -108,7 +119,8 @@ def describe_standing(card: pd.DataFrame, *, title: str, peer_label: str) -> str
 
 
 def scorecard_table(card: pd.DataFrame) -> pd.DataFrame:
-    """The scorecard as people read it: one row per indicator, words instead of codes."""
+    """The scorecard as people read it: one row per indicator, words instead of codes; "Estimated" says
+    "yes" where the publisher marked the latest value as estimated, modelled or provisional."""
     rows = []
     for _, row in card.iterrows():
         has_value = pd.notna(row["value"])
@@ -123,6 +135,7 @@ def scorecard_table(card: pd.DataFrame) -> pd.DataFrame:
                 "Since": list(row["sparkline"]) if isinstance(row["sparkline"], list) else [],
                 "Status": _status_label(row),
                 "Target": _target_text(row),
+                "Estimated": "yes" if pd.notna(row.get("estimated")) and bool(row.get("estimated")) else "",
             }
         )
     return pd.DataFrame(rows)

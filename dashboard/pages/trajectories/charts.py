@@ -11,7 +11,21 @@ from typing import Literal
 import altair as alt
 import pandas as pd
 
-from dashboard.theme import CONTEXT_GREY, PALETTE, check_rows, series_styles, title_lines
+from dashboard.theme import (
+    CONTEXT_GREY,
+    ESTIMATE_HOLLOW_LINE,
+    ESTIMATE_LETTER_LINE,
+    PALETTE,
+    check_rows,
+    estimate_letters,
+    estimate_tooltip,
+    has_estimates,
+    hollow_estimates,
+    series_styles,
+    subtitle_with_estimates,
+    title_lines,
+    with_estimate_text,
+)
 
 Scale = Literal["linear", "log", "indexed"]
 #: Markers on each observation only while they stay readable; longer series are lines alone.
@@ -36,10 +50,13 @@ def trajectory_chart(
 ) -> alt.LayerChart:
     """Lines over time for the chosen areas, over optional grey context lines of all others.
 
-    ``frame`` has columns ``ref_area, name, year, value``; for ``scale='indexed'`` the values
-    are expected to be indexed already (the indicator layer does the arithmetic).
+    ``frame`` has columns ``ref_area, name, year, value`` and optionally ``estimated``; for
+    ``scale='indexed'`` the values are expected to be indexed already (the indicator layer does the
+    arithmetic). Values the publisher estimated are drawn as hollow points, with a caption line saying so.
     """
     check_rows(len(frame) + (0 if context is None else len(context)), title)
+    estimates = has_estimates(frame)
+    frame = with_estimate_text(frame) if estimates else frame
     y_scale = alt.Scale(type="log") if scale == "log" else alt.Scale(zero=False)
     y = alt.Y("value:Q", title=_value_title(unit, scale, base_year), scale=y_scale)
     x = alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1))
@@ -49,11 +66,13 @@ def trajectory_chart(
         alt.Tooltip("value:Q", title=_value_title(unit, scale, base_year), format=",.4~g"),
     ]
     layers = []
+    if estimates:
+        tooltip = [*tooltip, estimate_tooltip()]
     if context is not None and not context.empty:
         layers.append(
             alt.Chart(context)
             .mark_line(strokeWidth=1, opacity=0.35, color=CONTEXT_GREY)
-            .encode(x=x, y=y, detail="ref_area:N", tooltip=tooltip)
+            .encode(x=x, y=y, detail="ref_area:N", tooltip=tooltip[:3])
         )
     order = list(dict.fromkeys(frame["name"]))
     colours, dashes = series_styles(order)
@@ -68,8 +87,10 @@ def trajectory_chart(
     )
     if frame["year"].nunique() <= POINTS_UP_TO_YEARS:
         layers.append(base.mark_point(size=28, filled=True, opacity=0.9))
-    chart = alt.layer(*layers).properties(title=alt.TitleParams(title_lines(title)), height=height, width="container")
-    return chart
+    if estimates:
+        layers.append(hollow_estimates(base))
+    heading = alt.TitleParams(title_lines(title), **({"subtitle": ESTIMATE_HOLLOW_LINE} if estimates else {}))
+    return alt.layer(*layers).properties(title=heading, height=height, width="container")
 
 
 def ranked_chart(
@@ -89,7 +110,9 @@ def ranked_chart(
     peer-group median when given.
     """
     check_rows(len(latest), title)
+    estimates = has_estimates(latest)
     data = latest.assign(highlight=latest["ref_area"].isin(highlight or []))
+    data = with_estimate_text(data) if estimates else data
     y = alt.Y("name:N", title=None, sort=alt.EncodingSortField("rank", order="ascending"))
     x = alt.X("value:Q", title=unit, scale=alt.Scale(zero=False))
     tooltip = [
@@ -97,6 +120,7 @@ def ranked_chart(
         alt.Tooltip("value:Q", title=unit, format=",.4~g"),
         alt.Tooltip("year:Q", title="Year", format="d"),
         alt.Tooltip("rank:Q", title="Rank"),
+        *([estimate_tooltip()] if estimates else []),
     ]
     base = alt.Chart(data).encode(y=y, x=x, tooltip=tooltip)
     dots = base.mark_circle(size=110, opacity=1).encode(
@@ -105,7 +129,7 @@ def ranked_chart(
     labels = base.mark_text(align="left", dx=9, fontSize=11, color="#333333").encode(
         text=alt.Text("year:Q", format="d")
     )
-    layers = [dots, labels]
+    layers = [dots, labels, *([estimate_letters(base)] if estimates else [])]
     if median is not None:
         layers.append(
             alt.Chart(pd.DataFrame({"median": [median]}))
@@ -116,7 +140,11 @@ def ranked_chart(
     return alt.layer(*layers).properties(
         title=alt.TitleParams(
             title_lines(title),
-            subtitle=f"Latest value, best first ({'higher' if higher_is_better else 'lower'} is better); year at right",
+            subtitle=subtitle_with_estimates(
+                f"Latest value, best first ({'higher' if higher_is_better else 'lower'} is better); year at right",
+                ESTIMATE_LETTER_LINE,
+                latest,
+            ),
         ),
         height=height,
         width="container",
