@@ -3,7 +3,8 @@
 Most tests draw views from the committed snapshot, where such values exist: Eurostat flags Germany's,
 France's and Italy's 2023–2024 real GDP per person "e"/"p" (``estat/sdg_08_10``), and the UN marks
 e-waste and domestic material consumption values "E"/"M" (``unsd/sdg_indicators``). Each test checks the
-mark in the chart against :func:`indicators.query.estimated_keys`, the flags as read from the store.
+mark in the chart against :func:`indicators.query.estimated_keys`, the flags as read from the store. The
+Limits page has no estimated value in the snapshot; its chart is tested on synthetic rows in test_limits.py.
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ import pandas as pd
 import vl_convert as vlc
 
 from dashboard import share
+from dashboard.estimate_marks import HOLLOW_LINE as ESTIMATE_HOLLOW_LINE
+from dashboard.estimate_marks import LETTER_LINE as ESTIMATE_LETTER_LINE
+from dashboard.estimate_marks import TOOLTIP_TITLE as ESTIMATE_TOOLTIP_TITLE
 from dashboard.pages.compare import charts as compare_charts
 from dashboard.pages.compare import views as compare_views
 from dashboard.pages.compare.state import parse as parse_compare
@@ -21,7 +25,6 @@ from dashboard.pages.decoupling import views as decoupling_views
 from dashboard.pages.decoupling.state import parse as parse_decoupling
 from dashboard.pages.futures import views as futures_views
 from dashboard.pages.futures.state import parse as parse_futures
-from dashboard.pages.limits import charts as limits_charts
 from dashboard.pages.maps import views as maps_views
 from dashboard.pages.maps.state import parse as parse_maps
 from dashboard.pages.overview import charts as overview_charts
@@ -31,7 +34,6 @@ from dashboard.pages.trajectories import charts as trajectory_charts
 from dashboard.pages.trajectories import views as trajectory_views
 from dashboard.pages.trajectories.state import parse as parse_trajectory
 from dashboard.registry import registry
-from dashboard.theme import ESTIMATE_HOLLOW_LINE, ESTIMATE_LETTER_LINE, ESTIMATE_TOOLTIP_TITLE
 from indicators import query
 from tests.dashboard.support import check_golden
 
@@ -163,25 +165,6 @@ def test_futures_history_and_decoupling_trails_draw_estimates_hollow():
     rows = scatter.data
     either = _flagged(rows, view.x) | _flagged(rows, view.y)  # an estimate in, an estimate out
     assert rows["estimated"].tolist() == either.tolist() and either.any()
-
-
-def test_limits_marks_an_estimated_row_and_says_nothing_without_one():
-    """Synthetic rows (labelled): the snapshot has no estimated value among the thresholds' indicators."""
-    frame = pd.DataFrame(
-        {
-            "row": ["Life expectancy", "CO2 per person"],
-            "ratio": [1.1, 2.5],
-            "status": ["Floor achieved", "Overshoot"],
-            "reading": ["81 (floor 74)", "7 t (boundary 1.6 t)"],
-            "citation": ["O'Neill et al. (2018)"] * 2,
-            "threshold_year": [2018, 2018],
-            "year": [2022, 2022],
-        }
-    )
-    marked = limits_charts.place_chart(frame.assign(estimated=[False, True]), title="T", subtitle="S").to_dict()
-    assert len(_letters(marked)) == 1 and ESTIMATE_LETTER_LINE in _subtitle(marked)
-    plain = limits_charts.place_chart(frame.assign(estimated=False), title="T", subtitle="S").to_dict()
-    assert not _estimate_layers(plain) and _subtitle(plain) == ["S"]
 
 
 def test_estimated_at_is_true_where_any_input_is_estimated_and_false_without_a_year():

@@ -10,16 +10,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from dashboard.theme import (
-    ESTIMATE_LETTER_LINE,
-    PALETTE,
-    check_rows,
-    estimate_letters,
-    estimate_tooltip,
-    has_estimates,
-    title_lines,
-    with_estimate_text,
-)
+from dashboard import estimate_marks
+from dashboard.theme import PALETTE, check_rows, title_lines
 
 HIGHLIGHT = PALETTE[0]
 OTHERS = "#8A8A8A"
@@ -32,20 +24,19 @@ def _x(unit: str, higher_is_better: bool, domain: list[float] | None = None) -> 
     return alt.X("value:Q", title=f"{unit} (better →)", scale=scale)
 
 
-def _tooltip(unit: str, estimates: bool = False) -> list[alt.Tooltip]:
+def _tooltip(unit: str) -> list[alt.Tooltip]:
     return [
         alt.Tooltip("name:N", title="Area"),
         alt.Tooltip("value:Q", title=unit, format=",.4~g"),
         alt.Tooltip("year:Q", title="Year", format="d"),
         alt.Tooltip("rank:Q", title="Rank"),
-        *([estimate_tooltip()] if estimates else []),
     ]
 
 
-def _rows(ranked: pd.DataFrame, estimates: bool) -> pd.DataFrame:
-    """The columns a Compare chart draws (with the publisher's estimate flag when any value is one)."""
-    data = ranked[["ref_area", "name", "year", "value", "rank", *(["estimated"] if estimates else [])]]
-    return with_estimate_text(data) if estimates else data
+def _rows(ranked: pd.DataFrame) -> tuple[pd.DataFrame, list[alt.Tooltip]]:
+    """The columns a Compare chart draws, with the publisher's estimate flag when any value is one."""
+    flag = [estimate_marks.COLUMN] if estimate_marks.COLUMN in ranked else []
+    return estimate_marks.prepared(ranked[["ref_area", "name", "year", "value", "rank", *flag]])
 
 
 def _median_rule(median: float | None, label: str) -> list[alt.Chart]:
@@ -77,10 +68,8 @@ def ranked_dots(
     """
     check_rows(len(ranked), title)
     newest = int(ranked["year"].max()) if len(ranked) else 0
-    estimates = has_estimates(ranked)
-    data = _rows(ranked, estimates).assign(
-        highlight=ranked["ref_area"].isin(list(highlight)), older=ranked["year"] < newest
-    )
+    data, estimate_tip = _rows(ranked)
+    data = data.assign(highlight=ranked["ref_area"].isin(list(highlight)), older=ranked["year"] < newest)
     y = alt.Y(
         "name:N",
         title=None,
@@ -91,7 +80,7 @@ def ranked_dots(
         axis=alt.Axis(labelLimit=140, labelFontSize=11),
     )
     x = _x(unit, higher_is_better)
-    base = alt.Chart(data).encode(y=y, x=x, tooltip=_tooltip(unit, estimates))
+    base = alt.Chart(data).encode(y=y, x=x, tooltip=_tooltip(unit) + estimate_tip)
     dots = (
         base.transform_calculate(
             stroke_colour=f"datum.highlight ? '{HIGHLIGHT}' : '{OTHERS}'",
@@ -108,8 +97,8 @@ def ranked_dots(
     subtitle = f"Best at the top; dashed line: {median_label}"
     if data["older"].any():
         subtitle += f"; hollow dots: a year before {newest}"
-    letters = [estimate_letters(base)] if estimates else []
-    subtitle = [subtitle, ESTIMATE_LETTER_LINE] if estimates else subtitle
+    letters = [estimate_marks.letters(base)] if estimate_tip else []
+    subtitle = estimate_marks.subtitle(subtitle, estimate_marks.LETTER_LINE, ranked)
     return alt.layer(dots, labels, *letters, *_median_rule(median, median_label)).properties(
         title=alt.TitleParams(title_lines(title), subtitle=subtitle),
         height=max(100, ROW_HEIGHT * len(data)),
@@ -129,19 +118,19 @@ def strip_panel(
     """One small multiple: the group as a strip of dots on one axis, chosen areas named above it; a value
     the publisher estimated gets an "e" below its dot (the caller adds the caption line)."""
     check_rows(len(ranked), title)
-    estimates = has_estimates(ranked)
-    data = _rows(ranked, estimates).assign(
+    data, estimate_tip = _rows(ranked)
+    data = data.assign(
         highlight=ranked["ref_area"].isin(list(highlight)),
         lane=[i % 3 for i in range(len(ranked))],  # deterministic jitter so equal values stay visible
     )
     x = _x(unit, higher_is_better)
     y = alt.Y("lane:O", title=None, axis=None)
-    base = alt.Chart(data).encode(x=x, tooltip=_tooltip(unit, estimates))
+    base = alt.Chart(data).encode(x=x, tooltip=_tooltip(unit) + estimate_tip)
     others = base.transform_filter("!datum.highlight").mark_circle(size=45, opacity=0.55, color=OTHERS).encode(y=y)
     chosen = base.transform_filter("datum.highlight")
     marks = chosen.mark_circle(size=140, opacity=1, color=HIGHLIGHT, stroke="white").encode(y=y)
     names = chosen.mark_text(dy=-14, fontSize=11, fontWeight="bold", color=HIGHLIGHT).encode(y=y, text="name:N")
-    letters = [estimate_letters(base.encode(y=y), dx=0, dy=11)] if estimates else []
+    letters = [estimate_marks.letters(base.encode(y=y), dx=0, dy=11)] if estimate_tip else []
     return alt.layer(others, *_median_rule(median, "Peer-group median"), marks, names, *letters).properties(
         title=alt.TitleParams(title_lines(title), fontSize=14), height=70, width="container"
     )

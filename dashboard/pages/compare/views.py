@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import altair as alt
 
+from dashboard import estimate_marks
 from dashboard.pages.compare import charts as compare_charts
 from dashboard.pages.compare.data import PAGE, peer_group, shown_rows
 from dashboard.pages.compare.state import CompareView, parse
-from dashboard.theme import ESTIMATE_LETTER_LINE, subtitle_with_estimates
 from dashboard.view_kind import Drawn, ViewKind
 from indicators import assess, query
 from indicators.schema import Direction
@@ -100,9 +100,9 @@ def build_multiples(view: CompareView) -> Drawn:
         .properties(
             title=alt.TitleParams(
                 title,
-                subtitle=subtitle_with_estimates(
+                subtitle=estimate_marks.subtitle(
                     "Better is always to the right; dashed line: the peer-group median",
-                    ESTIMATE_LETTER_LINE,
+                    estimate_marks.LETTER_LINE,
                     table[table["indicator"].isin(drawn)],
                 ),
             )

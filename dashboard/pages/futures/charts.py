@@ -11,17 +11,9 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from dashboard import estimate_marks
 from dashboard.pages.titles import wrapped
-from dashboard.theme import (
-    ESTIMATE_HOLLOW_LINE,
-    PALETTE,
-    check_rows,
-    estimate_tooltip,
-    has_estimates,
-    hollow_estimates,
-    subtitle_with_estimates,
-    with_estimate_text,
-)
+from dashboard.theme import PALETTE, check_rows
 
 SERIES = ["Observed", "Projection, 90% band", "Your pathway"]
 SERIES_COLOURS = [PALETTE[0], PALETTE[4], PALETTE[5]]
@@ -75,14 +67,13 @@ def outlook_chart(
                 ],
             )
         )
-    estimates = has_estimates(history)
-    observed = (with_estimate_text(history) if estimates else history).assign(series=SERIES[0])
-    observed_tips = [year_tip, value_tip, *([estimate_tooltip()] if estimates else [])]
+    observed, estimate_tip = estimate_marks.prepared(history.assign(series=SERIES[0]))
+    observed_tips = [year_tip, value_tip, *estimate_tip]
     layers.append(alt.Chart(observed).mark_line(strokeWidth=2.5).encode(x=x, y=y, color=colour, tooltip=observed_tips))
     points = alt.Chart(observed).encode(x=x, y=y, color=colour, tooltip=observed_tips)
     layers.append(points.mark_point(size=22, filled=True))
-    if estimates:
-        layers.append(hollow_estimates(points, size=40))
+    if estimate_tip:
+        layers.append(estimate_marks.hollow(points, size=40))
     if not pathway.empty:
         path = pathway.assign(series=SERIES[2])
         layers.append(
@@ -122,7 +113,7 @@ def outlook_chart(
             .mark_text(align="left", dy=-9, fontSize=11, color=TARGET_COLOUR, fontWeight="bold")
             .encode(x="year:Q", y="value:Q", text="label:N")
         )
-    subtitle = subtitle_with_estimates(subtitle, ESTIMATE_HOLLOW_LINE, history)
+    subtitle = estimate_marks.subtitle(subtitle, estimate_marks.HOLLOW_LINE, history)
     return alt.layer(*layers).properties(title=wrapped(title, subtitle), height=height, width="container")
 
 

@@ -15,16 +15,9 @@ import zlib
 import altair as alt
 import pandas as pd
 
+from dashboard import estimate_marks
 from dashboard.pages.titles import wrapped
-from dashboard.theme import (
-    ESTIMATE_LETTER_LINE,
-    check_rows,
-    estimate_letters,
-    estimate_tooltip,
-    has_estimates,
-    subtitle_with_estimates,
-    with_estimate_text,
-)
+from dashboard.theme import check_rows
 
 STATUS_COLOURS = {
     "Floor achieved": "#009E73",
@@ -41,9 +34,8 @@ def place_chart(frame: pd.DataFrame, *, title: str, subtitle: str) -> alt.LayerC
     optionally ``estimated``: a value the publisher estimated gets an "e" left of its dot."""
     check_rows(len(frame), title)
     rows = list(frame["row"])
-    estimates = has_estimates(frame)
     data = frame.assign(one=1.0, text=frame["ratio"].map(lambda r: f"{r:.2f}×"), right=frame["ratio"].clip(lower=1.0))
-    data = with_estimate_text(data) if estimates else data
+    data, estimate_tip = estimate_marks.prepared(data)
     y = alt.Y("row:N", title=None, sort=rows, axis=alt.Axis(labelLimit=320))
     low = min(0.25, float(data["ratio"].min()) / 1.3)
     high = max(4.0, float(data["ratio"].max()) * 1.3)
@@ -65,16 +57,16 @@ def place_chart(frame: pd.DataFrame, *, title: str, subtitle: str) -> alt.LayerC
         alt.Tooltip("citation:N", title="Threshold source"),
         alt.Tooltip("threshold_year:Q", title="Threshold published", format="d"),
         alt.Tooltip("year:Q", title="Data year", format="d"),
-        *([estimate_tooltip()] if estimates else []),
+        *estimate_tip,
     ]
     base = alt.Chart(data).encode(y=y, tooltip=tooltip)
     bars = base.mark_bar(height=16, opacity=0.9).encode(x=x, x2="one:Q", color=colour)
     dots = base.mark_point(filled=True, size=70, color="#222222").encode(x=x)
     text = base.mark_text(align="left", dx=8, fontSize=11, color="#222222").encode(x="right:Q", text="text:N")
     threshold = alt.Chart(pd.DataFrame({"one": [1.0]})).mark_rule(color="#222222", strokeWidth=1.5).encode(x="one:Q")
-    letters = [estimate_letters(base.encode(x=x))] if estimates else []
+    letters = [estimate_marks.letters(base.encode(x=x))] if estimate_tip else []
     return alt.layer(bars, threshold, dots, text, *letters).properties(
-        title=wrapped(title, subtitle_with_estimates(subtitle, ESTIMATE_LETTER_LINE, frame)),
+        title=wrapped(title, estimate_marks.subtitle(subtitle, estimate_marks.LETTER_LINE, frame)),
         width="container",
         height=max(200, 34 * len(rows)),
     )

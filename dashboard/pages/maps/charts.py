@@ -10,8 +10,9 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from dashboard import estimate_marks
 from dashboard.pages.maps.data import Geometry
-from dashboard.theme import check_rows, estimate_tooltip, has_estimates, title_lines, with_estimate_text
+from dashboard.theme import check_rows, title_lines
 
 NO_DATA_COLOUR = "#E4E4E4"
 NO_DATA_LABEL = "No data"
@@ -42,14 +43,13 @@ def choropleth(
     caption line counts them.
     """
     check_rows(len(lookup), title)
-    estimates = has_estimates(lookup)
     data = lookup.assign(value=lookup["value"].astype(float), year=lookup["year"].astype("Int64"))
-    data = with_estimate_text(data) if estimates else data
+    data, estimate_tip = estimate_marks.prepared(data)
     tooltip = [
         alt.Tooltip("name:N", title="Area"),
         alt.Tooltip("value:Q", title=unit, format=",.4~g"),
         alt.Tooltip("year:Q", title="Year", format="d"),
-        *([estimate_tooltip()] if estimates else []),
+        *estimate_tip,
     ]
     better = "higher" if higher_is_better else "lower"
     shapes = (
@@ -61,7 +61,7 @@ def choropleth(
             from_=alt.LookupData(
                 data=alt.Data(values=data.to_json(orient="records"), format={"type": "json"}),
                 key="shape_id",
-                fields=["name", "value", "year", *(["estimated_text"] if estimates else [])],
+                fields=["name", "value", "year", *(["estimated_text"] if estimate_tip else [])],
             ),
         )
         .encode(
@@ -87,7 +87,7 @@ def choropleth(
         )
     )
     subtitle = f"{year if year is not None else ''} · darker = better ({better} is better)"
-    if estimates:
+    if estimate_tip:
         count = int(data["estimated"].sum())
         subtitle = [subtitle, f"{count} value{'s' if count > 1 else ''} estimated by the publisher (see the tooltip)"]
     return (

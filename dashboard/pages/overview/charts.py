@@ -10,15 +10,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from dashboard.theme import (
-    ESTIMATE_LETTER_LINE,
-    check_rows,
-    estimate_letters,
-    estimate_tooltip,
-    has_estimates,
-    title_lines,
-    with_estimate_text,
-)
+from dashboard import estimate_marks
+from dashboard.theme import check_rows, title_lines
 from indicators.status import LEVEL_COLOURS, LEVEL_LABELS, LEVELS, VERDICTS
 
 #: Trend verdict colours, one per verdict of :data:`indicators.status.VERDICTS` (the same rule that
@@ -46,8 +39,8 @@ def standing_chart(card: pd.DataFrame, *, title: str, peer_label: str) -> alt.La
     without a rank are drawn as a note in the tooltip-free label only (no dot).
     """
     check_rows(len(card), title)
-    estimates = has_estimates(card)
-    data = card[STANDING_COLUMNS + (["estimated"] if estimates else [])].assign(
+    flag = [estimate_marks.COLUMN] if estimate_marks.COLUMN in card else []
+    data = card[STANDING_COLUMNS + flag].assign(
         order=range(len(card)),
         rank_text=[
             f"{int(r)} of {int(n)}" if pd.notna(r) else "not ranked"
@@ -56,7 +49,7 @@ def standing_chart(card: pd.DataFrame, *, title: str, peer_label: str) -> alt.La
         track_start=0.0,
         track_end=100.0,
     )
-    data = with_estimate_text(data) if estimates else data
+    data, estimate_tip = estimate_marks.prepared(data)
     # Names sit above their track instead of on a y axis, so a phone-wide chart keeps its full width.
     y = alt.Y("label:N", title=None, sort=alt.EncodingSortField("order", order="ascending"), axis=None)
     x = alt.X(
@@ -72,7 +65,7 @@ def standing_chart(card: pd.DataFrame, *, title: str, peer_label: str) -> alt.La
         alt.Tooltip("year:Q", title="Year", format="d"),
         alt.Tooltip("rank_text:N", title="Rank"),
         alt.Tooltip("verdict:N", title="Trend"),
-        *([estimate_tooltip()] if estimates else []),
+        *estimate_tip,
     ]
     base = alt.Chart()  # the rows are given once, to the layer: Altair converts a frame per chart it is given
     track = base.mark_rule(color="#E0E0E0", strokeWidth=6, strokeCap="round").encode(
@@ -96,14 +89,16 @@ def standing_chart(card: pd.DataFrame, *, title: str, peer_label: str) -> alt.La
         y=y, x=alt.X("track_start:Q", scale=alt.Scale(domain=[0, 100], nice=False)), text="label:N"
     )
     # An "e" left of the dot: the latest value is the publisher's estimate.
-    letters = [estimate_letters(ranked.encode(y=y, x=x, tooltip=tooltip), dx=-13)] if estimates else []
+    letters = [estimate_marks.letters(ranked.encode(y=y, x=x, tooltip=tooltip), dx=-13)] if estimate_tip else []
     subtitle = [
         "Dot: rank among peers, right is best.",
         "Arrow: trend; green = improving, blue = too slowly,",
         "vermillion = worsening, grey = no clear change.",
     ]
     return alt.layer(track, middle, names, dots, arrows, *letters, data=data).properties(
-        title=alt.TitleParams(title_lines(title), subtitle=subtitle + ([ESTIMATE_LETTER_LINE] if estimates else [])),
+        title=alt.TitleParams(
+            title_lines(title), subtitle=estimate_marks.subtitle(subtitle, estimate_marks.LETTER_LINE, card)
+        ),
         height=max(80, ROW_HEIGHT * len(data)),
         width="container",
     )

@@ -11,21 +11,8 @@ from typing import Literal
 import altair as alt
 import pandas as pd
 
-from dashboard.theme import (
-    CONTEXT_GREY,
-    ESTIMATE_HOLLOW_LINE,
-    ESTIMATE_LETTER_LINE,
-    PALETTE,
-    check_rows,
-    estimate_letters,
-    estimate_tooltip,
-    has_estimates,
-    hollow_estimates,
-    series_styles,
-    subtitle_with_estimates,
-    title_lines,
-    with_estimate_text,
-)
+from dashboard import estimate_marks
+from dashboard.theme import CONTEXT_GREY, PALETTE, check_rows, series_styles, title_lines
 
 Scale = Literal["linear", "log", "indexed"]
 #: Markers on each observation only while they stay readable; longer series are lines alone.
@@ -55,8 +42,7 @@ def trajectory_chart(
     arithmetic). Values the publisher estimated are drawn as hollow points, with a caption line saying so.
     """
     check_rows(len(frame) + (0 if context is None else len(context)), title)
-    estimates = has_estimates(frame)
-    frame = with_estimate_text(frame) if estimates else frame
+    frame, estimate_tip = estimate_marks.prepared(frame)
     y_scale = alt.Scale(type="log") if scale == "log" else alt.Scale(zero=False)
     y = alt.Y("value:Q", title=_value_title(unit, scale, base_year), scale=y_scale)
     x = alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1))
@@ -66,20 +52,18 @@ def trajectory_chart(
         alt.Tooltip("value:Q", title=_value_title(unit, scale, base_year), format=",.4~g"),
     ]
     layers = []
-    if estimates:
-        tooltip = [*tooltip, estimate_tooltip()]
     if context is not None and not context.empty:
         layers.append(
             alt.Chart(context)
             .mark_line(strokeWidth=1, opacity=0.35, color=CONTEXT_GREY)
-            .encode(x=x, y=y, detail="ref_area:N", tooltip=tooltip[:3])
+            .encode(x=x, y=y, detail="ref_area:N", tooltip=tooltip)
         )
     order = list(dict.fromkeys(frame["name"]))
     colours, dashes = series_styles(order)
     # One legend for colour and dash, drawn as short lines so a dashed series shows its dash.
     legend = alt.Legend(symbolType="stroke", symbolStrokeWidth=2.5, symbolSize=250)
     colour = alt.Color("name:N", title=None, sort=order, scale=colours, legend=legend)
-    base = alt.Chart(frame).encode(x=x, y=y, color=colour, tooltip=tooltip)
+    base = alt.Chart(frame).encode(x=x, y=y, color=colour, tooltip=tooltip + estimate_tip)
     layers.append(
         base.mark_line(strokeWidth=2.5).encode(
             strokeDash=alt.StrokeDash("name:N", sort=order, scale=dashes, title=None)
@@ -87,9 +71,9 @@ def trajectory_chart(
     )
     if frame["year"].nunique() <= POINTS_UP_TO_YEARS:
         layers.append(base.mark_point(size=28, filled=True, opacity=0.9))
-    if estimates:
-        layers.append(hollow_estimates(base))
-    heading = alt.TitleParams(title_lines(title), **({"subtitle": ESTIMATE_HOLLOW_LINE} if estimates else {}))
+    if estimate_tip:
+        layers.append(estimate_marks.hollow(base))
+    heading = alt.TitleParams(title_lines(title), **({"subtitle": estimate_marks.HOLLOW_LINE} if estimate_tip else {}))
     return alt.layer(*layers).properties(title=heading, height=height, width="container")
 
 
@@ -110,9 +94,7 @@ def ranked_chart(
     peer-group median when given.
     """
     check_rows(len(latest), title)
-    estimates = has_estimates(latest)
-    data = latest.assign(highlight=latest["ref_area"].isin(highlight or []))
-    data = with_estimate_text(data) if estimates else data
+    data, estimate_tip = estimate_marks.prepared(latest.assign(highlight=latest["ref_area"].isin(highlight or [])))
     y = alt.Y("name:N", title=None, sort=alt.EncodingSortField("rank", order="ascending"))
     x = alt.X("value:Q", title=unit, scale=alt.Scale(zero=False))
     tooltip = [
@@ -120,7 +102,7 @@ def ranked_chart(
         alt.Tooltip("value:Q", title=unit, format=",.4~g"),
         alt.Tooltip("year:Q", title="Year", format="d"),
         alt.Tooltip("rank:Q", title="Rank"),
-        *([estimate_tooltip()] if estimates else []),
+        *estimate_tip,
     ]
     base = alt.Chart(data).encode(y=y, x=x, tooltip=tooltip)
     dots = base.mark_circle(size=110, opacity=1).encode(
@@ -129,7 +111,7 @@ def ranked_chart(
     labels = base.mark_text(align="left", dx=9, fontSize=11, color="#333333").encode(
         text=alt.Text("year:Q", format="d")
     )
-    layers = [dots, labels, *([estimate_letters(base)] if estimates else [])]
+    layers = [dots, labels, *([estimate_marks.letters(base)] if estimate_tip else [])]
     if median is not None:
         layers.append(
             alt.Chart(pd.DataFrame({"median": [median]}))
@@ -140,9 +122,9 @@ def ranked_chart(
     return alt.layer(*layers).properties(
         title=alt.TitleParams(
             title_lines(title),
-            subtitle=subtitle_with_estimates(
+            subtitle=estimate_marks.subtitle(
                 f"Latest value, best first ({'higher' if higher_is_better else 'lower'} is better); year at right",
-                ESTIMATE_LETTER_LINE,
+                estimate_marks.LETTER_LINE,
                 latest,
             ),
         ),
