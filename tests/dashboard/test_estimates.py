@@ -33,7 +33,10 @@ from dashboard.pages.overview.state import parse as parse_overview
 from dashboard.pages.trajectories import charts as trajectory_charts
 from dashboard.pages.trajectories import views as trajectory_views
 from dashboard.pages.trajectories.state import parse as parse_trajectory
+from dashboard.pages.your_index import views as index_views
+from dashboard.pages.your_index.state import parse as parse_index
 from dashboard.registry import registry
+from indicators import index_query as iq
 from indicators import query
 from tests.dashboard.support import check_golden
 
@@ -200,3 +203,26 @@ def test_golden_specs_of_a_line_and_a_dot_chart_with_an_estimate():
     )
     chart = compare_charts.ranked_dots(ranked, title="Life expectancy", unit="years", higher_is_better=True)
     check_golden("compare_ranked_estimated", chart.to_dict(validate=True))
+
+
+def test_your_index_counts_the_estimated_values_a_score_uses():
+    """A score is not one published value, so it is not drawn as an estimate; its tooltip and CSV say how many
+    of the values it uses the publisher estimated (the UN's renewable energy share, e-waste, material flows)."""
+    drawn = index_views.build_ranking(parse_index({"index": "beyond_gdp_index", "all": "1"}))
+    rows = drawn.data.set_index("ref_area")
+    prepared = iq.prepare("beyond_gdp_index", "all")
+    shape = prepared.structure
+    years = prepared.result.years
+    for area in ("SWE", "NOR", "IND"):
+        expected = sum(
+            (area, int(years.at[area, m])) in query.estimated_keys(shape.ids[m])
+            for m in prepared.columns
+            if pd.notna(years.at[area, m])
+        )
+        assert rows.at[area, "estimated_inputs"] == expected
+        assert rows.at[area, "estimated"] == (expected > 0)
+    assert rows["estimated"].any()
+    assert "Values estimated by the publisher" in _tooltip_titles(drawn.chart.to_dict())
+    plain = index_views.build_ranking(parse_index({"index": "better_life_index"}))
+    assert not plain.data["estimated"].any()
+    assert "Values estimated by the publisher" not in _tooltip_titles(plain.chart.to_dict())
