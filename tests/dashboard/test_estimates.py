@@ -168,6 +168,15 @@ def test_futures_history_and_decoupling_trails_draw_estimates_hollow():
     rows = scatter.data
     either = _flagged(rows, view.x) | _flagged(rows, view.y)  # an estimate in, an estimate out
     assert rows["estimated"].tolist() == either.tolist() and either.any()
+    rates = decoupling_views.build_rates(view).data  # rates from each row's first and last year
+    for row in rates.itertuples(index=False):
+        ends = [
+            (row.ref_area, y) in query.estimated_keys(i)
+            for i in (row.pressure, row.driver)
+            for y in (row.first_year, row.last_year)
+        ]
+        assert row.estimated == any(ends)
+    assert rates["estimated"].any()
 
 
 def test_estimated_at_is_true_where_any_input_is_estimated_and_false_without_a_year():

@@ -81,6 +81,16 @@ def rates_frame(table: pd.DataFrame, period: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["row", "series", "per_year", "period", "verdict_label"])
 
 
+def _ends_estimated(table: pd.DataFrame, start: int, end: int) -> pd.Series:
+    """True where the publisher estimated a value a row's rates come from (pressure or GDP, first or last year)."""
+    flags = pd.Series(False, index=table.index)
+    for (pressure, driver), part in table.groupby(["pressure", "driver"], sort=False):
+        for year in (start, end):
+            years = pd.Series(year, index=part.index)
+            flags[part.index] |= query.estimated_at([pressure, driver], part["ref_area"], years)
+    return flags
+
+
 def build_rates(view: DecouplingView) -> Drawn:
     start, end = data.years_shown(view)
     table, notes = data.verdicts(view)
@@ -110,7 +120,7 @@ def build_rates(view: DecouplingView) -> Drawn:
     )
     return Drawn(
         chart=charts.rates_chart(rates_frame(table, f"{start}–{end}"), title=title, subtitle=subtitle),
-        data=table.assign(first_year=start, last_year=end),
+        data=table.assign(first_year=start, last_year=end, estimated=_ends_estimated(table, start, end)),
         title=title,
         indicators=tuple(judged),
         stem=f"{view.y}_decoupling_verdicts",
