@@ -278,9 +278,30 @@ def _vintage(indicator_ids: tuple[str, ...]) -> str:
 CSV_METADATA = ("indicator", "indicator_title", "unit", "source", "licence", "snapshot")
 
 
+def with_estimate_column(data: pd.DataFrame, indicators: tuple[str, ...]) -> pd.DataFrame:
+    """``data`` with the publisher's ``estimated`` flag on every row that names a place and a year.
+
+    A flag the view already set is kept; rows without one are looked up: by the row's own ``indicator``
+    when there is that column, else True when any of the view's ``indicators`` is estimated there (an
+    estimate in, an estimate out). Rows with no year (a target line, a boundary) are not estimates. A
+    table without place and year columns (a composite index's ranking) is returned unchanged."""
+    if not {"ref_area", "year"} <= set(data.columns):
+        return data
+    known = set(query.definitions())
+    looked_up = pd.Series(False, index=data.index)
+    if "indicator" in data.columns:
+        for ident, part in data.groupby("indicator", sort=False):
+            if ident in known:
+                looked_up[part.index] = query.estimated_at([str(ident)], part["ref_area"], part["year"])
+    else:
+        looked_up = query.estimated_at([i for i in indicators if i in known], data["ref_area"], data["year"])
+    given = data["estimated"].astype("boolean") if "estimated" in data.columns else pd.Series(pd.NA, index=data.index)
+    return data.assign(estimated=given.fillna(looked_up).astype(bool))
+
+
 def csv_rows(shared: SharedView) -> pd.DataFrame:
-    """Exactly the rows the chart draws, each with its indicator id, title, unit, source, licence and the
-    data snapshot. Rows of several indicators (an ``indicator`` column) each get their own; a chart of
+    """Exactly the rows the chart draws, each with its indicator id, title, unit, source, licence, the
+    data snapshot and (where the rows name a place and a year) whether the publisher estimated the value. Rows of several indicators (an ``indicator`` column) each get their own; a chart of
     many indicators at once (a composite index) lists them all, separated by "; "."""
 
     def facts(idents) -> dict[str, str]:
@@ -295,7 +316,7 @@ def csv_rows(shared: SharedView) -> pd.DataFrame:
             "licence": "; ".join(dict.fromkeys(licence for _, licence in credits)),
         }
 
-    data = shared.data
+    data = with_estimate_column(shared.data, shared.indicators)
     if "indicator" in data.columns:
         extra = pd.DataFrame([facts([str(i)]) for i in data["indicator"]], index=data.index)
     else:

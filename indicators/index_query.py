@@ -144,6 +144,7 @@ class Prepared:
     rank_normalised: np.ndarray  # units x columns, fractional ranks (Monte Carlo alternative)
     years: np.ndarray  # units x columns, the year each value comes from
     base: pd.DataFrame  # name, gdp_per_capita, income_group per unit
+    estimated: np.ndarray | None = None  # units x columns, True where the publisher estimated the value used
 
     def positions(self, members: tuple[str, ...]) -> list[int]:
         return [self.columns.index(m) for m in members]
@@ -200,7 +201,15 @@ def _prepare(composite: str, peers: str, year: int | None) -> Prepared:
         rank_normalised=rank_normalised.to_numpy(dtype=float),
         years=result.years[list(columns)].to_numpy(dtype=float),
         base=base,
+        estimated=_estimated_inputs(shape, units, result.years[list(columns)]),
     )
+
+
+def _estimated_inputs(shape: Structure, units: pd.Index, years: pd.DataFrame) -> np.ndarray:
+    """Units x columns: True where the value a unit's score uses is one the publisher estimated."""
+    areas = pd.Series(units)
+    flags = [query.estimated_at([shape.ids[m]], areas, years[m].reset_index(drop=True)) for m in years.columns]
+    return np.column_stack([f.to_numpy(dtype=bool) for f in flags]) if flags else np.zeros((len(units), 0), bool)
 
 
 # --- weights ---------------------------------------------------------------------------------------
@@ -345,6 +354,9 @@ def _ranking(composite: str, peers: str, pillar_weights: Weights, indicator_weig
         "oldest_year",
         np.where(np.isnan(years).all(axis=1), np.nan, np.nanmin(np.nan_to_num(years, nan=np.inf), axis=1)),
     )
+    if prepared.estimated is not None:
+        # How many of the values a score uses the publisher estimated (shown in the tooltip and the CSV).
+        table.insert(6, "estimated_inputs", prepared.estimated[:, active].sum(axis=1))
     for name in names:
         table[f"pillar_{name}"] = pillar_scores[name]
         table[f"coverage_{name}"] = pillar_coverage[name]

@@ -10,8 +10,10 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
+from collections.abc import Iterable
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from connectors import quality, store
@@ -270,9 +272,25 @@ def with_estimated(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` (a panel: indicator, ref_area, year, ...) with an ``estimated`` column for charts and tables."""
     flags = pd.Series(False, index=frame.index)
     for ident, part in frame.groupby("indicator", sort=False):
-        keys = pd.MultiIndex.from_arrays([part["ref_area"], part["year"]])
-        flags[part.index] = keys.isin(estimated_keys(str(ident)))
+        flags[part.index] = estimated_at([str(ident)], part["ref_area"], part["year"])
     return frame.assign(estimated=flags.astype(bool))
+
+
+def estimated_at(indicator_ids: Iterable[str], ref_areas: pd.Series, years: pd.Series) -> pd.Series:
+    """True where any of ``indicator_ids`` has a value the publisher estimated at (ref_area, year).
+
+    For rows that combine several indicators (a scatter of two, a composite): an estimate in, an
+    estimate out. A row without a year (a projection's boundary line, say) is never estimated.
+    """
+    whole = pd.to_numeric(years, errors="coerce")
+    known = whole.notna().to_numpy()
+    keys = pd.MultiIndex.from_arrays([ref_areas.astype(str).to_numpy()[known], whole[known].astype("int64").to_numpy()])
+    flags = np.zeros(len(keys), dtype=bool)
+    for ident in dict.fromkeys(indicator_ids):
+        flags |= keys.isin(estimated_keys(ident))
+    result = np.zeros(len(ref_areas), dtype=bool)
+    result[known] = flags
+    return pd.Series(result, index=ref_areas.index)
 
 
 @lru_cache(maxsize=64)

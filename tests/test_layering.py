@@ -1,10 +1,11 @@
 """Data flows one way: connectors -> store -> indicators -> dashboard. Imports must say so.
 
-Three rules, read from every import statement: a layer never imports a later one; it never reaches
-another layer through an attribute of a module it may import (``query.store.read_provenance`` in
-the dashboard reaches ``connectors``); and it never imports by name (``importlib``, ``__import__``),
-which hides a dependency from the first two rules. Streamlit lives only in the page files and the
-page frame.
+Three rules, read from every import statement: a layer never imports a later one; no code reaches
+another of the project's packages through an attribute of a module it imports
+(``query.store.read_provenance`` reaches ``connectors`` through ``indicators``); and no code imports by
+name (``importlib``, ``__import__``), which hides a dependency from the first two rules. The last two
+hold in every layer, the benchmarks (``bench/``) and the entry points alike. Streamlit lives only in the
+page files and the page frame.
 """
 
 from __future__ import annotations
@@ -26,7 +27,10 @@ FORBIDDEN = {
 STREAMLIT_ALLOWED = ("dashboard/frame.py",)
 STREAMLIT_PAGE_FILE = "page.py"
 #: Code where a plain import always serves; imports by name are refused here.
-NO_IMPORT_BY_NAME = ("dashboard", "indicators", "app.py", "serve.py")
+NO_IMPORT_BY_NAME = ("connectors", "indicators", "dashboard", "bench", "app.py", "serve.py")
+#: The project's own packages: one of them is reached only by importing it, never through an attribute
+#: of a module from another (``query.store`` is ``connectors.store`` reached through ``indicators``).
+OWN_PACKAGES = ("connectors", "indicators", "dashboard", "bench")
 
 
 def _tree(path: Path) -> ast.Module:
@@ -88,25 +92,37 @@ def _as_module(dotted: str) -> types.ModuleType | None:
         return None
 
 
-@pytest.mark.parametrize("layer", sorted(FORBIDDEN))
-def test_no_layer_is_reached_through_another_modules_attribute(layer):
-    """``from indicators import query`` then ``query.store.X`` in the dashboard is an import of connectors."""
-    offenders = []
-    for path in _files(layer):
-        tree = _tree(path)
-        aliases = _module_aliases(tree)
-        for node in ast.walk(tree):
-            if not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)):
-                continue
-            dotted = aliases.get(node.value.id)
-            if dotted is None or dotted.split(".")[0] not in {"connectors", "indicators", "dashboard"}:
-                continue
-            module = _as_module(dotted)
-            target = getattr(module, node.attr, None) if module is not None else None
-            if isinstance(target, types.ModuleType) and target.__name__.split(".")[0] in FORBIDDEN[layer]:
-                offenders.append(
-                    f"{path.relative_to(ROOT)}:{node.lineno}: {node.value.id}.{node.attr} is {target.__name__}"
-                )
+def _attribute_reaches(path: Path) -> list[tuple[int, str, str]]:
+    """``(line, "alias.attr", module)`` for each attribute of an imported project module that is itself a
+    module of another of :data:`OWN_PACKAGES` (``query.store`` -> ``connectors.store``)."""
+    tree = _tree(path)
+    aliases = _module_aliases(tree)
+    found = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)):
+            continue
+        dotted = aliases.get(node.value.id)
+        if dotted is None or dotted.split(".")[0] not in OWN_PACKAGES:
+            continue
+        module = _as_module(dotted)
+        target = getattr(module, node.attr, None) if module is not None else None
+        if not isinstance(target, types.ModuleType):
+            continue
+        package = target.__name__.split(".")[0]
+        if package in OWN_PACKAGES and package != dotted.split(".")[0]:
+            found.append((node.lineno, f"{node.value.id}.{node.attr}", target.__name__))
+    return found
+
+
+@pytest.mark.parametrize("place", NO_IMPORT_BY_NAME)
+def test_no_layer_is_reached_through_another_modules_attribute(place):
+    """``from indicators import query`` then ``query.store.X`` is an import of connectors that the import
+    rules cannot see: whatever the layer, another package is reached only by importing it."""
+    offenders = [
+        f"{path.relative_to(ROOT)}:{line}: {name} is {target}"
+        for path in _files(place)
+        for line, name, target in _attribute_reaches(path)
+    ]
     assert not offenders, "a layer reached through an attribute:\n" + "\n".join(offenders)
 
 
@@ -128,9 +144,11 @@ def test_the_layering_rules_catch_what_they_claim(tmp_path):
     """The checks themselves can fail: an attribute reach and an import by name are both seen."""
     reach = tmp_path / "reach.py"
     reach.write_text("from indicators import query\nquery.store.read_provenance\n")
-    aliases = _module_aliases(_tree(reach))
-    assert aliases["query"] == "indicators.query"
-    assert _as_module(aliases["query"]).store.__name__ == "connectors.store"
+    assert _module_aliases(_tree(reach))["query"] == "indicators.query"
+    assert _attribute_reaches(reach) == [(2, "query.store", "connectors.store")]
+    inside = tmp_path / "inside.py"
+    inside.write_text("from indicators import query\nquery.derived.index\n")  # indicators.methods.derived
+    assert _attribute_reaches(inside) == []
     by_name = tmp_path / "by_name.py"
     by_name.write_text("import importlib\nm = __import__('os')\n")
     assert "importlib" in _imports(by_name)
@@ -159,3 +177,18 @@ def test_sdmx_is_imported_lazily():
             if any(n == "sdmx" or n.startswith("sdmx.") for n in names):
                 offenders.append(str(path.relative_to(ROOT)))
     assert not offenders, offenders
+
+
+def test_plain_import_lists_hold_every_command_and_benchmark():
+    """With no discovery by name, a new ``bench/bench_*.py`` or command module must be listed by hand:
+    this fails until it is (``bench/__main__.py`` BENCHMARKS, ``connectors/__main__.py`` COMMAND_MODULES)."""
+    from bench.__main__ import BENCHMARKS
+    from connectors.__main__ import COMMAND_MODULES
+
+    assert sorted(BENCHMARKS) == sorted(p.stem for p in (ROOT / "bench").glob("bench_*.py"))
+    with_register = {
+        ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        for path in _files("connectors")
+        if any(isinstance(n, ast.FunctionDef) and n.name == "register" for n in _tree(path).body)
+    }
+    assert {m.__name__ for m in COMMAND_MODULES} == with_register

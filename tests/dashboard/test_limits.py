@@ -6,7 +6,7 @@ import io
 
 import pandas as pd
 
-from dashboard import export, share
+from dashboard import estimate_marks, export, share
 from dashboard.pages.limits import charts, data, state, views
 from dashboard.pages.limits.state import LimitsView
 from indicators import limits
@@ -74,21 +74,34 @@ def test_csv_rows_carry_threshold_source_and_indicator_metadata():
     assert frame["citation"].str.contains("O'Neill|Fanning").all()
 
 
+#: Synthetic rows of the place chart (for the specs only).
+SYNTHETIC_PLACE = pd.DataFrame(
+    {
+        "row": ["Synthetic floor", "Synthetic ceiling"],
+        "ratio": [0.8, 2.5],
+        "status": ["Shortfall", "Overshoot"],
+        "reading": ["8 of 10", "5 of 2"],
+        "citation": ["synthetic", "synthetic"],
+        "threshold_year": [2018, 2018],
+        "year": [2020, 2020],
+    }
+)
+
+
 def test_golden_place_chart():
-    frame = pd.DataFrame(
-        {
-            "row": ["Synthetic floor", "Synthetic ceiling"],
-            "ratio": [0.8, 2.5],
-            "status": ["Shortfall", "Overshoot"],
-            "reading": ["8 of 10", "5 of 2"],
-            "citation": ["synthetic", "synthetic"],
-            "threshold_year": [2018, 2018],
-            "year": [2020, 2020],
-        }
-    )
-    spec = charts.place_chart(frame, title="Synthetic", subtitle="synthetic data").to_dict()
+    spec = charts.place_chart(SYNTHETIC_PLACE, title="Synthetic", subtitle="synthetic data").to_dict()
     check_golden("limits_place", spec)
     assert spec["layer"][0]["encoding"]["x"]["scale"]["type"] == "log"
+
+
+def test_the_place_chart_marks_an_estimated_row_and_says_nothing_without_one():
+    """Synthetic rows: the snapshot has no estimated value among the thresholds' indicators."""
+    marked = charts.place_chart(SYNTHETIC_PLACE.assign(estimated=[False, True]), title="T", subtitle="S").to_dict()
+    letters = [lay for lay in marked["layer"] if lay.get("transform") == [{"filter": "datum.estimated"}]]
+    assert [lay["mark"]["text"] for lay in letters] == ["e"]
+    assert marked["title"]["subtitle"] == ["S", estimate_marks.LETTER_LINE]
+    plain = charts.place_chart(SYNTHETIC_PLACE.assign(estimated=False), title="T", subtitle="S").to_dict()
+    assert not any("transform" in lay for lay in plain["layer"]) and plain["title"]["subtitle"] == ["S"]
 
 
 def test_golden_world_chart():

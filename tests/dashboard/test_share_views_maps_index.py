@@ -53,7 +53,7 @@ def test_a_map_link_builds_the_choropleth_and_its_ranked_rows():
 def test_map_csv_holds_the_data_rows_not_the_geometry():
     shared = share.share_link("maps?ind=life_expectancy&level=country", base_url=BASE)
     rows = _csv(shared)
-    assert list(rows.columns) == [*share.CSV_METADATA, "rank", "ref_area", "name", "year", "value"]
+    assert list(rows.columns) == [*share.CSV_METADATA, "rank", "ref_area", "name", "year", "value", "estimated"]
     assert len(rows) == len(shared.data) > 100 and rows["year"].nunique() == 1
     assert rows["ref_area"].tolist() == shared.data["ref_area"].tolist()
     text = export.to_csv(shared).decode()

@@ -60,7 +60,16 @@ def test_a_multiples_link_draws_one_strip_per_indicator_of_the_peer_group():
 def test_multiples_csv_is_exactly_the_rows_each_strip_draws():
     shared = share.share_link(MULTIPLES, base_url=BASE)
     rows = _csv(shared)
-    assert list(rows.columns) == [*share.CSV_METADATA, "rank", "ref_area", "name", "year", "value", "median"]
+    assert list(rows.columns) == [
+        *share.CSV_METADATA,
+        "rank",
+        "ref_area",
+        "name",
+        "year",
+        "value",
+        "estimated",
+        "median",
+    ]
     spec = shared.chart.to_dict()
     for part, ident in zip(spec["vconcat"], dict.fromkeys(rows["indicator"]), strict=True):
         dots, median = (spec["datasets"][layer["data"]["name"]] for layer in part["layer"][:2])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from dashboard import estimate_marks
 from dashboard.theme import PALETTE, check_rows, title_lines
 
 HIGHLIGHT = PALETTE[0]
@@ -30,6 +31,12 @@ def _tooltip(unit: str) -> list[alt.Tooltip]:
         alt.Tooltip("year:Q", title="Year", format="d"),
         alt.Tooltip("rank:Q", title="Rank"),
     ]
+
+
+def _rows(ranked: pd.DataFrame) -> tuple[pd.DataFrame, list[alt.Tooltip]]:
+    """The columns a Compare chart draws, with the publisher's estimate flag when any value is one."""
+    flag = [estimate_marks.COLUMN] if estimate_marks.COLUMN in ranked else []
+    return estimate_marks.prepared(ranked[["ref_area", "name", "year", "value", "rank", *flag]])
 
 
 def _median_rule(median: float | None, label: str) -> list[alt.Chart]:
@@ -55,14 +62,14 @@ def ranked_dots(
 ) -> alt.LayerChart:
     """Every area of the group as a dot, best at the top, with the group median as a dashed rule.
 
-    ``ranked`` has columns ``ref_area, name, year, value, rank``. Values from a year before the
-    group's newest are drawn hollow, so mixed years are visible without reading each label.
+    ``ranked`` has columns ``ref_area, name, year, value, rank`` and optionally ``estimated``. Values from
+    a year before the group's newest are drawn hollow, so mixed years are visible without reading each
+    label; values the publisher estimated get an "e" to their left.
     """
     check_rows(len(ranked), title)
     newest = int(ranked["year"].max()) if len(ranked) else 0
-    data = ranked[["ref_area", "name", "year", "value", "rank"]].assign(
-        highlight=ranked["ref_area"].isin(list(highlight)), older=ranked["year"] < newest
-    )
+    data, estimate_tip = _rows(ranked)
+    data = data.assign(highlight=ranked["ref_area"].isin(list(highlight)), older=ranked["year"] < newest)
     y = alt.Y(
         "name:N",
         title=None,
@@ -73,7 +80,7 @@ def ranked_dots(
         axis=alt.Axis(labelLimit=140, labelFontSize=11),
     )
     x = _x(unit, higher_is_better)
-    base = alt.Chart(data).encode(y=y, x=x, tooltip=_tooltip(unit))
+    base = alt.Chart(data).encode(y=y, x=x, tooltip=_tooltip(unit) + estimate_tip)
     dots = (
         base.transform_calculate(
             stroke_colour=f"datum.highlight ? '{HIGHLIGHT}' : '{OTHERS}'",
@@ -90,7 +97,9 @@ def ranked_dots(
     subtitle = f"Best at the top; dashed line: {median_label}"
     if data["older"].any():
         subtitle += f"; hollow dots: a year before {newest}"
-    return alt.layer(dots, labels, *_median_rule(median, median_label)).properties(
+    letters = [estimate_marks.letters(base)] if estimate_tip else []
+    subtitle = estimate_marks.subtitle(subtitle, estimate_marks.LETTER_LINE, ranked)
+    return alt.layer(dots, labels, *letters, *_median_rule(median, median_label)).properties(
         title=alt.TitleParams(title_lines(title), subtitle=subtitle),
         height=max(100, ROW_HEIGHT * len(data)),
         width="container",
@@ -106,20 +115,23 @@ def strip_panel(
     highlight: list[str] | tuple[str, ...] = (),
     median: float | None = None,
 ) -> alt.LayerChart:
-    """One small multiple: the group as a strip of dots on one axis, chosen areas named above it."""
+    """One small multiple: the group as a strip of dots on one axis, chosen areas named above it; a value
+    the publisher estimated gets an "e" below its dot (the caller adds the caption line)."""
     check_rows(len(ranked), title)
-    data = ranked[["ref_area", "name", "year", "value", "rank"]].assign(
+    data, estimate_tip = _rows(ranked)
+    data = data.assign(
         highlight=ranked["ref_area"].isin(list(highlight)),
         lane=[i % 3 for i in range(len(ranked))],  # deterministic jitter so equal values stay visible
     )
     x = _x(unit, higher_is_better)
     y = alt.Y("lane:O", title=None, axis=None)
-    base = alt.Chart(data).encode(x=x, tooltip=_tooltip(unit))
+    base = alt.Chart(data).encode(x=x, tooltip=_tooltip(unit) + estimate_tip)
     others = base.transform_filter("!datum.highlight").mark_circle(size=45, opacity=0.55, color=OTHERS).encode(y=y)
     chosen = base.transform_filter("datum.highlight")
     marks = chosen.mark_circle(size=140, opacity=1, color=HIGHLIGHT, stroke="white").encode(y=y)
     names = chosen.mark_text(dy=-14, fontSize=11, fontWeight="bold", color=HIGHLIGHT).encode(y=y, text="name:N")
-    return alt.layer(others, *_median_rule(median, "Peer-group median"), marks, names).properties(
+    letters = [estimate_marks.letters(base.encode(y=y), dx=0, dy=11)] if estimate_tip else []
+    return alt.layer(others, *_median_rule(median, "Peer-group median"), marks, names, *letters).properties(
         title=alt.TitleParams(title_lines(title), fontSize=14), height=70, width="container"
     )
 

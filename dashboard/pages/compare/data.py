@@ -38,8 +38,9 @@ def peer_group(view) -> assess.PeerGroup:
 
 
 def shown_rows(rows: pd.DataFrame) -> pd.DataFrame:
-    """Exactly the rows drawn, with units, for the table toggle and the CSV."""
+    """Exactly the rows drawn, with units and the publisher's estimate flag, for the table toggle and the CSV."""
     units = {ident: query.definition(ident).unit for ident in rows["indicator"].unique()}
+    rows = rows if "estimated" in rows else query.with_estimated(rows)
     return rows.assign(unit=rows["indicator"].map(units))[
-        ["indicator", "rank", "ref_area", "name", "year", "value", "unit", "median"]
+        ["indicator", "rank", "ref_area", "name", "year", "value", "estimated", "unit", "median"]
     ].reset_index(drop=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import altair as alt
 
+from dashboard import estimate_marks
 from dashboard.pages.compare import charts as compare_charts
 from dashboard.pages.compare.data import PAGE, peer_group, shown_rows
 from dashboard.pages.compare.state import CompareView, parse
@@ -29,6 +30,7 @@ def build_ranked(view: CompareView) -> Drawn:
     item = query.definition(ident)
     group = peer_group(view)
     rows, notes = assess.compare_table((ident,), group.members, view.year)
+    rows = query.with_estimated(rows)
     if rows.empty:
         raise query.QueryError(f"none of the {len(group.members)} areas in {group.label} has a value of {item.label}")
     median = float(rows["median"].iloc[0])
@@ -64,6 +66,7 @@ def build_multiples(view: CompareView) -> Drawn:
     group = peer_group(view)
     shown = shown_indicators(view)
     table, notes = assess.compare_table(shown, group.members, view.year)
+    table = query.with_estimated(table)
     panels, drawn, described = [], [], []
     for ident in shown:
         rows = table[table["indicator"] == ident]
@@ -95,7 +98,14 @@ def build_multiples(view: CompareView) -> Drawn:
         alt.vconcat(*panels)
         .resolve_scale(x="independent")
         .properties(
-            title=alt.TitleParams(title, subtitle="Better is always to the right; dashed line: the peer-group median")
+            title=alt.TitleParams(
+                title,
+                subtitle=estimate_marks.subtitle(
+                    "Better is always to the right; dashed line: the peer-group median",
+                    estimate_marks.LETTER_LINE,
+                    table[table["indicator"].isin(drawn)],
+                ),
+            )
         )
     )
     return Drawn(

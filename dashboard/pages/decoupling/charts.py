@@ -11,6 +11,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from dashboard import estimate_marks
 from dashboard.pages.titles import wrapped
 from dashboard.theme import CONTEXT_GREY, PALETTE, check_rows
 
@@ -34,7 +35,10 @@ def connected_scatter(
     context: pd.DataFrame | None = None,
     height: int = 460,
 ) -> alt.LayerChart:
-    """Trails of ``ref_area, name, year, x, y`` (one per place, ordered by year) over grey context trails."""
+    """Trails of ``ref_area, name, year, x, y`` (one per place, ordered by year) over grey context trails.
+
+    A point where the publisher estimated either value (``trails["estimated"]``) is drawn hollow, with a
+    caption line saying so."""
     check_rows(len(trails) + (0 if context is None else len(context)), title)
     x_scale = alt.Scale(type="log") if log_x else alt.Scale(zero=False)
     x = alt.X("x:Q", title=x_title + (" (log scale)" if log_x else ""), scale=x_scale)
@@ -55,9 +59,12 @@ def connected_scatter(
         )
     names = list(dict.fromkeys(trails["name"]))
     colour = alt.Color("name:N", title=None, sort=names, scale=alt.Scale(domain=names, range=PALETTE))
-    base = alt.Chart(trails).encode(x=x, y=y, color=colour, tooltip=tooltip)
+    drawn, estimate_tip = estimate_marks.prepared(trails)
+    base = alt.Chart(drawn).encode(x=x, y=y, color=colour, tooltip=tooltip + estimate_tip)
     layers.append(base.mark_line(strokeWidth=2.5).encode(order=order))
     layers.append(base.mark_point(size=22, filled=True, opacity=0.9))
+    if estimate_tip:
+        layers.append(estimate_marks.hollow(base, size=40))
     ends = _ends(trails)
     labels = alt.Chart(ends).encode(x=x, y=y, color=alt.Color("name:N", sort=names, legend=None), text="label:N")
     layers.append(labels.transform_filter("datum.end == 'first'").mark_text(align="right", dx=-7, dy=-7, fontSize=11))
@@ -66,6 +73,7 @@ def connected_scatter(
             align="left", dx=7, dy=-7, fontSize=12, fontWeight="bold"
         )
     )
+    subtitle = estimate_marks.subtitle(subtitle, estimate_marks.HOLLOW_LINE, trails)
     return alt.layer(*layers).properties(title=wrapped(title, subtitle), height=height, width="container")
 
 

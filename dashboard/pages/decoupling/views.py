@@ -29,11 +29,14 @@ def build_scatter(view: DecouplingView) -> Drawn:
     x_item, y_item = query.definition(view.x), query.definition(view.y)
     start, end = data.years_shown(view)
     trails, notes = data.trails(view)
+    trails = trails.assign(estimated=query.estimated_at([view.x, view.y], trails["ref_area"], trails["year"]))
     if trails.empty:
         raise query.QueryError(
             f"no years with both {x_item.label} and {y_item.label} for {_places(view)} in {start}–{end}"
         )
     context = data.context(view) if view.context else None
+    if context is not None:
+        context = context.assign(estimated=query.estimated_at([view.x, view.y], context["ref_area"], context["year"]))
     level = {"country": "country", "nuts2": "NUTS2 region", "gdl_region": "region of the same countries"}[view.level]
     grey = f"; grey: every other {level}" if context is not None and not context.empty else ""
     title = f"{y_item.label} against {x_item.label}, {start}–{end}: {_places(view)}"
@@ -78,6 +81,16 @@ def rates_frame(table: pd.DataFrame, period: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["row", "series", "per_year", "period", "verdict_label"])
 
 
+def _ends_estimated(table: pd.DataFrame, start: int, end: int) -> pd.Series:
+    """True where the publisher estimated a value a row's rates come from (pressure or GDP, first or last year)."""
+    flags = pd.Series(False, index=table.index)
+    for (pressure, driver), part in table.groupby(["pressure", "driver"], sort=False):
+        for year in (start, end):
+            years = pd.Series(year, index=part.index)
+            flags[part.index] |= query.estimated_at([pressure, driver], part["ref_area"], years)
+    return flags
+
+
 def build_rates(view: DecouplingView) -> Drawn:
     start, end = data.years_shown(view)
     table, notes = data.verdicts(view)
@@ -107,7 +120,7 @@ def build_rates(view: DecouplingView) -> Drawn:
     )
     return Drawn(
         chart=charts.rates_chart(rates_frame(table, f"{start}–{end}"), title=title, subtitle=subtitle),
-        data=table.assign(first_year=start, last_year=end),
+        data=table.assign(first_year=start, last_year=end, estimated=_ends_estimated(table, start, end)),
         title=title,
         indicators=tuple(judged),
         stem=f"{view.y}_decoupling_verdicts",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from dashboard import estimate_marks
 from dashboard.pages.titles import wrapped
 from dashboard.theme import PALETTE, check_rows
 
@@ -36,7 +37,8 @@ def outlook_chart(
 ) -> alt.LayerChart:
     """``history`` and ``pathway`` have ``year, value``; ``projection`` has ``year, forecast, low, high,
     method``; ``target`` is ``{"value", "year", "label"}`` or None; ``boundary`` (a sourced per-person floor
-    or ceiling, with no year) is ``{"value", "label"}`` or None."""
+    or ceiling, with no year) is ``{"value", "label"}`` or None. An observed value the publisher estimated
+    (``history["estimated"]``) is drawn as a hollow point, with a caption line saying so."""
     check_rows(len(history) + len(projection) + len(pathway), title)
     colour = alt.Color("series:N", title=None, scale=alt.Scale(domain=SERIES, range=SERIES_COLOURS))
     x = alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1))
@@ -65,15 +67,13 @@ def outlook_chart(
                 ],
             )
         )
-    observed = history.assign(series=SERIES[0])
-    layers.append(
-        alt.Chart(observed).mark_line(strokeWidth=2.5).encode(x=x, y=y, color=colour, tooltip=[year_tip, value_tip])
-    )
-    layers.append(
-        alt.Chart(observed)
-        .mark_point(size=22, filled=True)
-        .encode(x=x, y=y, color=colour, tooltip=[year_tip, value_tip])
-    )
+    observed, estimate_tip = estimate_marks.prepared(history.assign(series=SERIES[0]))
+    observed_tips = [year_tip, value_tip, *estimate_tip]
+    layers.append(alt.Chart(observed).mark_line(strokeWidth=2.5).encode(x=x, y=y, color=colour, tooltip=observed_tips))
+    points = alt.Chart(observed).encode(x=x, y=y, color=colour, tooltip=observed_tips)
+    layers.append(points.mark_point(size=22, filled=True))
+    if estimate_tip:
+        layers.append(estimate_marks.hollow(points, size=40))
     if not pathway.empty:
         path = pathway.assign(series=SERIES[2])
         layers.append(
@@ -113,6 +113,7 @@ def outlook_chart(
             .mark_text(align="left", dy=-9, fontSize=11, color=TARGET_COLOUR, fontWeight="bold")
             .encode(x="year:Q", y="value:Q", text="label:N")
         )
+    subtitle = estimate_marks.subtitle(subtitle, estimate_marks.HOLLOW_LINE, history)
     return alt.layer(*layers).properties(title=wrapped(title, subtitle), height=height, width="container")
 
 

@@ -70,6 +70,9 @@ def build_outlook(view: FuturesView) -> Drawn:
     place = query.area_name(view.area)
     look = data.outlook(view)
     history = data.history(view)
+    history = history.assign(
+        estimated=query.estimated_at([view.indicator], pd.Series(view.area, index=history.index), history["year"])
+    )
     projection, method = data.projection(view, look)
     path = data.pathway(view, look)
     goal = None

@@ -15,6 +15,7 @@ import zlib
 import altair as alt
 import pandas as pd
 
+from dashboard import estimate_marks
 from dashboard.pages.titles import wrapped
 from dashboard.theme import check_rows
 
@@ -29,10 +30,12 @@ JITTER = 0.035
 
 
 def place_chart(frame: pd.DataFrame, *, title: str, subtitle: str) -> alt.LayerChart:
-    """``frame`` has ``row`` (the label), ``ratio, status, reading, citation, threshold_year, where``."""
+    """``frame`` has ``row`` (the label), ``ratio, status, reading, citation, threshold_year, where`` and
+    optionally ``estimated``: a value the publisher estimated gets an "e" left of its dot."""
     check_rows(len(frame), title)
     rows = list(frame["row"])
     data = frame.assign(one=1.0, text=frame["ratio"].map(lambda r: f"{r:.2f}×"), right=frame["ratio"].clip(lower=1.0))
+    data, estimate_tip = estimate_marks.prepared(data)
     y = alt.Y("row:N", title=None, sort=rows, axis=alt.Axis(labelLimit=320))
     low = min(0.25, float(data["ratio"].min()) / 1.3)
     high = max(4.0, float(data["ratio"].max()) * 1.3)
@@ -54,14 +57,18 @@ def place_chart(frame: pd.DataFrame, *, title: str, subtitle: str) -> alt.LayerC
         alt.Tooltip("citation:N", title="Threshold source"),
         alt.Tooltip("threshold_year:Q", title="Threshold published", format="d"),
         alt.Tooltip("year:Q", title="Data year", format="d"),
+        *estimate_tip,
     ]
     base = alt.Chart(data).encode(y=y, tooltip=tooltip)
     bars = base.mark_bar(height=16, opacity=0.9).encode(x=x, x2="one:Q", color=colour)
     dots = base.mark_point(filled=True, size=70, color="#222222").encode(x=x)
     text = base.mark_text(align="left", dx=8, fontSize=11, color="#222222").encode(x="right:Q", text="text:N")
     threshold = alt.Chart(pd.DataFrame({"one": [1.0]})).mark_rule(color="#222222", strokeWidth=1.5).encode(x="one:Q")
-    return alt.layer(bars, threshold, dots, text).properties(
-        title=wrapped(title, subtitle), width="container", height=max(200, 34 * len(rows))
+    letters = [estimate_marks.letters(base.encode(x=x))] if estimate_tip else []
+    return alt.layer(bars, threshold, dots, text, *letters).properties(
+        title=wrapped(title, estimate_marks.subtitle(subtitle, estimate_marks.LETTER_LINE, frame)),
+        width="container",
+        height=max(200, 34 * len(rows)),
     )
 
 

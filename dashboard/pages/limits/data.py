@@ -63,13 +63,13 @@ def place(view: LimitsView) -> tuple[pd.DataFrame, list[str]]:
     where, status, kind_name``), ceilings after floors, and notes on what came from elsewhere."""
     notes: list[str] = []
     if level_of(view.area) == "country":
-        frame = limits.place_limits(view.area).assign(where=query.area_name(view.area))
+        frame = _with_estimates(limits.place_limits(view.area), view.area).assign(where=query.area_name(view.area))
     else:
-        frame = _regional(view.area).assign(where=query.area_name(view.area))
+        frame = _with_estimates(_regional(view.area), view.area).assign(where=query.area_name(view.area))
         country = country_of(view.area)
         covered = {REGIONAL_EQUIVALENTS[i] for i in frame.get("indicator", [])}
         if country:
-            national = limits.place_limits(country)
+            national = _with_estimates(limits.place_limits(country), country)
             national = national[~national["indicator"].isin(covered)].assign(
                 where=f"{query.area_name(country)} (national)"
             )
@@ -93,6 +93,16 @@ def place(view: LimitsView) -> tuple[pd.DataFrame, list[str]]:
     frame["note"] = frame["indicator"].map(_threshold_note)
     frame = frame.sort_values(["kind", "dimension"], ascending=[False, True]).reset_index(drop=True)
     return frame, notes
+
+
+def _with_estimates(frame: pd.DataFrame, area: str) -> pd.DataFrame:
+    """``frame`` (one place's ``indicator, year`` rows) with the publisher's ``estimated`` flag of each value."""
+    if frame.empty:
+        return frame.assign(estimated=pd.Series(dtype=bool))
+    flags = pd.Series(False, index=frame.index)
+    for ident, part in frame.groupby("indicator", sort=False):
+        flags[part.index] = query.estimated_at([ident], pd.Series(area, index=part.index), part["year"])
+    return frame.assign(estimated=flags.astype(bool))
 
 
 def _threshold(indicator: str) -> limits.Threshold:

@@ -47,7 +47,7 @@ def build_place(view: LimitsView) -> Drawn:
     )
     columns = [
         "indicator", "label", "dimension", "kind", "where", "year", "value", "unit", "threshold", "ratio",
-        "status", "shortfall", "overshoot", "citation", "threshold_year", "note",
+        "status", "shortfall", "overshoot", "citation", "threshold_year", "note", "estimated",
     ]  # fmt: skip
     rows = frame[columns]
     description = f"{title}. " + "; ".join(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from dashboard import estimate_marks
 from dashboard.pages.maps.data import Geometry
 from dashboard.theme import check_rows, title_lines
 
@@ -37,10 +38,19 @@ def choropleth(
 ) -> alt.LayerChart:
     """Shapes coloured by value; shapes without a value light grey with a 'No data' legend entry.
 
-    ``lookup`` has one row per shape: ``shape_id, name, value, year`` (value empty = no data).
+    ``lookup`` has one row per shape: ``shape_id, name, value, year`` (value empty = no data) and optionally
+    ``estimated``; a map cannot mark a shape's value, so the tooltip says "Estimated by publisher: yes" and a
+    caption line counts them.
     """
     check_rows(len(lookup), title)
     data = lookup.assign(value=lookup["value"].astype(float), year=lookup["year"].astype("Int64"))
+    data, estimate_tip = estimate_marks.prepared(data)
+    tooltip = [
+        alt.Tooltip("name:N", title="Area"),
+        alt.Tooltip("value:Q", title=unit, format=",.4~g"),
+        alt.Tooltip("year:Q", title="Year", format="d"),
+        *estimate_tip,
+    ]
     better = "higher" if higher_is_better else "lower"
     shapes = (
         alt.Chart(alt.Data(values=geo.text, format=geo.format))
@@ -51,7 +61,7 @@ def choropleth(
             from_=alt.LookupData(
                 data=alt.Data(values=data.to_json(orient="records"), format={"type": "json"}),
                 key="shape_id",
-                fields=["name", "value", "year"],
+                fields=["name", "value", "year", *(["estimated_text"] if estimate_tip else [])],
             ),
         )
         .encode(
@@ -61,11 +71,7 @@ def choropleth(
                 scale=colour_scale(higher_is_better),
                 legend=alt.Legend(orient="right", direction="vertical", gradientLength=220, format=",.4~g"),
             ),
-            tooltip=[
-                alt.Tooltip("name:N", title="Area"),
-                alt.Tooltip("value:Q", title=unit, format=",.4~g"),
-                alt.Tooltip("year:Q", title="Year", format="d"),
-            ],
+            tooltip=tooltip,
         )
     )
     legend_for_missing = (
@@ -81,6 +87,9 @@ def choropleth(
         )
     )
     subtitle = f"{year if year is not None else ''} · darker = better ({better} is better)"
+    if estimate_tip:
+        count = int(data["estimated"].sum())
+        subtitle = [subtitle, f"{count} value{'s' if count > 1 else ''} estimated by the publisher (see the tooltip)"]
     return (
         alt.layer(shapes, legend_for_missing)
         .resolve_scale(color="independent")

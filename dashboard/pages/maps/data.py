@@ -149,8 +149,8 @@ def geometry(level: str, country: str | None = None, shape_ids: frozenset[str] |
 class MapData:
     """Everything one map shows: rows with values, the shapes, and what could not be drawn."""
 
-    shown: pd.DataFrame  # ref_area, name, year, value (exactly the rows drawn or listed)
-    lookup: pd.DataFrame  # shape_id, name, value, year: one row per shape (value empty when missing)
+    shown: pd.DataFrame  # ref_area, name, year, value, estimated (exactly the rows drawn or listed)
+    lookup: pd.DataFrame  # shape_id, name, value, year, estimated: one row per shape (value empty when missing)
     geometry: Geometry
     without_shape: dict[str, str]  # ref_area -> reason
     outside_frame: dict[str, str]  # ref_area -> name, drawn nowhere but in the table
@@ -228,7 +228,8 @@ def ranking(shown: pd.DataFrame, higher_is_better: bool) -> pd.DataFrame:
     """The rows of a map ranked, 1 = best, ties sharing the better rank."""
     ranks = shown["value"].rank(ascending=not higher_is_better, method="min").astype("Int64")
     ranked = shown.assign(rank=ranks).sort_values(["rank", "ref_area"])
-    return ranked[["rank", "ref_area", "name", "year", "value"]].reset_index(drop=True)
+    columns = ["rank", "ref_area", "name", "year", "value", *(["estimated"] if "estimated" in ranked else [])]
+    return ranked[columns].reset_index(drop=True)
 
 
 def map_data(indicator_id: str, level: str, year: int | None = None, country: str | None = None) -> MapData:
@@ -241,6 +242,7 @@ def map_data(indicator_id: str, level: str, year: int | None = None, country: st
         year = default
     shown = frame[frame["year"] == year][["ref_area", "name", "year", "value"]]
     shown = shown.sort_values("ref_area").reset_index(drop=True)
+    shown = shown.assign(estimated=query.estimated_at([indicator_id], shown["ref_area"], shown["year"]))
     if level == "tl2":
         recode = _tl2_shapes(indicator_id)
         shape_of = {code: recode.get(code, code) for code in shown["ref_area"]}
@@ -262,13 +264,14 @@ def map_data(indicator_id: str, level: str, year: int | None = None, country: st
     names = query.areas()["name"]
     lookup = pd.concat(
         [
-            drawn[["shape_id", "name", "value", "year"]],
+            drawn[["shape_id", "name", "value", "year", "estimated"]],
             pd.DataFrame(
                 {
                     "shape_id": empty,
                     "name": [str(names.get(c, c)) for c in empty],
                     "value": [float("nan")] * len(empty),
                     "year": [year] * len(empty),
+                    "estimated": [False] * len(empty),
                 }
             ),
         ],

@@ -10,6 +10,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from dashboard import estimate_marks
 from dashboard.theme import check_rows, title_lines
 from indicators.status import LEVEL_COLOURS, LEVEL_LABELS, LEVELS, VERDICTS
 
@@ -38,7 +39,8 @@ def standing_chart(card: pd.DataFrame, *, title: str, peer_label: str) -> alt.La
     without a rank are drawn as a note in the tooltip-free label only (no dot).
     """
     check_rows(len(card), title)
-    data = card[STANDING_COLUMNS].assign(
+    flag = [estimate_marks.COLUMN] if estimate_marks.COLUMN in card else []
+    data = card[STANDING_COLUMNS + flag].assign(
         order=range(len(card)),
         rank_text=[
             f"{int(r)} of {int(n)}" if pd.notna(r) else "not ranked"
@@ -47,6 +49,7 @@ def standing_chart(card: pd.DataFrame, *, title: str, peer_label: str) -> alt.La
         track_start=0.0,
         track_end=100.0,
     )
+    data, estimate_tip = estimate_marks.prepared(data)
     # Names sit above their track instead of on a y axis, so a phone-wide chart keeps its full width.
     y = alt.Y("label:N", title=None, sort=alt.EncodingSortField("order", order="ascending"), axis=None)
     x = alt.X(
@@ -62,6 +65,7 @@ def standing_chart(card: pd.DataFrame, *, title: str, peer_label: str) -> alt.La
         alt.Tooltip("year:Q", title="Year", format="d"),
         alt.Tooltip("rank_text:N", title="Rank"),
         alt.Tooltip("verdict:N", title="Trend"),
+        *estimate_tip,
     ]
     base = alt.Chart()  # the rows are given once, to the layer: Altair converts a frame per chart it is given
     track = base.mark_rule(color="#E0E0E0", strokeWidth=6, strokeCap="round").encode(
@@ -84,14 +88,16 @@ def standing_chart(card: pd.DataFrame, *, title: str, peer_label: str) -> alt.La
     names = base.mark_text(align="left", baseline="bottom", dy=-7, fontSize=12, color="#333333").encode(
         y=y, x=alt.X("track_start:Q", scale=alt.Scale(domain=[0, 100], nice=False)), text="label:N"
     )
-    return alt.layer(track, middle, names, dots, arrows, data=data).properties(
+    # An "e" left of the dot: the latest value is the publisher's estimate.
+    letters = [estimate_marks.letters(ranked.encode(y=y, x=x, tooltip=tooltip), dx=-13)] if estimate_tip else []
+    subtitle = [
+        "Dot: rank among peers, right is best.",
+        "Arrow: trend; green = improving, blue = too slowly,",
+        "vermillion = worsening, grey = no clear change.",
+    ]
+    return alt.layer(track, middle, names, dots, arrows, *letters, data=data).properties(
         title=alt.TitleParams(
-            title_lines(title),
-            subtitle=[
-                "Dot: rank among peers, right is best.",
-                "Arrow: trend; green = improving, blue = too slowly,",
-                "vermillion = worsening, grey = no clear change.",
-            ],
+            title_lines(title), subtitle=estimate_marks.subtitle(subtitle, estimate_marks.LETTER_LINE, card)
         ),
         height=max(80, ROW_HEIGHT * len(data)),
         width="container",
@@ -108,7 +114,8 @@ def describe_standing(card: pd.DataFrame, *, title: str, peer_label: str) -> str
 
 
 def scorecard_table(card: pd.DataFrame) -> pd.DataFrame:
-    """The scorecard as people read it: one row per indicator, words instead of codes."""
+    """The scorecard as people read it: one row per indicator, words instead of codes; "Estimated" says
+    "yes" where the publisher marked the latest value as estimated, modelled or provisional."""
     rows = []
     for _, row in card.iterrows():
         has_value = pd.notna(row["value"])
@@ -123,6 +130,7 @@ def scorecard_table(card: pd.DataFrame) -> pd.DataFrame:
                 "Since": list(row["sparkline"]) if isinstance(row["sparkline"], list) else [],
                 "Status": _status_label(row),
                 "Target": _target_text(row),
+                "Estimated": "yes" if pd.notna(row.get("estimated")) and bool(row.get("estimated")) else "",
             }
         )
     return pd.DataFrame(rows)

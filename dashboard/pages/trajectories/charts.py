@@ -11,6 +11,7 @@ from typing import Literal
 import altair as alt
 import pandas as pd
 
+from dashboard import estimate_marks
 from dashboard.theme import CONTEXT_GREY, PALETTE, check_rows, series_styles, title_lines
 
 Scale = Literal["linear", "log", "indexed"]
@@ -36,10 +37,12 @@ def trajectory_chart(
 ) -> alt.LayerChart:
     """Lines over time for the chosen areas, over optional grey context lines of all others.
 
-    ``frame`` has columns ``ref_area, name, year, value``; for ``scale='indexed'`` the values
-    are expected to be indexed already (the indicator layer does the arithmetic).
+    ``frame`` has columns ``ref_area, name, year, value`` and optionally ``estimated``; for
+    ``scale='indexed'`` the values are expected to be indexed already (the indicator layer does the
+    arithmetic). Values the publisher estimated are drawn as hollow points, with a caption line saying so.
     """
     check_rows(len(frame) + (0 if context is None else len(context)), title)
+    frame, estimate_tip = estimate_marks.prepared(frame)
     y_scale = alt.Scale(type="log") if scale == "log" else alt.Scale(zero=False)
     y = alt.Y("value:Q", title=_value_title(unit, scale, base_year), scale=y_scale)
     x = alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1))
@@ -60,7 +63,7 @@ def trajectory_chart(
     # One legend for colour and dash, drawn as short lines so a dashed series shows its dash.
     legend = alt.Legend(symbolType="stroke", symbolStrokeWidth=2.5, symbolSize=250)
     colour = alt.Color("name:N", title=None, sort=order, scale=colours, legend=legend)
-    base = alt.Chart(frame).encode(x=x, y=y, color=colour, tooltip=tooltip)
+    base = alt.Chart(frame).encode(x=x, y=y, color=colour, tooltip=tooltip + estimate_tip)
     layers.append(
         base.mark_line(strokeWidth=2.5).encode(
             strokeDash=alt.StrokeDash("name:N", sort=order, scale=dashes, title=None)
@@ -68,8 +71,10 @@ def trajectory_chart(
     )
     if frame["year"].nunique() <= POINTS_UP_TO_YEARS:
         layers.append(base.mark_point(size=28, filled=True, opacity=0.9))
-    chart = alt.layer(*layers).properties(title=alt.TitleParams(title_lines(title)), height=height, width="container")
-    return chart
+    if estimate_tip:
+        layers.append(estimate_marks.hollow(base))
+    heading = alt.TitleParams(title_lines(title), **({"subtitle": estimate_marks.HOLLOW_LINE} if estimate_tip else {}))
+    return alt.layer(*layers).properties(title=heading, height=height, width="container")
 
 
 def ranked_chart(
@@ -89,7 +94,7 @@ def ranked_chart(
     peer-group median when given.
     """
     check_rows(len(latest), title)
-    data = latest.assign(highlight=latest["ref_area"].isin(highlight or []))
+    data, estimate_tip = estimate_marks.prepared(latest.assign(highlight=latest["ref_area"].isin(highlight or [])))
     y = alt.Y("name:N", title=None, sort=alt.EncodingSortField("rank", order="ascending"))
     x = alt.X("value:Q", title=unit, scale=alt.Scale(zero=False))
     tooltip = [
@@ -97,6 +102,7 @@ def ranked_chart(
         alt.Tooltip("value:Q", title=unit, format=",.4~g"),
         alt.Tooltip("year:Q", title="Year", format="d"),
         alt.Tooltip("rank:Q", title="Rank"),
+        *estimate_tip,
     ]
     base = alt.Chart(data).encode(y=y, x=x, tooltip=tooltip)
     dots = base.mark_circle(size=110, opacity=1).encode(
@@ -105,7 +111,7 @@ def ranked_chart(
     labels = base.mark_text(align="left", dx=9, fontSize=11, color="#333333").encode(
         text=alt.Text("year:Q", format="d")
     )
-    layers = [dots, labels]
+    layers = [dots, labels, *([estimate_marks.letters(base)] if estimate_tip else [])]
     if median is not None:
         layers.append(
             alt.Chart(pd.DataFrame({"median": [median]}))
@@ -116,7 +122,11 @@ def ranked_chart(
     return alt.layer(*layers).properties(
         title=alt.TitleParams(
             title_lines(title),
-            subtitle=f"Latest value, best first ({'higher' if higher_is_better else 'lower'} is better); year at right",
+            subtitle=estimate_marks.subtitle(
+                f"Latest value, best first ({'higher' if higher_is_better else 'lower'} is better); year at right",
+                estimate_marks.LETTER_LINE,
+                latest,
+            ),
         ),
         height=height,
         width="container",

@@ -31,6 +31,7 @@ def build_trajectory(view: TrajectoryView) -> Drawn:
     if view.scale == "indexed":
         base = view.base if view.base is not None and start <= view.base <= end else start
     frame, notes = query.trajectory(view.indicator, view.areas, (start, end), base_year=base)
+    frame = query.with_estimated(frame)
     context = None
     if view.context:
         others = [a for a in query.countries()["ref_area"] if a not in view.areas]
@@ -42,12 +43,11 @@ def build_trajectory(view: TrajectoryView) -> Drawn:
     chart = charts.trajectory_chart(
         frame, title=title, unit=item.unit, scale=view.scale, base_year=base, context=context
     )
-    data = frame[["ref_area", "name", "year", "value"]]
+    data = frame[["ref_area", "name", "year", "value", "estimated"]]
     if context is not None and not context.empty:
         data = data.assign(selected=True)
-        data = pd.concat(
-            [data, context[["ref_area", "name", "year", "value"]].assign(selected=False)], ignore_index=True
-        )
+        context = query.with_estimated(context)[["ref_area", "name", "year", "value", "estimated"]]
+        data = pd.concat([data, context.assign(selected=False)], ignore_index=True)
     return Drawn(
         chart=chart,
         data=data.reset_index(drop=True),
@@ -62,7 +62,7 @@ def build_trajectory(view: TrajectoryView) -> Drawn:
 def build_ranking(view: TrajectoryView) -> Drawn:
     item = query.definition(view.indicator)
     _, end = years_shown(view.indicator, view.start, view.end)
-    latest = query.latest(view.indicator, list(view.areas), max_year=end)
+    latest = query.with_estimated(query.latest(view.indicator, list(view.areas), max_year=end))
     if latest.empty:
         raise query.QueryError(f"no values of {item.label} for {', '.join(view.areas)} up to {end}")
     higher = item.direction == Direction.higher_is_better
@@ -72,7 +72,7 @@ def build_ranking(view: TrajectoryView) -> Drawn:
     )
     return Drawn(
         chart=chart,
-        data=latest[["rank", "ref_area", "name", "year", "value"]].reset_index(drop=True),
+        data=latest[["rank", "ref_area", "name", "year", "value", "estimated"]].reset_index(drop=True),
         title=title,
         indicators=(view.indicator,),
         stem=f"{view.indicator}_ranking",

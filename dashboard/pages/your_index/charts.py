@@ -22,7 +22,8 @@ def interval_chart(frame: pd.DataFrame, *, title: str, subtitle: str = "") -> al
     """Rank (dot) and its 5–95% Monte Carlo interval (bar) per unit, best first.
 
     ``frame`` columns: ``name, rank, rank_p05, rank_p95, median_rank, score, coverage, gdp_per_capita,
-    income_group, delta``.
+    income_group, delta`` and optionally ``estimated_inputs`` (how many of the values a score uses the
+    publisher estimated: said in the tooltip, not drawn, since a score is not one published value).
     """
     check_rows(len(frame), title)
     data = interval_rows(frame)
@@ -49,6 +50,8 @@ def interval_chart(frame: pd.DataFrame, *, title: str, subtitle: str = "") -> al
         alt.Tooltip("delta:Q", title="Δ rank vs equal weights", format="+d"),
         alt.Tooltip("income_group:N", title="Income group"),
     ]
+    if ESTIMATED_INPUTS in data and bool(data[ESTIMATED_INPUTS].gt(0).any()):
+        tooltip.append(alt.Tooltip(f"{ESTIMATED_INPUTS}:Q", title="Values estimated by the publisher", format="d"))
     base = alt.Chart(data).encode(y=y, tooltip=tooltip)
     x = alt.X("rank:Q", title="Rank (1 = best)", scale=alt.Scale(reverse=False, zero=False, nice=False))
     bars = base.mark_rule(strokeWidth=5, opacity=0.35, strokeCap="round").encode(
@@ -78,11 +81,18 @@ INTERVAL_COLUMNS = [
     "delta",
 ]
 CHANGE_COLUMNS = ["name", "rank", "equal_rank", "delta"]
+#: How many of the values a score uses the publisher estimated (``indicators.index_query`` counts them).
+ESTIMATED_INPUTS = "estimated_inputs"
 
 
 def interval_rows(frame: pd.DataFrame) -> pd.DataFrame:
-    """Exactly the rows :func:`interval_chart` draws (what a download of the chart holds)."""
-    return frame[INTERVAL_COLUMNS].assign(income_group=frame["income_group"].fillna("Not classified"))
+    """Exactly the rows :func:`interval_chart` draws (what a download of the chart holds); with the count of
+    estimated inputs, ``estimated`` is True where a score uses at least one value the publisher estimated."""
+    rows = frame[INTERVAL_COLUMNS].assign(income_group=frame["income_group"].fillna("Not classified"))
+    if ESTIMATED_INPUTS not in frame:
+        return rows
+    counts = frame[ESTIMATED_INPUTS].astype(int)
+    return rows.assign(estimated_inputs=counts, estimated=counts > 0)
 
 
 def _change_rows(frame: pd.DataFrame) -> pd.DataFrame:

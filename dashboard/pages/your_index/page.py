@@ -107,6 +107,8 @@ def _display_table(table: pd.DataFrame, composite: str) -> pd.DataFrame:
         columns[f"pillar_{pillar}"] = f"{shape.pillar_titles[pillar]} (0–1)"
         columns[f"coverage_{pillar}"] = f"{shape.pillar_titles[pillar]} coverage"
     columns |= {"oldest_year": "Oldest value", "gdp_per_capita": "GDP per capita (PPP $)", "income_group": "Income"}
+    if "estimated_inputs" in table:
+        columns["estimated_inputs"] = "Values estimated by the publisher"
     frame = table.reset_index()[["ref_area", *columns]].rename(columns=columns | {"ref_area": "Code"})
     return frame.round(3)
 
