@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from dashboard.pages.overview import charts
-from indicators import assess, query
+from indicators import areas, assess, query
 
 PAGE = "overview"
 #: Wellbeing first, GDP beside it: the page answers "is this place getting better beyond GDP?" before
@@ -32,16 +32,20 @@ FIRST_SINCE = 1990
 
 
 @lru_cache(maxsize=1)
-def _area_options() -> tuple[str, ...]:
-    table = query.areas()
-    levels = {"aggregate", *assess.levels_with_data()}
-    table = table[table["level"].isin(levels)]
-    return tuple(table.sort_values(["is_aggregate", "level", "name"])["ref_area"])
+def _place_options() -> tuple[str, ...]:
+    return tuple(areas.picker_areas()["ref_area"])
+
+
+def place_options() -> list[str]:
+    """The picker's places: countries by name, then aggregates in their own group; never entities such as
+    "World Marine Bunkers" (regions are picked with "Find a region")."""
+    return list(_place_options())
 
 
 def area_options() -> list[str]:
-    """Places the Overview offers: aggregates and every level that has data (computed once per data version)."""
-    return list(_area_options())
+    """Places a link may name: the picker's and every region of a level with data (computed once per data
+    version)."""
+    return [*_place_options(), *sorted(areas.regions_with_data())]
 
 
 def since_years() -> tuple[int, int]:
@@ -50,9 +54,9 @@ def since_years() -> tuple[int, int]:
 
 
 def peer_group(area: str, peers: str, similar: int, custom: tuple[str, ...]) -> assess.PeerGroup:
-    """The peers a place is ranked among; an aggregate is compared with countries."""
-    level = str(query.areas().at[area, "level"])
-    level = "country" if level == "aggregate" else level
+    """The peers a place is ranked among: an aggregate is compared with countries, a region with regions of
+    its level (its country's, for a relative group)."""
+    level = areas.level_of(area)
     return assess.peer_group(peers, area, level=level, n_similar=similar, custom=custom)
 
 

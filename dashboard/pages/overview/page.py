@@ -43,17 +43,29 @@ def _initialise_widgets(view: OverviewView) -> None:
     )
 
 
+def _found_region(code: str) -> None:
+    st.session_state["ov_area"] = code
+
+
 def body(link: frame.Link) -> None:
-    area_codes = data.area_options()
     # ``theme`` names one chart of a shared link (see views.py); the page shows every theme.
     view = state.parse_page(link.params, extra_allowed=(*SHARE_PARAMS, "theme"))
     _initialise_widgets(view)
-    frame.show_notices(view.notices)
+    frame.show_link_notices(link, view.notices)
 
+    listed = data.place_options()
+    chosen_now = st.session_state.get("ov_area", view.area)
+    # Regions are not listed (there are thousands): one opened by a link or "Find a region" joins the list.
+    area_codes = listed if chosen_now in set(listed) else [*listed, chosen_now]
     controls = st.columns([3, 3, 2])
     area = controls[0].selectbox(
-        "Country or aggregate", area_codes, key="ov_area", format_func=frame.place_label, **frame.PLACE_PICKER
+        "Place (country, group or region)",
+        area_codes,
+        key="ov_area",
+        format_func=frame.place_label,
+        **frame.PLACE_PICKER,
     )
+    frame.region_finder("ov_find", _found_region, container=controls[0])
     peers = controls[1].selectbox("Compare with", PEER_KINDS, key="ov_peers", format_func=assess.PEER_KIND_LABELS.get)
     choices = sorted({*SINCE_CHOICES, view.since})
     since = controls[2].selectbox("Trend since", choices, key="ov_since")

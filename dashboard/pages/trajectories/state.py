@@ -1,4 +1,5 @@
-"""Trajectories page, URL ⇄ view state: which indicator, which areas, which years and scale."""
+"""Trajectories page, URL ⇄ view state: which indicator, which areas (countries, aggregates and regions,
+``areas=SE11,SWE``), which years and scale."""
 
 from __future__ import annotations
 
@@ -97,7 +98,7 @@ def parse(params: Mapping[str, object], extra_allowed: Iterable[str] = ()) -> Tr
     """A Trajectories link -> view; ``gdp`` (GDP alongside) belongs to the page, not to one chart."""
     return parse_trajectory(
         params,
-        indicators=data.indicator_options(),
+        indicators=data.all_indicators(),
         areas=data.area_options(),
         extra_allowed=("gdp", *extra_allowed),
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.pages.trajectories import charts
-from dashboard.pages.trajectories.data import PAGE, years_shown
+from dashboard.pages.trajectories.data import PAGE, context_places, years_shown
 from dashboard.pages.trajectories.state import TrajectoryView, parse
 from dashboard.view_kind import Drawn, ViewKind
 from indicators import query
@@ -33,7 +33,7 @@ def build_trajectory(view: TrajectoryView) -> Drawn:
     frame, notes = query.trajectory(view.indicator, view.areas, (start, end), base_year=base)
     context = None
     if view.context:
-        others = [a for a in query.countries()["ref_area"] if a not in view.areas]
+        others = context_places(view.indicator, view.areas)
         context, _ = query.trajectory(view.indicator, others, (start, end), base_year=base)
     if frame.empty:
         raise query.QueryError(f"no data for {item.label} for {', '.join(view.areas)} in {start}–{end}")
