@@ -217,10 +217,11 @@ def equivalent(indicator: str, level: str) -> str | None:
 
 
 @lru_cache(maxsize=8192)
-def place_label(ref_area: str) -> str:
+def place_label(ref_area: str, level: str | None = None) -> str:
     """A place as pickers and search results show it: a country by its name, an aggregate with "(group)",
     a region with its level and country ("Stockholm — NUTS 2 region, Sweden"; "Bayern (Bavaria) — OECD TL2
-    region, Germany" when it has an English name)."""
+    region, Germany" when it has an English name). ``level`` names the level a page shows the region at
+    (SE11 is listed as an OECD TL2 region on Compare's TL2 level); default: the level it is scored at."""
     table = classified()
     if ref_area not in table.index:
         return ref_area
@@ -231,7 +232,7 @@ def place_label(ref_area: str) -> str:
         return str(row["name"])
     english = english_names().get(ref_area)
     name = f"{row['name']} ({english})" if english else str(row["name"])
-    level = LEVEL_NAMES.get(level_of(ref_area), "region")
+    level = LEVEL_NAMES.get(level or level_of(ref_area), "region")
     parent = row["parent"]
     where = f", {area_name(parent)}" if isinstance(parent, str) and parent else ""
     return f"{name} — {level}{where}"

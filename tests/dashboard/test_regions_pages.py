@@ -55,7 +55,7 @@ def test_trajectories_link_with_a_region_draws_it_on_its_levels_gdp_beside_the_c
     assert "Regional GDP per inhabitant (PPS) — Stockholm" in titles
     assert _param(at, "areas") == "SE11,SWE"
     # The region's chart shows exactly its rows, from its own series.
-    at.toggle(key="traj_nuts2_gdp_per_inhabitant_pps_table").set_value(True).run()
+    at.toggle(key="traj_1_nuts2_gdp_per_inhabitant_pps_table").set_value(True).run()
     rows = at.dataframe[0].value
     assert set(rows["ref_area"]) == {"SE11"} and rows["year"].between(2000, 2014).all()
 
@@ -111,7 +111,7 @@ def test_compare_within_a_country_at_every_level(level, country, count):
     assert _peer_count(at) == count
     assert at.get("vega_lite_chart"), "a ranked chart is drawn"
     highlight = at.selectbox(key="cmp_area")
-    assert set(highlight.options) == {areas.place_label(c) for c in areas.regions_within(country, level).index}
+    assert set(highlight.options) == {areas.place_label(c, level) for c in areas.regions_within(country, level).index}
     assert _param(at, "level") == level and _param(at, "within") == country
 
 
@@ -158,6 +158,33 @@ def test_overview_of_a_region_uses_its_levels_gdp_in_the_headline(link, code, he
     assert sentences and headline in sentences[0]
     assert "GDP per capita series" not in sentences[0]
     assert _param(at, "area") == code
+
+
+def test_overview_of_a_region_offers_region_peer_groups_and_ranks_among_them():
+    at = open_page("overview", area="SE11")
+    assert at.selectbox(key="ov_peers").options == [
+        "Regions of the same country",
+        "All regions of its level",
+        "Areas I pick",
+    ]
+    assert any("Ranks are among all regions of Sweden (8 areas" in c for c in _captions(at))
+    assert not any("applies to countries" in c for c in _captions(at))
+    at.selectbox(key="ov_peers").set_value("all").run()
+    count = len(areas.areas_at_level("nuts2"))
+    assert any(f"Ranks are among all regions ({count} areas" in c for c in _captions(at))
+    at.selectbox(key="ov_peers").set_value("custom").run()
+    assert all("NUTS 2 region" in label for label in at.multiselect(key="ov_custom").options)
+    at.multiselect(key="ov_custom").set_value(["SE22", "ITC4"]).run()
+    assert not at.exception and not at.info
+    assert _param(at, "with") == "SE22,ITC4"
+
+
+def test_trajectories_gdp_beside_a_region_is_its_levels_own():
+    at = open_page("trajectories", areas="SWE,SE11", ind="life_expectancy", gdp="1")
+    titles = " | ".join(_chart_titles(at))
+    assert "Life expectancy (TL2) — Stockholm, 2016" in titles  # the OECD table has one year
+    assert "Regional GDP per inhabitant (PPS) — Stockholm" in titles
+    assert any("one year only (2016)" in c for c in _captions(at))
 
 
 def test_overview_find_a_region_opens_it():

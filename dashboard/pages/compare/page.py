@@ -105,11 +105,16 @@ def body(link: frame.Link) -> None:
     )
     controls = st.columns([3, 3, 2])
     area = controls[0].selectbox(
-        "Highlight", area_codes, key="cmp_area", format_func=frame.place_label, **frame.PLACE_PICKER
+        "Highlight",
+        area_codes,
+        key="cmp_area",
+        format_func=lambda code: areas.place_label(code, None if level == "country" else level),
+        **frame.PLACE_PICKER,
     )
     kinds = PEER_KINDS if level == "country" else REGION_PEER_KINDS
     _keep_valid("cmp_peers", kinds, "all")
-    peers = controls[1].selectbox("Peer group", kinds, key="cmp_peers", format_func=assess.PEER_KIND_LABELS.get)
+    peer_labels = assess.PEER_KIND_LABELS | ({} if level == "country" else {"all": "All regions"})
+    peers = controls[1].selectbox("Peer group", kinds, key="cmp_peers", format_func=peer_labels.get)
     years = _year_choices(chosen)
     _keep_valid("cmp_year", years, "latest")
     year = controls[2].selectbox(
@@ -126,7 +131,7 @@ def body(link: frame.Link) -> None:
                 "Areas to compare",
                 area_codes,
                 key="cmp_custom",
-                format_func=frame.place_label,
+                format_func=lambda code: areas.place_label(code, None if level == "country" else level),
                 max_selections=60,
                 **frame.MULTI_PLACE_PICKER,
                 placeholder="Choose areas",

@@ -29,6 +29,10 @@ FRAMEWORK_TITLES = {
 GROUP_TITLES = {"theme": THEME_TITLES, "framework": FRAMEWORK_TITLES}
 GROUP_LABELS = {"theme": "Theme", "framework": "Well-being framework (now, inequality, later, elsewhere)"}
 FIRST_SINCE = 1990
+#: Peer groups offered for a region: its own country's regions (the page's default, ``income_group`` in the
+#: link, which applies to countries only), all regions of its level, or a list.
+REGION_PEERS = ("all", "custom")
+REGION_PEER_LABELS = {"income_group": "Regions of the same country", "all": "All regions of its level"}
 
 
 @lru_cache(maxsize=1)
@@ -48,15 +52,25 @@ def area_options() -> list[str]:
     return [*_place_options(), *sorted(areas.regions_with_data())]
 
 
+def peer_options(area: str) -> list[str]:
+    """The places a region may be compared with, one by one: the regions of its level, its country's first."""
+    pool = areas.areas_at_level(areas.level_of(area))
+    country = areas.classified().at[area, "parent"] if area in areas.classified().index else None
+    own = pool["country"] == country
+    return [*sorted(pool.index[own], key=query.area_name), *sorted(pool.index[~own], key=query.area_name)]
+
+
 def since_years() -> tuple[int, int]:
     """The years a trend may start: at least two years before GDP's latest value."""
     return FIRST_SINCE, query.year_range(assess.GDP)[1] - 2
 
 
 def peer_group(area: str, peers: str, similar: int, custom: tuple[str, ...]) -> assess.PeerGroup:
-    """The peers a place is ranked among: an aggregate is compared with countries, a region with regions of
-    its level (its country's, for a relative group)."""
+    """The peers a place is ranked among: an aggregate is compared with countries; a region with the other
+    regions of its country at its level (for any group that applies to countries), or as ``peers`` says."""
     level = areas.level_of(area)
+    if level != "country" and peers not in REGION_PEERS:
+        return assess.peer_group("all", area, level=level, within=areas.classified().at[area, "parent"])
     return assess.peer_group(peers, area, level=level, n_similar=similar, custom=custom)
 
 

@@ -16,6 +16,7 @@ from dashboard.pages.overview import charts, data, state
 from dashboard.pages.overview.data import PAGE
 from dashboard.pages.overview.state import OverviewView, StandingView
 from dashboard.url_state import PEER_KINDS, SHARE_PARAMS, SIMILAR_RANGE
+from indicators import areas as places
 from indicators import assess, query, status
 
 ROW_PX = 35
@@ -66,22 +67,32 @@ def body(link: frame.Link) -> None:
         **frame.PLACE_PICKER,
     )
     frame.region_finder("ov_find", _found_region, container=controls[0])
-    peers = controls[1].selectbox("Compare with", PEER_KINDS, key="ov_peers", format_func=assess.PEER_KIND_LABELS.get)
+    region = places.level_of(area) != "country"
+    kinds = ("income_group", *data.REGION_PEERS) if region else PEER_KINDS
+    if st.session_state.get("ov_peers") not in kinds:
+        st.session_state["ov_peers"] = "income_group"
+    labels = assess.PEER_KIND_LABELS | (data.REGION_PEER_LABELS if region else {})
+    peers = controls[1].selectbox("Compare with", kinds, key="ov_peers", format_func=labels.get)
     choices = sorted({*SINCE_CHOICES, view.since})
     since = controls[2].selectbox("Trend since", choices, key="ov_since")
     similar, custom = view.similar, tuple(view.custom)
     if peers == "similar_gdp":
         similar = st.slider("How many countries nearest in GDP per capita", *SIMILAR_RANGE, key="ov_similar")
     elif peers == "custom":
+        # A region is compared with regions of its level; a country or group with countries and groups.
+        pool = data.peer_options(area) if region else area_codes
+        choices = [a for a in pool if a != area]
+        if any(code not in set(choices) for code in st.session_state.get("ov_custom", [])):
+            st.session_state["ov_custom"] = [c for c in st.session_state["ov_custom"] if c in set(choices)]
         custom = tuple(
             st.multiselect(
                 "Peers to compare with",
-                [a for a in area_codes if a != area],
+                choices,
                 key="ov_custom",
                 format_func=frame.place_label,
                 max_selections=60,
                 **frame.MULTI_PLACE_PICKER,
-                placeholder="Choose countries",
+                placeholder="Choose regions" if region else "Choose countries",
             )
         )
     grouping = st.radio(

@@ -81,14 +81,8 @@ def body(link: frame.Link) -> None:
         value=link.params.get("gdp") == "1",
         key="traj_gdp",
         disabled=indicator == GDP,
-        help="For regions, their level's equivalent: GDP per inhabitant (NUTS 2), household income (OECD TL2), "
-        "GNI per person (GDL).",
     )
-    context = options[2].toggle(
-        "Grey lines for other places",
-        key="traj_context",
-        help="All countries; for regions, the other regions of their countries.",
-    )
+    context = options[2].toggle("Grey lines for the rest", key="traj_context")
 
     base = view.base if view.base is not None and start <= view.base <= end else start
     current = TrajectoryView(
@@ -109,31 +103,39 @@ def body(link: frame.Link) -> None:
     for note in notes:
         st.caption(f"Note: {note}.")
     for number, (ident, codes) in enumerate(groups):
-        _group_row(current, ident, codes, with_gdp=with_gdp, ranked=number == 0 or len(codes) > 1)
+        _group_row(current, ident, codes, with_gdp=with_gdp, number=number)
 
 
-def _group_row(current: TrajectoryView, ident: str, codes: tuple[str, ...], *, with_gdp: bool, ranked: bool) -> None:
-    """One row of charts for the places drawn on series ``ident``: its trajectory, GDP (or the level's
-    equivalent) alongside when asked, and the ranking of their latest values."""
+def _group_row(current: TrajectoryView, ident: str, codes: tuple[str, ...], *, with_gdp: bool, number: int) -> None:
+    """One row of charts for the places drawn on series ``ident`` (row ``number``, 0 for the chosen
+    indicator's): its trajectory, GDP (or the level's equivalent) alongside when asked, and the ranking of their
+    latest values (in a regional row, only when it ranks more than one place)."""
+    prefix = "traj" if number == 0 else f"traj_{number}"
     item = catalog()[ident]
+    first, last = query.year_range(ident)
     if ident != current.indicator:
         names = ", ".join(query.area_name(code) for code in codes)
         st.caption(
-            f"{names}: {item.label} ({item.unit}), their level's measure of {catalog()[current.indicator].label} "
-            "— a series of its own, not comparable in value with the chart above."
+            f"{names}: {item.label} ({item.unit}), the regional measure of {catalog()[current.indicator].label} "
+            "— a series of its own, not comparable in value with the chart above"
+            + (f"; one year only ({first})" if first == last else "")
+            + ". Beside a region, GDP is its level's own (GDP per inhabitant, household income or GNI per person) "
+            "and grey lines are the other regions of its country."
         )
     start, end = data.years_shown(ident, current.start, current.end)
     view = replace(current, indicator=ident, areas=codes, start=start, end=end)
-    gdp = places.equivalent(GDP, item.level)
+    # GDP beside a region is its own level's (Stockholm: GDP per inhabitant, even on an OECD TL2 measure).
+    gdp_series = {data.series_for(GDP, code) for code in codes} - {None}
+    gdp = gdp_series.pop() if len(gdp_series) == 1 else places.equivalent(GDP, item.level)
     shown = [ident] + ([gdp] if with_gdp and gdp and gdp != ident else [])
     columns = st.columns(len(shown) + 1) if len(shown) > 1 else st.columns([3, 2])
     for column, series in zip(columns, shown, strict=False):
         with column:
             first, last = data.years_shown(series, current.start, current.end)
             frame.chart_block(
-                "trajectory", replace(view, indicator=series, start=first, end=last), key=f"traj_{series}"
+                "trajectory", replace(view, indicator=series, start=first, end=last), key=f"{prefix}_{series}"
             )
-    if not ranked:
+    if number > 0 and len(codes) < 2:
         return
     better = "higher" if query.definition(ident).direction == Direction.higher_is_better else "lower"
     with columns[-1]:

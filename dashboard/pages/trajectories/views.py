@@ -38,7 +38,8 @@ def build_trajectory(view: TrajectoryView) -> Drawn:
     if frame.empty:
         raise query.QueryError(f"no data for {item.label} for {', '.join(view.areas)} in {start}–{end}")
     label = item.label if base is None else f"{item.label} (index, {base} = 100)"
-    title = f"{label} — {places(view.areas)}, {start}–{end}"
+    period = str(start) if start == end else f"{start}–{end}"  # OECD TL2 tables have one year
+    title = f"{label} — {places(view.areas)}, {period}"
     chart = charts.trajectory_chart(
         frame, title=title, unit=item.unit, scale=view.scale, base_year=base, context=context
     )
