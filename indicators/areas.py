@@ -238,6 +238,7 @@ def place_label(ref_area: str, level: str | None = None) -> str:
     return f"{name} — {level}{where}"
 
 
+@lru_cache(maxsize=16)
 def regions_with_data(levels: tuple[str, ...] | None = None) -> frozenset[str]:
     """Codes of the regions a page can show: those of every level with data (or of ``levels``), TL2 regions
     in Europe included by their NUTS codes."""

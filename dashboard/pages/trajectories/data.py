@@ -9,6 +9,7 @@ each group its own chart with its own title and unit — never two units on one 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 
 from dashboard.theme import THEME_ORDER
@@ -55,9 +56,18 @@ def place_options() -> list[str]:
     return list(_places())
 
 
-def area_options() -> list[str]:
-    """Every place a link may name: the picker's places and every region with data."""
-    return [*place_options(), *sorted(areas.regions_with_data())]
+def area_options(asked: Iterable[str] = ()) -> list[str]:
+    """Every place a link may name: the picker's places and every region with data.
+
+    Regions are added only when ``asked`` (the codes a link names) holds one that is not listed: finding
+    every region with data reads each regional table once (about 1.5 s cold), which a first view of the
+    page's default link must not pay.
+    """
+    listed = place_options()
+    known = {code.upper() for code in listed}
+    if all(code.strip().upper() in known for code in asked if code.strip()):
+        return listed
+    return [*listed, *sorted(areas.regions_with_data())]
 
 
 def levels_of(ref_area: str) -> tuple[str, ...]:
