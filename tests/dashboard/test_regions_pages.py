@@ -11,6 +11,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard import share
 from indicators import areas
 from tests.dashboard.support import open_page
 
@@ -222,3 +223,32 @@ def test_place_pickers_list_countries_then_labelled_groups_and_no_other_entities
     first_group = groups.index(True)
     assert first_group > 150 and all(groups[first_group:]), "countries first, then every aggregate labelled"
     assert labels[0] == "Afghanistan" and "World (group)" in labels
+
+
+# -- Shared links of regional charts -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("page", "params", "in_title"),
+    [
+        ("trajectories", {"ind": "nuts2_gdp_per_inhabitant_pps", "areas": "SE11,SE22"}, "Stockholm"),
+        ("compare", {"level": "tl2", "within": "ITA", "area": "ITC4"}, "Lombardia among all regions of Italy"),
+        ("overview", {"area": "SE11", "theme": "inclusive"}, "Stockholm — inclusive indicators"),
+    ],
+)
+def test_a_regional_charts_link_draws_it_alone_without_notices(page, params, in_title):
+    kind, view, options = share.resolve(params, page)
+    shared = share.build(kind, view, options, base_url="https://example.org")
+    assert not shared.notices, shared.notices
+    assert in_title in shared.meta.title
+    assert len(shared.data) > 1
+
+
+def test_a_link_naming_a_regional_measure_for_a_country_draws_its_national_equivalent():
+    at = open_page("trajectories", ind="nuts2_unemployment_rate", areas="SWE,SE11")
+    assert at.selectbox(key="traj_indicator").value == "nuts2_unemployment_rate"
+    titles = _chart_titles(at)
+    assert "Unemployment rate (regional) — Stockholm, 1999–2015" in titles
+    assert "Unemployment rate — Sweden, 1999–2015" in titles
+    assert any(c.startswith("Sweden: Unemployment rate (%), the national measure of") for c in _captions(at))
+    assert not at.info and not at.warning

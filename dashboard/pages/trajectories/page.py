@@ -50,8 +50,11 @@ def body(link: frame.Link) -> None:
     listed = data.place_options()
     # Regions are not listed (there are thousands): one chosen from a link or "Find a region" joins the list.
     area_codes = listed + [c for c in chosen_now if c not in set(listed)]
-    indicator_ids = data.indicator_options(data.levels_chosen(chosen_now))
-    if st.session_state.get("traj_indicator") not in indicator_ids:
+    # The chosen places' levels, and the chosen indicator's own (a link may name a regional measure).
+    held = st.session_state.get("traj_indicator")
+    levels = {*data.levels_chosen(chosen_now), *([catalog()[held].level] if held in catalog() else [])}
+    indicator_ids = data.indicator_options(tuple(levels))
+    if held not in indicator_ids:
         st.session_state["traj_indicator"] = GDP
 
     controls = st.columns([3, 4])
@@ -115,12 +118,18 @@ def _group_row(current: TrajectoryView, ident: str, codes: tuple[str, ...], *, w
     first, last = query.year_range(ident)
     if ident != current.indicator:
         names = ", ".join(query.area_name(code) for code in codes)
+        regional = item.level != "country"
         st.caption(
-            f"{names}: {item.label} ({item.unit}), the regional measure of {catalog()[current.indicator].label} "
-            "— a series of its own, not comparable in value with the chart above"
+            f"{names}: {item.label} ({item.unit}), the {'regional' if regional else 'national'} measure of "
+            f"{catalog()[current.indicator].label} — a series of its own, not comparable in value with the "
+            "chart above"
             + (f"; one year only ({first})" if first == last else "")
-            + ". Beside a region, GDP is its level's own (GDP per inhabitant, household income or GNI per person) "
-            "and grey lines are the other regions of its country."
+            + (
+                ". Beside a region, GDP is its level's own (GDP per inhabitant, household income or GNI per "
+                "person) and grey lines are the other regions of its country."
+                if regional
+                else "."
+            )
         )
     start, end = data.years_shown(ident, current.start, current.end)
     view = replace(current, indicator=ident, areas=codes, start=start, end=end)
