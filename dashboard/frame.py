@@ -252,7 +252,7 @@ def region_finder(
         label,
         key=key,
         on_change=found,
-        placeholder="Type a region and press Enter, e.g. Stockholm, Lombardia, Bavaria",
+        placeholder="e.g. Stockholm or Bavaria, then Enter",
         help="Finds NUTS 2, OECD TL2 and Global Data Lab regions by name (local or English) or code.",
     )
     hits = st.session_state.get(f"{key}_hits")
