@@ -38,7 +38,7 @@ from dashboard import data_version, export, share
 from dashboard.registry import registry
 from dashboard.url_state import ShareOptions, parse_share
 from dashboard.view_kind import Drawn
-from indicators import query
+from indicators import areas, query
 from indicators.query import QueryError
 
 LOG = logging.getLogger("beyond_gdp.pages")
@@ -61,13 +61,23 @@ OPEN_SUFFIX = "_open"
 _MARKDOWN_SIGNS = re.compile(r"[\\`*_{}\[\]()<>#+\-.!|~:$&\"'=]")
 
 
+#: Session keys: the page being drawn, and the address the frame last wrote for it (see :attr:`Link.opened`).
+PAGE_KEY = "_frame_page"
+WRITTEN_KEY = "_frame_written"
+
+
 @dataclass(frozen=True)
 class Link:
-    """What the frame hands a page body: the link's parameters, its share options and the running data."""
+    """What the frame hands a page body: the link's parameters, its share options and the running data.
+
+    ``opened`` is False when the address is the one the page itself wrote on the previous run (the
+    visitor only changed widgets): its notices were shown when the link was opened, and a value the
+    widgets made (a level switch that left the highlighted area behind) is not the visitor's link."""
 
     params: dict[str, Any]
     options: ShareOptions
     version: str
+    opened: bool = True
 
     @property
     def pin_differs(self) -> bool:
@@ -93,10 +103,12 @@ def run(
             render_embed(page, embed_chart(params) if embed_chart else None)
             return
         options = parse_share(params, charts=[k.kind for k in share.kinds_for_page(page)] or ["none"])
-        link = Link(params=params, options=options, version=version)
+        opened = st.session_state.get(WRITTEN_KEY) != (page, params)
+        st.session_state[PAGE_KEY] = page
+        link = Link(params=params, options=options, version=version, opened=opened)
         st.title(title)
         st.caption(caption)
-        show_notices(options.notices)
+        show_link_notices(link, options.notices)
         if link.pin_differs:
             st.info(pin_notice(options.version, version), icon=":material/history:")
         body(link)
@@ -144,6 +156,7 @@ def sync_url(query: Mapping[str, str]) -> None:
     current = st.query_params.to_dict()
     pinned = parse_share({"v": current["v"]}, charts=()).version if "v" in current else None
     wanted = dict(query) | ({"v": pinned} if pinned else {})
+    st.session_state[WRITTEN_KEY] = (st.session_state.get(PAGE_KEY), {k: str(v) for k, v in wanted.items()})
     if wanted != current:
         st.query_params.from_dict(wanted)
 
@@ -162,6 +175,13 @@ def show_notices(notices: tuple[str, ...] | list[str]) -> None:
     if notices:
         text = "; ".join(markdown_text(n) for n in notices)
         st.info(f"Some link settings were not understood and defaults were used: {text}.", icon=":material/link_off:")
+
+
+def show_link_notices(link: Link, notices: tuple[str, ...] | list[str]) -> None:
+    """:func:`show_notices` for a link the visitor opened; nothing when the address is the one the page wrote
+    itself (only widgets changed), so a widget change never produces a notice about "the link"."""
+    if link.opened:
+        show_notices(notices)
 
 
 def seed_widgets(prefix: str, values: Callable[[], Mapping[str, object]]) -> None:
@@ -199,12 +219,50 @@ PLACE_PICKER = {"filter_mode": "contains"}
 
 
 def place_label(code: str) -> str:
-    """A place as a picker lists it: its name, and for an aggregate (World, an income group, EU27) the word
-    "group", so aggregates read as their own labelled group after the countries."""
-    name = query.area_name(code)
-    areas = query.areas()
-    aggregate = code in areas.index and bool(areas.at[code, "is_aggregate"])
-    return f"{name} (group)" if aggregate else name
+    """A place as a picker lists it: its name; for an aggregate (World, an income group, EU27) the word
+    "group", so aggregates read as their own labelled group after the countries; for a region its level and
+    country ("Stockholm — NUTS 2 region, Sweden"). See :func:`indicators.areas.place_label`."""
+    return areas.place_label(code)
+
+
+def region_finder(
+    key: str,
+    on_found: Callable[[str], None],
+    *,
+    levels: tuple[str, ...] | None = None,
+    label: str = "Find a region",
+    container: Any = None,
+) -> None:
+    """ "Find my region": a search box where typing a region's name (local or English: "Stockholm",
+    "Lombardia", "Bavaria") and pressing Enter hands the best match to ``on_found`` (a callback that sets
+    the page's widget keys, so the pickers show it on this run). Other matches are listed with their level
+    and country under the box. ``levels`` limits the search (default: every level with data)."""
+    place = container if container is not None else st
+
+    def found() -> None:
+        text = str(st.session_state.get(key) or "").strip()
+        hits = areas.find_regions(text, levels) if text else None
+        st.session_state[f"{key}_hits"] = (
+            None if hits is None else list(zip(hits["ref_area"], hits["label"], strict=True))
+        )
+        if hits is not None and not hits.empty:
+            on_found(str(hits["ref_area"].iloc[0]))
+
+    place.text_input(
+        label,
+        key=key,
+        on_change=found,
+        placeholder="e.g. Stockholm or Bavaria, then Enter",
+        help="Finds NUTS 2, OECD TL2 and Global Data Lab regions by name (local or English) or code.",
+    )
+    hits = st.session_state.get(f"{key}_hits")
+    if hits is None:
+        return
+    if not hits:
+        place.caption(f"No region matches {markdown_text(repr(str(st.session_state.get(key) or '')))}.")
+        return
+    others = "; ".join(markdown_text(text) for _, text in hits[1:5])
+    place.caption(f"Picked {markdown_text(hits[0][1])}." + (f" Other matches: {others}." if others else ""))
 
 
 def chart_height(spec: dict) -> int | str:

@@ -93,12 +93,16 @@ def area(
     return default
 
 
-def area_list(raw: str | None, name: str, known: set[str], notices: list[str], limit: int = 60) -> tuple[str, ...]:
+def area_list(raw: str | None, name: str, known: Iterable[str], notices: list[str], limit: int = 60) -> tuple[str, ...]:
+    """The areas a link lists (``SE11,SWE,SWEr101``), each matched as :func:`area` does (without regard to
+    case: GDL codes mix cases), in the link's order; unknown ones are dropped with one notice."""
     if raw is None:
         return ()
-    codes = [c.strip().upper() for c in raw.split(",") if c.strip()]
-    good = [c for c in dict.fromkeys(codes) if AREA_CODE.match(c) and c in known]
-    bad = [c for c in codes if c not in good]
+    by_upper = {code.upper(): code for code in known}
+    asked = [c.strip() for c in raw.split(",") if c.strip()]
+    matched = [by_upper.get(c.upper()) if AREA_CODE.match(c) else None for c in asked]
+    good = list(dict.fromkeys(code for code in matched if code is not None))
+    bad = [c for c, code in zip(asked, matched, strict=True) if code is None]
     if bad:
         notices.append(f"unknown area code(s) {', '.join(shown(b) for b in bad[:5])} in '{name}' ignored")
     if len(good) > limit:

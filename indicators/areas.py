@@ -9,8 +9,10 @@ headlines agree on what a "country" is.
 
 from __future__ import annotations
 
+import csv
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
 import pandas as pd
 
@@ -27,6 +29,30 @@ HEADLINE_GDP = {
     "tl2": "tl2_household_disposable_income",
     "gdl_region": "gdl_gni_per_capita",
 }
+#: The same measure at another level, for a region shown beside countries: national series -> {level:
+#: regional series}. GDP per capita is :data:`HEADLINE_GDP`; the others measure the same thing in the same
+#: unit (years of life, % of the labour force …), as the Floors-and-ceilings page also assumes.
+EQUIVALENTS: dict[str, dict[str, str]] = {
+    GDP_PER_CAPITA: {level: ident for level, ident in HEADLINE_GDP.items() if level != "country"},
+    "life_expectancy": {"tl2": "tl2_life_expectancy", "gdl_region": "gdl_life_expectancy"},
+    "life_satisfaction": {"tl2": "tl2_life_satisfaction"},
+    "unemployment_rate": {"nuts2": "nuts2_unemployment_rate", "tl2": "tl2_unemployment_rate"},
+    "employment_rate": {"tl2": "tl2_employment_rate"},
+    "mean_years_schooling": {"gdl_region": "gdl_mean_years_schooling"},
+    "expected_years_schooling": {"gdl_region": "gdl_expected_years_schooling"},
+}
+#: How a level is named beside a region's name ("Stockholm — NUTS 2 region, Sweden").
+LEVEL_NAMES = {
+    "nuts0": "NUTS 0",
+    "nuts1": "NUTS 1 region",
+    "nuts2": "NUTS 2 region",
+    "tl2": "OECD TL2 region",
+    "tl3": "OECD TL3 region",
+    "gdl_region": "GDL region",
+}
+#: English names of regions stored under their local name (Bayern -> Bavaria), from the OECD Regional
+#: Well-Being file: "find my region" matches either.
+ENGLISH_NAMES_FILE = Path(__file__).resolve().parent / "region_names.csv"
 #: Search results come in this order of match quality (lower is better).
 MATCH_EXACT_CODE, MATCH_EXACT_NAME, MATCH_PREFIX, MATCH_WORD, MATCH_INSIDE = range(5)
 
@@ -54,6 +80,14 @@ def picker_areas(kinds: tuple[str, ...] = ("country", "aggregate")) -> pd.DataFr
     return chosen[["ref_area", "name", "kind", "group", "parent"]]
 
 
+@lru_cache(maxsize=1)
+def english_names() -> dict[str, str]:
+    """ref_area -> English name, for regions whose stored name is in the local language."""
+    with open(ENGLISH_NAMES_FILE, newline="", encoding="utf-8") as handle:
+        rows = csv.DictReader(line for line in handle if not line.startswith("#"))
+        return {row["ref_area"]: row["english_name"] for row in rows}
+
+
 def _folded(text: str) -> str:
     """Lower case without accents, so 'Reunion' finds 'Réunion' and 'zurich' finds 'Zürich'."""
     decomposed = unicodedata.normalize("NFKD", str(text))
@@ -73,15 +107,19 @@ def search(text: str, kinds: tuple[str, ...] = ("country", "region", "aggregate"
         return picker_areas(kinds).assign(match=MATCH_INSIDE).head(limit)
     table = classified()
     table = table[table["kind"].isin(kinds)]
-    names = table["name"].map(_folded)
     codes = table["ref_area"].str.casefold()
-    words = names.str.split(r"[\s\-/,()]+", regex=True)
     match = pd.Series(pd.NA, index=table.index, dtype="Int64")
-    inside = names.str.contains(wanted, regex=False)
-    match[inside] = MATCH_INSIDE
-    match[words.map(lambda parts: any(p.startswith(wanted) for p in parts))] = MATCH_WORD
-    match[names.str.startswith(wanted)] = MATCH_PREFIX
-    match[names == wanted] = MATCH_EXACT_NAME
+    english = english_names()
+    # The English name is a second name to match: a match on either counts, the better one wins.
+    for names in (table["name"], table["ref_area"].map(english).fillna("")):
+        names = names.map(_folded)
+        words = names.str.split(r"[\s\-/,()–]+", regex=True)
+        quality = pd.Series(pd.NA, index=table.index, dtype="Int64")
+        quality[names.str.contains(wanted, regex=False)] = MATCH_INSIDE
+        quality[words.map(lambda parts: any(p.startswith(wanted) for p in parts))] = MATCH_WORD
+        quality[names.str.startswith(wanted)] = MATCH_PREFIX
+        quality[names == wanted] = MATCH_EXACT_NAME
+        match = match.where(match.notna() & (quality.isna() | (match <= quality)), quality)
     match[codes == wanted] = MATCH_EXACT_CODE
     found = table.assign(match=match).dropna(subset=["match"])
     found = found.assign(
@@ -148,10 +186,70 @@ def level_of(ref_area: str) -> str:
         return "country"
     if level in LEVEL_ORDER:
         return level
-    return next((lvl for lvl in LEVEL_ORDER[1:] if ref_area in _codes_with_data(lvl)), "country")
+    # A NUTS1 code listed among a level's regions (German Länder are OECD TL2 regions) is scored there,
+    # even though Eurostat's NUTS2 tables also carry NUTS1 totals.
+    listed = next((lvl for lvl in LEVEL_ORDER[1:] if ref_area in areas_at_level(lvl).index), None)
+    return listed or next((lvl for lvl in LEVEL_ORDER[1:] if ref_area in _codes_with_data(lvl)), "country")
 
 
 def headline_gdp(ref_area: str) -> str | None:
     """The GDP-like series that heads this place (see :data:`HEADLINE_GDP`), when its definition exists."""
     ident = HEADLINE_GDP.get(level_of(ref_area))
     return ident if ident in query.definitions() else None
+
+
+def equivalent(indicator: str, level: str) -> str | None:
+    """The series that measures ``indicator`` for a place of ``level``: the indicator itself at its own
+    level, its regional equivalent (:data:`EQUIVALENTS`) where one is defined, else None."""
+    definitions = query.definitions()
+    if indicator not in definitions:
+        return None
+    own = definitions[indicator].level
+    if own == level:
+        return indicator
+    national = next(
+        (n for n, by_level in EQUIVALENTS.items() if indicator == n or indicator in by_level.values()), None
+    )
+    if national is None:
+        return None
+    found = national if level == "country" else EQUIVALENTS[national].get(level)
+    return found if found in definitions else None
+
+
+@lru_cache(maxsize=8192)
+def place_label(ref_area: str, level: str | None = None) -> str:
+    """A place as pickers and search results show it: a country by its name, an aggregate with "(group)",
+    a region with its level and country ("Stockholm — NUTS 2 region, Sweden"; "Bayern (Bavaria) — OECD TL2
+    region, Germany" when it has an English name). ``level`` names the level a page shows the region at
+    (SE11 is listed as an OECD TL2 region on Compare's TL2 level); default: the level it is scored at."""
+    table = classified()
+    if ref_area not in table.index:
+        return ref_area
+    row = table.loc[ref_area]
+    if row["kind"] == "aggregate":
+        return f"{row['name']} (group)"
+    if row["kind"] != "region":
+        return str(row["name"])
+    english = english_names().get(ref_area)
+    name = f"{row['name']} ({english})" if english else str(row["name"])
+    level = LEVEL_NAMES.get(level or level_of(ref_area), "region")
+    parent = row["parent"]
+    where = f", {area_name(parent)}" if isinstance(parent, str) and parent else ""
+    return f"{name} — {level}{where}"
+
+
+@lru_cache(maxsize=16)
+def regions_with_data(levels: tuple[str, ...] | None = None) -> frozenset[str]:
+    """Codes of the regions a page can show: those of every level with data (or of ``levels``), TL2 regions
+    in Europe included by their NUTS codes."""
+    chosen = levels if levels is not None else levels_with_data()
+    return frozenset(code for level in chosen if level != "country" for code in areas_at_level(level).index)
+
+
+def find_regions(text: str, levels: tuple[str, ...] | None = None, limit: int = 8) -> pd.DataFrame:
+    """ "Find my region": regions (of ``levels``, default every level with data) whose name, English name
+    or code matches ``text``, best first (see :func:`search`), with ``label`` saying level and country."""
+    allowed = regions_with_data(levels)
+    found = search(text, kinds=("region",), limit=10_000)
+    found = found[found["ref_area"].isin(allowed)].head(limit)
+    return found.assign(label=found["ref_area"].map(place_label))

@@ -62,7 +62,7 @@ def test_permalinks_reopen_their_view(app_url, page, ui, link, expected, charts)
 
 def test_choosing_another_place_on_the_overview_redraws_it_and_updates_the_link(app_url, page, ui):
     _open(page, ui, app_url, "", 4)
-    page.get_by_role("combobox", name="Country or aggregate").click()
+    page.get_by_role("combobox", name="Place (country, group or region)").click()
     page.keyboard.type("Japan")
     page.keyboard.press("Enter")
     page.wait_for_function("() => window.location.search.includes('area=JPN')", timeout=60_000)
@@ -107,7 +107,7 @@ def test_the_maps_year_slider_redraws_the_map(app_url, page, ui):
 
 def test_typing_part_of_a_name_and_enter_picks_that_one_place(app_url, page, ui):
     _open(page, ui, app_url, "trajectories?areas=SWE", 2)
-    page.get_by_role("combobox", name="Countries and aggregates").click()
+    page.get_by_role("combobox", name="Places (countries, groups, regions)").click()
     page.keyboard.type("Fra")
     page.keyboard.press("Enter")
     page.wait_for_function("() => window.location.search.includes('FRA')", timeout=60_000)

@@ -64,3 +64,10 @@ def test_reversed_years_are_swapped_and_out_of_range_ignored():
 def test_unicode_and_lowercase_codes():
     view = parse({"areas": "swe, usa ,Ünïcødé"})
     assert view.areas == ("SWE", "USA")
+
+
+def test_region_codes_of_mixed_case_round_trip_in_area_lists():
+    known = [*AREAS, "SE11", "SWEr101"]
+    view = parse_trajectory({"areas": "se11,SWEr101,swer101,SWE"}, indicators=INDICATORS, areas=known)
+    assert view.areas == ("SE11", "SWEr101", "SWE") and not view.notices
+    assert TrajectoryView(areas=view.areas).to_query()["areas"] == "SE11,SWEr101,SWE"

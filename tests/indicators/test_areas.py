@@ -68,3 +68,52 @@ def test_trajectories_serve_regions():
     frame, notes = query.trajectory("nuts2_gdp_per_inhabitant_pps", ["SE11", "SE22"])
     assert set(frame["ref_area"]) == {"SE11", "SE22"} and not notes
     assert frame.loc[frame["ref_area"] == "SE11", "name"].iloc[0] == "Stockholm"
+
+
+@pytest.mark.parametrize(
+    ("typed", "code", "label"),
+    [
+        ("Stockholm", "SE11", "Stockholm — NUTS 2 region, Sweden"),
+        ("Lombardia", "ITC4", "Lombardia (Lombardy) — NUTS 2 region, Italy"),
+        ("Lombardy", "ITC4", "Lombardia (Lombardy) — NUTS 2 region, Italy"),
+        ("Bavaria", "DE2", "Bayern (Bavaria) — OECD TL2 region, Germany"),
+        ("Vienna", "AT13", "Wien (Vienna) — NUTS 2 region, Austria"),
+    ],
+)
+def test_find_my_region_by_local_or_english_name_with_level_and_country(typed, code, label):
+    found = areas.find_regions(typed)
+    assert found["ref_area"].iloc[0] == code and found["label"].iloc[0] == label
+    assert set(found["ref_area"]) <= areas.regions_with_data()
+
+
+def test_find_my_region_finds_only_regions_a_page_can_show():
+    assert areas.find_regions("Sweden").empty is False
+    assert set(areas.find_regions("Sweden")["ref_area"]).isdisjoint({"SWE", "SE"})  # the country and NUTS 0
+    assert areas.find_regions("World Marine").empty
+
+
+def test_english_names_come_from_the_oecd_file_and_name_real_regions():
+    names = areas.english_names()
+    assert names["DE2"] == "Bavaria" and names["ITC4"] == "Lombardy"
+    assert set(names) <= set(query.areas().index)
+
+
+@pytest.mark.parametrize(
+    ("indicator", "level", "expected"),
+    [
+        ("gdp_per_capita_ppp", "nuts2", "nuts2_gdp_per_inhabitant_pps"),
+        ("gdp_per_capita_ppp", "gdl_region", "gdl_gni_per_capita"),
+        ("nuts2_gdp_per_inhabitant_pps", "country", "gdp_per_capita_ppp"),
+        ("life_expectancy", "tl2", "tl2_life_expectancy"),
+        ("tl2_life_expectancy", "gdl_region", "gdl_life_expectancy"),
+        ("co2_per_capita", "nuts2", None),
+        ("nuts2_unemployment_rate", "nuts2", "nuts2_unemployment_rate"),
+    ],
+)
+def test_regional_equivalents_of_a_measure(indicator, level, expected):
+    assert areas.equivalent(indicator, level) == expected
+
+
+def test_a_nuts1_code_listed_as_an_oecd_tl2_region_is_scored_at_tl2():
+    assert areas.level_of("DE2") == "tl2" and "DE2" in areas.regions_within("DEU", "tl2").index
+    assert areas.level_of("SE11") == "nuts2" and areas.level_of("WLD") == "country"

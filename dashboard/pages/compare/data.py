@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from indicators import assess, query
+from indicators import areas, assess, query
 
 PAGE = "compare"
 #: The years a ``year=`` parameter may name (the page's year choices lie within).
@@ -16,19 +16,30 @@ def levels() -> tuple[str, ...]:
 
 
 def options(level: str) -> tuple[list[str], list[str]]:
-    """(indicator ids, area codes) available at a level; countries also list aggregates to focus on."""
+    """(indicator ids, area codes) available at a level: for countries the countries by name, then the
+    aggregates to focus on (never entities such as "World Marine Bunkers"); for a regional level its regions
+    (OECD TL2 regions in Europe by their NUTS codes), by name."""
     indicators = [d.id for d in assess.definitions_at(level)]
-    table = query.areas()
-    kinds = {level} | ({"aggregate"} if level == "country" else set())
-    table = table[table["level"].isin(kinds)]
-    return indicators, list(table.sort_values(["is_aggregate", "name"])["ref_area"])
+    if level == "country":
+        return indicators, list(areas.picker_areas()["ref_area"])
+    return indicators, list(areas.areas_at_level(level).sort_values("name").index)
 
 
-def parents() -> list[str]:
-    """Countries that have regions of some level (for the 'regions within one country' filter)."""
+def parents(level: str | None = None) -> list[str]:
+    """Countries that have regions at ``level`` (any regional level when None), by name: the choices of
+    "Regions within one country"."""
+    chosen = [level] if level else list(levels())
+    codes = {c for lvl in chosen if lvl != "country" for c in areas.areas_at_level(lvl)["country"].dropna()}
     table = query.areas()
-    regional = table[table["level"] != "country"]["country"].dropna()
-    return sorted(set(regional) & set(table.index))
+    return sorted(codes & set(table.index), key=query.area_name)
+
+
+def regions_within(country: str | None, level: str, codes: list[str]) -> list[str]:
+    """``codes`` (a level's areas) kept to one country's regions when ``country`` is set."""
+    if not country or level == "country":
+        return codes
+    inside = set(areas.regions_within(country, level).index)
+    return [code for code in codes if code in inside]
 
 
 def peer_group(view) -> assess.PeerGroup:

@@ -19,7 +19,7 @@ from dashboard.pages.compare import charts, data, state, views
 from dashboard.pages.compare.data import PAGE, shown_rows
 from dashboard.pages.compare.state import COMPARE_CHARTS, FORMS, MAX_INDICATORS, CompareView
 from dashboard.url_state import PEER_KINDS, SHARE_PARAMS, SIMILAR_RANGE
-from indicators import assess, query
+from indicators import areas, assess, query
 
 LEVEL_LABELS = {
     "country": "Countries",
@@ -51,17 +51,47 @@ def _initialise_widgets(view: CompareView) -> None:
     )
 
 
+def _found_region(code: str) -> None:
+    """ "Find a region" picked ``code``: show its level, within its country, with it highlighted."""
+    level = areas.level_of(code)
+    if level not in data.levels():
+        return
+    st.session_state["cmp_level"] = level
+    st.session_state["cmp_within"] = str(areas.classified().at[code, "parent"] or "")
+    st.session_state["cmp_area"] = code
+
+
 def body(link: frame.Link) -> None:
     view = state.parse(link.params, extra_allowed=SHARE_PARAMS)
     levels = data.levels()
     _initialise_widgets(view)
-    frame.show_notices(view.notices)
+    frame.show_link_notices(link, view.notices)
 
     level = view.level
+    indicator_ids, area_codes = data.options(level)
+    within = None
     if len(levels) > 1:
-        level = st.radio("Level", levels, key="cmp_level", horizontal=True, format_func=LEVEL_LABELS.get)
+        top = st.columns([3, 3])
+        level = top[0].radio("Level", levels, key="cmp_level", horizontal=True, format_func=LEVEL_LABELS.get)
+        frame.region_finder("cmp_find", _found_region, container=top[1])
         indicator_ids, area_codes = data.options(level)
         _keep_valid("cmp_indicators", indicator_ids, indicator_ids[:2])
+        if level != "country":
+            parents = ["", *data.parents(level)]
+            _keep_valid("cmp_within", parents, "")
+            # A country highlighted before the switch to a regional level opens on its own regions.
+            if not st.session_state.get("cmp_within") and st.session_state.get("cmp_area") in parents:
+                st.session_state["cmp_within"] = st.session_state["cmp_area"]
+            within = (
+                st.selectbox(
+                    "Regions within one country",
+                    parents,
+                    key="cmp_within",
+                    format_func=lambda c: "All countries" if c == "" else query.area_name(c),
+                )
+                or None
+            )
+            area_codes = data.regions_within(within, level, area_codes)
         _keep_valid("cmp_area", area_codes, area_codes[0] if area_codes else "")
     definitions = {d.id: d for d in assess.definitions_at(level)}
 
@@ -75,43 +105,37 @@ def body(link: frame.Link) -> None:
     )
     controls = st.columns([3, 3, 2])
     area = controls[0].selectbox(
-        "Highlight", area_codes, key="cmp_area", format_func=frame.place_label, **frame.PLACE_PICKER
+        "Highlight",
+        area_codes,
+        key="cmp_area",
+        format_func=lambda code: areas.place_label(code, None if level == "country" else level),
+        **frame.PLACE_PICKER,
     )
     kinds = PEER_KINDS if level == "country" else REGION_PEER_KINDS
     _keep_valid("cmp_peers", kinds, "all")
-    peers = controls[1].selectbox("Peer group", kinds, key="cmp_peers", format_func=assess.PEER_KIND_LABELS.get)
+    peer_labels = assess.PEER_KIND_LABELS | ({} if level == "country" else {"all": "All regions"})
+    peers = controls[1].selectbox("Peer group", kinds, key="cmp_peers", format_func=peer_labels.get)
     years = _year_choices(chosen)
     _keep_valid("cmp_year", years, "latest")
     year = controls[2].selectbox(
         "Year", years, key="cmp_year", format_func=lambda y: "Latest" if y == "latest" else str(y)
     )
 
-    similar, custom, within = view.similar, tuple(view.custom), None
+    similar, custom = view.similar, tuple(view.custom)
     if peers == "similar_gdp":
         similar = st.slider("How many countries nearest in GDP per capita", *SIMILAR_RANGE, key="cmp_similar")
     elif peers == "custom":
+        _keep_valid("cmp_custom", area_codes, [])
         custom = tuple(
             st.multiselect(
                 "Areas to compare",
                 area_codes,
                 key="cmp_custom",
-                format_func=frame.place_label,
+                format_func=lambda code: areas.place_label(code, None if level == "country" else level),
                 max_selections=60,
                 **frame.MULTI_PLACE_PICKER,
                 placeholder="Choose areas",
             )
-        )
-    if level != "country":
-        parents = [""] + data.parents()
-        _keep_valid("cmp_within", parents, "")
-        within = (
-            st.selectbox(
-                "Regions within one country",
-                parents,
-                key="cmp_within",
-                format_func=lambda c: "All countries" if c == "" else query.area_name(c),
-            )
-            or None
         )
 
     options = st.columns([3, 3])

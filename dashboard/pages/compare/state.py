@@ -62,7 +62,8 @@ def parse_compare(
     years: tuple[int, int] = (1800, 2100),
     extra_allowed: Iterable[str] = (),
 ) -> CompareView:
-    """Build a :class:`CompareView`; ``countries`` are the codes a ``within`` filter may name."""
+    """Build a :class:`CompareView`; ``countries`` are the codes a ``within`` filter may name (those with
+    regions at the link's level)."""
     notices: list[str] = []
     known_indicators, known_areas = list(indicators), set(areas)
     allowed = {"ind", "area", *u.PEER_PARAMS, "year", "form", "view", "level", "within", *extra_allowed}
@@ -101,13 +102,14 @@ def parse(params: Mapping[str, object], extra_allowed: Iterable[str] = ()) -> Co
     known_levels = data.levels()
     asked = params.get("level")
     asked = asked[-1] if isinstance(asked, list | tuple) and asked else asked
-    indicator_ids, area_codes = data.options(asked if asked in known_levels else "country")
+    level = asked if asked in known_levels else "country"
+    indicator_ids, area_codes = data.options(level)
     return parse_compare(
         params,
         indicators=indicator_ids,
         areas=area_codes,
         levels=known_levels,
-        countries=data.parents(),
+        countries=data.parents(level),
         years=data.YEARS,
         extra_allowed=extra_allowed,
     )

@@ -3,10 +3,11 @@ years a trend may start, and each theme's scorecard table."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 
 from dashboard.pages.overview import charts
-from indicators import assess, query
+from indicators import areas, assess, query
 
 PAGE = "overview"
 #: Wellbeing first, GDP beside it: the page answers "is this place getting better beyond GDP?" before
@@ -29,19 +30,44 @@ FRAMEWORK_TITLES = {
 GROUP_TITLES = {"theme": THEME_TITLES, "framework": FRAMEWORK_TITLES}
 GROUP_LABELS = {"theme": "Theme", "framework": "Well-being framework (now, inequality, later, elsewhere)"}
 FIRST_SINCE = 1990
+#: Peer groups offered for a region: its own country's regions (the page's default, ``income_group`` in the
+#: link, which applies to countries only), all regions of its level, or a list.
+REGION_PEERS = ("all", "custom")
+REGION_PEER_LABELS = {"income_group": "Regions of the same country", "all": "All regions of its level"}
 
 
 @lru_cache(maxsize=1)
-def _area_options() -> tuple[str, ...]:
-    table = query.areas()
-    levels = {"aggregate", *assess.levels_with_data()}
-    table = table[table["level"].isin(levels)]
-    return tuple(table.sort_values(["is_aggregate", "level", "name"])["ref_area"])
+def _place_options() -> tuple[str, ...]:
+    return tuple(areas.picker_areas()["ref_area"])
 
 
-def area_options() -> list[str]:
-    """Places the Overview offers: aggregates and every level that has data (computed once per data version)."""
-    return list(_area_options())
+def place_options() -> list[str]:
+    """The picker's places: countries by name, then aggregates in their own group; never entities such as
+    "World Marine Bunkers" (regions are picked with "Find a region")."""
+    return list(_place_options())
+
+
+def area_options(asked: Iterable[str] = ()) -> list[str]:
+    """Places a link may name: the picker's and every region of a level with data (computed once per data
+    version).
+
+    Regions are added only when ``asked`` (the codes a link names) holds one that is not listed: finding
+    every region with data reads each regional table once (about 1.5 s cold), which a first view of the
+    page's default link must not pay.
+    """
+    listed = place_options()
+    known = {code.upper() for code in listed}
+    if all(code.strip().upper() in known for code in asked if code.strip()):
+        return listed
+    return [*listed, *sorted(areas.regions_with_data())]
+
+
+def peer_options(area: str) -> list[str]:
+    """The places a region may be compared with, one by one: the regions of its level, its country's first."""
+    pool = areas.areas_at_level(areas.level_of(area))
+    country = areas.classified().at[area, "parent"] if area in areas.classified().index else None
+    own = pool["country"] == country
+    return [*sorted(pool.index[own], key=query.area_name), *sorted(pool.index[~own], key=query.area_name)]
 
 
 def since_years() -> tuple[int, int]:
@@ -50,9 +76,11 @@ def since_years() -> tuple[int, int]:
 
 
 def peer_group(area: str, peers: str, similar: int, custom: tuple[str, ...]) -> assess.PeerGroup:
-    """The peers a place is ranked among; an aggregate is compared with countries."""
-    level = str(query.areas().at[area, "level"])
-    level = "country" if level == "aggregate" else level
+    """The peers a place is ranked among: an aggregate is compared with countries; a region with the other
+    regions of its country at its level (for any group that applies to countries), or as ``peers`` says."""
+    level = areas.level_of(area)
+    if level != "country" and peers not in REGION_PEERS:
+        return assess.peer_group("all", area, level=level, within=areas.classified().at[area, "parent"])
     return assess.peer_group(peers, area, level=level, n_similar=similar, custom=custom)
 
 

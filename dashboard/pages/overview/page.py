@@ -16,6 +16,7 @@ from dashboard.pages.overview import charts, data, state
 from dashboard.pages.overview.data import PAGE
 from dashboard.pages.overview.state import OverviewView, StandingView
 from dashboard.url_state import PEER_KINDS, SHARE_PARAMS, SIMILAR_RANGE
+from indicators import areas as places
 from indicators import assess, query, status
 
 ROW_PX = 35
@@ -43,33 +44,55 @@ def _initialise_widgets(view: OverviewView) -> None:
     )
 
 
+def _found_region(code: str) -> None:
+    st.session_state["ov_area"] = code
+
+
 def body(link: frame.Link) -> None:
-    area_codes = data.area_options()
     # ``theme`` names one chart of a shared link (see views.py); the page shows every theme.
     view = state.parse_page(link.params, extra_allowed=(*SHARE_PARAMS, "theme"))
     _initialise_widgets(view)
-    frame.show_notices(view.notices)
+    frame.show_link_notices(link, view.notices)
 
+    listed = data.place_options()
+    chosen_now = st.session_state.get("ov_area", view.area)
+    # Regions are not listed (there are thousands): one opened by a link or "Find a region" joins the list.
+    area_codes = listed if chosen_now in set(listed) else [*listed, chosen_now]
     controls = st.columns([3, 3, 2])
     area = controls[0].selectbox(
-        "Country or aggregate", area_codes, key="ov_area", format_func=frame.place_label, **frame.PLACE_PICKER
+        "Place (country, group or region)",
+        area_codes,
+        key="ov_area",
+        format_func=frame.place_label,
+        **frame.PLACE_PICKER,
     )
-    peers = controls[1].selectbox("Compare with", PEER_KINDS, key="ov_peers", format_func=assess.PEER_KIND_LABELS.get)
+    frame.region_finder("ov_find", _found_region, container=controls[0])
+    region = places.level_of(area) != "country"
+    kinds = ("income_group", *data.REGION_PEERS) if region else PEER_KINDS
+    if st.session_state.get("ov_peers") not in kinds:
+        st.session_state["ov_peers"] = "income_group"
+    labels = assess.PEER_KIND_LABELS | (data.REGION_PEER_LABELS if region else {})
+    peers = controls[1].selectbox("Compare with", kinds, key="ov_peers", format_func=labels.get)
     choices = sorted({*SINCE_CHOICES, view.since})
     since = controls[2].selectbox("Trend since", choices, key="ov_since")
     similar, custom = view.similar, tuple(view.custom)
     if peers == "similar_gdp":
         similar = st.slider("How many countries nearest in GDP per capita", *SIMILAR_RANGE, key="ov_similar")
     elif peers == "custom":
+        # A region is compared with regions of its level; a country or group with countries and groups.
+        pool = data.peer_options(area) if region else area_codes
+        choices = [a for a in pool if a != area]
+        if any(code not in set(choices) for code in st.session_state.get("ov_custom", [])):
+            st.session_state["ov_custom"] = [c for c in st.session_state["ov_custom"] if c in set(choices)]
         custom = tuple(
             st.multiselect(
                 "Peers to compare with",
-                [a for a in area_codes if a != area],
+                choices,
                 key="ov_custom",
                 format_func=frame.place_label,
                 max_selections=60,
                 **frame.MULTI_PLACE_PICKER,
-                placeholder="Choose countries",
+                placeholder="Choose regions" if region else "Choose countries",
             )
         )
     grouping = st.radio(

@@ -74,7 +74,13 @@ class StandingView:
 
 def parse_page(params: Mapping[str, object], extra_allowed: Iterable[str] = ()) -> OverviewView:
     """An Overview link -> the page's view (place, peers, trend start)."""
-    return parse_overview(params, areas=data.area_options(), years=data.since_years(), extra_allowed=extra_allowed)
+    asked = [u.first_value(params, "area") or "", *(u.first_value(params, "with") or "").split(",")]
+    return parse_overview(
+        params,
+        areas=data.area_options(a[: u.MAX_PARAM_LENGTH] for a in asked),
+        years=data.since_years(),
+        extra_allowed=extra_allowed,
+    )
 
 
 def parse(params: Mapping[str, object]) -> StandingView:

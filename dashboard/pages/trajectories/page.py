@@ -1,5 +1,7 @@
-"""Trajectories page (thin Streamlit file): one indicator over time for chosen areas, beside a ranking of
-their latest values. The view lives in the URL (see ``state.py``); the frame does the rest."""
+"""Trajectories page (thin Streamlit file): one indicator over time for chosen places, beside a ranking of
+their latest values. Countries, aggregates and regions (NUTS 2, OECD TL2, GDL) can be chosen together;
+each group of places is drawn on the series that measures the indicator for it (see ``data.py``). The view
+lives in the URL (see ``state.py``); the frame does the rest."""
 
 from __future__ import annotations
 
@@ -10,8 +12,9 @@ import streamlit as st
 from dashboard import frame
 from dashboard.pages.trajectories import data, state
 from dashboard.pages.trajectories.data import GDP, PAGE
-from dashboard.pages.trajectories.state import SCALES, TrajectoryView
+from dashboard.pages.trajectories.state import MAX_AREAS, SCALES, TrajectoryView
 from dashboard.url_state import SHARE_PARAMS
+from indicators import areas as places
 from indicators import query
 from indicators.catalog import catalog
 from indicators.schema import Direction
@@ -19,7 +22,7 @@ from indicators.schema import Direction
 SCALE_LABELS = {"linear": "Absolute", "log": "Log", "indexed": "Indexed"}
 
 
-def _initialise_widgets(view: TrajectoryView, first_year: int, last_year: int) -> None:
+def _initialise_widgets(view: TrajectoryView) -> None:
     frame.seed_widgets(
         "traj",
         lambda: {
@@ -32,31 +35,42 @@ def _initialise_widgets(view: TrajectoryView, first_year: int, last_year: int) -
     )
 
 
+def _add_place(code: str) -> None:
+    """ "Find a region" picked ``code``: add it to the chosen places (the last one makes room at the limit)."""
+    chosen = [c for c in st.session_state.get("traj_areas", []) if c != code]
+    st.session_state["traj_areas"] = [*chosen[: MAX_AREAS - 1], code]
+
+
 def body(link: frame.Link) -> None:
-    definitions = catalog()
-    indicator_ids = data.indicator_options()
-    area_codes = data.area_options()
     view = state.parse(link.params, extra_allowed=SHARE_PARAMS)
-    first_year, last_year = query.year_range(view.indicator)
-    _initialise_widgets(view, first_year, last_year)
-    frame.show_notices(view.notices)
+    _initialise_widgets(view)
+    frame.show_link_notices(link, view.notices)
+
+    chosen_now = list(st.session_state.get("traj_areas", view.areas))
+    listed = data.place_options()
+    # Regions are not listed (there are thousands): one chosen from a link or "Find a region" joins the list.
+    area_codes = listed + [c for c in chosen_now if c not in set(listed)]
+    # The chosen places' levels, and the chosen indicator's own (a link may name a regional measure).
+    held = st.session_state.get("traj_indicator")
+    levels = {*data.levels_chosen(chosen_now), *([catalog()[held].level] if held in catalog() else [])}
+    indicator_ids = data.indicator_options(tuple(levels))
+    if held not in indicator_ids:
+        st.session_state["traj_indicator"] = GDP
 
     controls = st.columns([3, 4])
     indicator = controls[0].selectbox(
-        "Indicator",
-        indicator_ids,
-        key="traj_indicator",
-        format_func=lambda i: f"{definitions[i].theme.title()} · {definitions[i].label}",
+        "Indicator", indicator_ids, key="traj_indicator", format_func=data.indicator_label
     )
-    areas = controls[1].multiselect(
-        "Countries and aggregates",
+    chosen = controls[1].multiselect(
+        "Places (countries, groups, regions)",
         area_codes,
         key="traj_areas",
         format_func=frame.place_label,
-        max_selections=12,
+        max_selections=MAX_AREAS,
         **frame.MULTI_PLACE_PICKER,
-        placeholder="Choose up to 12",
+        placeholder=f"Choose up to {MAX_AREAS}",
     )
+    frame.region_finder("traj_find", _add_place, container=controls[1])
     first_year, last_year = query.year_range(indicator)
     years_state = st.session_state.get("traj_years", (first_year, last_year))
     clamped = (max(first_year, min(years_state[0], last_year)), min(last_year, max(years_state[1], first_year)))
@@ -71,12 +85,12 @@ def body(link: frame.Link) -> None:
         key="traj_gdp",
         disabled=indicator == GDP,
     )
-    context = options[2].toggle("Grey lines for all countries", key="traj_context")
+    context = options[2].toggle("Grey lines for the rest", key="traj_context")
 
     base = view.base if view.base is not None and start <= view.base <= end else start
     current = TrajectoryView(
         indicator=indicator,
-        areas=tuple(areas) or view.areas,
+        areas=tuple(chosen) or view.areas,
         start=start,
         end=end,
         scale=scale,
@@ -85,18 +99,57 @@ def body(link: frame.Link) -> None:
     )
     frame.sync_url(current.to_query() | ({"gdp": "1"} if with_gdp and indicator != GDP else {}))
 
-    if not areas:
-        st.warning("Choose at least one country or aggregate to draw the chart.")
+    if not chosen:
+        st.warning("Choose at least one place to draw the chart.")
         return
-    shown = [indicator] + ([GDP] if with_gdp and indicator != GDP else [])
+    groups, notes = data.series_groups(indicator, tuple(chosen))
+    for note in notes:
+        st.caption(f"Note: {note}.")
+    for number, (ident, codes) in enumerate(groups):
+        _group_row(current, ident, codes, with_gdp=with_gdp, number=number)
+
+
+def _group_row(current: TrajectoryView, ident: str, codes: tuple[str, ...], *, with_gdp: bool, number: int) -> None:
+    """One row of charts for the places drawn on series ``ident`` (row ``number``, 0 for the chosen
+    indicator's): its trajectory, GDP (or the level's equivalent) alongside when asked, and the ranking of their
+    latest values (in a regional row, only when it ranks more than one place)."""
+    prefix = "traj" if number == 0 else f"traj_{number}"
+    item = catalog()[ident]
+    first, last = query.year_range(ident)
+    if ident != current.indicator:
+        names = ", ".join(query.area_name(code) for code in codes)
+        regional = item.level != "country"
+        st.caption(
+            f"{names}: {item.label} ({item.unit}), the {'regional' if regional else 'national'} measure of "
+            f"{catalog()[current.indicator].label} — a series of its own, not comparable in value with the "
+            "chart above"
+            + (f"; one year only ({first})" if first == last else "")
+            + (
+                ". Beside a region, GDP is its level's own (GDP per inhabitant, household income or GNI per "
+                "person) and grey lines are the other regions of its country."
+                if regional
+                else "."
+            )
+        )
+    start, end = data.years_shown(ident, current.start, current.end)
+    view = replace(current, indicator=ident, areas=codes, start=start, end=end)
+    # GDP beside a region is its own level's (Stockholm: GDP per inhabitant, even on an OECD TL2 measure).
+    gdp_series = {data.series_for(GDP, code) for code in codes} - {None}
+    gdp = gdp_series.pop() if len(gdp_series) == 1 else places.equivalent(GDP, item.level)
+    shown = [ident] + ([gdp] if with_gdp and gdp and gdp != ident else [])
     columns = st.columns(len(shown) + 1) if len(shown) > 1 else st.columns([3, 2])
-    for column, ident in zip(columns, shown, strict=False):
+    for column, series in zip(columns, shown, strict=False):
         with column:
-            frame.chart_block("trajectory", replace(current, indicator=ident), key=f"traj_{ident}")
-    better = "higher" if query.definition(indicator).direction == Direction.higher_is_better else "lower"
+            first, last = data.years_shown(series, current.start, current.end)
+            frame.chart_block(
+                "trajectory", replace(view, indicator=series, start=first, end=last), key=f"{prefix}_{series}"
+            )
+    if number > 0 and len(codes) < 2:
+        return
+    better = "higher" if query.definition(ident).direction == Direction.higher_is_better else "lower"
     with columns[-1]:
         frame.chart_block(
-            "ranking", current, key=f"rank_{indicator}", note=f"Ranked among the selected areas; {better} is better."
+            "ranking", view, key=f"rank_{ident}", note=f"Ranked among the selected places; {better} is better."
         )
 
 

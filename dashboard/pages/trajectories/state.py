@@ -1,4 +1,5 @@
-"""Trajectories page, URL ⇄ view state: which indicator, which areas, which years and scale."""
+"""Trajectories page, URL ⇄ view state: which indicator, which areas (countries, aggregates and regions,
+``areas=SE11,SWE``), which years and scale."""
 
 from __future__ import annotations
 
@@ -93,11 +94,16 @@ def parse_trajectory(
     return replace(view, **changes, notices=tuple(notices))
 
 
+def _asked_codes(params: Mapping[str, object], key: str) -> list[str]:
+    """The area codes a link's ``key`` names (unchecked: only to know whether regions must be looked up)."""
+    return (u.first_value(params, key) or "")[: u.MAX_PARAM_LENGTH].split(",")
+
+
 def parse(params: Mapping[str, object], extra_allowed: Iterable[str] = ()) -> TrajectoryView:
     """A Trajectories link -> view; ``gdp`` (GDP alongside) belongs to the page, not to one chart."""
     return parse_trajectory(
         params,
-        indicators=data.indicator_options(),
-        areas=data.area_options(),
+        indicators=data.all_indicators(),
+        areas=data.area_options(_asked_codes(params, "areas")),
         extra_allowed=("gdp", *extra_allowed),
     )

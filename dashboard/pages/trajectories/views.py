@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.pages.trajectories import charts
-from dashboard.pages.trajectories.data import PAGE, years_shown
+from dashboard.pages.trajectories.data import PAGE, context_places, years_shown
 from dashboard.pages.trajectories.state import TrajectoryView, parse
 from dashboard.view_kind import Drawn, ViewKind
 from indicators import query
@@ -34,12 +34,13 @@ def build_trajectory(view: TrajectoryView) -> Drawn:
     frame = query.with_estimated(frame)
     context = None
     if view.context:
-        others = [a for a in query.countries()["ref_area"] if a not in view.areas]
+        others = context_places(view.indicator, view.areas)
         context, _ = query.trajectory(view.indicator, others, (start, end), base_year=base)
     if frame.empty:
         raise query.QueryError(f"no data for {item.label} for {', '.join(view.areas)} in {start}–{end}")
     label = item.label if base is None else f"{item.label} (index, {base} = 100)"
-    title = f"{label} — {places(view.areas)}, {start}–{end}"
+    period = str(start) if start == end else f"{start}–{end}"  # OECD TL2 tables have one year
+    title = f"{label} — {places(view.areas)}, {period}"
     chart = charts.trajectory_chart(
         frame, title=title, unit=item.unit, scale=view.scale, base_year=base, context=context
     )
