@@ -4,7 +4,7 @@ whose width comes from the errors it actually made.
 Why: a trend line drawn through the last ten years was, in this project's own backtest, worse
 than assuming "nothing changes" for most indicators, and picking the best single trend method
 on the recent past still chose trends that then failed (4 of 57 backtest cells worse than "no
-change", up to 13%). So the candidates are "no change" and three equal-weight *combinations* of
+change", up to 13%). So the candidates are "no change" and four equal-weight *combinations* of
 well-known methods — combinations are the robust winners on short annual series in the M3 and M4
 competitions (Makridakis & Hibon 2000; Makridakis, Spiliotis & Assimakopoulos 2020), because
 averaging a trend with "no change" halves the damage when the trend breaks:
@@ -12,7 +12,8 @@ averaging a trend with "no change" halves the damage when the trend breaks:
 * ``naive`` — the last value stays (the baseline everything is judged against);
 * ``combo_damped`` — mean of naive, damped trend and Theta;
 * ``combo_all`` — mean of naive, drift, damped trend and Theta;
-* ``combo_shrunk_drift`` — mean of naive, shrunk drift and Theta.
+* ``combo_shrunk_drift`` — mean of naive, shrunk drift and Theta;
+* ``combo_pooled`` — mean of naive and the pooled (global) model.
 
 Their components (each a public function here):
 
@@ -22,12 +23,18 @@ Their components (each a public function here):
   "damped trend" of exponential smoothing (statsmodels ``Holt(damped_trend=True)``);
 * ``theta`` — the Theta method of Assimakopoulos & Nikolopoulos (2000) in the form of Hyndman &
   Billah (2003): simple exponential smoothing plus half the linear-trend slope (statsmodels
-  ``ThetaModel``).
+  ``ThetaModel``);
+* ``pooled`` — a *global* model (Montero-Manso & Hyndman 2021, "Principles and algorithms for
+  forecasting groups of time series: locality and globality"): per horizon h, ONE direct
+  regression of the h-year change on a few features of the window (last change, mean change over
+  5 and 10 years, gap to the 3-year mean), fitted by least absolute deviations on every place's
+  past at once — the pooled learning behind the M4 winners. The four others are *local*: each
+  place's forecast comes from its own series only.
 
 **Selection** (:func:`choose`): from each of the :data:`VALIDATION_ORIGINS` (8) most recent origins
 ``v`` with ``v + h <= end_year``, every candidate forecasts from data up to ``v`` only, and is
 scored by its mean absolute error at ``v + h`` pooled over all places. A candidate other than
-``naive`` must beat it by at least :data:`MIN_GAIN` (3%) there — a minimum-evidence rule, so a
+``naive`` must beat it by at least :data:`MIN_GAIN` (5%) there — a minimum-evidence rule, so a
 gain that is within the noise of eight origins does not buy a trend; among those that do, the
 lowest error wins (ties: the order of :data:`METHODS`). Because ``naive`` is always eligible,
 the chosen method is never worse than "no change" on the validation window. Nothing after
@@ -59,16 +66,19 @@ import pandas as pd
 from indicators.methods.trend import wide
 
 #: The candidates :func:`choose` picks from, simplest first (ties go to the earlier one).
-METHODS = ("naive", "combo_damped", "combo_all", "combo_shrunk_drift")
+METHODS = ("naive", "combo_damped", "combo_all", "combo_shrunk_drift", "combo_pooled")
 #: What each candidate is, in a page's words.
 METHOD_LABELS = {
     "naive": "no change (the last value stays)",
     "combo_damped": "mean of no change, damped trend and Theta",
     "combo_all": "mean of no change, drift, damped trend and Theta",
     "combo_shrunk_drift": "mean of no change, shrunk drift and Theta",
+    "combo_pooled": "mean of no change and a model learned from every country's past changes",
 }
-#: A candidate other than ``naive`` must have a validation MAE at least this much lower than it.
-MIN_GAIN = 0.03
+#: A candidate other than ``naive`` must have a validation MAE at least this much lower than it
+#: (5% since a fifth candidate joined: the more candidates, the likelier one beats "no change" by
+#: luck on eight origins, so the bar rises with them; it was 3% with four).
+MIN_GAIN = 0.05
 #: Yearly shrink factor of :func:`shrunk_drift`'s change (a fixed, conventional damping value).
 DRIFT_DAMPING = 0.9
 #: Years of history each forecast looks at (the window ending at the origin).
@@ -97,11 +107,17 @@ def history_matrix(series: pd.Series, end_year: int, window: int = WINDOW) -> pd
 
 def _window(matrix: pd.DataFrame, end_year: int, window: int) -> pd.DataFrame:
     """:func:`history_matrix` from an already wide matrix (one unstack serves every origin)."""
+    return _window_observed(matrix, end_year, window)[0]
+
+
+def _window_observed(matrix: pd.DataFrame, end_year: int, window: int) -> tuple[pd.DataFrame, np.ndarray]:
+    """:func:`_window` and, beside it, which of its cells were observed (not filled)."""
     years = np.arange(end_year - window + 1, end_year + 1)
     block = matrix.reindex(columns=years)
     values = block.to_numpy(dtype=float)
     keep = ~np.isnan(values[:, -1])
-    return pd.DataFrame(fill_inner_gaps(values[keep]), index=block.index[keep], columns=years)
+    frame = pd.DataFrame(fill_inner_gaps(values[keep]), index=block.index[keep], columns=years)
+    return frame, ~np.isnan(values[keep])
 
 
 def fill_inner_gaps(values: np.ndarray) -> np.ndarray:
@@ -237,26 +253,161 @@ def _fallback(values: np.ndarray, result: np.ndarray, horizon: int) -> np.ndarra
     return np.where(bad, naive(values, horizon), result)
 
 
-COMPONENTS = {"naive": naive, "drift": drift, "shrunk_drift": shrunk_drift, "damped": damped, "theta": theta}
+# --- the pooled ("global") component: one model per horizon learned from every place --------
+
+#: Training origins (the most recent years t with t + h <= origin) of each pooled fit.
+POOLED_ORIGINS = 10
+#: Fewer training pairs than this: the pooled component keeps the last value.
+POOLED_MIN_PAIRS = 30
+#: Features of the window ending at t, in :func:`pooled_features`' order.
+POOLED_FEATURES = ("const", "change_1y", "change_5y", "change_10y", "gap_3y_mean")
+IRLS_ITERATIONS = 50
+
+
+def pooled_features(z: np.ndarray) -> np.ndarray:
+    """Features of every cell (place, year) of a transformed, gap-filled matrix ``z``, shape
+    (rows, columns, features): 1, the last change, the mean yearly change over 5 and over 10
+    years (falling back to the shorter one where the history is shorter), and the gap between
+    the value and its 3-year mean (positive after a jump up: the noise that tends to revert).
+    Each reads only its own column and earlier ones."""
+    n_rows, n_cols = z.shape
+
+    def lagged(k: int) -> np.ndarray:
+        out = np.full_like(z, np.nan)
+        if k < n_cols:
+            out[:, k:] = z[:, : n_cols - k]
+        return out
+
+    change_1 = z - lagged(1)
+    change_5 = (z - lagged(5)) / 5
+    change_10 = (z - lagged(10)) / 10
+    change_5 = np.where(np.isnan(change_5), change_1, change_5)
+    change_10 = np.where(np.isnan(change_10), change_5, change_10)
+    recent = np.stack([z, lagged(1), lagged(2)])
+    counts = (~np.isnan(recent)).sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_3 = np.where(counts > 0, np.nansum(recent, axis=0) / np.maximum(counts, 1), np.nan)
+    table = {
+        "const": np.ones_like(z),
+        "change_1y": change_1,
+        "change_5y": change_5,
+        "change_10y": change_10,
+        "gap_3y_mean": z - mean_3,
+    }
+    return np.nan_to_num(np.stack([table[name] for name in POOLED_FEATURES], axis=-1), nan=0.0)
+
+
+def least_absolute_deviations(x: np.ndarray, y: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
+    """Median (least absolute deviations) regression by iteratively reweighted least squares,
+    a fixed number of steps from the least-squares start.
+
+    Several independent problems can be solved at once: ``x`` of shape (..., n, k), ``y`` and
+    ``mask`` (rows that count) of shape (..., n); returns (..., k). Deterministic (no random
+    start, a fixed number of steps); the linear algebra is a k x k solve per step (k = a handful
+    of features), so BLAS kernels can only change the summation order, i.e. the last bits: the
+    weights converge to the same median fit (tests compare with tolerances, never exact floats).
+    Columns are scaled to unit size first and a tiny ridge keeps collinear features solvable.
+    ``tests/indicators/test_forecast.py`` checks it against statsmodels' ``QuantReg(q=0.5)``."""
+    mask = np.ones(y.shape, dtype=bool) if mask is None else mask
+    x = np.where(mask[..., None], x, 0.0)
+    y = np.where(mask, y, 0.0)
+    scale = np.max(np.abs(x), axis=-2, keepdims=True)
+    scale = np.where(scale > 0, scale, 1.0)
+    xs = x / scale
+    counts = np.maximum(mask.sum(axis=-1, keepdims=True), 1)
+    y_scale = np.abs(y).sum(axis=-1, keepdims=True) / counts
+    floor = 1e-6 * np.where(y_scale > 0, y_scale, 1.0)
+    identity = np.eye(x.shape[-1])
+    weights = mask.astype(float)
+    beta = np.zeros(x.shape[:-2] + x.shape[-1:])
+    for _ in range(IRLS_ITERATIONS):
+        weighted_t = np.swapaxes(xs * weights[..., None], -1, -2)
+        gram = weighted_t @ xs
+        ridge = 1e-9 * np.trace(gram, axis1=-2, axis2=-1)[..., None, None] / x.shape[-1] * identity
+        step = np.linalg.solve(gram + ridge, weighted_t @ y[..., None])[..., 0]
+        good = np.isfinite(step).all(axis=-1, keepdims=True)
+        beta = np.where(good, step, beta)
+        residual = np.abs(y - (xs @ beta[..., None])[..., 0])
+        weights = np.where(mask, 1.0 / np.maximum(residual, floor), 0.0)
+    return beta / scale[..., 0, :]
+
+
+def pooled(values: np.ndarray, horizon: int, observed: np.ndarray | None = None) -> np.ndarray:
+    """A global model in the sense of Montero-Manso & Hyndman (2021): for each h, ONE direct
+    h-step model of the change ``z[t+h] - z[t]`` from :func:`pooled_features` at t, fitted by
+    least absolute deviations on every place of ``values`` and the :data:`POOLED_ORIGINS` most
+    recent years t with t + h within the window; ``z`` is the log when every value is positive
+    (changes in %, comparable across places of different size), else the value. Training pairs
+    use observed cells only (``observed``; default: every non-NaN cell), never interpolated ones.
+    Only the columns of ``values`` are read, so a window ending at the origin has no look-ahead.
+    A horizon with fewer than :data:`POOLED_MIN_PAIRS` pairs keeps the last value."""
+    if observed is None:
+        observed = ~np.isnan(values)
+    finite = values[~np.isnan(values)]
+    use_log = finite.size > 0 and bool((finite > 0).all())
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.log(values) if use_log else values.copy()
+    features = pooled_features(z)
+    n_rows, n_cols = values.shape
+    result = naive(values, horizon)
+    # one padded problem per horizon: the POOLED_ORIGINS most recent starts t with t + h in the window
+    offsets = np.arange(POOLED_ORIGINS)
+    fitted = []
+    for h in range(1, horizon + 1):
+        starts = n_cols - h - POOLED_ORIGINS + offsets
+        valid = starts >= 1
+        starts = np.clip(starts, 0, n_cols - 1)
+        ends = np.clip(starts + h, 0, n_cols - 1)
+        pairs = observed[:, starts] & observed[:, ends] & valid[None, :]
+        if pairs.sum() >= POOLED_MIN_PAIRS:
+            fitted.append((h, features[:, starts, :], z[:, ends] - z[:, starts], pairs))
+    if not fitted:
+        return result
+    x = np.stack([f[1].reshape(-1, features.shape[-1]) for f in fitted])
+    y = np.stack([np.nan_to_num(f[2]).reshape(-1) for f in fitted])
+    mask = np.stack([f[3].reshape(-1) for f in fitted])
+    betas = least_absolute_deviations(x, y, mask)
+    last = features[:, -1, :]
+    for (h, *_), beta in zip(fitted, betas, strict=True):
+        predicted = z[:, -1] + last @ beta
+        result[:, h - 1] = np.exp(predicted) if use_log else predicted
+    return np.where(np.isfinite(result), result, naive(values, horizon))
+
+
+COMPONENTS = {
+    "naive": naive,
+    "drift": drift,
+    "shrunk_drift": shrunk_drift,
+    "damped": damped,
+    "theta": theta,
+    "pooled": pooled,
+}
 #: Each candidate as the equal-weight mean of these components.
 COMBINATIONS = {
     "naive": ("naive",),
     "combo_damped": ("naive", "damped", "theta"),
     "combo_all": ("naive", "drift", "damped", "theta"),
     "combo_shrunk_drift": ("naive", "shrunk_drift", "theta"),
+    "combo_pooled": ("naive", "pooled"),
 }
 
 
-def candidate_forecasts(values: np.ndarray, horizon: int, methods=METHODS) -> dict[str, np.ndarray]:
+def candidate_forecasts(
+    values: np.ndarray, horizon: int, methods=METHODS, observed: np.ndarray | None = None
+) -> dict[str, np.ndarray]:
     """Forecasts h = 1..horizon of each of ``methods`` (candidates or components), every component
-    fitted once however many combinations use it."""
+    fitted once however many combinations use it. ``observed`` marks the cells of ``values`` that
+    were observed rather than filled (only :func:`pooled` uses it; default: every non-NaN cell)."""
     fitted: dict[str, np.ndarray] = {}
     result = {}
     for method in methods:
         parts = COMBINATIONS.get(method, (method,))
         for part in parts:
             if part not in fitted:
-                fitted[part] = COMPONENTS[part](values, horizon)
+                if part == "pooled":
+                    fitted[part] = pooled(values, horizon, observed)
+                else:
+                    fitted[part] = COMPONENTS[part](values, horizon)
         result[method] = sum(fitted[p] for p in parts) / len(parts)
     return result
 
@@ -288,11 +439,11 @@ def validation_errors(
         wanted = [h for h in horizons if end_year - h - n_origins + 1 <= origin <= end_year - h]
         if not wanted or origin not in matrix_all.columns:
             continue
-        matrix = _window(matrix_all, origin, window)
+        matrix, observed = _window_observed(matrix_all, origin, window)
         if matrix.empty:
             continue
         values = matrix.to_numpy(dtype=float)
-        for method, predicted in candidate_forecasts(values, max(wanted)).items():
+        for method, predicted in candidate_forecasts(values, max(wanted), observed=observed).items():
             for h in wanted:
                 parts["horizon"].append(np.full(len(matrix), h))
                 parts["origin"].append(np.full(len(matrix), origin))
@@ -391,11 +542,11 @@ def apply(selection: Selection, series: pd.Series, origin: int, horizons=(1, 3, 
     chosen method per horizon and its band. Horizons the selection did not validate get the last
     value and no band. Columns: ``ref_area, horizon, year, method, forecast, low, high, last_value``.
     """
-    matrix = history_matrix(series, origin, window)
+    matrix, observed = _window_observed(wide(series[series.index.get_level_values(1) <= origin]), origin, window)
     values = matrix.to_numpy(dtype=float)
     max_h = max(horizons)
     used = sorted({selection.method.get(h, "naive") for h in horizons}, key=METHODS.index)
-    forecasts = candidate_forecasts(values, max_h, used)
+    forecasts = candidate_forecasts(values, max_h, used, observed)
     frames = []
     for h in horizons:
         method = selection.method.get(h, "naive")

@@ -132,21 +132,30 @@ def test_selection_is_never_worse_than_no_change_on_its_validation_window(seed, 
 
 
 def test_a_gain_within_the_evidence_margin_keeps_no_change(monkeypatch):
-    """A candidate 1-2% better than no change on validation is not enough to project a trend."""
-    scores = pd.DataFrame({"naive": [1.0], "combo_damped": [0.985], "combo_all": [0.99], "combo_shrunk_drift": [1.2]})
+    """A candidate 1.5-3% better than no change on validation is not enough to project a trend."""
+    scores = pd.DataFrame(
+        {
+            "naive": [1.0],
+            "combo_damped": [0.985],
+            "combo_all": [0.99],
+            "combo_shrunk_drift": [1.2],
+            "combo_pooled": [0.97],
+        }
+    )
+    assert list(scores.columns) == list(fc.METHODS)
     errors = pd.DataFrame(
         {
             "horizon": 1,
             "origin": 2000,
             "ref_area": "A",
             "method": list(scores.columns),
-            "forecast": [10.0] * 4,
+            "forecast": [10.0] * 5,
             "actual": [10.0 + float(v) for v in scores.iloc[0]],
         }
     )
     monkeypatch.setattr(fc, "validation_errors", lambda *args, **kwargs: errors.copy())
     kept = fc._choose(panel({"A": [10.0] * 12}), 2001, (1,), 8, 20)
-    errors["actual"] = [11.0, 10.95, 10.99, 11.2]  # combo_damped now 5% better than no change
+    errors["actual"] = [11.0, 10.92, 10.99, 11.2, 10.97]  # combo_damped now 8% better than no change
     moved = fc._choose(panel({"A": [10.0] * 12}), 2001, (1,), 8, 20)
     assert kept.method[1] == "naive"
     assert moved.method[1] == "combo_damped"
@@ -210,3 +219,70 @@ def test_selection_is_cached_by_content_and_gaps_are_filled_between_observations
     filled = fc.fill_inner_gaps(np.array([[np.nan, 1.0, np.nan, np.nan, 4.0, np.nan]]))
     assert filled[0, 1:5].tolist() == [1.0, 2.0, 3.0, 4.0]
     assert np.isnan(filled[0, 0]) and np.isnan(filled[0, 5])
+
+
+def test_pooled_features_by_hand():
+    z = np.array([[np.nan, 1.0, 2.0, 4.0, 4.0, 5.0, 8.0]])
+    features = dict(zip(fc.POOLED_FEATURES, np.moveaxis(fc.pooled_features(z)[0], -1, 0), strict=True))
+    assert features["const"].tolist() == [1.0] * 7
+    assert features["change_1y"].tolist() == [0.0, 0.0, 1.0, 2.0, 0.0, 1.0, 3.0]  # no earlier value: 0
+    # 5-year change where 5 years exist (column 6: (8 - 1) / 5), else the 1-year change
+    assert features["change_5y"].tolist() == pytest.approx([0.0, 0.0, 1.0, 2.0, 0.0, 1.0, 7 / 5])
+    assert features["change_10y"].tolist() == pytest.approx(features["change_5y"].tolist())
+    # gap to the mean of the last three values (fewer at the start)
+    assert features["gap_3y_mean"][6] == pytest.approx(8 - (4 + 5 + 8) / 3)
+    assert features["gap_3y_mean"][2] == pytest.approx(2 - 1.5)
+
+
+def test_least_absolute_deviations_matches_statsmodels_quantreg():
+    from statsmodels.regression.quantile_regression import QuantReg
+
+    rng = np.random.default_rng(4)
+    x = np.column_stack([np.ones(400), rng.normal(size=(400, 3)) * [1.0, 50.0, 0.01]])
+    y = x @ [0.5, -1.0, 0.02, 30.0] + rng.standard_t(2, 400)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = QuantReg(y, x).fit(q=0.5).params
+    assert fc.least_absolute_deviations(x, y) == pytest.approx(expected, rel=1e-4, abs=1e-6)
+    # robust: one wild outlier barely moves the median fit, unlike least squares
+    y_out = y.copy()
+    y_out[0] += 1e6
+    assert fc.least_absolute_deviations(x, y_out) == pytest.approx(expected, rel=0.02)
+    assert np.linalg.lstsq(x, y_out, rcond=None)[0][0] > 1000  # least squares is dragged away
+
+
+def test_pooled_model_learns_a_shared_drift_and_the_reversion_of_noise():
+    """Synthetic panel (labelled as such): 80 places share a 2% yearly growth and carry 5% noise
+    around it that does not persist. Each place alone is a noisy series; pooled, the drift and the
+    reversion are learnable, so the pooled forecast beats "no change" on the held-out years."""
+    rng = np.random.default_rng(8)
+    years = 24
+    trend = np.log(rng.uniform(50, 200, 80))[:, None] + 0.02 * np.arange(years)
+    values = np.exp(trend + rng.normal(0, 0.05, (80, years)))
+    history, future = values[:, :20], values[:, 20:]
+    predicted = fc.pooled(history, 4)
+    errors = np.abs(predicted - future).mean(axis=0)
+    errors_naive = np.abs(fc.naive(history, 4) - future).mean(axis=0)
+    assert (errors < 0.85 * errors_naive).all()
+    assert np.isfinite(predicted).all()
+    # too few places to learn from: the last value stays
+    assert fc.pooled(history[:2], 2).tolist() == fc.naive(history[:2], 2).tolist()
+
+
+def test_a_pooled_fit_at_origin_t_reads_no_later_year():
+    """The pooled model is fitted on every place's past: rewriting every value after the origin
+    (for every place) must leave its forecasts, and the selection, unchanged."""
+    rng = np.random.default_rng(12)
+    base = panel({f"A{i}": list(100 * np.exp(np.cumsum(rng.normal(0.02, 0.03, 30)))) for i in range(40)})
+    changed = base.copy()
+    later = changed.index.get_level_values(1) > 2010
+    changed[later] = changed[later] * 7 + 1000
+    mae = pd.DataFrame(index=[1, 3], columns=list(fc.METHODS), dtype=float)
+    forced = fc.Selection(2010, {1: "combo_pooled", 3: "combo_pooled"}, mae, {}, True)
+    first, second = fc.apply(forced, base, 2010, (1, 3)), fc.apply(forced, changed, 2010, (1, 3))
+    pd.testing.assert_frame_equal(first, second)
+    assert (first["forecast"] - first["last_value"]).abs().max() > 1e-6  # the model did move the values
+    errors_first = fc.validation_errors(base, 2010, (1, 3))
+    errors_second = fc.validation_errors(changed, 2010, (1, 3))
+    pd.testing.assert_frame_equal(errors_first, errors_second)
+    assert "combo_pooled" in set(errors_first["method"])
