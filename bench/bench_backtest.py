@@ -8,10 +8,11 @@ in T is projected to T + h and compared with what was later observed. The baseli
 the same run, is "the value stays at its year-T level". Errors are pooled over countries and
 origins: ``ratio`` = MAE of the projection / MAE of the last value (below 1 = the method helps;
 exactly 1 where "no change" itself was chosen), ``coverage`` = share of outcomes inside the band.
-The candidates and the selection rule (no change or one of three equal-weight combinations, a 3%
-minimum gain to leave no change) are described in ``indicators/methods/forecast.py``; they were
-compared with single-method selection on this same table, so read it as a development benchmark,
-not an untouched hold-out (docs/foresight.md says which variants were tried).
+The candidates and the selection rule (no change or one of four equal-weight combinations, one of
+them with a pooled model learned across countries; a 5% minimum gain to leave no change) are
+described in ``indicators/methods/forecast.py``; they were compared with other variants on this
+same table, so read it as a development benchmark, not an untouched hold-out (docs/foresight.md
+says which variants were tried, with their figures).
 
 Origins 2008, 2011 and 2014 keep T + h <= 2019, before COVID and before the years in which some
 Gapminder series switch to their own projections. Data: the committed snapshot through
