@@ -474,6 +474,23 @@ class Selection:
     #: validation forecast of that horizon to be positive, which a trend can break at one horizon
     #: and not at another; a horizon missing here follows ``relative``.
     band_relative: dict[int, bool] = field(default_factory=dict)
+    #: ONE method for every horizon (what a page draws as a path, see :func:`choose_path`), its
+    #: mean validation gain over "no change" across the horizons, and its band per horizon.
+    path: str = "naive"
+    path_gain: float = 0.0
+    path_band: dict[int, tuple[float, float]] = field(default_factory=dict)
+    path_band_relative: dict[int, bool] = field(default_factory=dict)
+
+    def describe_path(self) -> str:
+        """One line for a page that draws :attr:`path` for every year ahead."""
+        horizons = sorted(self.path_band)
+        if not horizons:
+            return "not validated: the last value is shown"
+        return (
+            f"{METHOD_LABELS.get(self.path, self.path)}, the same method for every year ahead (chosen over the "
+            f"{horizons[0]}–{horizons[-1]}-year horizons on the {VALIDATION_ORIGINS} most recent origins up to "
+            f"{self.end_year}; {self.path_gain:.0%} lower error than 'no change' there on average)"
+        )
 
     def describe(self, horizon: int) -> str:
         """One line for a page: which method, and what it gained over "no change" on validation."""
@@ -522,6 +539,13 @@ def _choose(series: pd.Series, end_year: int, horizons, n_origins: int, window: 
     mae = errors.pivot_table(index="horizon", columns="method", values="abs_error", aggfunc="mean")
     mae = mae.reindex(columns=list(METHODS))
     chosen, band, counts, band_relative = {}, {}, {}, {}
+
+    def band_of(h, method):
+        mine = errors[(errors["horizon"] == h) & (errors["method"] == method)]
+        ratios = positive and bool((mine["forecast"] > 0).all())
+        spread = mine["actual"] / mine["forecast"] if ratios else mine["actual"] - mine["forecast"]
+        return tuple(float(q) for q in np.quantile(spread.to_numpy(), BAND_QUANTILES)), ratios, len(mine)
+
     for h in mae.index:
         scores = mae.loc[h]
         if scores.isna().any():
@@ -529,31 +553,62 @@ def _choose(series: pd.Series, end_year: int, horizons, n_origins: int, window: 
         eligible = [m for m in METHODS if m == "naive" or scores[m] <= (1 - MIN_GAIN) * scores["naive"]]
         best = min(eligible, key=lambda m: (round(float(scores[m]), 12), METHODS.index(m)))
         chosen[int(h)] = best
-        mine = errors[(errors["horizon"] == h) & (errors["method"] == best)]
-        band_relative[int(h)] = ratios = positive and bool((mine["forecast"] > 0).all())
-        spread = mine["actual"] / mine["forecast"] if ratios else mine["actual"] - mine["forecast"]
-        band[int(h)] = tuple(float(q) for q in np.quantile(spread.to_numpy(), BAND_QUANTILES))
-        counts[int(h)] = len(mine)
-    return Selection(end_year, chosen, mae, band, positive, counts, band_relative)
+        band[int(h)], band_relative[int(h)], counts[int(h)] = band_of(h, best)
+    path, path_gain = choose_path(mae.loc[sorted(chosen)]) if chosen else ("naive", 0.0)
+    path_band, path_relative = {}, {}
+    for h in sorted(chosen):
+        path_band[h], path_relative[h], _ = band_of(h, path)
+    return Selection(
+        end_year, chosen, mae, band, positive, counts, band_relative, path, path_gain, path_band, path_relative
+    )
 
 
-def apply(selection: Selection, series: pd.Series, origin: int, horizons=(1, 3, 5), window: int = WINDOW):
-    """Forecasts from ``origin`` (data up to it only) for every place observed in ``origin``, with the
-    chosen method per horizon and its band. Horizons the selection did not validate get the last
+def choose_path(mae: pd.DataFrame) -> tuple[str, float]:
+    """ONE candidate for every horizon in ``mae`` (rows horizon, columns method): the one with the
+    lowest mean ratio of its validation MAE to that of "no change" over the horizons, among
+    ``naive`` and those that gain at least :data:`MIN_GAIN` on that mean AND are no worse than "no
+    change" at any single horizon; returns it and its mean gain. Why: choosing per horizon lets
+    the method change from one year to the next, so a drawn path would jump between methods; one
+    method keeps the path one model's trajectory, and it is still never worse than "no change" on
+    the validation window at any horizon."""
+    ratios = mae.div(mae["naive"].where(mae["naive"] > 0), axis=0).fillna(1.0)
+    mean = ratios.mean(axis=0)
+    eligible = [m for m in mae.columns if m == "naive" or (mean[m] <= 1 - MIN_GAIN and (ratios[m] <= 1 + 1e-12).all())]
+    best = min(eligible, key=lambda m: (round(float(mean[m]), 12), list(METHODS).index(m)))
+    return best, float(1 - mean[best])
+
+
+def apply(
+    selection: Selection,
+    series: pd.Series,
+    origin: int,
+    horizons=(1, 3, 5),
+    window: int = WINDOW,
+    path: bool = False,
+    ref_areas=None,
+):
+    """Forecasts from ``origin`` (data up to it only) for every place observed in ``origin`` (or only
+    ``ref_areas`` among them: the others still train the pooled model), with the chosen method per
+    horizon and its band — or, with ``path``, :attr:`Selection.path` at every horizon, its band
+    made monotone (see :func:`widening`). Horizons the selection did not validate get the last
     value and no band. Columns: ``ref_area, horizon, year, method, forecast, low, high, last_value``.
     """
     matrix, observed = _window_observed(wide(series[series.index.get_level_values(1) <= origin]), origin, window)
     values = matrix.to_numpy(dtype=float)
     max_h = max(horizons)
-    used = sorted({selection.method.get(h, "naive") for h in horizons}, key=METHODS.index)
+    validated = selection.path_band if path else selection.method
+    methods = {h: (selection.path if path else selection.method[h]) if h in validated else "naive" for h in horizons}
+    bands = selection.path_band if path else selection.band
+    kinds = selection.path_band_relative if path else selection.band_relative
+    used = sorted(set(methods.values()), key=METHODS.index)
     forecasts = candidate_forecasts(values, max_h, used, observed)
     frames = []
     for h in horizons:
-        method = selection.method.get(h, "naive")
+        method = methods[h]
         point = forecasts[method][:, h - 1]
-        if h in selection.band:
-            q_low, q_high = selection.band[h]
-            if selection.band_relative.get(h, selection.relative):
+        if h in bands:
+            q_low, q_high = bands[h]
+            if kinds.get(h, selection.relative):
                 low, high = point * q_low, point * q_high
             else:
                 low, high = point + q_low, point + q_high
@@ -574,34 +629,56 @@ def apply(selection: Selection, series: pd.Series, origin: int, horizons=(1, 3, 
             )
         )
     columns = ["ref_area", "horizon", "year", "method", "forecast", "low", "high", "last_value"]
-    return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    table = pd.concat(frames, ignore_index=True)[columns]
+    if ref_areas is not None:
+        table = table[table["ref_area"].isin(list(ref_areas))].reset_index(drop=True)
+    return widening(table) if path else table
+
+
+def widening(table: pd.DataFrame) -> pd.DataFrame:
+    """Per place, bands that never narrow further ahead: the distance from the forecast to each edge
+    is at least what it was at any nearer horizon (a running maximum over horizons). The per-horizon
+    quantiles come from few errors each (eight origins), so one horizon's band can be narrower than
+    the one before, which would claim more certainty farther out; the envelope only widens them, so
+    the coverage can only rise."""
+    ordered = table.sort_values(["ref_area", "horizon"], kind="stable")
+    below = (ordered["forecast"] - ordered["low"]).groupby(ordered["ref_area"]).cummax()
+    above = (ordered["high"] - ordered["forecast"]).groupby(ordered["ref_area"]).cummax()
+    ordered = ordered.assign(low=ordered["forecast"] - below, high=ordered["forecast"] + above)
+    return ordered.loc[table.index, table.columns]
 
 
 def project(
     series: pd.Series, ref_areas, to_year: int, end_year: int | None = None, window: int = WINDOW
 ) -> tuple[pd.DataFrame, Selection]:
     """Projection of each of ``ref_areas`` from its own latest year up to ``to_year`` (at most
-    :data:`MAX_HORIZON` years ahead), with the method chosen on ALL places of ``series``.
+    :data:`MAX_HORIZON` years ahead) as a *path*: ONE method for every year ahead
+    (:attr:`Selection.path`, chosen on ALL places of ``series`` over the ten horizons), with bands
+    that never narrow further ahead — so the drawn line is one model's trajectory, not a different
+    method each year.
 
     ``end_year`` (default: the newest year in ``series``) is where selection stops. Places whose
-    latest value is older are projected from that older year, with the same per-horizon methods.
-    Returns the long forecast table (see :func:`apply`) and the selection, so a page can say
-    which method was used and how it scored.
+    latest value is older are projected from that older year with the same method (the pooled
+    model then learns from every place observed in that year). Returns the long forecast table
+    (see :func:`apply`) and the selection, so a page can say which method was used and how it scored.
     """
     if end_year is None:
         end_year = int(series.index.get_level_values(1).max())
     horizons = tuple(range(1, MAX_HORIZON + 1))
     selection = choose(series, end_year, horizons, window=window)
     own = series[series.index.get_level_values(0).isin(list(ref_areas))]
+    columns = ["ref_area", "horizon", "year", "method", "forecast", "low", "high", "last_value"]
     if own.empty:
-        return pd.DataFrame(columns=["ref_area", "horizon", "year", "method", "forecast", "low", "high"]), selection
+        return pd.DataFrame(columns=columns), selection
     last_years = own.groupby(level=0).apply(lambda s: int(s.index.get_level_values(1).max()))
     frames = []
     for origin, members in last_years.groupby(last_years):
         reach = min(to_year - int(origin), MAX_HORIZON)
         if reach < 1:
             continue
-        part = own[own.index.get_level_values(0).isin(members.index)]
-        frames.append(apply(selection, part, int(origin), tuple(range(1, reach + 1)), window))
-    table = pd.concat(frames, ignore_index=True) if frames else apply(selection, own.iloc[:0], end_year, (1,))
+        horizons_here = tuple(range(1, reach + 1))
+        frames.append(apply(selection, series, int(origin), horizons_here, window, path=True, ref_areas=members.index))
+    table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
     return table, selection

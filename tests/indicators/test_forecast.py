@@ -129,6 +129,15 @@ def test_selection_is_never_worse_than_no_change_on_its_validation_window(seed, 
         # ... and among the candidates that clear it, the lowest validation error wins
         eligible = [m for m in fc.METHODS if m == "naive" or selection.mae.at[h, m] <= (1 - fc.MIN_GAIN) * naive_mae]
         assert selection.mae.at[h, method] <= min(selection.mae.at[h, m] for m in eligible) + 1e-12
+    # the path (one method for every horizon) is never worse than no change at any validated horizon
+    assert set(selection.path_band) == set(selection.method)
+    for h in selection.method:
+        assert selection.mae.at[h, selection.path] <= selection.mae.at[h, "naive"] + 1e-12
+    ratios = selection.mae.loc[sorted(selection.method)].div(
+        selection.mae.loc[sorted(selection.method), "naive"], axis=0
+    )
+    assert selection.path == "naive" or ratios[selection.path].mean() <= 1 - fc.MIN_GAIN + 1e-12
+    assert selection.path_gain == pytest.approx(1 - ratios[selection.path].mean())
 
 
 def test_a_gain_within_the_evidence_margin_keeps_no_change(monkeypatch):
@@ -286,3 +295,67 @@ def test_a_pooled_fit_at_origin_t_reads_no_later_year():
     errors_second = fc.validation_errors(changed, 2010, (1, 3))
     pd.testing.assert_frame_equal(errors_first, errors_second)
     assert "combo_pooled" in set(errors_first["method"])
+
+
+def test_choose_path_takes_one_method_that_is_never_worse_at_any_horizon():
+    mae = pd.DataFrame(
+        {
+            "naive": [1.0, 2.0, 3.0],
+            "combo_damped": [0.5, 1.0, 3.3],  # best on average, but worse than no change at h = 5
+            "combo_all": [0.9, 1.7, 2.7],  # 12% better on average and never worse: chosen
+            "combo_shrunk_drift": [1.0, 2.0, 3.0],
+            "combo_pooled": [0.99, 1.98, 2.97],  # 1% better: below the minimum gain
+        },
+        index=[1, 3, 5],
+    )
+    method, gain = fc.choose_path(mae)
+    assert method == "combo_all" and gain == pytest.approx(1 - (0.9 + 0.85 + 0.9) / 3)
+    assert fc.choose_path(mae[["naive", "combo_shrunk_drift", "combo_pooled"]]) == ("naive", pytest.approx(0.0))
+
+
+def test_widening_keeps_each_band_edge_at_least_as_far_as_at_any_nearer_horizon():
+    table = pd.DataFrame(
+        {
+            "ref_area": ["A"] * 3 + ["B"] * 3,
+            "horizon": [1, 2, 3] * 2,
+            "forecast": [10.0, 11.0, 12.0, 5.0, 5.0, 5.0],
+            "low": [9.0, 10.5, 10.0, 4.0, 3.0, np.nan],
+            "high": [11.0, 13.0, 12.5, 6.0, 7.0, np.nan],
+        }
+    )
+    widened = fc.widening(table).set_index(["ref_area", "horizon"])
+    # A: distances below 1, 0.5, 2 -> 1, 1, 2; above 1, 2, 0.5 -> 1, 2, 2
+    assert widened.loc["A", "low"].tolist() == [9.0, 10.0, 10.0]
+    assert widened.loc["A", "high"].tolist() == [11.0, 13.0, 14.0]
+    assert widened.loc["B", "low"].tolist()[:2] == [4.0, 3.0] and np.isnan(widened.loc[("B", 3), "low"])
+    assert (widened["forecast"] == table.set_index(["ref_area", "horizon"])["forecast"]).all()
+
+
+def test_project_draws_one_method_for_the_whole_path_with_bands_that_never_narrow():
+    rng = np.random.default_rng(21)
+    series = panel({f"P{i}": list(50 + np.cumsum(rng.normal(0.4, 0.6, 30))) for i in range(40)})
+    table, selection = fc.project(series, ["P1", "P7"], 2030)
+    assert set(table["method"]) == {selection.path}
+    assert table["horizon"].max() == fc.MAX_HORIZON
+    for _, rows in table.sort_values("horizon").groupby("ref_area"):
+        assert (np.diff((rows["forecast"] - rows["low"]).to_numpy()) >= -1e-9).all()
+        assert (np.diff((rows["high"] - rows["forecast"]).to_numpy()) >= -1e-9).all()
+    assert "the same method for every year ahead" in selection.describe_path()
+
+
+def test_project_trains_the_pooled_model_on_every_place_not_only_the_ones_drawn(monkeypatch):
+    rng = np.random.default_rng(13)
+    series = panel({f"A{i}": list(100 * np.exp(np.cumsum(rng.normal(0.02, 0.03, 30)))) for i in range(40)})
+    mae = pd.DataFrame(1.0, index=[1, 2], columns=list(fc.METHODS))
+    forced = fc.Selection(
+        2019, {1: "combo_pooled", 2: "combo_pooled"}, mae, {}, True, path="combo_pooled",
+        path_band={1: (0.9, 1.1), 2: (0.8, 1.2)}, path_band_relative={1: True, 2: True},
+    )  # fmt: skip
+    monkeypatch.setattr(fc, "choose", lambda *args, **kwargs: forced)
+    table, _ = fc.project(series, ["A3"], 2021)
+    everyone = fc.apply(forced, series, 2019, (1, 2), path=True)
+    expected = everyone[everyone["ref_area"] == "A3"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(table.reset_index(drop=True), expected)
+    alone = fc.apply(forced, series[series.index.get_level_values(0) == "A3"], 2019, (1, 2), path=True)
+    assert alone["forecast"].tolist() == alone["last_value"].tolist()  # one place cannot train it ...
+    assert (table["forecast"] - table["last_value"]).abs().max() > 1e-6  # ... forty can
