@@ -129,24 +129,42 @@ def test_selection_is_never_worse_than_no_change_on_its_validation_window(seed, 
         # ... and among the candidates that clear it, the lowest validation error wins
         eligible = [m for m in fc.METHODS if m == "naive" or selection.mae.at[h, m] <= (1 - fc.MIN_GAIN) * naive_mae]
         assert selection.mae.at[h, method] <= min(selection.mae.at[h, m] for m in eligible) + 1e-12
+    # the path (one method for every horizon) is never worse than no change at any validated horizon
+    assert set(selection.path_band) == set(selection.method)
+    for h in selection.method:
+        assert selection.mae.at[h, selection.path] <= selection.mae.at[h, "naive"] + 1e-12
+    ratios = selection.mae.loc[sorted(selection.method)].div(
+        selection.mae.loc[sorted(selection.method), "naive"], axis=0
+    )
+    assert selection.path == "naive" or ratios[selection.path].mean() <= 1 - fc.MIN_GAIN + 1e-12
+    assert selection.path_gain == pytest.approx(1 - ratios[selection.path].mean())
 
 
 def test_a_gain_within_the_evidence_margin_keeps_no_change(monkeypatch):
-    """A candidate 1-2% better than no change on validation is not enough to project a trend."""
-    scores = pd.DataFrame({"naive": [1.0], "combo_damped": [0.985], "combo_all": [0.99], "combo_shrunk_drift": [1.2]})
+    """A candidate 1.5-3% better than no change on validation is not enough to project a trend."""
+    scores = pd.DataFrame(
+        {
+            "naive": [1.0],
+            "combo_damped": [0.985],
+            "combo_all": [0.99],
+            "combo_shrunk_drift": [1.2],
+            "combo_pooled": [0.97],
+        }
+    )
+    assert list(scores.columns) == list(fc.METHODS)
     errors = pd.DataFrame(
         {
             "horizon": 1,
             "origin": 2000,
             "ref_area": "A",
             "method": list(scores.columns),
-            "forecast": [10.0] * 4,
+            "forecast": [10.0] * 5,
             "actual": [10.0 + float(v) for v in scores.iloc[0]],
         }
     )
     monkeypatch.setattr(fc, "validation_errors", lambda *args, **kwargs: errors.copy())
     kept = fc._choose(panel({"A": [10.0] * 12}), 2001, (1,), 8, 20)
-    errors["actual"] = [11.0, 10.95, 10.99, 11.2]  # combo_damped now 5% better than no change
+    errors["actual"] = [11.0, 10.92, 10.99, 11.2, 10.97]  # combo_damped now 8% better than no change
     moved = fc._choose(panel({"A": [10.0] * 12}), 2001, (1,), 8, 20)
     assert kept.method[1] == "naive"
     assert moved.method[1] == "combo_damped"
@@ -210,3 +228,155 @@ def test_selection_is_cached_by_content_and_gaps_are_filled_between_observations
     filled = fc.fill_inner_gaps(np.array([[np.nan, 1.0, np.nan, np.nan, 4.0, np.nan]]))
     assert filled[0, 1:5].tolist() == [1.0, 2.0, 3.0, 4.0]
     assert np.isnan(filled[0, 0]) and np.isnan(filled[0, 5])
+
+
+def test_pooled_features_by_hand():
+    z = np.array([[np.nan, 1.0, 2.0, 4.0, 4.0, 5.0, 8.0]])
+    features = dict(zip(fc.POOLED_FEATURES, np.moveaxis(fc.pooled_features(z)[0], -1, 0), strict=True))
+    assert features["const"].tolist() == [1.0] * 7
+    assert features["change_1y"].tolist() == [0.0, 0.0, 1.0, 2.0, 0.0, 1.0, 3.0]  # no earlier value: 0
+    # 5-year change where 5 years exist (column 6: (8 - 1) / 5), else the 1-year change
+    assert features["change_5y"].tolist() == pytest.approx([0.0, 0.0, 1.0, 2.0, 0.0, 1.0, 7 / 5])
+    assert features["change_10y"].tolist() == pytest.approx(features["change_5y"].tolist())
+    # gap to the mean of the last three values (fewer at the start)
+    assert features["gap_3y_mean"][6] == pytest.approx(8 - (4 + 5 + 8) / 3)
+    assert features["gap_3y_mean"][2] == pytest.approx(2 - 1.5)
+
+
+def test_robust_regression_matches_statsmodels_rlm_huber():
+    import statsmodels.api as sm
+
+    rng = np.random.default_rng(4)
+    x = np.column_stack([np.ones(400), rng.normal(size=(400, 3)) * [1.0, 50.0, 0.01]])
+    y = x @ [0.5, -1.0, 0.02, 30.0] + rng.standard_t(2, 400)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = sm.RLM(y, x, M=sm.robust.norms.HuberT()).fit(tol=1e-14, maxiter=1000).params
+    assert fc.robust_regression(x, y) == pytest.approx(expected, rel=1e-5)
+    # two problems at once (the second padded with rows that do not count) give the same answers
+    x2, y2 = np.stack([x, x]), np.stack([y, y])
+    mask = np.ones((2, 400), dtype=bool)
+    mask[1, 300:] = False
+    both = fc.robust_regression(x2, np.where(mask, y2, 1e9), mask)
+    assert both[0] == pytest.approx(fc.robust_regression(x, y), rel=1e-10)
+    assert both[1] == pytest.approx(fc.robust_regression(x[:300], y[:300]), rel=1e-10)
+    # robust: one wild outlier barely moves it, unlike least squares
+    y_out = y.copy()
+    y_out[0] += 1e6
+    moved = fc.robust_regression(x, y_out)
+    assert abs(moved[0] - expected[0]) < 0.05 and moved[1] == pytest.approx(expected[1], rel=0.02)
+    assert np.linalg.lstsq(x, y_out, rcond=None)[0][0] > 1000  # least squares is dragged away
+
+
+def test_pooled_forecasts_do_not_move_with_rounding():
+    """A change in the last bits of the data (what another BLAS kernel's summation order does)
+    must not move the pooled forecasts beyond rounding: its fit has a unique, well-conditioned optimum."""
+    rng = np.random.default_rng(17)
+    values = np.exp(np.log(rng.uniform(1e6, 1e9, 120))[:, None] + np.cumsum(rng.normal(0.01, 0.05, (120, 20)), axis=1))
+    values[rng.random(values.shape) < 0.1] = np.nan
+    values[:, -1] = np.where(np.isnan(values[:, -1]), 5e7, values[:, -1])
+    first = fc.pooled(values, 5)
+    second = fc.pooled(values * (1 + 1e-15 * rng.standard_normal(values.shape)), 5)
+    assert np.nanmax(np.abs(second / first - 1)) < 1e-9
+    assert np.nanmax(np.abs(first / fc.naive(values, 5) - 1)) > 1e-4  # and they are not just "no change"
+
+
+def test_pooled_model_learns_a_shared_drift_and_the_reversion_of_noise():
+    """Synthetic panel (labelled as such): 80 places share a 2% yearly growth and carry 5% noise
+    around it that does not persist. Each place alone is a noisy series; pooled, the drift and the
+    reversion are learnable, so the pooled forecast beats "no change" on the held-out years."""
+    rng = np.random.default_rng(8)
+    years = 24
+    trend = np.log(rng.uniform(50, 200, 80))[:, None] + 0.02 * np.arange(years)
+    values = np.exp(trend + rng.normal(0, 0.05, (80, years)))
+    history, future = values[:, :20], values[:, 20:]
+    predicted = fc.pooled(history, 4)
+    errors = np.abs(predicted - future).mean(axis=0)
+    errors_naive = np.abs(fc.naive(history, 4) - future).mean(axis=0)
+    assert (errors < 0.85 * errors_naive).all()
+    assert np.isfinite(predicted).all()
+    # too few places to learn from: the last value stays
+    assert fc.pooled(history[:2], 2).tolist() == fc.naive(history[:2], 2).tolist()
+
+
+def test_a_pooled_fit_at_origin_t_reads_no_later_year():
+    """The pooled model is fitted on every place's past: rewriting every value after the origin
+    (for every place) must leave its forecasts, and the selection, unchanged."""
+    rng = np.random.default_rng(12)
+    base = panel({f"A{i}": list(100 * np.exp(np.cumsum(rng.normal(0.02, 0.03, 30)))) for i in range(40)})
+    changed = base.copy()
+    later = changed.index.get_level_values(1) > 2010
+    changed[later] = changed[later] * 7 + 1000
+    mae = pd.DataFrame(index=[1, 3], columns=list(fc.METHODS), dtype=float)
+    forced = fc.Selection(2010, {1: "combo_pooled", 3: "combo_pooled"}, mae, {}, True)
+    first, second = fc.apply(forced, base, 2010, (1, 3)), fc.apply(forced, changed, 2010, (1, 3))
+    pd.testing.assert_frame_equal(first, second)
+    assert (first["forecast"] - first["last_value"]).abs().max() > 1e-6  # the model did move the values
+    errors_first = fc.validation_errors(base, 2010, (1, 3))
+    errors_second = fc.validation_errors(changed, 2010, (1, 3))
+    pd.testing.assert_frame_equal(errors_first, errors_second)
+    assert "combo_pooled" in set(errors_first["method"])
+
+
+def test_choose_path_takes_one_method_that_is_never_worse_at_any_horizon():
+    mae = pd.DataFrame(
+        {
+            "naive": [1.0, 2.0, 3.0],
+            "combo_damped": [0.5, 1.0, 3.3],  # best on average, but worse than no change at h = 5
+            "combo_all": [0.9, 1.7, 2.7],  # 12% better on average and never worse: chosen
+            "combo_shrunk_drift": [1.0, 2.0, 3.0],
+            "combo_pooled": [0.99, 1.98, 2.97],  # 1% better: below the minimum gain
+        },
+        index=[1, 3, 5],
+    )
+    method, gain = fc.choose_path(mae)
+    assert method == "combo_all" and gain == pytest.approx(1 - (0.9 + 0.85 + 0.9) / 3)
+    assert fc.choose_path(mae[["naive", "combo_shrunk_drift", "combo_pooled"]]) == ("naive", pytest.approx(0.0))
+
+
+def test_widening_keeps_each_band_edge_at_least_as_far_as_at_any_nearer_horizon():
+    table = pd.DataFrame(
+        {
+            "ref_area": ["A"] * 3 + ["B"] * 3,
+            "horizon": [1, 2, 3] * 2,
+            "forecast": [10.0, 11.0, 12.0, 5.0, 5.0, 5.0],
+            "low": [9.0, 10.5, 10.0, 4.0, 3.0, np.nan],
+            "high": [11.0, 13.0, 12.5, 6.0, 7.0, np.nan],
+        }
+    )
+    widened = fc.widening(table).set_index(["ref_area", "horizon"])
+    # A: distances below 1, 0.5, 2 -> 1, 1, 2; above 1, 2, 0.5 -> 1, 2, 2
+    assert widened.loc["A", "low"].tolist() == [9.0, 10.0, 10.0]
+    assert widened.loc["A", "high"].tolist() == [11.0, 13.0, 14.0]
+    assert widened.loc["B", "low"].tolist()[:2] == [4.0, 3.0] and np.isnan(widened.loc[("B", 3), "low"])
+    assert (widened["forecast"] == table.set_index(["ref_area", "horizon"])["forecast"]).all()
+
+
+def test_project_draws_one_method_for_the_whole_path_with_bands_that_never_narrow():
+    rng = np.random.default_rng(21)
+    series = panel({f"P{i}": list(50 + np.cumsum(rng.normal(0.4, 0.6, 30))) for i in range(40)})
+    table, selection = fc.project(series, ["P1", "P7"], 2030)
+    assert set(table["method"]) == {selection.path}
+    assert table["horizon"].max() == fc.MAX_HORIZON
+    for _, rows in table.sort_values("horizon").groupby("ref_area"):
+        assert (np.diff((rows["forecast"] - rows["low"]).to_numpy()) >= -1e-9).all()
+        assert (np.diff((rows["high"] - rows["forecast"]).to_numpy()) >= -1e-9).all()
+    assert "the same method for every year ahead" in selection.describe_path()
+
+
+def test_project_trains_the_pooled_model_on_every_place_not_only_the_ones_drawn(monkeypatch):
+    rng = np.random.default_rng(13)
+    series = panel({f"A{i}": list(100 * np.exp(np.cumsum(rng.normal(0.02, 0.03, 30)))) for i in range(40)})
+    mae = pd.DataFrame(1.0, index=[1, 2], columns=list(fc.METHODS))
+    forced = fc.Selection(
+        2019, {1: "combo_pooled", 2: "combo_pooled"}, mae, {}, True, path="combo_pooled",
+        path_band={1: (0.9, 1.1), 2: (0.8, 1.2)}, path_band_relative={1: True, 2: True},
+    )  # fmt: skip
+    monkeypatch.setattr(fc, "choose", lambda *args, **kwargs: forced)
+    table, _ = fc.project(series, ["A3"], 2021)
+    everyone = fc.apply(forced, series, 2019, (1, 2), path=True)
+    expected = everyone[everyone["ref_area"] == "A3"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(table.reset_index(drop=True), expected)
+    alone = fc.apply(forced, series[series.index.get_level_values(0) == "A3"], 2019, (1, 2), path=True)
+    assert alone["forecast"].tolist() == alone["last_value"].tolist()  # one place cannot train it ...
+    assert (table["forecast"] - table["last_value"]).abs().max() > 1e-6  # ... forty can

@@ -1,8 +1,9 @@
 """Futures page: data -> chart specs (pure Altair, no Streamlit).
 
-The outlook chart draws what was observed, the projection as one dot per year inside its band (each
-year's method is chosen separately, so the dots are not joined into a line that would suggest one
-model), the target as a dashed line with its label, and the user's pathway. The rates chart sets the
+The outlook chart draws what was observed, the projection as a thin line through one dot per year
+inside its band (ONE method for the whole path, see :func:`indicators.methods.forecast.project`, so
+the line is one model's trajectory; the band never narrows further ahead), the target as a dashed
+line with its label, and the user's pathway. The rates chart sets the
 change per year achieved beside the change per year required, as bars from zero.
 """
 
@@ -51,6 +52,7 @@ def outlook_chart(
         layers.append(
             alt.Chart(band).mark_area(opacity=0.22).encode(x=x, y=alt.Y("low:Q", title=unit), y2="high:Q", color=colour)
         )
+        layers.append(alt.Chart(band).mark_line(strokeWidth=1.5).encode(x=x, y=y, color=colour))
         layers.append(
             alt.Chart(band)
             .mark_point(size=45, filled=True)

@@ -1,11 +1,12 @@
 """Futures page: view -> data, on :mod:`indicators.pathways`, :mod:`indicators.methods.forecast` and
 :mod:`indicators.status`.
 
-* **Projection**: :func:`indicators.methods.forecast.project` — the method (one of
+* **Projection**: :func:`indicators.methods.forecast.project` — ONE method for the whole path (one of
   :data:`indicators.methods.forecast.METHOD_LABELS`: no change, or a mean of no change with trend
-  methods) chosen per horizon on all places' recent past, never worse than "no change" there, with
-  the band its validation errors give; at most ten years ahead. The page names each method by its
-  label there, never by its internal key.
+  methods or with a model learned from every country), chosen over the ten horizons on all places'
+  recent past, never worse than "no change" there at any horizon, with the band its validation
+  errors give, widened where needed so it never narrows further ahead; at most ten years ahead.
+  The page names the method by its label there, never by its internal key.
 * **Status and arrow**: :func:`indicators.status.assess_one` from the Theil–Sen slope over the last ten
   years, the one rule stated in :data:`indicators.status.RULE_TEXT`; that slope is the "achieved"
   bar, so the bar and the arrow can never disagree.
@@ -144,7 +145,7 @@ def projection(view: FuturesView, look: Outlook) -> tuple[pd.DataFrame, str]:
         return table[["year", "forecast", "low", "high", "method"]], "no projection: too few years of data"
     if (every.xs(view.area, level=0) >= 0).all():
         table = table.assign(low=table["low"].clip(lower=0.0), high=table["high"].clip(lower=0.0))
-    described = selection.describe(int(table["horizon"].max()))
+    described = selection.describe_path()
     table = table.assign(method=table["method"].map(lambda key: forecast.METHOD_LABELS.get(key, key)))
     return table[["year", "forecast", "low", "high", "method"]].reset_index(drop=True), described
 
