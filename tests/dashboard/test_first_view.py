@@ -1,0 +1,118 @@
+"""The precomputed default Overview (``dashboard/pages/overview/first_view.py``): the committed file holds
+exactly what the code computes from the committed snapshot, and it is shown only for the data version and
+code it was computed under — a refreshed store, changed code or another view recompute."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from dashboard import data_version
+from dashboard.pages.overview import data, first_view
+from indicators import assess, query
+
+REGENERATE = "stale precomputed first view: run `python -m dashboard first-view` (or `make snapshot`) and commit it"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    data_version.forget_computed()
+    yield
+    data_version.forget_computed()
+
+
+def _tampered_copy(tmp_path, meta_changes: dict):
+    """A copy of the committed files whose stored percentiles are all 0 (a TEST marker, never shown as data)
+    and whose key is changed by ``meta_changes``: tells apart "the page used the file" from "it computed"."""
+    themes, meta = first_view.read()
+    path = tmp_path / "overview"
+    path.mkdir()
+    for theme, frame in themes.items():
+        pq.write_table(
+            pa.Table.from_pandas(frame.assign(percentile=0.0), preserve_index=False), path / f"{theme}.parquet"
+        )
+    (path / "key.json").write_text(json.dumps(meta | meta_changes))
+    return path
+
+
+def test_the_committed_file_is_what_the_code_computes_from_the_committed_snapshot():
+    stored = first_view.read()
+    assert stored is not None, REGENERATE
+    themes, meta = stored
+    assert first_view.stale_reason(meta, query.data_version(), first_view.code_fingerprint()) is None, REGENERATE
+    rows, computed = first_view.compute()
+    assert meta == computed, REGENERATE
+    assert list(themes) == list(rows) == list(data.THEME_TITLES)
+    for theme, frame in rows.items():
+        pd.testing.assert_frame_equal(themes[theme], frame, check_exact=True)
+    area, _, members, since, names = first_view.default_view()
+    for theme in names:  # what the page reads for an empty link is the stored frame, equal to assess's
+        got = data.group_rows(area, members, since, "theme", theme)
+        assert got is first_view.rows(area, members, since, theme), "the page must read the stored rows"
+        pd.testing.assert_frame_equal(got, assess.scorecard_theme(area, members, since, theme), check_exact=True)
+    assert data.since_years() == (data.FIRST_SINCE, query.year_range(assess.GDP)[1] - 2)
+
+
+def test_stored_rows_are_used_for_the_data_version_and_code_they_were_computed_for(tmp_path, monkeypatch):
+    path = _tampered_copy(tmp_path, {})
+    monkeypatch.setattr(first_view, "PATH", path)
+    area, _, members, since, _ = first_view.default_view()
+    assert (data.group_rows(area, members, since, "theme", "climate")["percentile"] == 0).all(), "file not used"
+
+
+def test_a_refreshed_store_never_shows_the_rows_of_another_data_version(tmp_path, monkeypatch, caplog):
+    path = _tampered_copy(tmp_path, {"data_version": "0123456789ab"})
+    monkeypatch.setattr(first_view, "PATH", path)
+    area, _, members, since, names = first_view.default_view()
+    with caplog.at_level("INFO", logger="beyond_gdp.first_view"):
+        for theme in names:
+            got = data.group_rows(area, members, since, "theme", theme)
+            pd.testing.assert_frame_equal(got, assess.scorecard_theme(area, members, since, theme), check_exact=True)
+    assert "computed for data version 0123456789ab" in caplog.text
+    assert first_view.gdp_last_year() is None
+
+
+def test_the_store_moving_to_another_version_drops_the_stored_rows(tmp_path, monkeypatch):
+    """The same file, valid a moment ago, is ignored once the store reports another data version (a refresh
+    from the Data & sources page or the command line) — no restart needed."""
+    path = _tampered_copy(tmp_path, {})
+    monkeypatch.setattr(first_view, "PATH", path)
+    area, _, members, since, _ = first_view.default_view()
+    assert first_view.rows(area, members, since, "inclusive") is not None
+    monkeypatch.setattr(query, "data_version", lambda: "fedcba987654")
+    assert first_view.rows(area, members, since, "inclusive") is None
+
+
+def test_rows_computed_by_other_code_are_not_used(tmp_path, monkeypatch):
+    path = _tampered_copy(tmp_path, {"code": "0000000000000000"})
+    monkeypatch.setattr(first_view, "PATH", path)
+    area, _, members, since, _ = first_view.default_view()
+    assert first_view.rows(area, members, since, "economy") is None
+    assert (data.group_rows(area, members, since, "theme", "economy")["percentile"] > 0).any()
+
+
+def test_the_code_fingerprint_follows_the_indicator_code(tmp_path):
+    for folder in ("indicators", "connectors"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "rule.py").write_text("LIMIT = 1\n")
+    before = first_view.code_fingerprint(tmp_path)
+    (tmp_path / "indicators" / "rule.py").write_text("LIMIT = 2\n")
+    assert first_view.code_fingerprint(tmp_path) != before
+    (tmp_path / "indicators" / "rule.py").write_text("LIMIT = 1\n")
+    assert first_view.code_fingerprint(tmp_path) == before
+
+
+def test_another_view_or_a_missing_file_is_computed(tmp_path, monkeypatch):
+    area, _, members, since, _ = first_view.default_view()
+    assert first_view.rows("NOR", members, since, "inclusive") is None
+    assert first_view.rows(area, members, since + 1, "inclusive") is None
+    assert first_view.rows(area, members[:-1], since, "inclusive") is None
+    assert first_view.rows(area, members, since, "current_wellbeing") is None
+    monkeypatch.setattr(first_view, "PATH", tmp_path / "missing")
+    data_version.forget_computed()
+    assert first_view.rows(area, members, since, "inclusive") is None
+    assert not data.group_rows(area, members, since, "theme", "inclusive").empty
