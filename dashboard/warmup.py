@@ -34,7 +34,7 @@ FIRST_VIEW_STEPS = (
     "overview signals",
 )
 #: The first-view steps that come after the warm-up holds back (see :func:`hold_back`).
-HELD_STEPS = ("overview headline", "overview signals")
+HELD_STEPS = FIRST_VIEW_STEPS[1:]
 #: Steps a running warm-up has still to finish. A page that needs one waits for it rather than
 #: computing the same thing at the same time: both threads share one interpreter lock, so doing it
 #: twice makes both slower.
@@ -97,26 +97,31 @@ def warmed_version() -> str | None:
 def first_view_steps(
     stop: threading.Event | None = None, hold: float = FIRST_CHART_WAIT_S
 ) -> Iterator[tuple[str, Callable[[], object]]]:
-    """What the default page (Overview, an empty link) computes, in the order it draws it; after the
-    themes it holds back (up to ``hold`` seconds, see :func:`hold_back`) until a page has sent a chart."""
-    from dashboard.frame import drawn_chart
+    """What the default page (Overview, an empty link) computes, in the order it draws it; after its first
+    chart it holds back (up to ``hold`` seconds, see :func:`hold_back`) until a page has sent a chart."""
+    from dashboard.frame import drawn_chart, place_label
     from dashboard.pages.overview import data, state
     from indicators import assess
 
     version = _remember_version()
     view = state.parse_page({})  # equal (and hashed alike) to the view the page builds from its widgets
     group = data.peer_group(view.area, view.peers, view.similar, view.custom)
-    for theme in data.THEME_TITLES:
+    for index, theme in enumerate(data.THEME_TITLES):
 
-        def theme_block(theme: str = theme) -> None:
+        def theme_block(theme: str = theme, first: bool = index == 0) -> None:
+            if first:  # the place picker above the first chart names every place it offers
+                for code in data.area_options():
+                    place_label(code)
             rows = data.group_rows(view.area, group.members, view.since, "theme", theme)
             if rows["percentile"].notna().any():
                 drawn_chart("scorecard", state.StandingView(view, theme), version)
             data.theme_table(view.area, group.members, view.since, theme)
 
+        if index == 1:
+            # The first theme's chart (rows precomputed for this view, see overview/first_view.py) is what a
+            # fresh server must show first; the rest waits until it is sent.
+            hold_back(stop, hold)
         yield f"overview {theme}", theme_block
-    # The themes (precomputed for this view, see overview/first_view.py) are what the first screen shows.
-    hold_back(stop, hold)
     yield "overview headline", lambda: assess.place_headline(view.area, group.members, view.since)
     yield "overview signals", lambda: assess.place_signals(view.area, group.members, view.since)
 
