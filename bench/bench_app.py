@@ -234,7 +234,14 @@ def _peak_rss_mb(pid: int) -> float:
 CHART = "[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg.marks"
 
 
-async def _first_view(port: int, script: str = "serve.py", cwd: Path = ROOT) -> float:
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc): unlike wall time, barely moved by other
+    jobs on the machine, so it shows what the server itself spends before the first chart."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def _first_view(port: int, script: str = "serve.py", cwd: Path = ROOT, cpu: list | None = None) -> float:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as p:
@@ -252,7 +259,10 @@ async def _first_view(port: int, script: str = "serve.py", cwd: Path = ROOT) -> 
                         raise
                     await asyncio.sleep(0.05)
             await page.wait_for_selector(CHART, timeout=120_000)
-            return time.perf_counter() - start
+            took = time.perf_counter() - start
+            if cpu is not None:
+                cpu.append(_cpu_seconds(server.pid))
+            return took
         finally:
             await browser.close()
             server.terminate()
@@ -327,17 +337,22 @@ def _rerun_record(name: str, result: dict, target: str, note: str, synthetic: bo
 
 def first_view_record(runs: int = FIRST_VIEW_RUNS) -> dict:
     """Part (c): ``runs`` fresh servers of ours and of the minimal app, alternated so both see the same machine."""
-    ours, floor = [], []
+    ours, floor, ours_cpu, floor_cpu = [], [], [], []
+    load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="bench_minimal_app_") as tmp:
         (Path(tmp) / "app.py").write_text(MINIMAL_APP)
         for _ in range(runs):
-            ours.append(asyncio.run(_first_view(_free_port())))
-            floor.append(asyncio.run(_first_view(_free_port(), "app.py", Path(tmp))))
+            ours.append(asyncio.run(_first_view(_free_port(), cpu=ours_cpu)))
+            floor.append(asyncio.run(_first_view(_free_port(), "app.py", Path(tmp), cpu=floor_cpu)))
     first, minimal = statistics.median(ours), statistics.median(floor)
     note = (
         f"`make run` (serve.py) -> first drawn chart on the default page, headless Chromium, median of "
         f"{runs} ({', '.join(f'{t:.2f}' for t in ours)} s); baseline = a minimal one-chart Streamlit "
-        f"app (synthetic two-point chart) started the same way ({', '.join(f'{t:.2f}' for t in floor)} s)"
+        f"app (synthetic two-point chart) started the same way ({', '.join(f'{t:.2f}' for t in floor)} s); "
+        f"per-run ratios {', '.join(f'{a / b:.2f}' for a, b in zip(ours, floor, strict=True))}; server CPU "
+        f"to the first chart, median: {statistics.median(ours_cpu):.2f} s against the bare app's "
+        f"{statistics.median(floor_cpu):.2f} s; load average {load:.1f} -> {os.getloadavg()[0]:.1f} "
+        f"on {os.cpu_count()} cores"
     )
     if first >= TARGETS["first_view"]:
         note += f"; MISSED the {TARGETS['first_view']:.0f} s target"
