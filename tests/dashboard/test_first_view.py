@@ -14,6 +14,7 @@ import pytest
 from dashboard import data_version
 from dashboard.pages.overview import data, first_view
 from indicators import assess, query
+from tests.dashboard.support import open_page
 
 REGENERATE = "stale precomputed first view: run `python -m dashboard first-view` (or `make snapshot`) and commit it"
 
@@ -116,3 +117,27 @@ def test_another_view_or_a_missing_file_is_computed(tmp_path, monkeypatch):
     data_version.forget_computed()
     assert first_view.rows(area, members, since, "inclusive") is None
     assert not data.group_rows(area, members, since, "theme", "inclusive").empty
+
+
+def _first_chart_percentiles(at) -> set[float]:
+    """The percentiles the page's first chart draws (Streamlit ships a chart's rows as Arrow datasets)."""
+    found = set()
+    for dataset in at.get("vega_lite_chart")[0].proto.datasets:
+        table = pa.ipc.open_stream(dataset.data.data).read_all()
+        if "percentile" in table.column_names:
+            found |= {v for v in table.column("percentile").to_pylist() if v is not None}
+    return found
+
+
+@pytest.mark.parametrize("same_version", [True, False])
+def test_the_overview_page_draws_the_stored_rows_only_for_their_data_version(tmp_path, monkeypatch, same_version):
+    """AppTest of the real page: a stored file keyed to the running data is drawn (its TEST marker, every
+    percentile 0, reaches the chart); the same file keyed to another data version is ignored."""
+    path = _tampered_copy(tmp_path, {} if same_version else {"data_version": "0123456789ab"})
+    monkeypatch.setattr(first_view, "PATH", path)
+    at = open_page("overview")
+    percentiles = _first_chart_percentiles(at) - {50.0}  # 50 is the chart's middle line
+    if same_version:
+        assert percentiles == {0.0}, "the stored rows were not drawn"
+    else:
+        assert percentiles - {0.0}, "the stored rows of another data version reached the chart"
