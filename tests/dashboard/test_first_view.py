@@ -44,7 +44,8 @@ def test_the_committed_file_is_what_the_code_computes_from_the_committed_snapsho
     stored = first_view.read()
     assert stored is not None, REGENERATE
     themes, meta = stored
-    assert first_view.stale_reason(meta, query.data_version(), first_view.code_fingerprint()) is None, REGENERATE
+    current = (query.data_version(), first_view.code_fingerprint(), first_view.areas_hash())
+    assert first_view.stale_reason(meta, *current) is None, REGENERATE
     rows, computed = first_view.compute()
     assert meta == computed, REGENERATE
     assert list(themes) == list(rows) == list(data.THEME_TITLES)
@@ -56,6 +57,7 @@ def test_the_committed_file_is_what_the_code_computes_from_the_committed_snapsho
         assert got is first_view.rows(area, members, since, theme), "the page must read the stored rows"
         pd.testing.assert_frame_equal(got, assess.scorecard_theme(area, members, since, theme), check_exact=True)
     assert data.since_years() == (data.FIRST_SINCE, query.year_range(assess.GDP)[1] - 2)
+    assert data.area_options() == list(data.computed_area_options())
 
 
 def test_stored_rows_are_used_for_the_data_version_and_code_they_were_computed_for(tmp_path, monkeypatch):
@@ -86,6 +88,15 @@ def test_the_store_moving_to_another_version_drops_the_stored_rows(tmp_path, mon
     assert first_view.rows(area, members, since, "inclusive") is not None
     monkeypatch.setattr(query, "data_version", lambda: "fedcba987654")
     assert first_view.rows(area, members, since, "inclusive") is None
+
+
+def test_rows_stored_for_another_areas_table_are_not_used(tmp_path, monkeypatch):
+    """The areas table (names, levels, groups) is not part of the data version: it has its own key."""
+    path = _tampered_copy(tmp_path, {"areas": "0000000000000000"})
+    monkeypatch.setattr(first_view, "PATH", path)
+    area, _, members, since, _ = first_view.default_view()
+    assert first_view.rows(area, members, since, "economy") is None
+    assert first_view.area_options() is None
 
 
 def test_rows_computed_by_other_code_are_not_used(tmp_path, monkeypatch):

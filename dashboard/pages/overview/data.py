@@ -31,12 +31,19 @@ GROUP_LABELS = {"theme": "Theme", "framework": "Well-being framework (now, inequ
 FIRST_SINCE = 1990
 
 
-@lru_cache(maxsize=1)
-def _area_options() -> tuple[str, ...]:
+def computed_area_options() -> tuple[str, ...]:
+    """Aggregates and every level that has data, sorted as the picker lists them (computed now)."""
     table = query.areas()
     levels = {"aggregate", *assess.levels_with_data()}
     table = table[table["level"].isin(levels)]
     return tuple(table.sort_values(["is_aggregate", "level", "name"])["ref_area"])
+
+
+@lru_cache(maxsize=1)
+def _area_options() -> tuple[str, ...]:
+    # Stored with the precomputed default view when it matches (this needs every definition loaded).
+    stored = first_view.area_options()
+    return stored if stored is not None else computed_area_options()
 
 
 def area_options() -> list[str]:

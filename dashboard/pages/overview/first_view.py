@@ -10,10 +10,12 @@ computes exactly those rows with the same functions the page calls and writes th
 * the store's **data version** (a refresh or rollback changes it),
 * a **code fingerprint**: the sha256 of every file under ``indicators/`` and ``connectors/*.py``
   plus the pandas and numpy versions (a changed rule, definition or reader changes it),
+* a hash of the **areas table** (names, levels, groups: not part of the data version),
 * the **view** itself: place, peer kind, peer members and trend start.
 
-Beside the rows it keeps GDP per capita's latest year, which bounds the trend start a link may ask for
-(reading it otherwise means reading GDP's dataset before the first chart).
+Beside the rows it keeps two answers the page needs before its first chart: GDP per capita's latest year
+(the trend start a link may ask for; otherwise GDP's dataset is read first) and the places the picker
+offers (otherwise every indicator definition is loaded and validated first).
 
 :func:`rows` hands the page the stored rows only when all three match what it would compute now;
 otherwise it returns ``None`` and the page computes them (and the server log says why once). A refreshed
@@ -57,6 +59,12 @@ def code_fingerprint(root: Path = ROOT) -> str:
     return digest.hexdigest()[:16]
 
 
+def areas_hash() -> str:
+    """A hash of the areas table as the indicators layer serves it (codes, names, levels, groups)."""
+    table = query.areas()
+    return hashlib.sha256(pd.util.hash_pandas_object(table, index=True).to_numpy().tobytes()).hexdigest()[:16]
+
+
 def default_view() -> tuple[str, str, tuple[str, ...], int, tuple[str, ...]]:
     """(place, peer kind, peer members, trend start, themes) of an empty Overview link, computed now."""
     from dashboard.pages.overview import data, state
@@ -69,6 +77,7 @@ def default_view() -> tuple[str, str, tuple[str, ...], int, tuple[str, ...]]:
 def compute() -> tuple[dict[str, pd.DataFrame], dict]:
     """The default view's scorecard rows by theme (in page order) and the key they belong to, computed
     from the current store by ``indicators.assess`` — what the page computes without the file."""
+    from dashboard.pages.overview import data
     from indicators import assess
 
     area, peers, members, since, themes = default_view()
@@ -78,12 +87,14 @@ def compute() -> tuple[dict[str, pd.DataFrame], dict]:
         "format": FORMAT,
         "data_version": query.data_version(),
         "code": code_fingerprint(),
+        "areas": areas_hash(),
         "area": area,
         "peers": peers,
         "members": list(members),
         "since": since,
         "themes": list(themes),
         "gdp_last_year": gdp_last_year,
+        "area_options": list(data.computed_area_options()),
     }
     return rows, meta
 
@@ -120,14 +131,17 @@ def read(path: Path | None = None) -> tuple[dict[str, pd.DataFrame], dict] | Non
     return themes, meta
 
 
-def stale_reason(meta: dict, version: str, code: str) -> str | None:
-    """Why stored rows keyed by ``meta`` may not be shown under data ``version`` and ``code`` (None: they may)."""
+def stale_reason(meta: dict, version: str, code: str, areas: str) -> str | None:
+    """Why stored rows keyed by ``meta`` may not be shown under data ``version``, ``code`` and ``areas``
+    (None: they may)."""
     if meta.get("format") != FORMAT:
         return f"file format {meta.get('format')} is not {FORMAT}"
     if meta.get("data_version") != version:
         return f"computed for data version {meta.get('data_version')}, the store is at {version}"
     if meta.get("code") != code:
         return "computed by other code (run `python -m dashboard first-view` after changing indicators/connectors)"
+    if meta.get("areas") != areas:
+        return "computed for another areas table (run `python -m dashboard first-view`)"
     return None
 
 
@@ -138,7 +152,7 @@ def _usable(version: str) -> tuple[dict[str, pd.DataFrame], dict] | None:
     stored = read()
     if stored is None:
         return None
-    reason = stale_reason(stored[1], version, code_fingerprint())
+    reason = stale_reason(stored[1], version, code_fingerprint(), areas_hash())
     if reason is not None:
         LOG.info("precomputed first view not used: %s", reason)
         return None
@@ -161,3 +175,9 @@ def gdp_last_year() -> int | None:
     """GDP per capita's latest year when the stored file was computed for the running data and code, else None."""
     stored = _usable(query.data_version())
     return None if stored is None else int(stored[1]["gdp_last_year"])
+
+
+def area_options() -> tuple[str, ...] | None:
+    """The places the Overview's picker offers when the stored file matches the running data and code, else None."""
+    stored = _usable(query.data_version())
+    return None if stored is None else tuple(stored[1]["area_options"])
