@@ -3,8 +3,10 @@
 A freshly started server would otherwise spend its first visitor's seconds importing pandas and
 Altair, reading the snapshot and computing trends. ``serve.py`` (what ``make run`` starts) runs
 :func:`warm_in_background` when the server starts listening; a browser needs about a second to
-load the page and connect, and by then the Overview a visitor lands on is computed and drawn
-into the same caches the pages read. The other pages' default charts follow in the background.
+load the page and connect, and by then the libraries are imported and the Overview's first chart
+(its rows precomputed, see ``dashboard/pages/overview/first_view.py``) is drawn into the same caches
+the pages read. Then it holds back until a page has sent a chart (:func:`hold_back`): the rest of the
+Overview and the other pages' default charts follow in the background.
 Other places are not precomputed: a new place costs ~0.5 s (see ``assess.scorecard``), and
 minutes of background work would slow the visitors the server is already answering.
 
@@ -45,7 +47,7 @@ WAIT_LIMIT_S = 20.0
 #: How long the warm-up holds back the rest of its work (headline, signals, other pages: seconds of CPU)
 #: for the first visitor's first chart, when nobody arrives.
 FIRST_CHART_WAIT_S = 15.0
-#: Set when a page has sent a chart, or a page waits for a step: from then on the warm-up runs freely.
+#: Set when a page has sent a chart, or a page waits for a held step: from then on the warm-up runs freely.
 _first_chart = threading.Event()
 
 
