@@ -5,12 +5,16 @@ code it was computed under — a refreshed store, changed code or another view r
 from __future__ import annotations
 
 import json
+import shutil
+import sys
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
+from connectors import store
 from dashboard import data_version
 from dashboard.pages.overview import data, first_view
 from indicators import assess, query
@@ -152,3 +156,55 @@ def test_the_overview_page_draws_the_stored_rows_only_for_their_data_version(tmp
         assert percentiles == {0.0}, "the stored rows were not drawn"
     else:
         assert percentiles - {0.0}, "the stored rows of another data version reached the chart"
+
+
+@pytest.fixture
+def copied_store(tmp_path, monkeypatch):
+    """The committed store copied to a temporary folder that the app then reads (as in test_every_page)."""
+    root = tmp_path / "data_cache"
+    shutil.copytree(store.DATA_CACHE, root, ignore=shutil.ignore_patterns("refreshed"))
+    for name, module in list(sys.modules.items()):
+        if name.startswith("connectors") and hasattr(module, "DATA_CACHE"):
+            monkeypatch.setattr(module, "DATA_CACHE", root)
+    data_version.forget_computed()
+    yield root
+    monkeypatch.undo()
+    data_version.forget_computed()
+    data_version.current()
+
+
+def _first_chart_values(at) -> dict[str, float]:
+    values = {}
+    for dataset in at.get("vega_lite_chart")[0].proto.datasets:
+        table = pa.ipc.open_stream(dataset.data.data).read_all()
+        if {"indicator", "value"} <= set(table.column_names):
+            values |= dict(zip(table.column("indicator").to_pylist(), table.column("value").to_pylist(), strict=True))
+    return values
+
+
+def test_a_real_refresh_while_the_server_runs_replaces_the_stored_default_view(copied_store):
+    """The store copied, the Overview opened on an empty link (the stored rows are used: same data version),
+    then one dataset refreshed as ``python -m connectors refresh`` would write it (every value doubled): the
+    next run draws the newly computed numbers, never the stored ones."""
+    at = open_page("overview")
+    area, _, members, since, _ = first_view.default_view()
+    stored = first_view.read()[0]["inclusive"]
+    stored = stored[stored["percentile"].notna()]  # the chart draws the ranked rows
+    before = _first_chart_values(at)
+    assert before == dict(zip(stored["indicator"], stored["value"], strict=True))
+    assert first_view.rows(area, members, since, "inclusive") is not None, "same data: the stored rows are used"
+
+    path = store.dataset_files(copied_store)[("gapminder", "fasttrack")]
+    table = pq.read_table(path)
+    table = table.set_column(table.schema.get_field_index("value"), "value", pc.multiply(table["value"], 2.0))
+    store.write_dataset(table, store.read_provenance("gapminder", "fasttrack", copied_store), root=copied_store)
+
+    at.run()
+    assert not at.exception
+    assert first_view.rows(area, members, since, "inclusive") is None, "a new data version: not the stored rows"
+    after = _first_chart_values(at)
+    computed = assess.scorecard_theme(area, members, since, "inclusive")
+    ranked = computed[computed["percentile"].notna()]
+    assert after == dict(zip(ranked["indicator"], ranked["value"], strict=True))
+    changed = [k for k in after if after[k] != before.get(k)]
+    assert changed and all(after[k] == pytest.approx(2 * before[k]) for k in changed), "the refreshed numbers"
