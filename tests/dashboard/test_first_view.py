@@ -30,16 +30,24 @@ def _fresh_caches():
     data_version.forget_computed()
 
 
-def _tampered_copy(tmp_path, meta_changes: dict):
-    """A copy of the committed files whose stored percentiles are all 0 (a TEST marker, never shown as data)
-    and whose key is changed by ``meta_changes``: tells apart "the page used the file" from "it computed"."""
-    themes, meta = first_view.read()
+@pytest.fixture(scope="module")
+def computed():
+    """The default view computed now (not read from the committed file), so that only the first test depends
+    on the committed file being current."""
+    data_version.forget_computed()
+    return first_view.compute()
+
+
+def _stored_copy(tmp_path, computed, meta_changes: dict, marker: bool = True):
+    """The default view written to a temporary folder with its key changed by ``meta_changes``; with
+    ``marker`` every stored percentile is 0 (a TEST marker, never shown as data), which tells apart "the page
+    used the file" from "it computed"."""
+    rows, meta = computed
     path = tmp_path / "overview"
     path.mkdir()
-    for theme, frame in themes.items():
-        pq.write_table(
-            pa.Table.from_pandas(frame.assign(percentile=0.0), preserve_index=False), path / f"{theme}.parquet"
-        )
+    for theme, frame in rows.items():
+        frame = frame.assign(percentile=0.0) if marker else frame
+        pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), path / f"{theme}.parquet")
     (path / "key.json").write_text(json.dumps(meta | meta_changes))
     return path
 
@@ -64,15 +72,15 @@ def test_the_committed_file_is_what_the_code_computes_from_the_committed_snapsho
     assert data.area_options() == list(data.computed_area_options())
 
 
-def test_stored_rows_are_used_for_the_data_version_and_code_they_were_computed_for(tmp_path, monkeypatch):
-    path = _tampered_copy(tmp_path, {})
+def test_stored_rows_are_used_for_the_data_version_and_code_they_were_computed_for(tmp_path, monkeypatch, computed):
+    path = _stored_copy(tmp_path, computed, {})
     monkeypatch.setattr(first_view, "PATH", path)
     area, _, members, since, _ = first_view.default_view()
     assert (data.group_rows(area, members, since, "theme", "climate")["percentile"] == 0).all(), "file not used"
 
 
-def test_a_refreshed_store_never_shows_the_rows_of_another_data_version(tmp_path, monkeypatch, caplog):
-    path = _tampered_copy(tmp_path, {"data_version": "0123456789ab"})
+def test_a_refreshed_store_never_shows_the_rows_of_another_data_version(tmp_path, monkeypatch, computed, caplog):
+    path = _stored_copy(tmp_path, computed, {"data_version": "0123456789ab"})
     monkeypatch.setattr(first_view, "PATH", path)
     area, _, members, since, names = first_view.default_view()
     with caplog.at_level("INFO", logger="beyond_gdp.first_view"):
@@ -83,10 +91,10 @@ def test_a_refreshed_store_never_shows_the_rows_of_another_data_version(tmp_path
     assert first_view.gdp_last_year() is None
 
 
-def test_the_store_moving_to_another_version_drops_the_stored_rows(tmp_path, monkeypatch):
+def test_the_store_moving_to_another_version_drops_the_stored_rows(tmp_path, monkeypatch, computed):
     """The same file, valid a moment ago, is ignored once the store reports another data version (a refresh
     from the Data & sources page or the command line) — no restart needed."""
-    path = _tampered_copy(tmp_path, {})
+    path = _stored_copy(tmp_path, computed, {})
     monkeypatch.setattr(first_view, "PATH", path)
     area, _, members, since, _ = first_view.default_view()
     assert first_view.rows(area, members, since, "inclusive") is not None
@@ -94,17 +102,17 @@ def test_the_store_moving_to_another_version_drops_the_stored_rows(tmp_path, mon
     assert first_view.rows(area, members, since, "inclusive") is None
 
 
-def test_rows_stored_for_another_areas_table_are_not_used(tmp_path, monkeypatch):
+def test_rows_stored_for_another_areas_table_are_not_used(tmp_path, monkeypatch, computed):
     """The areas table (names, levels, groups) is not part of the data version: it has its own key."""
-    path = _tampered_copy(tmp_path, {"areas": "0000000000000000"})
+    path = _stored_copy(tmp_path, computed, {"areas": "0000000000000000"})
     monkeypatch.setattr(first_view, "PATH", path)
     area, _, members, since, _ = first_view.default_view()
     assert first_view.rows(area, members, since, "economy") is None
     assert first_view.area_options() is None
 
 
-def test_rows_computed_by_other_code_are_not_used(tmp_path, monkeypatch):
-    path = _tampered_copy(tmp_path, {"code": "0000000000000000"})
+def test_rows_computed_by_other_code_are_not_used(tmp_path, monkeypatch, computed):
+    path = _stored_copy(tmp_path, computed, {"code": "0000000000000000"})
     monkeypatch.setattr(first_view, "PATH", path)
     area, _, members, since, _ = first_view.default_view()
     assert first_view.rows(area, members, since, "economy") is None
@@ -145,10 +153,12 @@ def _first_chart_percentiles(at) -> set[float]:
 
 
 @pytest.mark.parametrize("same_version", [True, False])
-def test_the_overview_page_draws_the_stored_rows_only_for_their_data_version(tmp_path, monkeypatch, same_version):
+def test_the_overview_page_draws_the_stored_rows_only_for_their_data_version(
+    tmp_path, monkeypatch, computed, same_version
+):
     """AppTest of the real page: a stored file keyed to the running data is drawn (its TEST marker, every
     percentile 0, reaches the chart); the same file keyed to another data version is ignored."""
-    path = _tampered_copy(tmp_path, {} if same_version else {"data_version": "0123456789ab"})
+    path = _stored_copy(tmp_path, computed, {} if same_version else {"data_version": "0123456789ab"})
     monkeypatch.setattr(first_view, "PATH", path)
     at = open_page("overview")
     percentiles = _first_chart_percentiles(at) - {50.0}  # 50 is the chart's middle line
@@ -182,10 +192,13 @@ def _first_chart_values(at) -> dict[str, float]:
     return values
 
 
-def test_a_real_refresh_while_the_server_runs_replaces_the_stored_default_view(copied_store):
+def test_a_real_refresh_while_the_server_runs_replaces_the_stored_default_view(
+    copied_store, computed, tmp_path, monkeypatch
+):
     """The store copied, the Overview opened on an empty link (the stored rows are used: same data version),
     then one dataset refreshed as ``python -m connectors refresh`` would write it (every value doubled): the
     next run draws the newly computed numbers, never the stored ones."""
+    monkeypatch.setattr(first_view, "PATH", _stored_copy(tmp_path, computed, {}, marker=False))
     at = open_page("overview")
     area, _, members, since, _ = first_view.default_view()
     stored = first_view.read()[0]["inclusive"]
