@@ -65,8 +65,10 @@ lock: venv-dev
 	$(UV_COMPILE) --extra test -o requirements-test.lock
 	$(UV_COMPILE) --extra dev -o requirements-dev.lock
 
+# The snapshot, then the default Overview computed from it (see docs/dashboard-wiring.md, "First view").
 snapshot: venv
 	$(PY) -m connectors build-snapshot --from ../shared/data
+	$(PY) -m dashboard first-view
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -6,6 +6,7 @@ Examples::
     python -m dashboard export "chart=ranking&ind=life_satisfaction&areas=FIN,SWE,USA" --format png --out ls.png
     python -m dashboard export "trajectories?...&v=3d8733c31ec8" --out old.csv --accept-current-data
     python -m dashboard bake --out site [--views dashboard/views.yaml] [--public-url https://example.org]
+    python -m dashboard first-view      # precompute the default Overview (run by `make snapshot`)
 
 Permalinks in the exports point at ``--public-url``, else ``$BEYOND_GDP_PUBLIC_URL``, else
 http://localhost:8501. Errors are one line naming what was wrong, with exit status 2.
@@ -47,6 +48,10 @@ def _parser() -> argparse.ArgumentParser:
     site.add_argument("--no-images", action="store_true", help="skip the PNG per view (faster)")
     site.add_argument("--inline-js", action="store_true", help="inline the Vega libraries in every page (bigger)")
     site.add_argument("--quiet", action="store_true", help="no progress bar (it is shown only on a terminal anyway)")
+    commands.add_parser(
+        "first-view",
+        help="precompute the default Overview from the current store (read at start-up while data and code match)",
+    )
     return parser
 
 
@@ -61,7 +66,7 @@ def _format(args: argparse.Namespace) -> str:
 
 
 def _base_url(args: argparse.Namespace) -> str:
-    if args.public_url:
+    if getattr(args, "public_url", None):
         os.environ[PUBLIC_URL_ENV] = args.public_url
     return public_url()
 
@@ -96,6 +101,14 @@ def main(argv: list[str] | None = None) -> int:
             _check_pin(shared.meta, accept_current=args.accept_current_data)
             path = export.write(shared, fmt, args.out)
             print(f"wrote {path} ({fmt}, {len(shared.data):,} rows, data version {shared.meta.data_version})")
+        elif args.command == "first-view":
+            from dashboard.pages.overview import first_view
+
+            meta = first_view.write()
+            print(
+                f"wrote {first_view.PATH}/ ({len(meta['themes'])} themes of {meta['area']}; data version "
+                f"{meta['data_version']}, code {meta['code']})"
+            )
         else:
             started = time.perf_counter()
             baked = bake.bake(

@@ -34,7 +34,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
 
-from dashboard import data_version, export, share
+from dashboard import data_version, export, share, warmup
 from dashboard.registry import registry
 from dashboard.url_state import ShareOptions, parse_share
 from dashboard.view_kind import Drawn
@@ -218,10 +218,12 @@ MULTI_PLACE_PICKER = {"filter_mode": "contains", "select_all": False}
 PLACE_PICKER = {"filter_mode": "contains"}
 
 
+@lru_cache(maxsize=8192)
 def place_label(code: str) -> str:
     """A place as a picker lists it: its name; for an aggregate (World, an income group, EU27) the word
     "group", so aggregates read as their own labelled group after the countries; for a region its level and
-    country ("Stockholm — NUTS 2 region, Sweden"). See :func:`indicators.areas.place_label`."""
+    country ("Stockholm — NUTS 2 region, Sweden"). See :func:`indicators.areas.place_label`. Cached (a picker
+    asks for every one of ~2,700 places on every run; the cache is dropped with the data version)."""
     return areas.place_label(code)
 
 
@@ -301,6 +303,18 @@ def base_url(page: str) -> str:
     return share.public_url(browser, page=page)
 
 
+def _chart_failed(error: Exception, page: str) -> None:
+    """A chart that cannot be drawn (or described): a one-line notice; anything but a query or store error
+    is raised to the page frame (a short message with an error id)."""
+    if isinstance(error, QueryError):
+        st.warning(f"Nothing to draw: {markdown_text(str(error))}.", icon=":material/block:")
+        return None
+    if not is_store_error(error):
+        raise error
+    show_error(error, page)
+    return None
+
+
 def chart_block(
     kind: str, view: Any, *, key: str, note: str = "", spec_patch: Callable[[dict], dict] | None = None
 ) -> share.SharedView | None:
@@ -308,19 +322,21 @@ def chart_block(
     rows as a table and CSV, and its share panel. A view with nothing to draw, or whose dataset is
     damaged, gets a one-line notice in its place; the page's other charts keep working."""
     page = registry()[kind].page
+    version = data_version.current()
     try:
-        shared, spec = drawn_view(kind, view, base_url(page), data_version.current())
-    except QueryError as error:
-        st.warning(f"Nothing to draw: {markdown_text(str(error))}.", icon=":material/block:")
-        return None
+        drawn, spec = drawn_chart(kind, view, version)
     except Exception as error:  # noqa: BLE001 — one chart's failure must not take the page down
-        if not is_store_error(error):
-            raise
-        show_error(error, page)
-        return None
+        return _chart_failed(error, page)
     if spec_patch is not None:
         spec = spec_patch(spec)
-    st.vega_lite_chart(spec, width="stretch", height=chart_height(spec), alt=shared.meta.description or None)
+    # The chart goes out before its source line, table and share panel: those read provenance and (on a
+    # fresh server) whole datasets that the picture itself does not need, and the browser draws meanwhile.
+    st.vega_lite_chart(spec, width="stretch", height=chart_height(spec), alt=drawn.description or None)
+    warmup.chart_sent()  # a fresh server's warm-up holds back until its first visitor has a chart
+    try:
+        shared, _ = drawn_view(kind, view, base_url(page), version)
+    except Exception as error:  # noqa: BLE001
+        return _chart_failed(error, page)
     for line in shared.meta.notes:
         st.caption(f"Note: {line}.")
     st.caption(f"{note} {shared.meta.source_line}".strip())

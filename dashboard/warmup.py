@@ -3,8 +3,10 @@
 A freshly started server would otherwise spend its first visitor's seconds importing pandas and
 Altair, reading the snapshot and computing trends. ``serve.py`` (what ``make run`` starts) runs
 :func:`warm_in_background` when the server starts listening; a browser needs about a second to
-load the page and connect, and by then the Overview a visitor lands on is computed and drawn
-into the same caches the pages read. The other pages' default charts follow in the background.
+load the page and connect, and by then the libraries are imported and the Overview's first chart
+(its rows precomputed, see ``dashboard/pages/overview/first_view.py``) is drawn into the same caches
+the pages read. Then it holds back until a page has sent a chart (:func:`hold_back`): the rest of the
+Overview and the other pages' default charts follow in the background.
 Other places are not precomputed: a new place costs ~0.5 s (see ``assess.scorecard``), and
 minutes of background work would slow the visitors the server is already answering.
 
@@ -33,6 +35,8 @@ FIRST_VIEW_STEPS = (
     "overview headline",
     "overview signals",
 )
+#: The first-view steps that come after the warm-up holds back (see :func:`hold_back`).
+HELD_STEPS = FIRST_VIEW_STEPS[1:]
 #: Steps a running warm-up has still to finish. A page that needs one waits for it rather than
 #: computing the same thing at the same time: both threads share one interpreter lock, so doing it
 #: twice makes both slower.
@@ -40,13 +44,37 @@ _PENDING: dict[str, threading.Event] = {}
 _WARMED: dict[str, str] = {}
 #: How long a page waits for a step at the most before computing it itself.
 WAIT_LIMIT_S = 20.0
+#: How long the warm-up holds back the rest of its work (headline, signals, other pages: seconds of CPU)
+#: for the first visitor's first chart, when nobody arrives.
+FIRST_CHART_WAIT_S = 15.0
+#: Set when a page has sent a chart, or a page waits for a held step: from then on the warm-up runs freely.
+_first_chart = threading.Event()
 
 
 def wait_for(name: str, timeout: float = WAIT_LIMIT_S) -> None:
     """Return once the warm-up has finished step ``name`` (at once when no warm-up runs or it is done)."""
     event = _PENDING.get(name)
     if event is not None:
+        if name in HELD_STEPS and not event.is_set():
+            _first_chart.set()  # a visitor needs this step now: the warm-up must not hold it back
         event.wait(timeout)
+
+
+def chart_sent() -> None:
+    """A page has sent a chart to a browser (called by ``frame.chart_block``): the first visitor's first
+    chart is on its way, so the warm-up may go on with the work the first screen does not show."""
+    _first_chart.set()
+
+
+def hold_back(stop: threading.Event | None = None, timeout: float = FIRST_CHART_WAIT_S) -> None:
+    """Wait until a page has sent its first chart (or ``timeout`` passes, or ``stop`` is set).
+
+    Server, browser and warm-up share two cores (and the warm-up shares the interpreter lock with the
+    server): seconds of background work while the first visitor's browser loads the page and its first
+    run draws the Overview's first chart would delay that chart. Once it is sent, the rest may run."""
+    deadline = time.monotonic() + timeout
+    while not _first_chart.is_set() and time.monotonic() < deadline and not (stop is not None and stop.is_set()):
+        _first_chart.wait(0.05)
 
 
 def _done(name: str) -> None:
@@ -68,23 +96,33 @@ def warmed_version() -> str | None:
     return _WARMED.get("version")
 
 
-def first_view_steps() -> Iterator[tuple[str, Callable[[], object]]]:
-    """What the default page (Overview, an empty link) computes, in the order it draws it."""
-    from dashboard.frame import drawn_chart
+def first_view_steps(
+    stop: threading.Event | None = None, hold: float = FIRST_CHART_WAIT_S
+) -> Iterator[tuple[str, Callable[[], object]]]:
+    """What the default page (Overview, an empty link) computes, in the order it draws it; after its first
+    chart it holds back (up to ``hold`` seconds, see :func:`hold_back`) until a page has sent a chart."""
+    from dashboard.frame import drawn_chart, place_label
     from dashboard.pages.overview import data, state
     from indicators import assess
 
     version = _remember_version()
     view = state.parse_page({})  # equal (and hashed alike) to the view the page builds from its widgets
     group = data.peer_group(view.area, view.peers, view.similar, view.custom)
-    for theme in data.THEME_TITLES:
+    for index, theme in enumerate(data.THEME_TITLES):
 
-        def theme_block(theme: str = theme) -> None:
-            rows = assess.scorecard_theme(view.area, group.members, view.since, theme)
+        def theme_block(theme: str = theme, first: bool = index == 0) -> None:
+            if first:  # the place picker above the first chart names every place it offers
+                for code in data.area_options():
+                    place_label(code)
+            rows = data.group_rows(view.area, group.members, view.since, "theme", theme)
             if rows["percentile"].notna().any():
                 drawn_chart("scorecard", state.StandingView(view, theme), version)
             data.theme_table(view.area, group.members, view.since, theme)
 
+        if index == 1:
+            # The first theme's chart (rows precomputed for this view, see overview/first_view.py) is what a
+            # fresh server must show first; the rest waits until it is sent.
+            hold_back(stop, hold)
         yield f"overview {theme}", theme_block
     yield "overview headline", lambda: assess.place_headline(view.area, group.members, view.since)
     yield "overview signals", lambda: assess.place_signals(view.area, group.members, view.since)
@@ -133,7 +171,7 @@ def warm(
 def warm_everything(stop: threading.Event | None = None) -> list[str]:
     started = time.perf_counter()
     try:
-        failed = warm(first_view_steps(), pause=0, stop=stop)
+        failed = warm(first_view_steps(stop), pause=0, stop=stop)
     finally:
         for name in FIRST_VIEW_STEPS:  # stopped or broken early: nobody may wait for a step that never runs
             _done(name)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from dashboard import data_version, warmup
 from dashboard.frame import drawn_chart
+from dashboard.pages.overview import data as overview_data
 from dashboard.pages.overview import state as overview_state
 from dashboard.pages.overview import views as overview_views
 from dashboard.pages.overview.state import OverviewView, StandingView
@@ -19,15 +20,18 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_the_first_view_steps_fill_the_caches_the_overview_page_reads():
-    failed = warmup.warm(warmup.first_view_steps(), pause=0)
+    failed = warmup.warm(warmup.first_view_steps(hold=0), pause=0)
     assert failed == []
     page = overview_state.parse_page({})
     view = OverviewView(area=page.area, peers=page.peers, since=page.since)
     group = overview_views.peer_group(view)
-    hits = assess.scorecard_theme.cache_info().hits
-    rows = assess.scorecard_theme(view.area, group.members, view.since, "economy")
-    assert assess.scorecard_theme.cache_info().hits == hits + 1, "the page's scorecard call must be a cache hit"
+    hits = overview_data.group_rows.cache_info().hits
+    rows = overview_data.group_rows(view.area, group.members, view.since, "theme", "economy")
+    assert overview_data.group_rows.cache_info().hits == hits + 1, "the page's scorecard rows must be a cache hit"
     assert rows["percentile"].notna().any()
+    hits = assess.scorecard_theme.cache_info().hits
+    assess.scorecard_theme(view.area, group.members, view.since, "economy")
+    assert assess.scorecard_theme.cache_info().hits == hits + 1, "the headline's scorecard must be a cache hit"
     hits = drawn_chart.cache_info().hits
     drawn, spec = drawn_chart("scorecard", StandingView(view, "economy"), data_version.current())
     assert drawn_chart.cache_info().hits == hits + 1, "the page's chart must be a cache hit"
@@ -82,7 +86,7 @@ def test_serve_py_is_an_st_app_that_streamlit_run_recognises_and_serves_app_py()
 
 
 def test_the_first_view_steps_are_the_ones_a_page_may_wait_for_and_match_an_empty_link():
-    assert tuple(name for name, _ in warmup.first_view_steps()) == warmup.FIRST_VIEW_STEPS
+    assert tuple(name for name, _ in warmup.first_view_steps(hold=0)) == warmup.FIRST_VIEW_STEPS
     assert overview_state.parse_page({}) == OverviewView(), "the page waits only when its view is the warmed one"
 
 
@@ -113,3 +117,37 @@ def test_a_stopped_warm_up_releases_every_page_waiting_for_the_first_view(monkey
     stop.set()
     warmup.warm_everything(stop)
     assert all(event.is_set() for event in warmup._PENDING.values())
+
+
+def test_after_the_first_screen_the_warm_up_holds_back_until_a_page_has_sent_a_chart(monkeypatch):
+    """The headline, signals and other pages (seconds of CPU) must not compete with the first visitor's
+    first chart: the warm-up waits for ``chart_sent`` (or a page waiting for a step), at most its timeout."""
+    monkeypatch.setattr(warmup, "_first_chart", threading.Event())
+    monkeypatch.setattr(warmup, "_PENDING", {"overview headline": threading.Event()})  # a held step
+    begin = time.perf_counter()
+    warmup.hold_back(timeout=0.2)  # nobody came: it goes on after the timeout
+    assert 0.2 <= time.perf_counter() - begin < 2
+    released = threading.Thread(target=warmup.hold_back, kwargs={"timeout": 30})
+    released.start()
+    time.sleep(0.1)
+    assert released.is_alive(), "held back until a chart is sent"
+    warmup.chart_sent()
+    released.join(5)
+    assert not released.is_alive()
+    monkeypatch.setattr(warmup, "_first_chart", threading.Event())
+    waiting = threading.Thread(target=warmup.hold_back, kwargs={"timeout": 30})
+    waiting.start()
+    # A page that waits for a step the warm-up has not done yet releases it (no page waits on a held warm-up).
+    threading.Timer(0.1, warmup._done, args=("overview headline",)).start()
+    warmup.wait_for("overview headline", timeout=5)
+    waiting.join(5)
+    assert not waiting.is_alive()
+
+
+def test_waiting_for_the_first_charts_own_step_does_not_release_the_hold(monkeypatch):
+    monkeypatch.setattr(warmup, "_first_chart", threading.Event())
+    monkeypatch.setattr(warmup, "_PENDING", {name: threading.Event() for name in warmup.FIRST_VIEW_STEPS})
+    warmup.wait_for(warmup.FIRST_VIEW_STEPS[0], timeout=0.05)
+    assert not warmup._first_chart.is_set(), "the step before the hold does not need the hold released"
+    warmup.wait_for(warmup.FIRST_VIEW_STEPS[1], timeout=0.05)
+    assert warmup._first_chart.is_set()

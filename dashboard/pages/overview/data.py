@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 
-from dashboard.pages.overview import charts
+from dashboard.pages.overview import charts, first_view
 from indicators import areas, assess, query
 
 PAGE = "overview"
@@ -36,9 +36,16 @@ REGION_PEERS = ("all", "custom")
 REGION_PEER_LABELS = {"income_group": "Regions of the same country", "all": "All regions of its level"}
 
 
+def computed_place_options() -> tuple[str, ...]:
+    """The picker's places as :func:`indicators.areas.picker_areas` orders them (computed now)."""
+    return tuple(areas.picker_areas()["ref_area"])
+
+
 @lru_cache(maxsize=1)
 def _place_options() -> tuple[str, ...]:
-    return tuple(areas.picker_areas()["ref_area"])
+    # Stored with the precomputed default view when it matches (computing needs the areas classified).
+    stored = first_view.area_options()
+    return stored if stored is not None else computed_place_options()
 
 
 def place_options() -> list[str]:
@@ -71,8 +78,10 @@ def peer_options(area: str) -> list[str]:
 
 
 def since_years() -> tuple[int, int]:
-    """The years a trend may start: at least two years before GDP's latest value."""
-    return FIRST_SINCE, query.year_range(assess.GDP)[1] - 2
+    """The years a trend may start: at least two years before GDP's latest value (stored with the
+    precomputed default view, see :mod:`first_view`)."""
+    last = first_view.gdp_last_year()
+    return FIRST_SINCE, (last if last is not None else query.year_range(assess.GDP)[1]) - 2
 
 
 def peer_group(area: str, peers: str, similar: int, custom: tuple[str, ...]) -> assess.PeerGroup:
@@ -84,10 +93,17 @@ def peer_group(area: str, peers: str, similar: int, custom: tuple[str, ...]) -> 
     return assess.peer_group(peers, area, level=level, n_similar=similar, custom=custom)
 
 
+def theme_rows(area: str, members: tuple[str, ...], since: int, theme: str):
+    """One theme's scorecard rows: for the default view the precomputed ones when they were computed for
+    the running data and code (see :mod:`first_view`), else ``assess.scorecard_theme`` (read-only)."""
+    stored = first_view.rows(area, members, since, theme)
+    return stored if stored is not None else assess.scorecard_theme(area, members, since, theme)
+
+
 @lru_cache(maxsize=256)
 def theme_table(area: str, members: tuple[str, ...], since: int, theme: str):
     """The theme's scorecard as the page's table shows it, built once per view (read-only)."""
-    return charts.scorecard_table(assess.scorecard_theme(area, members, since, theme))
+    return charts.scorecard_table(theme_rows(area, members, since, theme))
 
 
 @lru_cache(maxsize=512)
@@ -95,7 +111,7 @@ def group_rows(area: str, members: tuple[str, ...], since: int, group: str, key:
     """The scorecard rows of one chart: a theme's (``group="theme"``) or those whose definition's
     ``framework`` is ``key`` (``group="framework"``), in scorecard order (read-only)."""
     if group == "theme":
-        return assess.scorecard_theme(area, members, since, key)
+        return theme_rows(area, members, since, key)
     definitions = query.definitions()
     card = assess.scorecard(area, members, since)
     chosen = [definitions[ident].framework == key for ident in card["indicator"]]
