@@ -67,7 +67,7 @@ def body(link: frame.Link) -> None:
     )
     _initialise_widgets(view)
 
-    frame.show_notices(view.notices)
+    frame.show_link_notices(link, view.notices)
     _problems_notice(definition_problems())
     controls = st.columns([4, 2, 2])
     text = clean_search_text(controls[0].text_input("Search", key="cat_text", placeholder="e.g. poverty, CO2, waste"))

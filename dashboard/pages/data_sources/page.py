@@ -262,7 +262,7 @@ def body(link: frame.Link) -> None:
     keys = [d.key for d in items]
     wanted, notices = parse_params(link.params, keys)
 
-    frame.show_notices(notices)
+    frame.show_link_notices(link, notices)
     version = link.version
     entries = sources.catalogue_entries()
 

@@ -154,7 +154,7 @@ def body(page_link: frame.Link) -> None:
     link = state.parse(page_link.params, extra_allowed=SHARE_PARAMS)
     _initialise_widgets(link)
 
-    frame.show_notices(link.notices)
+    frame.show_link_notices(page_link, link.notices)
 
     controls = st.columns([3, 3, 2])
     composite = controls[0].selectbox("Index", list(composites), key="yi_index", format_func=COMPOSITE_LABELS.get)
