@@ -45,6 +45,11 @@ def title_lines(text: str, width: int = TITLE_CHARS) -> str | list[str]:
     return lines if len(lines) > 1 else text
 
 
+#: The Vega-Lite (d3) format of every number a chart shows people (tooltips, labels, legends): four
+#: significant digits with thousands separators and no padding zeros — 65,610, 82.8, 0.0123. Never "g",
+#: which writes 22,600 as "2.26e+4"; it matches :func:`indicators.numbers.readable` in captions and titles.
+NUMBER_FORMAT = ",.4~r"
+
 #: Charts embed at most this many rows; more is refused loudly (see :func:`check_rows`).
 MAX_ROWS = 50_000
 THEME_NAME = "beyond_gdp"

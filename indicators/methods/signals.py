@@ -21,7 +21,6 @@ a signal is a prompt to look, not a verdict.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -30,6 +29,7 @@ import pandas as pd
 
 from indicators.methods.registry import check_direction
 from indicators.methods.trend import recent_trend
+from indicators.numbers import per_year, readable
 
 
 @dataclass(frozen=True)
@@ -45,24 +45,6 @@ class Signal:
     sentence: str
     #: Kind-specific numbers behind the sentence (a trend break's split year and slopes before and after).
     detail: dict = field(default_factory=dict, compare=False)
-
-
-def readable(value: float, significant: int = 4, signed: bool = False) -> str:
-    """A number for a sentence, never in e-notation: 65,610 and 98.74 (levels, four significant digits);
-    with ``signed=True, significant=3`` a change such as +1,160 or -0.0123."""
-    value = float(value)
-    if not math.isfinite(value):
-        return "n/a"
-    if value == 0:
-        return "0"
-    decimals = significant - 1 - math.floor(math.log10(abs(value)))
-    rounded = round(value, decimals)
-    return f"{rounded:{'+' if signed else ''},.{max(decimals, 0)}f}"
-
-
-def per_year(value: float) -> str:
-    """An annual change for a sentence: '+1,160/year', '-0.0123/year'."""
-    return f"{readable(value, 3, signed=True)}/year"
 
 
 #: Residuals smaller than this share of the series' own scale are rounding, not data (float64 carries about

@@ -106,3 +106,41 @@ def test_ranking_is_dots_without_stems_from_an_arbitrary_floor():
     assert "rule" not in marks and "bar" not in marks, "a stem would start at the smallest value, not at zero"
     assert "circle" in marks
     check_golden("trajectory_ranking", spec)
+
+
+def test_numbers_drawn_for_people_are_never_in_e_notation():
+    """Compare's highlighted value label (and every tooltip format) is written 22,610 or 82.8, never 2.26e+4:
+    the chart is rendered to SVG and its text read."""
+    from dashboard.pages.compare import charts as compare_charts
+
+    ranked = pd.DataFrame(
+        {
+            "ref_area": ["SWE", "DEU", "NGA"],
+            "name": ["Sweden", "Germany", "Nigeria"],
+            "year": [2023, 2023, 2023],
+            "value": [22_612.0, 43_104.2, 82.8],
+            "rank": [2.0, 1.0, 3.0],
+        }
+    )
+    chart = compare_charts.ranked_dots(
+        ranked, title="Income", unit="$", higher_is_better=True, highlight=["SWE", "DEU", "NGA"], median=22_612.0
+    )
+    svg = vlc.vegalite_to_svg(chart.to_dict())
+    assert "e+" not in svg
+    assert "22,610" in svg and "43,100" in svg and ">82.8<" in svg
+    formats = {f for f in _formats(chart.to_dict())}
+    assert formats and not any(f.endswith("g") or f.endswith("e") for f in formats), formats
+
+
+def _formats(node) -> list[str]:
+    """Every ``format`` string of a Vega-Lite spec (tooltips, text, axes, legends)."""
+    found = []
+    if isinstance(node, dict):
+        if isinstance(node.get("format"), str):
+            found.append(node["format"])
+        for value in node.values():
+            found += _formats(value)
+    elif isinstance(node, list):
+        for value in node:
+            found += _formats(value)
+    return found

@@ -18,6 +18,7 @@ from dashboard.pages.catalogue.state import CatalogueView, clean_search_text, pa
 from dashboard.url_state import SHARE_PARAMS
 from indicators import assess
 from indicators.catalog import DEFINITIONS_DIR, Problem, catalog, definition_problems
+from indicators.numbers import readable
 from indicators.schema import LEVELS, THEMES, Direction
 
 ADDING_DOC = "docs/adding-an-indicator.md"
@@ -145,7 +146,7 @@ def _entry(item, row: pd.Series, *, expanded: bool) -> None:
         for goal in item.targets:
             kind = "at least" if goal.kind == "at_least" else "at most"
             url = f" ([source]({goal.url}))" if goal.url.startswith("https://") else ""
-            st.markdown(f"- **Target:** {goal.label} — {kind} {goal.value:g} {item.unit} by {goal.year}{url}")
+            st.markdown(f"- **Target:** {goal.label} — {kind} {readable(goal.value)} {item.unit} by {goal.year}{url}")
         if row["source_line"]:
             st.caption(row["source_line"])
         if item.level == "country" and not row["awaiting_refresh"]:  # no data yet: those pages do not offer it

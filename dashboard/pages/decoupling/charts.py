@@ -13,7 +13,7 @@ import pandas as pd
 
 from dashboard import estimate_marks
 from dashboard.pages.titles import wrapped
-from dashboard.theme import CONTEXT_GREY, PALETTE, check_rows
+from dashboard.theme import CONTEXT_GREY, NUMBER_FORMAT, PALETTE, check_rows
 
 VERDICT_COLOURS = {
     "Absolute decoupling": "#009E73",
@@ -46,8 +46,8 @@ def connected_scatter(
     tooltip = [
         alt.Tooltip("name:N", title="Place"),
         alt.Tooltip("year:Q", title="Year", format="d"),
-        alt.Tooltip("x:Q", title=x_title, format=",.4~g"),
-        alt.Tooltip("y:Q", title=y_title, format=",.4~g"),
+        alt.Tooltip("x:Q", title=x_title, format=NUMBER_FORMAT),
+        alt.Tooltip("y:Q", title=y_title, format=NUMBER_FORMAT),
     ]
     order = alt.Order("year:Q")
     layers = []

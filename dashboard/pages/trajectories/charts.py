@@ -12,7 +12,8 @@ import altair as alt
 import pandas as pd
 
 from dashboard import estimate_marks
-from dashboard.theme import CONTEXT_GREY, PALETTE, check_rows, series_styles, title_lines
+from dashboard.theme import CONTEXT_GREY, NUMBER_FORMAT, PALETTE, check_rows, series_styles, title_lines
+from indicators.numbers import readable
 
 Scale = Literal["linear", "log", "indexed"]
 #: Markers on each observation only while they stay readable; longer series are lines alone.
@@ -49,7 +50,7 @@ def trajectory_chart(
     tooltip = [
         alt.Tooltip("name:N", title="Area"),
         alt.Tooltip("year:Q", title="Year", format="d"),
-        alt.Tooltip("value:Q", title=_value_title(unit, scale, base_year), format=",.4~g"),
+        alt.Tooltip("value:Q", title=_value_title(unit, scale, base_year), format=NUMBER_FORMAT),
     ]
     layers = []
     if context is not None and not context.empty:
@@ -99,7 +100,7 @@ def ranked_chart(
     x = alt.X("value:Q", title=unit, scale=alt.Scale(zero=False))
     tooltip = [
         alt.Tooltip("name:N", title="Area"),
-        alt.Tooltip("value:Q", title=unit, format=",.4~g"),
+        alt.Tooltip("value:Q", title=unit, format=NUMBER_FORMAT),
         alt.Tooltip("year:Q", title="Year", format="d"),
         alt.Tooltip("rank:Q", title="Rank"),
         *estimate_tip,
@@ -116,7 +117,7 @@ def ranked_chart(
         layers.append(
             alt.Chart(pd.DataFrame({"median": [median]}))
             .mark_rule(strokeDash=[4, 3], color=PALETTE[1])
-            .encode(x="median:Q", tooltip=[alt.Tooltip("median:Q", title="Peer-group median", format=",.4~g")])
+            .encode(x="median:Q", tooltip=[alt.Tooltip("median:Q", title="Peer-group median", format=NUMBER_FORMAT)])
         )
     height = max(120, 26 * len(data))
     return alt.layer(*layers).properties(
@@ -139,11 +140,11 @@ def describe_trajectories(frame: pd.DataFrame, title: str, unit: str) -> str:
     for name, group in frame.sort_values("year").groupby("name", sort=False):
         first, last = group.iloc[0], group.iloc[-1]
         parts.append(
-            f"{name}: {first['value']:,.4g} in {int(first['year'])} to {last['value']:,.4g} in {int(last['year'])}"
+            f"{name}: {readable(first['value'])} in {int(first['year'])} to {readable(last['value'])} in {int(last['year'])}"
         )
     return f"Line chart of {title} ({unit}). " + "; ".join(parts) + "."
 
 
 def describe_ranking(latest: pd.DataFrame, title: str, unit: str) -> str:
-    items = [f"{int(r['rank'])}. {r['name']} {r['value']:,.4g} ({int(r['year'])})" for _, r in latest.iterrows()]
+    items = [f"{int(r['rank'])}. {r['name']} {readable(r['value'])} ({int(r['year'])})" for _, r in latest.iterrows()]
     return f"Ranking of {title} ({unit}), best first: " + "; ".join(items) + "."
