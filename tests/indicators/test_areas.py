@@ -117,3 +117,12 @@ def test_regional_equivalents_of_a_measure(indicator, level, expected):
 def test_a_nuts1_code_listed_as_an_oecd_tl2_region_is_scored_at_tl2():
     assert areas.level_of("DE2") == "tl2" and "DE2" in areas.regions_within("DEU", "tl2").index
     assert areas.level_of("SE11") == "nuts2" and areas.level_of("WLD") == "country"
+
+
+def test_a_headline_whose_gdp_like_series_has_one_year_says_so():
+    """Bayern's OECD TL2 household income has one year (2016): the series exists, it cannot show a change."""
+    years = query.area_panel("tl2_household_disposable_income", "DE2")["year"].unique()
+    assert list(years) == [2016]
+    sentence, _ = headline.place_headline("DE2", ("DE2",))
+    assert sentence.startswith("Household income per capita (TL2) for Bayern is available for 2016 only; ")
+    assert "no change can be computed" in sentence and "There is no" not in sentence
