@@ -144,3 +144,31 @@ def _formats(node) -> list[str]:
         for value in node:
             found += _formats(value)
     return found
+
+
+def test_titles_fit_a_one_third_column_and_the_legend_wraps():
+    """With GDP alongside, Trajectories draws three charts abreast (about 300 px each); a title line longer
+    than that was cut with "…" ("Life expectancy — Sweden, US…"), and four legend entries a row lost China."""
+    title = "Life expectancy — Sweden, USA and 4 more, 1990–2025"
+    line = charts.trajectory_chart(FRAME, title=title, unit="years", scale="linear", base_year=None).to_dict()
+    ranked = charts.ranked_chart(
+        LATEST,
+        title="Life expectancy: latest values of Sweden, USA and 4 more ranked",
+        unit="years",
+        higher_is_better=True,
+    ).to_dict()
+    for spec in (line, ranked):
+        heading = spec["title"]
+        lines = heading["text"] if isinstance(heading["text"], list) else [heading["text"]]
+        subtitles = heading.get("subtitle", [])
+        subtitles = subtitles if isinstance(subtitles, list) else [subtitles]
+        assert " ".join(lines).replace("  ", " ").startswith("Life expectancy")
+        assert all(len(t) <= charts.COLUMN_TITLE_CHARS for t in lines), lines
+        assert all(len(t) <= charts.COLUMN_SUBTITLE_CHARS for t in subtitles), subtitles
+    assert " ".join(ranked["title"]["subtitle"]).endswith("year at right")
+    legends = [
+        layer["encoding"]["color"]["legend"]
+        for layer in line["layer"]
+        if "legend" in layer["encoding"].get("color", {})
+    ]
+    assert legends and all(legend["columns"] == charts.LEGEND_COLUMNS <= 2 for legend in legends)

@@ -20,6 +20,26 @@ Scale = Literal["linear", "log", "indexed"]
 POINTS_UP_TO_YEARS = 40
 
 
+#: Title and subtitle line widths (characters) for this page's charts: they always sit in columns, three
+#: abreast when GDP is drawn alongside (about 300 px at a laptop's width), where a 38-character title line
+#: was cut with "…" ("Life expectancy — Sweden, US…").
+COLUMN_TITLE_CHARS = 28
+COLUMN_SUBTITLE_CHARS = 44
+#: Legend entries per row: four names did not fit a third of the page ("Germa…" and no China).
+LEGEND_COLUMNS = 2
+
+
+def _heading(title: str, subtitle: str | list[str] | None = None) -> alt.TitleParams:
+    """The chart's title and subtitle wrapped for a one-third column, never cut."""
+    lines = [subtitle] if isinstance(subtitle, str) else list(subtitle or [])
+    wrapped: list[str] = []
+    for line in lines:
+        part = title_lines(line, COLUMN_SUBTITLE_CHARS)
+        wrapped += part if isinstance(part, list) else [part]
+    heading = title_lines(title, COLUMN_TITLE_CHARS)
+    return alt.TitleParams(heading, subtitle=wrapped) if wrapped else alt.TitleParams(heading)
+
+
 def _value_title(unit: str, scale: Scale, base_year: int | None) -> str:
     if scale == "indexed":
         return f"Index ({base_year} = 100)"
@@ -62,7 +82,7 @@ def trajectory_chart(
     order = list(dict.fromkeys(frame["name"]))
     colours, dashes = series_styles(order)
     # One legend for colour and dash, drawn as short lines so a dashed series shows its dash.
-    legend = alt.Legend(symbolType="stroke", symbolStrokeWidth=2.5, symbolSize=250)
+    legend = alt.Legend(symbolType="stroke", symbolStrokeWidth=2.5, symbolSize=250, columns=LEGEND_COLUMNS)
     colour = alt.Color("name:N", title=None, sort=order, scale=colours, legend=legend)
     base = alt.Chart(frame).encode(x=x, y=y, color=colour, tooltip=tooltip + estimate_tip)
     layers.append(
@@ -74,7 +94,7 @@ def trajectory_chart(
         layers.append(base.mark_point(size=28, filled=True, opacity=0.9))
     if estimate_tip:
         layers.append(estimate_marks.hollow(base))
-    heading = alt.TitleParams(title_lines(title), **({"subtitle": estimate_marks.HOLLOW_LINE} if estimate_tip else {}))
+    heading = _heading(title, estimate_marks.HOLLOW_LINE if estimate_tip else None)
     return alt.layer(*layers).properties(title=heading, height=height, width="container")
 
 
@@ -121,9 +141,9 @@ def ranked_chart(
         )
     height = max(120, 26 * len(data))
     return alt.layer(*layers).properties(
-        title=alt.TitleParams(
-            title_lines(title),
-            subtitle=estimate_marks.subtitle(
+        title=_heading(
+            title,
+            estimate_marks.subtitle(
                 f"Latest value, best first ({'higher' if higher_is_better else 'lower'} is better); year at right",
                 estimate_marks.LETTER_LINE,
                 latest,
