@@ -9,11 +9,13 @@ import textwrap
 
 import altair as alt
 
+from indicators import constants
+
 #: Okabe & Ito (2008) palette, reordered so the first colours differ most in lightness too.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 CONTEXT_GREY = "#BBBBBB"
-#: The order themes are listed in everywhere: wellbeing first, the economy beside it (last).
-THEME_ORDER = {"inclusive": 0, "circular": 1, "climate": 2, "economy": 3}
+#: The order themes are listed in everywhere: wellbeing first, the economy beside it (last); one home.
+THEME_ORDER = constants.THEME_ORDER
 THEME_COLOURS = {"economy": "#0072B2", "inclusive": "#CC79A7", "circular": "#009E73", "climate": "#D55E00"}
 STATUS_COLOURS = {
     "achieved": "#009E73",

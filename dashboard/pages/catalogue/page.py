@@ -15,6 +15,7 @@ import streamlit as st
 from dashboard import export, frame
 from dashboard.pages.catalogue.data import PAGE, matches
 from dashboard.pages.catalogue.state import CatalogueView, clean_search_text, parse_catalogue
+from dashboard.theme import THEME_ORDER
 from dashboard.url_state import SHARE_PARAMS
 from indicators import assess
 from indicators.catalog import DEFINITIONS_DIR, Problem, catalog, definition_problems
@@ -73,7 +74,10 @@ def body(link: frame.Link) -> None:
     controls = st.columns([4, 2, 2])
     text = clean_search_text(controls[0].text_input("Search", key="cat_text", placeholder="e.g. poverty, CO2, waste"))
     theme = controls[1].selectbox(
-        "Theme", ["", *THEMES], key="cat_theme", format_func=lambda t: "All themes" if t == "" else t.title()
+        "Theme",
+        ["", *sorted(THEMES, key=THEME_ORDER.get)],
+        key="cat_theme",
+        format_func=lambda t: "All themes" if t == "" else t.title(),
     )
     level = controls[2].selectbox(
         "Level", ["", *LEVELS], key="cat_level", format_func=lambda v: "All levels" if v == "" else LEVEL_LABELS[v]
