@@ -172,3 +172,13 @@ def test_titles_fit_a_one_third_column_and_the_legend_wraps():
         if "legend" in layer["encoding"].get("color", {})
     ]
     assert legends and all(legend["columns"] == charts.LEGEND_COLUMNS <= 2 for legend in legends)
+
+
+def test_a_ranking_of_one_value_has_a_readable_axis():
+    """Vega labels the single tick of a one-value axis with all its decimals ("65,596.663520"); the value axes carry
+    the human format."""
+    one = pd.DataFrame({"ref_area": ["SWE"], "name": ["Sweden"], "year": [2025], "value": [65_596.66352], "rank": [1]})
+    svg = vlc.vegalite_to_svg(
+        charts.ranked_chart(one, title="GDP", unit="$", higher_is_better=True).properties(width=300).to_dict()
+    )
+    assert "65,596.66" not in svg and "65,600" in svg

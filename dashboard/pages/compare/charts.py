@@ -22,7 +22,7 @@ ROW_HEIGHT = 18
 
 def _x(unit: str, higher_is_better: bool, domain: list[float] | None = None) -> alt.X:
     scale = alt.Scale(zero=False, reverse=not higher_is_better, **({"domain": domain} if domain else {}))
-    return alt.X("value:Q", title=f"{unit} (better →)", scale=scale)
+    return alt.X("value:Q", title=f"{unit} (better →)", scale=scale, axis=alt.Axis(format=NUMBER_FORMAT))
 
 
 def _tooltip(unit: str) -> list[alt.Tooltip]:

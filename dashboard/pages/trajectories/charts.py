@@ -65,7 +65,7 @@ def trajectory_chart(
     check_rows(len(frame) + (0 if context is None else len(context)), title)
     frame, estimate_tip = estimate_marks.prepared(frame)
     y_scale = alt.Scale(type="log") if scale == "log" else alt.Scale(zero=False)
-    y = alt.Y("value:Q", title=_value_title(unit, scale, base_year), scale=y_scale)
+    y = alt.Y("value:Q", title=_value_title(unit, scale, base_year), scale=y_scale, axis=alt.Axis(format=NUMBER_FORMAT))
     x = alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1))
     tooltip = [
         alt.Tooltip("name:N", title="Area"),
@@ -117,7 +117,7 @@ def ranked_chart(
     check_rows(len(latest), title)
     data, estimate_tip = estimate_marks.prepared(latest.assign(highlight=latest["ref_area"].isin(highlight or [])))
     y = alt.Y("name:N", title=None, sort=alt.EncodingSortField("rank", order="ascending"))
-    x = alt.X("value:Q", title=unit, scale=alt.Scale(zero=False))
+    x = alt.X("value:Q", title=unit, scale=alt.Scale(zero=False), axis=alt.Axis(format=NUMBER_FORMAT))
     tooltip = [
         alt.Tooltip("name:N", title="Area"),
         alt.Tooltip("value:Q", title=unit, format=NUMBER_FORMAT),
