@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import share
-from indicators import areas
+from indicators import areas, assess, query
 from tests.dashboard.support import open_page
 
 #: Entities that are not countries and must never be listed as places (real names in the areas table).
@@ -252,3 +252,15 @@ def test_a_link_naming_a_regional_measure_for_a_country_draws_its_national_equiv
     assert "Unemployment rate — Sweden, 1999–2015" in titles
     assert any(c.startswith("Sweden: Unemployment rate (%), the national measure of") for c in _captions(at))
     assert not at.info and not at.warning
+
+
+def test_compare_at_a_regional_level_opens_on_ranked_wellbeing_measures_with_data_for_the_country():
+    """Wellbeing first in every list must not make a regional Compare open on measures without German regions,
+    nor on a count ("Employed 15+ (thousands)") ranked as if it were wellbeing."""
+    at = open_page("compare", level="nuts2", within="DEU")
+    chosen = at.multiselect(key="cmp_indicators").value
+    assert len(chosen) == 2 and not at.warning
+    rankable = {d.id for d in assess.scorecard_definitions("nuts2")}
+    german = set(areas.regions_within("DEU", "nuts2").index)
+    for ident in chosen:
+        assert ident in rankable and german & set(query.latest_by_area(ident).index)
