@@ -22,6 +22,12 @@ def place_headline(ref_area: str, members: tuple[str, ...], since: int = 2010) -
     return headline(scorecard(ref_area, members, since), ref_area, since)
 
 
+def _mid_sentence(label: str) -> str:
+    """A label inside a sentence: "regional GDP per inhabitant", while "GDP" or "HDI" keep their capitals."""
+    first = label.split(" ", 1)[0]
+    return label[0].lower() + label[1:] if first[:1].isupper() and first[1:].islower() else label
+
+
 def _no_change(ident: str, what: str, ref_area: str, name: str, since: int) -> str:
     """Why the headline has no change in GDP (or its level's equivalent), saying what is true: no series at
     all, a single year (OECD TL2 tables for many regions hold only 2016), a series that ends before ``since``,
@@ -57,7 +63,8 @@ def headline(card: pd.DataFrame, ref_area: str, since: int) -> tuple[str, str]:
         change = float(row["change_pct"])
         verb = "rose" if change > 0 else "fell"
         parts.append(
-            f"Since {int(row['trend_from'])}, {what} in {name} {verb} {abs(change):.0f}% (to {int(row['trend_to'])})"
+            f"Since {int(row['trend_from'])}, {_mid_sentence(what)} in {name} {verb} {abs(change):.0f}% "
+            f"(to {int(row['trend_to'])})"
         )
     else:
         parts.append(_no_change(ident, what, ref_area, name, since))

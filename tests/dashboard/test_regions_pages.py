@@ -147,7 +147,7 @@ def test_compare_within_a_country_without_regions_at_the_level_gets_a_notice():
 @pytest.mark.parametrize(
     ("link", "code", "headline"),
     [
-        ("SE11", "SE11", "Regional GDP per inhabitant (PPS) in Stockholm"),
+        ("SE11", "SE11", "Since 2010, regional GDP per inhabitant (PPS) in Stockholm"),
         ("swer101", "SWEr101", "GNI per capita (GDL regions) in Sweden - Stockholm"),
     ],
 )
