@@ -30,6 +30,18 @@ def readable(value: float, significant: int = 4, signed: bool = False) -> str:
     return text
 
 
-def per_year(value: float) -> str:
-    """An annual change for a sentence: '+1,160/year', '-0.0123/year'."""
-    return f"{readable(value, 3, signed=True)}/year"
+def per_year(value: float, unit: str = "") -> str:
+    """An annual change for a sentence: '+1,160/year', '-0.0123/year'; with the measure's ``unit``,
+    '+625 int$ (2021 PPP)/person a year' (a bare "+625/year" cannot be quoted: 625 of what?)."""
+    change = readable(value, 3, signed=True)
+    if unit == "%":  # a share that moves by 0.4 a year moves by points, not by 0.4 per cent of itself
+        unit = "percentage points"
+    return f"{change} {unit} a year" if unit else f"{change}/year"
+
+
+def with_unit(value: float, unit: str = "") -> str:
+    """A level for a sentence with its unit when known: '3.41 t CO2/person'; '%' sticks to the number."""
+    text = readable(value)
+    if not unit:
+        return text
+    return f"{text}{unit}" if unit == "%" else f"{text} {unit}"

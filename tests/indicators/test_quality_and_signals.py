@@ -85,3 +85,15 @@ def test_readable_numbers_drop_padding_zeros_and_never_use_e_notation():
     assert readable(1_234_567.0) == "1,235,000"
     assert readable(0.000012346) == "0.00001235"
     assert readable(30.000000000000004) == "30" and readable(1.61) == "1.61"
+
+
+def test_signal_sentences_carry_the_measures_unit():
+    """'GDP grew (+625/year)' cannot be quoted: 625 of what? Every slope and record names its unit."""
+    assert per_year(625.4, "int$ (2021 PPP)/person") == "+625 int$ (2021 PPP)/person a year"
+    assert per_year(-0.135, "%") == "-0.135 percentage points a year"
+    years = np.arange(2000, 2013)
+    values = np.r_[np.linspace(10.0, 9.0, 12), 8.5]
+    (signal,) = series_new_record("Sweden", "CO2", years, values, "lower_is_better", unit="t CO2/person")
+    assert (
+        "record low of 8.5 t CO2/person in 2012" in signal.sentence and "previous low 9 t CO2/person" in signal.sentence
+    )
