@@ -118,6 +118,11 @@ def test_table_and_csv_hold_every_ranked_country():
     frame = at.dataframe[0].value
     assert {"Rank", "Country", "Rank 5%", "Rank 95%", "Δ rank vs equal weights", "GDP per capita (PPP $)"} <= set(frame)
     assert frame["Rank"].is_monotonic_increasing and len(frame) <= 27
+    toggles = [t.label for t in at.toggle]
+    assert toggles.count("Show the data") <= 1, "the full ranking's table is not a second 'Show the data'"
+    assert at.toggle(key="yi_rank_table").label.startswith(f"Show the full ranking ({len(frame)} countries")
+    labels = [b.label for b in at.get("download_button")]
+    assert "Download the full ranking (CSV)" in labels and len(labels) == len(set(labels))
 
 
 def test_weights_set_by_sliders_never_raise_a_notice_about_the_link():

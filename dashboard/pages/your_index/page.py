@@ -228,7 +228,13 @@ def body(page_link: frame.Link) -> None:
                 note="Countries whose rank moved most when your weights replaced equal weights.",
             )
 
-    frame.data_table(_display_table(table, composite), file_name=f"{composite}_{peers}_your_index.csv", key="yi_rank")
+    frame.data_table(
+        _display_table(table, composite),
+        file_name=f"{composite}_{peers}_your_index.csv",
+        key="yi_rank",
+        label=f"Show the full ranking ({len(table)} countries, scores and rank intervals)",
+        download_label="Download the full ranking (CSV)",
+    )
     if not not_ranked.empty:
         with st.expander(f"Not ranked: {len(not_ranked)} countries without enough data, and why"):
             st.dataframe(
