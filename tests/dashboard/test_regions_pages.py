@@ -264,3 +264,13 @@ def test_compare_at_a_regional_level_opens_on_ranked_wellbeing_measures_with_dat
     german = set(areas.regions_within("DEU", "nuts2").index)
     for ident in chosen:
         assert ident in rankable and german & set(query.latest_by_area(ident).index)
+
+
+def test_overview_of_a_one_year_region_says_what_its_coverage_lacks():
+    """Bayern's OECD TL2 tables hold 2016 only: the headline says so and the coverage box counts the indicators
+    without a trend (it said "0 of 21 wellbeing indicators have no recent value" above a list of 21)."""
+    at = open_page("overview", area="DE2")
+    sentences = [m.value for m in at.markdown if m.value.startswith("#####")]
+    assert "is available for 2016 only; no change can be computed" in sentences[0]
+    labels = [e.label for e in at.expander if e.label.startswith("Coverage")]
+    assert labels and "too few values for a trend" in labels[0] and "0 " not in labels[0].split(":", 1)[1]
