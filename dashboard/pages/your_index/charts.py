@@ -37,7 +37,8 @@ def interval_chart(frame: pd.DataFrame, *, title: str, subtitle: str = "") -> al
         "income_group:N",
         title="Income group",
         scale=alt.Scale(domain=INCOME_ORDER, range=INCOME_COLOURS),
-        legend=alt.Legend(columns=2, orient="bottom"),  # two columns fit a phone
+        # two columns fit a phone; full-colour swatches like the dots (the bars' 0.35 opacity made them look paler)
+        legend=alt.Legend(columns=2, orient="bottom", symbolOpacity=1),
     )
     tooltip = [
         alt.Tooltip("name:N", title="Country"),
