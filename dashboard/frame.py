@@ -195,12 +195,20 @@ def seed_widgets(prefix: str, values: Callable[[], Mapping[str, object]]) -> Non
     st.session_state[flag] = True
 
 
-def data_table(frame: pd.DataFrame, *, file_name: str, key: str, label: str = "Show the data") -> None:
-    """A toggle that reveals exactly the rows drawn, plus a CSV download of the same rows."""
+def data_table(
+    frame: pd.DataFrame,
+    *,
+    file_name: str,
+    key: str,
+    label: str = "Show the data",
+    download_label: str = "Download CSV",
+) -> None:
+    """A toggle that reveals exactly the rows drawn, plus a CSV download of the same rows; a page with a second
+    table beside a chart's own names both (two identical "Show the data" / "Download CSV" pairs mislead)."""
     if st.toggle(label, key=f"{key}_table"):
         st.dataframe(frame, hide_index=True, width="stretch")
     st.download_button(
-        "Download CSV",
+        download_label,
         # Written when clicked, not on every rerun: a page with five tables would otherwise encode five
         # CSV files per widget change and every browser would fetch them before drawing the charts.
         lambda: export.csv_bytes(frame),

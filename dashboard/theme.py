@@ -9,11 +9,13 @@ import textwrap
 
 import altair as alt
 
+from indicators import constants
+
 #: Okabe & Ito (2008) palette, reordered so the first colours differ most in lightness too.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 CONTEXT_GREY = "#BBBBBB"
-#: The order themes are listed in everywhere: wellbeing first, the economy beside it (last).
-THEME_ORDER = {"inclusive": 0, "circular": 1, "climate": 2, "economy": 3}
+#: The order themes are listed in everywhere: wellbeing first, the economy beside it (last); one home.
+THEME_ORDER = constants.THEME_ORDER
 THEME_COLOURS = {"economy": "#0072B2", "inclusive": "#CC79A7", "circular": "#009E73", "climate": "#D55E00"}
 STATUS_COLOURS = {
     "achieved": "#009E73",
@@ -44,6 +46,11 @@ def title_lines(text: str, width: int = TITLE_CHARS) -> str | list[str]:
     lines = textwrap.wrap(text, width, break_on_hyphens=False)
     return lines if len(lines) > 1 else text
 
+
+#: The Vega-Lite (d3) format of every number a chart shows people (tooltips, labels, legends): four
+#: significant digits with thousands separators and no padding zeros — 65,610, 82.8, 0.0123. Never "g",
+#: which writes 22,600 as "2.26e+4"; it matches :func:`indicators.numbers.readable` in captions and titles.
+NUMBER_FORMAT = ",.4~r"
 
 #: Charts embed at most this many rows; more is refused loudly (see :func:`check_rows`).
 MAX_ROWS = 50_000

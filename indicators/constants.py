@@ -11,8 +11,11 @@ from indicators.schema import LEVELS, THEMES
 
 #: The GDP series every page puts *beside* the wellbeing measures (never inside a wellbeing score).
 GDP_PER_CAPITA = "gdp_per_capita_ppp"
-#: Themes in the order pages show them (economy first so GDP is found, the rest as the schema lists them).
-THEME_ORDER: dict[str, int] = {theme: position for position, theme in enumerate(THEMES)}
+#: Themes in the order pages, pickers and the catalogue show them: wellbeing first, the economy beside it
+#: (last) — a Beyond-GDP catalogue that opened on ten GDP rows answered the wrong question first.
+THEME_ORDER: dict[str, int] = {
+    theme: position for position, theme in enumerate([*(t for t in THEMES if t != "economy"), "economy"])
+}
 #: The themes that measure wellbeing and its conditions (everything but the economy).
 WELLBEING_THEMES: tuple[str, ...] = tuple(theme for theme in THEMES if theme != "economy")
 #: Area levels in the order pickers list them (countries first).

@@ -22,6 +22,31 @@ def place_headline(ref_area: str, members: tuple[str, ...], since: int = 2010) -
     return headline(scorecard(ref_area, members, since), ref_area, since)
 
 
+def _mid_sentence(label: str) -> str:
+    """A label inside a sentence: "regional GDP per inhabitant", while "GDP" or "HDI" keep their capitals."""
+    first = label.split(" ", 1)[0]
+    return label[0].lower() + label[1:] if first[:1].isupper() and first[1:].islower() else label
+
+
+def _no_change(ident: str, what: str, ref_area: str, name: str, since: int) -> str:
+    """Why the headline has no change in GDP (or its level's equivalent), saying what is true: no series at
+    all, a single year (OECD TL2 tables for many regions hold only 2016), a series that ends before ``since``,
+    or too few values since ``since`` for a trend."""
+    years = sorted({int(y) for y in query.area_panel(ident, ref_area)["year"].dropna()})
+    if not years:
+        return f"There is no {what} series for {name}"
+    if len(years) == 1:
+        return f"{what} for {name} is available for {years[0]} only; no change can be computed"
+    recent = [y for y in years if y >= since]
+    if not recent:
+        return f"{what} for {name} ends in {years[-1]}, before {since}; no change since {since} can be computed"
+    listed = ", ".join(str(y) for y in recent)
+    return (
+        f"{what} for {name} has {len(recent)} value{'s' if len(recent) > 1 else ''} since {since} ({listed}), "
+        f"fewer than the {MIN_TREND_POINTS} a trend needs; no change can be computed"
+    )
+
+
 def headline(card: pd.DataFrame, ref_area: str, since: int) -> tuple[str, str]:
     """('Since 2010, GDP per capita in Sweden rose 18% (to 2025); of 20 wellbeing indicators …', coverage note).
 
@@ -38,10 +63,11 @@ def headline(card: pd.DataFrame, ref_area: str, since: int) -> tuple[str, str]:
         change = float(row["change_pct"])
         verb = "rose" if change > 0 else "fell"
         parts.append(
-            f"Since {int(row['trend_from'])}, {what} in {name} {verb} {abs(change):.0f}% (to {int(row['trend_to'])})"
+            f"Since {int(row['trend_from'])}, {_mid_sentence(what)} in {name} {verb} {abs(change):.0f}% "
+            f"(to {int(row['trend_to'])})"
         )
     else:
-        parts.append(f"There is no {what} series for {name} since {since}")
+        parts.append(_no_change(ident, what, ref_area, name, since))
     wellbeing = card[card["theme"].isin(WELLBEING_THEMES)]
     counted = wellbeing[wellbeing["verdict"] != "too few points"]
     counts = counted["verdict"].value_counts()

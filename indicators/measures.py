@@ -119,7 +119,15 @@ def catalogue_table() -> pd.DataFrame:
                 "theme": item.theme,
                 "level": item.level,
                 "unit": item.unit,
-                "direction": "higher is better" if item.direction == Direction.higher_is_better else "lower is better",
+                # a count or total is listed, never ranked: "higher is better" beside "Employed persons
+                # (thousands)" would read as "more people is better"
+                "direction": (
+                    "size measure, not ranked"
+                    if not item.rankable
+                    else "higher is better"
+                    if item.direction == Direction.higher_is_better
+                    else "lower is better"
+                ),
                 "areas": cover["areas"],
                 "first_year": cover["first_year"],
                 "last_year": cover["last_year"],

@@ -62,6 +62,7 @@ def place_signals(ref_area: str, members: tuple[str, ...], since: int = 2010) ->
     gdp_id = headline_gdp(ref_area) or GDP_PER_CAPITA
     gdp = query.area_panel(gdp_id, ref_area)
     gdp_years, gdp_values = gdp["year"].to_numpy(dtype=int), gdp["value"].to_numpy(dtype=float)
+    gdp_unit = query.definition(gdp_id).unit
     peers = tuple(sorted(set(members) | {ref_area}))
     found = []
     for item in scorecard_definitions(level):
@@ -79,7 +80,9 @@ def place_signals(ref_area: str, members: tuple[str, ...], since: int = 2010) ->
         recent = years >= since
         typical = _peer_spread(item.id, peers, values)
         latest_estimated = (ref_area, end) in query.estimated_keys(item.id)
-        for signal in signal_methods.series_new_record(name, item.label, years[history], values[history], direction):
+        for signal in signal_methods.series_new_record(
+            name, item.label, years[history], values[history], direction, unit=item.unit
+        ):
             if latest_estimated:
                 continue  # an estimate is not a record
             good = ("high" in signal.test) == (direction == "higher_is_better")
@@ -87,7 +90,7 @@ def place_signals(ref_area: str, members: tuple[str, ...], since: int = 2010) ->
             found.append((item.id, item.label, "new_record", signal.sentence, good, margin / typical))
         if window >= 8:
             for signal in signal_methods.series_trend_break(
-                name, item.label, years[recent].astype(float), values[recent]
+                name, item.label, years[recent].astype(float), values[recent], unit=item.unit
             ):
                 turn = abs(signal.detail["slope_after"] - signal.detail["slope_before"]) * (
                     end - signal.detail["split"]
@@ -97,7 +100,14 @@ def place_signals(ref_area: str, members: tuple[str, ...], since: int = 2010) ->
                 ours = window_trend(years, values, end, window)
                 theirs = window_trend(gdp_years, gdp_values, end, window)
                 for signal in signal_methods.gdp_divergence_signal(
-                    name, item.label, direction, (end - window + 1, end), ours[:3], theirs[:2], CONFIDENCE
+                    name,
+                    item.label,
+                    direction,
+                    (end - window + 1, end),
+                    ours[:3],
+                    theirs[:2],
+                    CONFIDENCE,
+                    units=(item.unit, gdp_unit),
                 ):
                     change = abs(ours[0]) * (window - 1)
                     found.append((item.id, item.label, "against_gdp", signal.sentence, False, change / typical))

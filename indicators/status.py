@@ -68,6 +68,8 @@ TREND_LABELS = {
     "worsening": "worsening",
     "insufficient_data": "too few points for a trend",
 }
+#: The "stagnating" arrow's words when the value does move toward the target, at less than half the pace.
+SLOW_LABEL = "improving, but at less than half the pace the target needs"
 #: The direction of change in words, from the same rule (the scorecard's ``verdict`` column and the
 #: headline's counts): an arrow and its verdict always agree.
 VERDICTS = ("improving", "improving too slowly", "no clear change", "worsening", "too few points")
@@ -83,8 +85,8 @@ RULE_TEXT = (
     "slope; a slope whose 90% interval includes zero counts as no change) with the change per year "
     "required to reach the target by its year: ↑ on track (at least the required pace) or maintaining "
     "achievement (target met and not moving away); ↗ moderately improving (at least half the required "
-    "pace, or improving after the target year has passed); → stagnating (less than half the required "
-    "pace, or no clear change); ↓ worsening (moving away from the target). Without a target the arrow "
+    "pace, or improving after the target year has passed); → stagnating (no clear change) or improving "
+    "at less than half the required pace (said in those words); ↓ worsening (moving away from the target). Without a target the arrow "
     "only says ↗ improving, → no clear change or ↓ worsening. Status and arrow come from the same "
     "numbers, so they cannot contradict each other."
 )
@@ -182,9 +184,15 @@ def classify(latest, target, upward, rate, years_left, rate_low=None, rate_high=
         ["too few points", "worsening", "improving too slowly"],
         default=np.where(trend == "stagnating", "no clear change", "improving"),
     )
+    # "→ stagnating" beside a series that falls year after year toward its target reads as "not moving":
+    # say that it improves, too slowly for the target, as the Overview's verdict does.
+    trend_labels = [
+        SLOW_LABEL if t == "stagnating" and m == "improving" else TREND_LABELS[t]
+        for t, m in zip(trend, moving, strict=True)
+    ]
     sentences = [
-        f"{LEVEL_LABELS[lv]}; {ARROWS[t]} {TREND_LABELS[t]}".replace("  ", " ")
-        for lv, t in zip(level, trend, strict=True)
+        f"{LEVEL_LABELS[lv]}; {ARROWS[t]} {label}".replace("  ", " ")
+        for lv, t, label in zip(level, trend, trend_labels, strict=True)
     ]
     return pd.DataFrame(
         {
@@ -194,7 +202,7 @@ def classify(latest, target, upward, rate, years_left, rate_low=None, rate_high=
             "colour": [LEVEL_COLOURS[lv] for lv in level],
             "trend": trend,
             "arrow": arrows,
-            "trend_label": [TREND_LABELS[t] for t in trend],
+            "trend_label": trend_labels,
             "verdict": verdicts.astype(object),
             "sentence": sentences,
         }

@@ -11,6 +11,7 @@ from __future__ import annotations
 import altair as alt
 
 from dashboard.theme import title_lines
+from indicators.numbers import readable
 
 #: Characters per title line; subtitles (smaller type) take a little more.
 TITLE_WIDTH = 56
@@ -32,4 +33,4 @@ def wrapped(title: str, subtitle: str | list[str] = "") -> alt.TitleParams:
 def published(value: float) -> str:
     """A target or threshold as its source states it: 30, 1.61, 6.5 (no padding zeros, no float noise
     such as 100 − 70 = 30.000000000000004)."""
-    return f"{value:,.4g}"
+    return readable(value)

@@ -21,7 +21,6 @@ a signal is a prompt to look, not a verdict.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -30,6 +29,7 @@ import pandas as pd
 
 from indicators.methods.registry import check_direction
 from indicators.methods.trend import recent_trend
+from indicators.numbers import per_year, readable, with_unit
 
 
 @dataclass(frozen=True)
@@ -45,24 +45,6 @@ class Signal:
     sentence: str
     #: Kind-specific numbers behind the sentence (a trend break's split year and slopes before and after).
     detail: dict = field(default_factory=dict, compare=False)
-
-
-def readable(value: float, significant: int = 4, signed: bool = False) -> str:
-    """A number for a sentence, never in e-notation: 65,610 and 98.74 (levels, four significant digits);
-    with ``signed=True, significant=3`` a change such as +1,160 or -0.0123."""
-    value = float(value)
-    if not math.isfinite(value):
-        return "n/a"
-    if value == 0:
-        return "0"
-    decimals = significant - 1 - math.floor(math.log10(abs(value)))
-    rounded = round(value, decimals)
-    return f"{rounded:{'+' if signed else ''},.{max(decimals, 0)}f}"
-
-
-def per_year(value: float) -> str:
-    """An annual change for a sentence: '+1,160/year', '-0.0123/year'."""
-    return f"{readable(value, 3, signed=True)}/year"
 
 
 #: Residuals smaller than this share of the series' own scale are rounding, not data (float64 carries about
@@ -109,19 +91,30 @@ def chow_f(years: np.ndarray, values: np.ndarray, split: int) -> float:
     return max(((pooled - separate) / k) / (separate / (n - 2 * k)), 0.0)
 
 
-def trend_break(series: pd.Series, indicator: str, threshold: float = 10.0, min_segment: int = 4) -> list[Signal]:
+def trend_break(
+    series: pd.Series, indicator: str, threshold: float = 10.0, min_segment: int = 4, unit: str = ""
+) -> list[Signal]:
     """Chow-test trend breaks: for each ref_area, the split year with the largest F, if >= threshold."""
     found = []
     for area, group in series.dropna().groupby(level=0):
         years = group.index.get_level_values(1).to_numpy(dtype=float)
-        found += series_trend_break(str(area), indicator, years, group.to_numpy(dtype=float), threshold, min_segment)
+        found += series_trend_break(
+            str(area), indicator, years, group.to_numpy(dtype=float), threshold, min_segment, unit
+        )
     return found
 
 
 def series_trend_break(
-    area: str, indicator: str, years: np.ndarray, values: np.ndarray, threshold: float = 10.0, min_segment: int = 4
+    area: str,
+    indicator: str,
+    years: np.ndarray,
+    values: np.ndarray,
+    threshold: float = 10.0,
+    min_segment: int = 4,
+    unit: str = "",
 ) -> list[Signal]:
-    """:func:`trend_break` of one area's series (years ascending, no missing values)."""
+    """:func:`trend_break` of one area's series (years ascending, no missing values); ``unit`` goes into the
+    sentence's slopes."""
     if years.size < 2 * min_segment:
         return []
     candidates = years[min_segment : years.size - min_segment + 1]
@@ -142,27 +135,39 @@ def series_trend_break(
             "Chow F test (max over split years)",
             float(stats[best]),
             threshold,
-            f"{indicator} in {area} changed trend around {split}: {per_year(before)} before, {per_year(after)} "
+            f"{indicator} in {area} changed trend around {split}: {per_year(before, unit)} before, "
+            f"{per_year(after, unit)} "
             f"after (Chow F = {readable(stats[best], 3)} >= {threshold:g}).",
             {"split": split, "slope_before": before, "slope_after": after},
         )
     ]
 
 
-def new_record(series: pd.Series, indicator: str, direction: str, min_history: int = 10) -> list[Signal]:
+def new_record(
+    series: pd.Series, indicator: str, direction: str, min_history: int = 10, unit: str = ""
+) -> list[Signal]:
     """The latest value is the series' best or worst ever (strictly beyond every earlier value)."""
     check_direction(direction)
     found = []
     for area, group in series.dropna().groupby(level=0):
         years = group.index.get_level_values(1).to_numpy(dtype=int)
-        found += series_new_record(str(area), indicator, years, group.to_numpy(dtype=float), direction, min_history)
+        found += series_new_record(
+            str(area), indicator, years, group.to_numpy(dtype=float), direction, min_history, unit
+        )
     return found
 
 
 def series_new_record(
-    area: str, indicator: str, years: np.ndarray, values: np.ndarray, direction: str, min_history: int = 10
+    area: str,
+    indicator: str,
+    years: np.ndarray,
+    values: np.ndarray,
+    direction: str,
+    min_history: int = 10,
+    unit: str = "",
 ) -> list[Signal]:
-    """:func:`new_record` of one area's series (years ascending, no missing values)."""
+    """:func:`new_record` of one area's series (years ascending, no missing values); ``unit`` goes into the
+    sentence's values."""
     if len(values) <= min_history:
         return []
     found = []
@@ -184,9 +189,9 @@ def series_new_record(
                     f"latest value beyond every earlier value ({word})",
                     float(latest),
                     float(previous),
-                    f"{indicator} in {area} reached a record {word} of {readable(latest)} in {years[-1]} "
+                    f"{indicator} in {area} reached a record {word} of {with_unit(latest, unit)} in {years[-1]} "
                     f"({'better' if good else 'worse'} than any of {len(earlier)} earlier years; previous {word} "
-                    f"{readable(previous)}).",
+                    f"{with_unit(previous, unit)}).",
                 )
             )
     return found
@@ -263,8 +268,10 @@ def against_gdp(
     window: int = 10,
     end_year: int | None = None,
     confidence: float = 0.90,
+    units: tuple[str, str] = ("", ""),
 ) -> list[Signal]:
-    """GDP clearly rising while the indicator clearly gets worse over the same window."""
+    """GDP clearly rising while the indicator clearly gets worse over the same window (``units``: the
+    indicator's and GDP's, for the sentence)."""
     check_direction(direction)
     end = end_year if end_year is not None else int(series.index.get_level_values(1).max())
     ours = recent_trend(series, window=window, end_year=end, confidence=confidence)
@@ -280,6 +287,7 @@ def against_gdp(
             (row["slope"], row["slope_low"], row["slope_high"]),
             (row["slope_gdp"], row["slope_low_gdp"]),
             confidence,
+            units,
         )
     return found
 
@@ -292,8 +300,10 @@ def gdp_divergence_signal(
     trend: tuple[float, float, float],
     gdp_trend: tuple[float, float],
     confidence: float = 0.90,
+    units: tuple[str, str] = ("", ""),
 ) -> list[Signal]:
-    """The :func:`against_gdp` verdict for one area from its (slope, low, high) and GDP's (slope, low)."""
+    """The :func:`against_gdp` verdict for one area from its (slope, low, high) and GDP's (slope, low);
+    ``units`` (the indicator's, GDP's) go into the sentence's slopes."""
     (slope, low, high), (gdp_slope, gdp_low) = trend, gdp_trend
     worse = low > 0 if direction == "lower_is_better" else high < 0
     if not (gdp_low > 0 and worse):
@@ -309,7 +319,8 @@ def gdp_divergence_signal(
             f"Theil-Sen slopes, {confidence:.0%} CI excluding 0 in opposite senses",
             float(slope),
             0.0,
-            f"In {area}, GDP grew ({per_year(gdp_slope)}) while {indicator} got worse ({per_year(slope)}) "
+            f"In {area}, GDP grew ({per_year(gdp_slope, units[1])}) while {indicator} got worse "
+            f"({per_year(slope, units[0])}) "
             f"over {start}-{end}.",
         )
     ]

@@ -106,7 +106,7 @@ def test_the_maps_year_slider_redraws_the_map(app_url, page, ui):
 
 
 def test_typing_part_of_a_name_and_enter_picks_that_one_place(app_url, page, ui):
-    _open(page, ui, app_url, "trajectories?areas=SWE", 2)
+    _open(page, ui, app_url, "trajectories?areas=SWE", 1)  # one place: its line, no "ranking" of one
     page.get_by_role("combobox", name="Places (countries, groups, regions)").click()
     page.keyboard.type("Fra")
     page.keyboard.press("Enter")

@@ -144,3 +144,12 @@ def test_pickers_leave_out_indicators_waiting_for_a_refresh():
     offered = set(indicator_options()) | {i for ids in indicators_by_level().values() for i in ids}
     offered |= {d.id for level in ("country", "tl2") for d in measures.definitions_at(level)}
     assert offered and not offered & waiting
+
+
+def test_the_catalogue_opens_on_wellbeing_and_lists_the_economy_last():
+    """A Beyond-GDP catalogue that opened on ten GDP rows answered the wrong question first."""
+    at = open_page("catalogue")
+    themes = list(at.dataframe[0].value["theme"])
+    assert themes[0] == "inclusive" and themes[-1] == "economy"
+    assert themes == sorted(themes, key=["inclusive", "circular", "climate", "economy"].index)
+    assert at.selectbox(key="cat_theme").options[1:] == ["Inclusive", "Circular", "Climate", "Economy"]

@@ -106,3 +106,79 @@ def test_ranking_is_dots_without_stems_from_an_arbitrary_floor():
     assert "rule" not in marks and "bar" not in marks, "a stem would start at the smallest value, not at zero"
     assert "circle" in marks
     check_golden("trajectory_ranking", spec)
+
+
+def test_numbers_drawn_for_people_are_never_in_e_notation():
+    """Compare's highlighted value label (and every tooltip format) is written 22,610 or 82.8, never 2.26e+4:
+    the chart is rendered to SVG and its text read."""
+    from dashboard.pages.compare import charts as compare_charts
+
+    ranked = pd.DataFrame(
+        {
+            "ref_area": ["SWE", "DEU", "NGA"],
+            "name": ["Sweden", "Germany", "Nigeria"],
+            "year": [2023, 2023, 2023],
+            "value": [22_612.0, 43_104.2, 82.8],
+            "rank": [2.0, 1.0, 3.0],
+        }
+    )
+    chart = compare_charts.ranked_dots(
+        ranked, title="Income", unit="$", higher_is_better=True, highlight=["SWE", "DEU", "NGA"], median=22_612.0
+    )
+    svg = vlc.vegalite_to_svg(chart.to_dict())
+    assert "e+" not in svg
+    assert "22,610" in svg and "43,100" in svg and ">82.8<" in svg
+    formats = {f for f in _formats(chart.to_dict())}
+    assert formats and not any(f.endswith("g") or f.endswith("e") for f in formats), formats
+
+
+def _formats(node) -> list[str]:
+    """Every ``format`` string of a Vega-Lite spec (tooltips, text, axes, legends)."""
+    found = []
+    if isinstance(node, dict):
+        if isinstance(node.get("format"), str):
+            found.append(node["format"])
+        for value in node.values():
+            found += _formats(value)
+    elif isinstance(node, list):
+        for value in node:
+            found += _formats(value)
+    return found
+
+
+def test_titles_fit_a_one_third_column_and_the_legend_wraps():
+    """With GDP alongside, Trajectories draws three charts abreast (about 300 px each); a title line longer
+    than that was cut with "…" ("Life expectancy — Sweden, US…"), and four legend entries a row lost China."""
+    title = "Life expectancy — Sweden, USA and 4 more, 1990–2025"
+    line = charts.trajectory_chart(FRAME, title=title, unit="years", scale="linear", base_year=None).to_dict()
+    ranked = charts.ranked_chart(
+        LATEST,
+        title="Life expectancy: latest values of Sweden, USA and 4 more ranked",
+        unit="years",
+        higher_is_better=True,
+    ).to_dict()
+    for spec in (line, ranked):
+        heading = spec["title"]
+        lines = heading["text"] if isinstance(heading["text"], list) else [heading["text"]]
+        subtitles = heading.get("subtitle", [])
+        subtitles = subtitles if isinstance(subtitles, list) else [subtitles]
+        assert " ".join(lines).replace("  ", " ").startswith("Life expectancy")
+        assert all(len(t) <= charts.COLUMN_TITLE_CHARS for t in lines), lines
+        assert all(len(t) <= charts.COLUMN_SUBTITLE_CHARS for t in subtitles), subtitles
+    assert " ".join(ranked["title"]["subtitle"]).endswith("year at right")
+    legends = [
+        layer["encoding"]["color"]["legend"]
+        for layer in line["layer"]
+        if "legend" in layer["encoding"].get("color", {})
+    ]
+    assert legends and all(legend["columns"] == charts.LEGEND_COLUMNS <= 2 for legend in legends)
+
+
+def test_a_ranking_of_one_value_has_a_readable_axis():
+    """Vega labels the single tick of a one-value axis with all its decimals ("65,596.663520"); the value axes carry
+    the human format."""
+    one = pd.DataFrame({"ref_area": ["SWE"], "name": ["Sweden"], "year": [2025], "value": [65_596.66352], "rank": [1]})
+    svg = vlc.vegalite_to_svg(
+        charts.ranked_chart(one, title="GDP", unit="$", higher_is_better=True).properties(width=300).to_dict()
+    )
+    assert "65,596.66" not in svg and "65,600" in svg

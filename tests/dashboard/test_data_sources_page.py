@@ -65,6 +65,8 @@ def test_details_downloads_and_about_section():
     upstream = sources.dataset("owid/co2_data").upstream[0]
     assert f"({upstream.url})" in text, "attributions link to the exact upstream commit"
     assert any(store.data_version() in c for c in codes), "the dashboard citation names the data snapshot"
+    if first.original_source:  # a copy's address is where the file came from, never called the original source
+        assert "**Retrieved from:**" in text and "Original source" not in text
 
 
 def test_catalogue_entries_say_what_they_hold_and_which_indicators_read_them():

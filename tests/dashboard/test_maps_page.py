@@ -64,3 +64,14 @@ def test_bad_links_give_a_notice_and_a_map(params):
     at = _open(**params)
     assert at.info and "not understood" in at.info[0].value
     assert _captions(at)
+
+
+def test_a_notice_about_the_link_is_not_shown_again_after_a_widget_change():
+    """The notice belongs to the link the visitor opened; moving the year slider is not a new link (a guard:
+    the page already drops the bad value from the address; see test_your_index_page for a widget-made notice)."""
+    at = _open(country="ZZZ", level="nuts2")
+    assert at.info and "ZZZ" in at.info[0].value
+    years = at.select_slider(key="map_year").options
+    at.select_slider(key="map_year").set_value(years[0]).run()
+    assert not at.exception
+    assert not at.info, [i.value for i in at.info]

@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import share
-from indicators import areas
+from indicators import areas, assess, query
 from tests.dashboard.support import open_page
 
 #: Entities that are not countries and must never be listed as places (real names in the areas table).
@@ -147,7 +147,7 @@ def test_compare_within_a_country_without_regions_at_the_level_gets_a_notice():
 @pytest.mark.parametrize(
     ("link", "code", "headline"),
     [
-        ("SE11", "SE11", "Regional GDP per inhabitant (PPS) in Stockholm"),
+        ("SE11", "SE11", "Since 2010, regional GDP per inhabitant (PPS) in Stockholm"),
         ("swer101", "SWEr101", "GNI per capita (GDL regions) in Sweden - Stockholm"),
     ],
 )
@@ -252,3 +252,25 @@ def test_a_link_naming_a_regional_measure_for_a_country_draws_its_national_equiv
     assert "Unemployment rate — Sweden, 1999–2015" in titles
     assert any(c.startswith("Sweden: Unemployment rate (%), the national measure of") for c in _captions(at))
     assert not at.info and not at.warning
+
+
+def test_compare_at_a_regional_level_opens_on_ranked_wellbeing_measures_with_data_for_the_country():
+    """Wellbeing first in every list must not make a regional Compare open on measures without German regions,
+    nor on a count ("Employed 15+ (thousands)") ranked as if it were wellbeing."""
+    at = open_page("compare", level="nuts2", within="DEU")
+    chosen = at.multiselect(key="cmp_indicators").value
+    assert len(chosen) == 2 and not at.warning
+    rankable = {d.id for d in assess.scorecard_definitions("nuts2")}
+    german = set(areas.regions_within("DEU", "nuts2").index)
+    for ident in chosen:
+        assert ident in rankable and german & set(query.latest_by_area(ident).index)
+
+
+def test_overview_of_a_one_year_region_says_what_its_coverage_lacks():
+    """Bayern's OECD TL2 tables hold 2016 only: the headline says so and the coverage box counts the indicators
+    without a trend (it said "0 of 21 wellbeing indicators have no recent value" above a list of 21)."""
+    at = open_page("overview", area="DE2")
+    sentences = [m.value for m in at.markdown if m.value.startswith("#####")]
+    assert "is available for 2016 only; no change can be computed" in sentences[0]
+    labels = [e.label for e in at.expander if e.label.startswith("Coverage")]
+    assert labels and "too few values for a trend" in labels[0] and "0 " not in labels[0].split(":", 1)[1]

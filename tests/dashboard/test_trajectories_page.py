@@ -79,3 +79,12 @@ def test_the_csv_download_is_written_when_clicked_from_the_rows_shown():
     assert buttons and all(b.proto.deferred_file_id and not b.proto.url for b in buttons)
     frame = pd.DataFrame({"ref_area": ["SWE", "BRA"], "year": [2000, 2001], "value": [0.25, 0.5]})
     assert pd.read_csv(io.BytesIO(export.csv_bytes(frame)), keep_default_na=False).equals(frame)
+
+
+def test_one_place_gets_its_line_and_no_ranking_of_one():
+    """A ranking of a single place (Sweden alone beside Stockholm's regional row) says nothing; it is not drawn."""
+    at = _open(areas="SWE")
+    titles = [c.proto.alt for c in _charts(at)]
+    assert len(titles) == 1 and "Line chart" in titles[0]
+    at = _open(areas="SWE,USA")
+    assert len(_charts(at)) == 2

@@ -35,3 +35,22 @@ def test_ranking_axes_never_drop_a_place_name():
     axes = _y_axes(spec)
     assert axes, "the ranking has a y encoding"
     assert all(y.get("axis", {}).get("labelOverlap") is False for y in axes if y.get("field") == "name")
+
+
+def test_the_subtitle_promises_bars_only_when_some_interval_is_wider_than_a_point():
+    from dashboard.pages.your_index import charts as yi_charts
+
+    base = {
+        "name": ["A", "B"],
+        "rank": [1, 2],
+        "median_rank": [1, 2],
+        "score": [0.9, 0.8],
+        "coverage": [1.0, 1.0],
+        "gdp_per_capita": [1.0, 2.0],
+        "income_group": ["High income", None],
+        "delta": [0, 0],
+    }
+    flat = pd.DataFrame(base | {"rank_p05": [1, 2], "rank_p95": [1, 2]})
+    wide = pd.DataFrame(base | {"rank_p05": [1, 1], "rank_p95": [2, 2]})
+    assert "no rank interval" in yi_charts.interval_chart(flat, title="t").to_dict()["title"]["subtitle"]
+    assert "bar: 5–95%" in yi_charts.interval_chart(wide, title="t").to_dict()["title"]["subtitle"]

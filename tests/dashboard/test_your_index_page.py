@@ -118,3 +118,21 @@ def test_table_and_csv_hold_every_ranked_country():
     frame = at.dataframe[0].value
     assert {"Rank", "Country", "Rank 5%", "Rank 95%", "Δ rank vs equal weights", "GDP per capita (PPP $)"} <= set(frame)
     assert frame["Rank"].is_monotonic_increasing and len(frame) <= 27
+    toggles = [t.label for t in at.toggle]
+    assert toggles.count("Show the data") <= 1, "the full ranking's table is not a second 'Show the data'"
+    assert at.toggle(key="yi_rank_table").label.startswith(f"Show the full ranking ({len(frame)} countries")
+    labels = [b.label for b in at.get("download_button")]
+    assert "Download the full ranking (CSV)" in labels and len(labels) == len(set(labels))
+
+
+def test_weights_set_by_sliders_never_raise_a_notice_about_the_link():
+    """Sliders that switch every theme off write ``w=...:0`` into the address; a later widget change reruns on that
+    address, which is the page's own, not a link the visitor opened: no "link settings" notice."""
+    at = _open(index="beyond_gdp_index", peers="oecd")
+    for theme in ("inclusive", "circular", "climate"):
+        at.slider(key=f"yi_w_beyond_gdp_index_{theme}").set_value(0).run()
+        assert not at.exception
+    assert _param(at, "w") == "inclusive:0,circular:0,climate:0"
+    at.selectbox(key="yi_peers").set_value("all").run()
+    assert not at.exception
+    assert not [i.value for i in at.info if "link settings" in i.value]

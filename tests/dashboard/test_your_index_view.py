@@ -63,3 +63,11 @@ def test_weights_belong_to_the_chosen_index_and_unknown_values_are_named():
     text = " ".join(view.notices)
     assert "'inclusive:2'" in text and "'peers' must be one of" in text and "unknown parameter '<script>'" not in text
     assert "unknown parameter 'evil'" in text
+
+
+def test_the_ranking_title_reads_as_a_sentence():
+    from dashboard.pages.your_index.views import ranking_title
+
+    assert ranking_title("hdi_published", "all").endswith("ranking among all countries")
+    assert ranking_title("hdi_published", "high_income").endswith("ranking among high income countries")
+    assert ranking_title("hdi_published", "oecd").endswith("ranking among OECD members")

@@ -60,7 +60,7 @@ def test_a_regions_headline_uses_its_levels_gdp():
     assert areas.headline_gdp("SWE") == "gdp_per_capita_ppp"
     members = peer_groups.peer_group("all", "SE11", level="nuts2").members
     sentence, _ = headline.place_headline("SE11", members)
-    assert sentence.startswith("Since 2010, Regional GDP per inhabitant (PPS) in Stockholm rose")
+    assert sentence.startswith("Since 2010, regional GDP per inhabitant (PPS) in Stockholm rose")
     assert "no GDP per capita series" not in sentence
 
 
@@ -117,3 +117,17 @@ def test_regional_equivalents_of_a_measure(indicator, level, expected):
 def test_a_nuts1_code_listed_as_an_oecd_tl2_region_is_scored_at_tl2():
     assert areas.level_of("DE2") == "tl2" and "DE2" in areas.regions_within("DEU", "tl2").index
     assert areas.level_of("SE11") == "nuts2" and areas.level_of("WLD") == "country"
+
+
+def test_a_headline_whose_gdp_like_series_has_one_year_says_so():
+    """Bayern's OECD TL2 household income has one year (2016): the series exists, it cannot show a change."""
+    years = query.area_panel("tl2_household_disposable_income", "DE2")["year"].unique()
+    assert list(years) == [2016]
+    sentence, _ = headline.place_headline("DE2", ("DE2",))
+    assert sentence.startswith("Household income per capita (TL2) for Bayern is available for 2016 only; ")
+    assert "no change can be computed" in sentence and "There is no" not in sentence
+
+
+def test_labels_keep_their_acronyms_mid_sentence():
+    assert headline._mid_sentence("GDP per capita") == "GDP per capita"
+    assert headline._mid_sentence("Regional GDP per inhabitant (PPS)") == "regional GDP per inhabitant (PPS)"

@@ -241,3 +241,15 @@ def test_the_scorecard_marks_a_latest_value_the_publisher_estimated():
         for area in ("A", "C")
     }
     assert estimated == {"A": False, "C": True}
+
+
+def test_headline_without_a_change_says_why():
+    """Two GDP values since 2013 are fewer than a trend needs; the sentence lists them instead of denying the series."""
+    card = scorecard.scorecard("A", ("A", "B", "C"), 2013)
+    sentence, _ = headline.headline(card, "A", 2013)
+    assert sentence.startswith(
+        "GDP per capita for Aland has 2 values since 2013 (2013, 2014), fewer than the 3 a trend needs; "
+        "no change can be computed"
+    )
+    late = headline.headline(scorecard.scorecard("A", ("A", "B", "C"), 2020), "A", 2020)[0]
+    assert late.startswith("GDP per capita for Aland ends in 2014, before 2020;")

@@ -46,6 +46,7 @@ def _panel_signals(area: str, members: tuple[str, ...]) -> set[tuple[str, str, s
     rename = {area: name}
     gdp = query.area_panel(constants.GDP_PER_CAPITA, area).set_index(["ref_area", "year"])["value"].rename(index=rename)
     peers = tuple(sorted(set(members) | {area}))
+    gdp_unit = query.definition(constants.GDP_PER_CAPITA).unit
     found = set()
     for item in measures.scorecard_definitions("country"):
         own = query.area_panel(item.id, area)
@@ -57,14 +58,14 @@ def _panel_signals(area: str, members: tuple[str, ...]) -> set[tuple[str, str, s
         direction = item.direction.value
         years = series.index.get_level_values(1)
         if (area, end) not in query.estimated_keys(item.id):  # an estimate is never called a record
-            for s in signal_methods.new_record(series[years >= SINCE - 10], item.label, direction):
+            for s in signal_methods.new_record(series[years >= SINCE - 10], item.label, direction, unit=item.unit):
                 found.add((item.id, "new_record", s.sentence))
         if window >= 8:
-            for s in signal_methods.trend_break(series[years >= SINCE], item.label):
+            for s in signal_methods.trend_break(series[years >= SINCE], item.label, unit=item.unit):
                 found.add((item.id, "trend_break", s.sentence))
             if item.id != constants.GDP_PER_CAPITA and item.theme in constants.WELLBEING_THEMES:
                 for s in signal_methods.against_gdp(
-                    series, gdp, item.label, direction, window, end, constants.CONFIDENCE
+                    series, gdp, item.label, direction, window, end, constants.CONFIDENCE, (item.unit, gdp_unit)
                 ):
                     found.add((item.id, "against_gdp", s.sentence))
         if len(peers) >= 5 and window >= 2:

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from indicators import measures, peer_groups, query, scorecard, signals
-from indicators.methods.signals import per_year, readable, series_new_record
+from indicators.methods.signals import series_new_record
+from indicators.numbers import per_year, readable
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +45,7 @@ def test_a_tie_is_not_a_record():
     assert series_new_record("X", "ind", years, values, "lower_is_better") == []
     values[-1] = 98.70
     (signal,) = series_new_record("X", "ind", years, values, "lower_is_better")
-    assert "record low of 98.70" in signal.sentence and "previous low 98.74" in signal.sentence
+    assert "record low of 98.7 in" in signal.sentence and "previous low 98.74" in signal.sentence
 
 
 def test_numbers_are_written_for_people():
@@ -76,3 +77,23 @@ def test_an_estimated_latest_value_is_never_called_a_record(snapshot):
     for ident in found.loc[found["kind"] == "new_record", "indicator"]:
         end = int(query.area_panel(ident, "SWE")["year"].max())
         assert ("SWE", end) not in query.estimated_keys(ident)
+
+
+def test_readable_numbers_drop_padding_zeros_and_never_use_e_notation():
+    assert readable(82.8) == "82.8" and readable(82.800000001) == "82.8"
+    assert readable(22_612.0) == "22,610" and readable(43_104.2) == "43,100"
+    assert readable(1_234_567.0) == "1,235,000"
+    assert readable(0.000012346) == "0.00001235"
+    assert readable(30.000000000000004) == "30" and readable(1.61) == "1.61"
+
+
+def test_signal_sentences_carry_the_measures_unit():
+    """'GDP grew (+625/year)' cannot be quoted: 625 of what? Every slope and record names its unit."""
+    assert per_year(625.4, "int$ (2021 PPP)/person") == "+625 int$ (2021 PPP)/person a year"
+    assert per_year(-0.135, "%") == "-0.135 percentage points a year"
+    years = np.arange(2000, 2013)
+    values = np.r_[np.linspace(10.0, 9.0, 12), 8.5]
+    (signal,) = series_new_record("Sweden", "CO2", years, values, "lower_is_better", unit="t CO2/person")
+    assert (
+        "record low of 8.5 t CO2/person in 2012" in signal.sentence and "previous low 9 t CO2/person" in signal.sentence
+    )

@@ -66,3 +66,12 @@ def test_no_composite_uses_a_size_measure():
     for composite in index_query.COMPOSITES:
         shape = index_query.structure(composite)  # raises IndexQueryError if one does
         assert all(catalog()[i].rankable for i in shape.ids.values())
+
+
+def test_the_catalogue_does_not_call_a_count_better_when_higher():
+    from indicators import measures
+
+    table = measures.catalogue_table().set_index("id")
+    sizes = table[table["measure"] == "size"]
+    assert len(sizes) and set(sizes["direction"]) == {"size measure, not ranked"}
+    assert set(table.loc[table["measure"] != "size", "direction"]) <= {"higher is better", "lower is better"}

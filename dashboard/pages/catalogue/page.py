@@ -15,9 +15,11 @@ import streamlit as st
 from dashboard import export, frame
 from dashboard.pages.catalogue.data import PAGE, matches
 from dashboard.pages.catalogue.state import CatalogueView, clean_search_text, parse_catalogue
+from dashboard.theme import THEME_ORDER
 from dashboard.url_state import SHARE_PARAMS
 from indicators import assess
 from indicators.catalog import DEFINITIONS_DIR, Problem, catalog, definition_problems
+from indicators.numbers import readable
 from indicators.schema import LEVELS, THEMES, Direction
 
 ADDING_DOC = "docs/adding-an-indicator.md"
@@ -67,12 +69,15 @@ def body(link: frame.Link) -> None:
     )
     _initialise_widgets(view)
 
-    frame.show_notices(view.notices)
+    frame.show_link_notices(link, view.notices)
     _problems_notice(definition_problems())
     controls = st.columns([4, 2, 2])
     text = clean_search_text(controls[0].text_input("Search", key="cat_text", placeholder="e.g. poverty, CO2, waste"))
     theme = controls[1].selectbox(
-        "Theme", ["", *THEMES], key="cat_theme", format_func=lambda t: "All themes" if t == "" else t.title()
+        "Theme",
+        ["", *sorted(THEMES, key=THEME_ORDER.get)],
+        key="cat_theme",
+        format_func=lambda t: "All themes" if t == "" else t.title(),
     )
     level = controls[2].selectbox(
         "Level", ["", *LEVELS], key="cat_level", format_func=lambda v: "All levels" if v == "" else LEVEL_LABELS[v]
@@ -145,7 +150,7 @@ def _entry(item, row: pd.Series, *, expanded: bool) -> None:
         for goal in item.targets:
             kind = "at least" if goal.kind == "at_least" else "at most"
             url = f" ([source]({goal.url}))" if goal.url.startswith("https://") else ""
-            st.markdown(f"- **Target:** {goal.label} — {kind} {goal.value:g} {item.unit} by {goal.year}{url}")
+            st.markdown(f"- **Target:** {goal.label} — {kind} {readable(goal.value)} {item.unit} by {goal.year}{url}")
         if row["source_line"]:
             st.caption(row["source_line"])
         if item.level == "country" and not row["awaiting_refresh"]:  # no data yet: those pages do not offer it

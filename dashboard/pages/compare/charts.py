@@ -11,7 +11,8 @@ import altair as alt
 import pandas as pd
 
 from dashboard import estimate_marks
-from dashboard.theme import PALETTE, check_rows, title_lines
+from dashboard.theme import NUMBER_FORMAT, PALETTE, check_rows, title_lines
+from indicators.numbers import readable
 
 HIGHLIGHT = PALETTE[0]
 OTHERS = "#8A8A8A"
@@ -21,13 +22,13 @@ ROW_HEIGHT = 18
 
 def _x(unit: str, higher_is_better: bool, domain: list[float] | None = None) -> alt.X:
     scale = alt.Scale(zero=False, reverse=not higher_is_better, **({"domain": domain} if domain else {}))
-    return alt.X("value:Q", title=f"{unit} (better →)", scale=scale)
+    return alt.X("value:Q", title=f"{unit} (better →)", scale=scale, axis=alt.Axis(format=NUMBER_FORMAT))
 
 
 def _tooltip(unit: str) -> list[alt.Tooltip]:
     return [
         alt.Tooltip("name:N", title="Area"),
-        alt.Tooltip("value:Q", title=unit, format=",.4~g"),
+        alt.Tooltip("value:Q", title=unit, format=NUMBER_FORMAT),
         alt.Tooltip("year:Q", title="Year", format="d"),
         alt.Tooltip("rank:Q", title="Rank"),
     ]
@@ -46,7 +47,7 @@ def _median_rule(median: float | None, label: str) -> list[alt.Chart]:
     return [
         alt.Chart(frame)
         .mark_rule(strokeDash=[5, 3], color=MEDIAN_COLOUR, strokeWidth=2)
-        .encode(x="value:Q", tooltip=[alt.Tooltip("label:N", title=""), alt.Tooltip("value:Q", format=",.4~g")])
+        .encode(x="value:Q", tooltip=[alt.Tooltip("label:N", title=""), alt.Tooltip("value:Q", format=NUMBER_FORMAT)])
     ]
 
 
@@ -92,7 +93,7 @@ def ranked_dots(
     labels = (
         base.transform_filter("datum.highlight")
         .mark_text(align="left", dx=8, fontSize=11, fontWeight="bold", color=HIGHLIGHT)
-        .encode(text=alt.Text("value:Q", format=",.3~g"))
+        .encode(text=alt.Text("value:Q", format=NUMBER_FORMAT))
     )
     subtitle = f"Best at the top; dashed line: {median_label}"
     if data["older"].any():
@@ -144,10 +145,11 @@ def _place(rank) -> str:
 def describe_ranked(ranked: pd.DataFrame, *, title: str, unit: str, median: float | None, limit: int = 40) -> str:
     """Text alternative: the ranking in words (first ``limit`` areas) and the median."""
     items = [
-        f"{_place(r['rank'])}{r['name']} {r['value']:,.4g} ({int(r['year'])})" for _, r in ranked.head(limit).iterrows()
+        f"{_place(r['rank'])}{r['name']} {readable(r['value'])} ({int(r['year'])})"
+        for _, r in ranked.head(limit).iterrows()
     ]
     more = f"; and {len(ranked) - limit} more" if len(ranked) > limit else ""
-    middle = f" Peer-group median {median:,.4g}." if median is not None and pd.notna(median) else ""
+    middle = f" Peer-group median {readable(median)}." if median is not None and pd.notna(median) else ""
     return f"Ranking of {title} ({unit}), best first: " + "; ".join(items) + more + "." + middle
 
 
@@ -156,8 +158,9 @@ def describe_strip(
 ) -> str:
     chosen = ranked[ranked["ref_area"].isin(list(highlight))]
     where = "; ".join(
-        f"{r['name']} {r['value']:,.4g}" + (f", rank {int(r['rank'])} of {len(ranked)}" if pd.notna(r["rank"]) else "")
+        f"{r['name']} {readable(r['value'])}"
+        + (f", rank {int(r['rank'])} of {len(ranked)}" if pd.notna(r["rank"]) else "")
         for _, r in chosen.iterrows()
     )
-    middle = f"median {median:,.4g}" if median is not None and pd.notna(median) else "no median"
+    middle = f"median {readable(median)}" if median is not None and pd.notna(median) else "no median"
     return f"{title} ({unit}) across {len(ranked)} areas, {middle}. {where or 'No highlighted area has a value.'}"

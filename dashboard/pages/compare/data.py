@@ -25,6 +25,26 @@ def options(level: str) -> tuple[list[str], list[str]]:
     return indicators, list(areas.areas_at_level(level).sort_values("name").index)
 
 
+def default_indicators(level: str, country: str | None, count: int = 2) -> list[str]:
+    """The first ``count`` indicators of a level (wellbeing first) with data for ``country``'s regions, or for
+    any area of the level: a level switch must not open on two measures that have nothing for the place (the
+    first inclusive NUTS 2 measures have no German regions)."""
+    ids, codes = options(level)
+    rankable = {d.id for d in assess.scorecard_definitions(level)}  # never open on a count ranked as wellbeing
+    ids = [i for i in ids if i in rankable] + [i for i in ids if i not in rankable]
+    wanted = set(areas.regions_within(country, level).index) if country and level != "country" else set(codes)
+    with_data = []
+    for ident in ids:
+        try:
+            if wanted & set(query.latest_by_area(ident).index):
+                with_data.append(ident)
+        except query.QueryError:  # a measure whose data cannot be read is simply not a default
+            continue
+        if len(with_data) == count:
+            break
+    return (with_data or ids)[:count]
+
+
 def parents(level: str | None = None) -> list[str]:
     """Countries that have regions at ``level`` (any regional level when None), by name: the choices of
     "Regions within one country"."""

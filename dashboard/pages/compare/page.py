@@ -75,7 +75,9 @@ def body(link: frame.Link) -> None:
         level = top[0].radio("Level", levels, key="cmp_level", horizontal=True, format_func=LEVEL_LABELS.get)
         frame.region_finder("cmp_find", _found_region, container=top[1])
         indicator_ids, area_codes = data.options(level)
-        _keep_valid("cmp_indicators", indicator_ids, indicator_ids[:2])
+        if any(i not in indicator_ids for i in st.session_state.get("cmp_indicators", [])):
+            within_now = st.session_state.get("cmp_within") or (view.within if level == view.level else None)
+            _keep_valid("cmp_indicators", indicator_ids, data.default_indicators(level, within_now))
         if level != "country":
             parents = ["", *data.parents(level)]
             _keep_valid("cmp_within", parents, "")

@@ -83,7 +83,7 @@ def parse_compare(
             chosen = tuple(good)
         else:
             notices.append("no known indicator left; showing the default selection")
-    chosen = tuple(i for i in chosen if i in known_indicators) or tuple(known_indicators[:1])
+    chosen = tuple(i for i in chosen if i in known_indicators) or tuple(known_indicators[:2])
     fallback_area = default.area if default.area in known_areas else (min(known_areas) if known_areas else "")
     area = u.area(raw["area"], "area", known_areas, fallback_area, notices)
     peers, similar, custom = u.parse_peers(raw, known_areas, default.peers, notices)
@@ -104,6 +104,11 @@ def parse(params: Mapping[str, object], extra_allowed: Iterable[str] = ()) -> Co
     asked = asked[-1] if isinstance(asked, list | tuple) and asked else asked
     level = asked if asked in known_levels else "country"
     indicator_ids, area_codes = data.options(level)
+    if level != "country":  # a regional link without 'ind' opens on measures with data for its country
+        within = params.get("within")
+        within = within[-1] if isinstance(within, list | tuple) and within else within
+        preferred = data.default_indicators(level, within if isinstance(within, str) else None)
+        indicator_ids = preferred + [i for i in indicator_ids if i not in preferred]
     return parse_compare(
         params,
         indicators=indicator_ids,

@@ -68,7 +68,9 @@ def _details(item: sources.DatasetSource) -> None:
         f"**Publisher:** {_md(item.publisher)}",
         f"**Licence:** {_md(item.licence)}",
         f"**Query:** `{item.query}`" if item.query else "",
-        f"**Original source:** {_linked(item.original_source)}" if item.original_source else "",
+        # where the stored file was fetched (often a copy such as a GitHub repository), not the publisher: the
+        # "Cite as" line below names the publisher
+        f"**Retrieved from:** {_linked(item.original_source)}" if item.original_source else "",
         f"**Rows stored:** {item.rows:,} in `{item.file}`",
         f"**Vintage:** {_md(item.vintage)}",
         f"**Last refresh / build:** {_md(item.updated)}",
@@ -262,7 +264,7 @@ def body(link: frame.Link) -> None:
     keys = [d.key for d in items]
     wanted, notices = parse_params(link.params, keys)
 
-    frame.show_notices(notices)
+    frame.show_link_notices(link, notices)
     version = link.version
     entries = sources.catalogue_entries()
 

@@ -13,7 +13,7 @@ import pandas as pd
 
 from dashboard import estimate_marks
 from dashboard.pages.titles import wrapped
-from dashboard.theme import CONTEXT_GREY, PALETTE, check_rows
+from dashboard.theme import CONTEXT_GREY, NUMBER_FORMAT, PALETTE, check_rows
 
 VERDICT_COLOURS = {
     "Absolute decoupling": "#009E73",
@@ -42,12 +42,12 @@ def connected_scatter(
     check_rows(len(trails) + (0 if context is None else len(context)), title)
     x_scale = alt.Scale(type="log") if log_x else alt.Scale(zero=False)
     x = alt.X("x:Q", title=x_title + (" (log scale)" if log_x else ""), scale=x_scale)
-    y = alt.Y("y:Q", title=y_title, scale=alt.Scale(zero=False))
+    y = alt.Y("y:Q", title=y_title, scale=alt.Scale(zero=False), axis=alt.Axis(format=NUMBER_FORMAT))
     tooltip = [
         alt.Tooltip("name:N", title="Place"),
         alt.Tooltip("year:Q", title="Year", format="d"),
-        alt.Tooltip("x:Q", title=x_title, format=",.4~g"),
-        alt.Tooltip("y:Q", title=y_title, format=",.4~g"),
+        alt.Tooltip("x:Q", title=x_title, format=NUMBER_FORMAT),
+        alt.Tooltip("y:Q", title=y_title, format=NUMBER_FORMAT),
     ]
     order = alt.Order("year:Q")
     layers = []
@@ -157,14 +157,14 @@ def outsourcing_chart(table: pd.DataFrame, *, title: str, subtitle: str, unit: s
         alt.Tooltip("name:N", title="Place"),
         alt.Tooltip("year:Q", title="Year", format="d"),
         alt.Tooltip("accounting:N", title="Accounting"),
-        alt.Tooltip("value:Q", title=unit, format=",.2f"),
+        alt.Tooltip("value:Q", title=unit, format=NUMBER_FORMAT),
         alt.Tooltip("outsourced_share:Q", title="Consumption minus territorial, share of territorial", format="+.0%"),
     ]
     base = alt.Chart(long).encode(y=y)
     line = base.mark_rule(color="#999999", strokeWidth=2).encode(x=alt.X("min(value):Q"), x2="max(value):Q")
     accounts = ["Territorial (produced here)", "Consumption-based (consumed here)"]
     dots = base.mark_point(size=130, filled=True, opacity=1).encode(
-        x=alt.X("value:Q", title=unit, scale=alt.Scale(zero=True)),
+        x=alt.X("value:Q", title=unit, scale=alt.Scale(zero=True), axis=alt.Axis(format=NUMBER_FORMAT)),
         color=alt.Color(
             "accounting:N",
             title=None,

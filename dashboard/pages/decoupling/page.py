@@ -30,7 +30,7 @@ def body(link: frame.Link) -> None:
             "dec_context": view.context,
         },
     )
-    frame.show_notices(view.notices)
+    frame.show_link_notices(link, view.notices)
 
     top = st.columns([3, 2, 4])
     y = top[0].selectbox(

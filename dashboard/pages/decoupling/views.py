@@ -15,7 +15,7 @@ from dashboard.pages.decoupling import charts, data
 from dashboard.pages.decoupling.state import DecouplingView, parse
 from dashboard.view_kind import Drawn, ViewKind
 from indicators import query
-from indicators.methods.signals import readable
+from indicators.numbers import readable
 
 PAGE = "decoupling"
 

@@ -14,7 +14,7 @@ import pandas as pd
 
 from dashboard import estimate_marks
 from dashboard.pages.titles import wrapped
-from dashboard.theme import PALETTE, check_rows
+from dashboard.theme import NUMBER_FORMAT, PALETTE, check_rows
 
 SERIES = ["Observed", "Projection, 90% band", "Your pathway"]
 SERIES_COLOURS = [PALETTE[0], PALETTE[4], PALETTE[5]]
@@ -44,7 +44,7 @@ def outlook_chart(
     colour = alt.Color("series:N", title=None, scale=alt.Scale(domain=SERIES, range=SERIES_COLOURS))
     x = alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1))
     y = alt.Y("value:Q", title=unit, scale=alt.Scale(zero=False))
-    value_tip = alt.Tooltip("value:Q", title=unit, format=",.4~g")
+    value_tip = alt.Tooltip("value:Q", title=unit, format=NUMBER_FORMAT)
     year_tip = alt.Tooltip("year:Q", title="Year", format="d")
     layers = []
     if not projection.empty:
@@ -62,9 +62,9 @@ def outlook_chart(
                 color=colour,
                 tooltip=[
                     year_tip,
-                    alt.Tooltip("value:Q", title=f"Projection ({unit})", format=",.4~g"),
-                    alt.Tooltip("low:Q", title="Band low", format=",.4~g"),
-                    alt.Tooltip("high:Q", title="Band high", format=",.4~g"),
+                    alt.Tooltip("value:Q", title=f"Projection ({unit})", format=NUMBER_FORMAT),
+                    alt.Tooltip("low:Q", title="Band low", format=NUMBER_FORMAT),
+                    alt.Tooltip("high:Q", title="Band high", format=NUMBER_FORMAT),
                     alt.Tooltip("method:N", title="Method"),
                 ],
             )

@@ -33,7 +33,7 @@ def body(link: frame.Link) -> None:
             "fut_gdp": view.gdp if view.gdp is not None else 1.5,
         },
     )
-    frame.show_notices(view.notices)
+    frame.show_link_notices(link, view.notices)
 
     top = st.columns([2, 3])
     area = top[0].selectbox(

@@ -18,7 +18,7 @@ from indicators import limits
 def body(link: frame.Link) -> None:
     view = state.parse(link.params, extra_allowed=SHARE_PARAMS)
     frame.seed_widgets("lim", lambda: {"lim_area": view.area})
-    frame.show_notices(view.notices)
+    frame.show_link_notices(link, view.notices)
     area = st.selectbox(
         "Place", state.area_options(), key="lim_area", format_func=frame.place_label, **frame.PLACE_PICKER
     )

@@ -11,7 +11,7 @@ from dashboard.pages.limits.state import LimitsView, parse
 from dashboard.pages.titles import published
 from dashboard.view_kind import Drawn, ViewKind
 from indicators import limits, query
-from indicators.methods.signals import readable
+from indicators.numbers import readable
 
 PAGE = "limits"
 

@@ -12,7 +12,8 @@ import pandas as pd
 
 from dashboard import estimate_marks
 from dashboard.pages.maps.data import Geometry
-from dashboard.theme import check_rows, title_lines
+from dashboard.theme import NUMBER_FORMAT, check_rows, title_lines
+from indicators.numbers import readable
 
 NO_DATA_COLOUR = "#E4E4E4"
 NO_DATA_LABEL = "No data"
@@ -47,7 +48,7 @@ def choropleth(
     data, estimate_tip = estimate_marks.prepared(data)
     tooltip = [
         alt.Tooltip("name:N", title="Area"),
-        alt.Tooltip("value:Q", title=unit, format=",.4~g"),
+        alt.Tooltip("value:Q", title=unit, format=NUMBER_FORMAT),
         alt.Tooltip("year:Q", title="Year", format="d"),
         *estimate_tip,
     ]
@@ -69,7 +70,7 @@ def choropleth(
                 "value:Q",
                 title=unit,
                 scale=colour_scale(higher_is_better),
-                legend=alt.Legend(orient="right", direction="vertical", gradientLength=220, format=",.4~g"),
+                legend=alt.Legend(orient="right", direction="vertical", gradientLength=220, format=NUMBER_FORMAT),
             ),
             tooltip=tooltip,
         )
@@ -108,5 +109,5 @@ def describe_map(shown: pd.DataFrame, *, title: str, unit: str, year: int | None
     low, high = ordered.iloc[0], ordered.iloc[-1]
     return (
         f"Map of {title} ({unit}) in {year}: {len(shown)} areas with a value out of {shapes} shapes. "
-        f"Highest: {high['name']} {high['value']:,.4g}; lowest: {low['name']} {low['value']:,.4g}."
+        f"Highest: {high['name']} {readable(high['value'])}; lowest: {low['name']} {readable(low['value'])}."
     )

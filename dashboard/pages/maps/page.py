@@ -39,7 +39,7 @@ def body(link: frame.Link) -> None:
     by_level = maps.indicators_by_level()
     view = state.parse(link.params, extra_allowed=SHARE_PARAMS)
     _initialise_widgets(view)
-    frame.show_notices(view.notices)
+    frame.show_link_notices(link, view.notices)
 
     levels = [level for level in MAP_LEVELS if by_level.get(level)]
     controls = st.columns([3, 4, 3])

@@ -11,7 +11,8 @@ import altair as alt
 import pandas as pd
 
 from dashboard import estimate_marks
-from dashboard.theme import check_rows, title_lines
+from dashboard.theme import NUMBER_FORMAT, check_rows, title_lines
+from indicators.numbers import readable
 from indicators.status import LEVEL_COLOURS, LEVEL_LABELS, LEVELS, VERDICTS
 
 #: Trend verdict colours, one per verdict of :data:`indicators.status.VERDICTS` (the same rule that
@@ -60,7 +61,7 @@ def standing_chart(card: pd.DataFrame, *, title: str, peer_label: str) -> alt.La
     )
     tooltip = [
         alt.Tooltip("label:N", title="Indicator"),
-        alt.Tooltip("value:Q", title="Latest value", format=",.4~g"),
+        alt.Tooltip("value:Q", title="Latest value", format=NUMBER_FORMAT),
         alt.Tooltip("unit:N", title="Unit"),
         alt.Tooltip("year:Q", title="Year", format="d"),
         alt.Tooltip("rank_text:N", title="Rank"),
@@ -137,10 +138,11 @@ def scorecard_table(card: pd.DataFrame) -> pd.DataFrame:
 
 
 def format_value(value: float) -> str:
-    """Readable numbers: thousands separators for large values, four significant digits for small ones."""
+    """Readable numbers: thousands separators for large values, four significant digits for small ones
+    (whole numbers kept whole: 65,612 rather than 65,610, since a table cell can afford the digits)."""
     if abs(value) >= 1000:
         return f"{value:,.0f}"
-    return f"{value:.4g}"
+    return readable(value)
 
 
 def _has_target(row: pd.Series) -> bool:
@@ -173,7 +175,7 @@ def _target_text(row: pd.Series) -> str:
     if not _has_target(row):
         return ""
     distance = f"; {row['distance']:.0%} to go" if pd.notna(row["distance"]) and row["distance"] > 0 else ""
-    return f"{row['target']}: {row['target_value']:g} by {int(row['target_year'])}{distance}"
+    return f"{row['target']}: {readable(row['target_value'])} by {int(row['target_year'])}{distance}"
 
 
 def scorecard_csv(card: pd.DataFrame) -> pd.DataFrame:

@@ -144,10 +144,14 @@ def _headline_block(card, area: str, since: int, group: assess.PeerGroup) -> Non
         wellbeing = card[card["theme"].isin(assess.WELLBEING_THEMES)]
         stale = int((wellbeing["year"].notna() & ~wellbeing["recent"].astype(bool)).sum())
         missing = int(wellbeing["year"].isna().sum())
-        with st.expander(
-            f"Coverage: {stale} of {len(wellbeing)} wellbeing indicators have no recent value"
-            + (f", {missing} have no data" if missing else "")
-        ):
+        few = int((wellbeing["year"].notna() & (wellbeing["verdict"] == "too few points")).sum())
+        # name every gap the note lists ("0 of 21 have no recent value" above a list of 21 without a trend hid it)
+        gaps = [
+            f"{stale} have no recent value" if stale else "",
+            f"{few} too few values for a trend" if few else "",
+            f"{missing} no data" if missing else "",
+        ]
+        with st.expander(f"Coverage of the {len(wellbeing)} wellbeing indicators: " + "; ".join(g for g in gaps if g)):
             st.caption(coverage)
     st.caption(
         f"Ranks are among {group.label} ({len(group.members)} areas; only values at most {assess.RECENT_YEARS} years "

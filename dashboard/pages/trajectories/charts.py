@@ -12,11 +12,32 @@ import altair as alt
 import pandas as pd
 
 from dashboard import estimate_marks
-from dashboard.theme import CONTEXT_GREY, PALETTE, check_rows, series_styles, title_lines
+from dashboard.theme import CONTEXT_GREY, NUMBER_FORMAT, PALETTE, check_rows, series_styles, title_lines
+from indicators.numbers import readable
 
 Scale = Literal["linear", "log", "indexed"]
 #: Markers on each observation only while they stay readable; longer series are lines alone.
 POINTS_UP_TO_YEARS = 40
+
+
+#: Title and subtitle line widths (characters) for this page's charts: they always sit in columns, three
+#: abreast when GDP is drawn alongside (about 300 px at a laptop's width), where a 38-character title line
+#: was cut with "…" ("Life expectancy — Sweden, US…").
+COLUMN_TITLE_CHARS = 28
+COLUMN_SUBTITLE_CHARS = 44
+#: Legend entries per row: four names did not fit a third of the page ("Germa…" and no China).
+LEGEND_COLUMNS = 2
+
+
+def _heading(title: str, subtitle: str | list[str] | None = None) -> alt.TitleParams:
+    """The chart's title and subtitle wrapped for a one-third column, never cut."""
+    lines = [subtitle] if isinstance(subtitle, str) else list(subtitle or [])
+    wrapped: list[str] = []
+    for line in lines:
+        part = title_lines(line, COLUMN_SUBTITLE_CHARS)
+        wrapped += part if isinstance(part, list) else [part]
+    heading = title_lines(title, COLUMN_TITLE_CHARS)
+    return alt.TitleParams(heading, subtitle=wrapped) if wrapped else alt.TitleParams(heading)
 
 
 def _value_title(unit: str, scale: Scale, base_year: int | None) -> str:
@@ -44,12 +65,12 @@ def trajectory_chart(
     check_rows(len(frame) + (0 if context is None else len(context)), title)
     frame, estimate_tip = estimate_marks.prepared(frame)
     y_scale = alt.Scale(type="log") if scale == "log" else alt.Scale(zero=False)
-    y = alt.Y("value:Q", title=_value_title(unit, scale, base_year), scale=y_scale)
+    y = alt.Y("value:Q", title=_value_title(unit, scale, base_year), scale=y_scale, axis=alt.Axis(format=NUMBER_FORMAT))
     x = alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1))
     tooltip = [
         alt.Tooltip("name:N", title="Area"),
         alt.Tooltip("year:Q", title="Year", format="d"),
-        alt.Tooltip("value:Q", title=_value_title(unit, scale, base_year), format=",.4~g"),
+        alt.Tooltip("value:Q", title=_value_title(unit, scale, base_year), format=NUMBER_FORMAT),
     ]
     layers = []
     if context is not None and not context.empty:
@@ -61,7 +82,7 @@ def trajectory_chart(
     order = list(dict.fromkeys(frame["name"]))
     colours, dashes = series_styles(order)
     # One legend for colour and dash, drawn as short lines so a dashed series shows its dash.
-    legend = alt.Legend(symbolType="stroke", symbolStrokeWidth=2.5, symbolSize=250)
+    legend = alt.Legend(symbolType="stroke", symbolStrokeWidth=2.5, symbolSize=250, columns=LEGEND_COLUMNS)
     colour = alt.Color("name:N", title=None, sort=order, scale=colours, legend=legend)
     base = alt.Chart(frame).encode(x=x, y=y, color=colour, tooltip=tooltip + estimate_tip)
     layers.append(
@@ -73,7 +94,7 @@ def trajectory_chart(
         layers.append(base.mark_point(size=28, filled=True, opacity=0.9))
     if estimate_tip:
         layers.append(estimate_marks.hollow(base))
-    heading = alt.TitleParams(title_lines(title), **({"subtitle": estimate_marks.HOLLOW_LINE} if estimate_tip else {}))
+    heading = _heading(title, estimate_marks.HOLLOW_LINE if estimate_tip else None)
     return alt.layer(*layers).properties(title=heading, height=height, width="container")
 
 
@@ -96,10 +117,10 @@ def ranked_chart(
     check_rows(len(latest), title)
     data, estimate_tip = estimate_marks.prepared(latest.assign(highlight=latest["ref_area"].isin(highlight or [])))
     y = alt.Y("name:N", title=None, sort=alt.EncodingSortField("rank", order="ascending"))
-    x = alt.X("value:Q", title=unit, scale=alt.Scale(zero=False))
+    x = alt.X("value:Q", title=unit, scale=alt.Scale(zero=False), axis=alt.Axis(format=NUMBER_FORMAT))
     tooltip = [
         alt.Tooltip("name:N", title="Area"),
-        alt.Tooltip("value:Q", title=unit, format=",.4~g"),
+        alt.Tooltip("value:Q", title=unit, format=NUMBER_FORMAT),
         alt.Tooltip("year:Q", title="Year", format="d"),
         alt.Tooltip("rank:Q", title="Rank"),
         *estimate_tip,
@@ -116,13 +137,13 @@ def ranked_chart(
         layers.append(
             alt.Chart(pd.DataFrame({"median": [median]}))
             .mark_rule(strokeDash=[4, 3], color=PALETTE[1])
-            .encode(x="median:Q", tooltip=[alt.Tooltip("median:Q", title="Peer-group median", format=",.4~g")])
+            .encode(x="median:Q", tooltip=[alt.Tooltip("median:Q", title="Peer-group median", format=NUMBER_FORMAT)])
         )
     height = max(120, 26 * len(data))
     return alt.layer(*layers).properties(
-        title=alt.TitleParams(
-            title_lines(title),
-            subtitle=estimate_marks.subtitle(
+        title=_heading(
+            title,
+            estimate_marks.subtitle(
                 f"Latest value, best first ({'higher' if higher_is_better else 'lower'} is better); year at right",
                 estimate_marks.LETTER_LINE,
                 latest,
@@ -139,11 +160,11 @@ def describe_trajectories(frame: pd.DataFrame, title: str, unit: str) -> str:
     for name, group in frame.sort_values("year").groupby("name", sort=False):
         first, last = group.iloc[0], group.iloc[-1]
         parts.append(
-            f"{name}: {first['value']:,.4g} in {int(first['year'])} to {last['value']:,.4g} in {int(last['year'])}"
+            f"{name}: {readable(first['value'])} in {int(first['year'])} to {readable(last['value'])} in {int(last['year'])}"
         )
     return f"Line chart of {title} ({unit}). " + "; ".join(parts) + "."
 
 
 def describe_ranking(latest: pd.DataFrame, title: str, unit: str) -> str:
-    items = [f"{int(r['rank'])}. {r['name']} {r['value']:,.4g} ({int(r['year'])})" for _, r in latest.iterrows()]
+    items = [f"{int(r['rank'])}. {r['name']} {readable(r['value'])} ({int(r['year'])})" for _, r in latest.iterrows()]
     return f"Ranking of {title} ({unit}), best first: " + "; ".join(items) + "."

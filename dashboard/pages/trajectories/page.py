@@ -112,7 +112,7 @@ def body(link: frame.Link) -> None:
 def _group_row(current: TrajectoryView, ident: str, codes: tuple[str, ...], *, with_gdp: bool, number: int) -> None:
     """One row of charts for the places drawn on series ``ident`` (row ``number``, 0 for the chosen
     indicator's): its trajectory, GDP (or the level's equivalent) alongside when asked, and the ranking of their
-    latest values (in a regional row, only when it ranks more than one place)."""
+    latest values (only when it ranks more than one place)."""
     prefix = "traj" if number == 0 else f"traj_{number}"
     item = catalog()[ident]
     first, last = query.year_range(ident)
@@ -137,14 +137,18 @@ def _group_row(current: TrajectoryView, ident: str, codes: tuple[str, ...], *, w
     gdp_series = {data.series_for(GDP, code) for code in codes} - {None}
     gdp = gdp_series.pop() if len(gdp_series) == 1 else places.equivalent(GDP, item.level)
     shown = [ident] + ([gdp] if with_gdp and gdp and gdp != ident else [])
-    columns = st.columns(len(shown) + 1) if len(shown) > 1 else st.columns([3, 2])
+    ranked = len(codes) > 1  # a "ranking" of one place says nothing a journalist could quote
+    if not ranked:
+        columns = st.columns(len(shown))
+    else:
+        columns = st.columns(len(shown) + 1) if len(shown) > 1 else st.columns([3, 2])
     for column, series in zip(columns, shown, strict=False):
         with column:
             first, last = data.years_shown(series, current.start, current.end)
             frame.chart_block(
                 "trajectory", replace(view, indicator=series, start=first, end=last), key=f"{prefix}_{series}"
             )
-    if number > 0 and len(codes) < 2:
+    if not ranked:
         return
     better = "higher" if query.definition(ident).direction == Direction.higher_is_better else "lower"
     with columns[-1]:

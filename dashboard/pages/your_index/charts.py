@@ -37,7 +37,8 @@ def interval_chart(frame: pd.DataFrame, *, title: str, subtitle: str = "") -> al
         "income_group:N",
         title="Income group",
         scale=alt.Scale(domain=INCOME_ORDER, range=INCOME_COLOURS),
-        legend=alt.Legend(columns=2, orient="bottom"),  # two columns fit a phone
+        # two columns fit a phone; full-colour swatches like the dots (the bars' 0.35 opacity made them look paler)
+        legend=alt.Legend(columns=2, orient="bottom", symbolOpacity=1),
     )
     tooltip = [
         alt.Tooltip("name:N", title="Country"),
@@ -60,12 +61,18 @@ def interval_chart(frame: pd.DataFrame, *, title: str, subtitle: str = "") -> al
     dots = base.mark_circle(size=70, opacity=1).encode(x=x, color=colour)
     height = max(140, ROW_PX * len(data))
     return alt.layer(bars, dots).properties(
-        title=alt.TitleParams(
-            title_lines(title), subtitle=subtitle or "Dot: rank at your weights; bar: 5–95% rank interval"
-        ),
+        title=alt.TitleParams(title_lines(title), subtitle=subtitle or _interval_subtitle(data)),
         height=height,
         width="container",
     )
+
+
+def _interval_subtitle(data: pd.DataFrame) -> str:
+    """What the marks are; without any interval wider than one rank (the published HDI has no uncertainty
+    analysis) the subtitle does not promise bars that are not drawn."""
+    if ((data["rank_p95"] - data["rank_p05"]).abs() > 0).any():
+        return "Dot: rank at your weights; bar: 5–95% rank interval"
+    return "Dot: rank at your weights; no rank interval: the uncertainty analysis moves no rank"
 
 
 INTERVAL_COLUMNS = [

@@ -154,7 +154,7 @@ def body(page_link: frame.Link) -> None:
     link = state.parse(page_link.params, extra_allowed=SHARE_PARAMS)
     _initialise_widgets(link)
 
-    frame.show_notices(link.notices)
+    frame.show_link_notices(page_link, link.notices)
 
     controls = st.columns([3, 3, 2])
     composite = controls[0].selectbox("Index", list(composites), key="yi_index", format_func=COMPOSITE_LABELS.get)
@@ -228,7 +228,13 @@ def body(page_link: frame.Link) -> None:
                 note="Countries whose rank moved most when your weights replaced equal weights.",
             )
 
-    frame.data_table(_display_table(table, composite), file_name=f"{composite}_{peers}_your_index.csv", key="yi_rank")
+    frame.data_table(
+        _display_table(table, composite),
+        file_name=f"{composite}_{peers}_your_index.csv",
+        key="yi_rank",
+        label=f"Show the full ranking ({len(table)} countries, scores and rank intervals)",
+        download_label="Download the full ranking (CSV)",
+    )
     if not not_ranked.empty:
         with st.expander(f"Not ranked: {len(not_ranked)} countries without enough data, and why"):
             st.dataframe(

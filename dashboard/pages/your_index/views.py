@@ -28,7 +28,10 @@ from indicators import query
 def ranking_title(composite: str, peers: str) -> str:
     """The ranking's title names what is ranked and among whom, e.g. "Beyond GDP index at your weights —
     ranking among all countries"."""
-    return f"{COMPOSITE_LABELS[composite]} at your weights — ranking among {iq.peer_options().get(peers, peers)}"
+    among = iq.peer_options().get(peers, peers)
+    if among.endswith(" countries"):  # "All countries", "High income countries" read in lower case mid-title
+        among = among[0].lower() + among[1:]
+    return f"{COMPOSITE_LABELS[composite]} at your weights — ranking among {among}"
 
 
 def build_ranking(view: IndexRankingView) -> Drawn:
