@@ -62,6 +62,29 @@ class SourceInfo(Strict):
 FRAMEWORK_COMPONENTS = ("current_wellbeing", "inequality", "resources_for_the_future", "transboundary")
 
 
+class StatusBands(Strict):
+    """Sourced status bands for a target, as the SDSN Sustainable Development Report grades an indicator:
+    a ``green`` threshold (at or better = "SDG achieved") and a ``red`` threshold (at or worse = major
+    challenges), in the indicator's unit, with the document that sets them.
+
+    Why: a distance-as-a-share rule cannot grade a target of 0 (every non-zero value is 100% away),
+    while the SDR, which sets such optima, grades the same indicator with these two thresholds.
+    """
+
+    green: float = Field(description="at or better than this value: Achieved (SDR: green, 'SDG achieved')")
+    red: float = Field(description="at or worse than this value: Major challenges (SDR: red)")
+    document: str = Field(min_length=3, description="the document that sets the thresholds, e.g. the SDR codebook")
+    reference: str = Field(min_length=2, description="where in it: indicator code, table or page")
+    published: int = Field(ge=1900, le=2100, description="year the document was published")
+    url: str = ""
+    verified: bool = Field(False, description="thresholds checked against a public copy of the document")
+
+    @property
+    def citation(self) -> str:
+        prefix = "" if self.verified else "as reported in "
+        return f"{prefix}{self.document}, {self.reference}"
+
+
 class Target(Strict):
     """A goal for the indicator: a value to reach by a year, who set it, and where it is written.
 
@@ -85,6 +108,42 @@ class Target(Strict):
     reference: str = Field(min_length=2, description="where in it: target, article, table or paragraph")
     published: int = Field(ge=1900, le=2100, description="year the document was adopted or published")
     verified: bool = Field(False, description="value checked against a public copy of the document")
+    bands: StatusBands | None = Field(
+        None,
+        description="sourced status thresholds (green, red) that grade the status instead of the distance as a "
+        "share, e.g. the SDSN Sustainable Development Report's for an optimum of 0",
+    )
+
+    @model_validator(mode="after")
+    def _bands_in_order(self) -> Target:
+        """Green must lie between the target and red: an at-most target needs value <= green < red, an
+        at-least target value >= green > red; otherwise "Achieved" could sit on the wrong side of the goal."""
+        if self.bands is None:
+            return self
+        green, red = self.bands.green, self.bands.red
+        if self.kind == "at_most":
+            if not red > green:
+                raise ValueError(
+                    f"bands: for an at_most target lower is better, so red must be greater than green "
+                    f"(got green {green:g}, red {red:g})"
+                )
+            if green < self.value:
+                raise ValueError(
+                    f"bands: green ({green:g}) must not be below the target value ({self.value:g}) of an at_most "
+                    "target; the green threshold is the tolerance around the goal, not a stricter goal"
+                )
+        else:
+            if not red < green:
+                raise ValueError(
+                    f"bands: for an at_least target higher is better, so red must be less than green "
+                    f"(got green {green:g}, red {red:g})"
+                )
+            if green > self.value:
+                raise ValueError(
+                    f"bands: green ({green:g}) must not be above the target value ({self.value:g}) of an at_least "
+                    "target; the green threshold is the tolerance around the goal, not a stricter goal"
+                )
+        return self
 
     @property
     def citation(self) -> str:
@@ -95,6 +154,16 @@ class Target(Strict):
     def upward(self) -> bool:
         """True when the target is met from above (``at_least``)."""
         return self.kind == "at_least"
+
+    @property
+    def green(self) -> float | None:
+        """The green threshold of the bands, or None (then the status is the distance as a share)."""
+        return None if self.bands is None else self.bands.green
+
+    @property
+    def red(self) -> float | None:
+        """The red threshold of the bands, or None."""
+        return None if self.bands is None else self.bands.red
 
 
 class Definition(Strict):

@@ -16,7 +16,7 @@ from indicators.areas import level_of
 from indicators.constants import MIN_TREND_POINTS, RECENT_YEARS, THEME_ORDER
 from indicators.measures import scorecard_definitions
 from indicators.ranking import peer_position
-from indicators.schema import Definition
+from indicators.schema import Definition, Target
 from indicators.status import assess_one
 from indicators.trends import window_trend
 
@@ -54,13 +54,30 @@ SCORECARD_COLUMNS = [
 ]
 
 
+def target_text(goal: Target) -> str:
+    """The target's label, and for a target with sourced bands the thresholds that grade its status, so
+    that "Achieved" beside a target of 0 reads as what it is (at or better than the green threshold)."""
+    if goal.bands is None:
+        return goal.label
+    better, worse = ("≥", "≤") if goal.upward else ("≤", "≥")
+    return f"{goal.label} (Achieved {better} {goal.bands.green:g}, Major challenges {worse} {goal.bands.red:g})"
+
+
 def _status(item: Definition, year: int, value: float, slope: float, low: float, high: float) -> dict:
     """Arrow, verdict, and (with a target) the four-level status, all from the one rule of
     :mod:`indicators.status`, so the arrow and the words beside it cannot disagree."""
     goal = item.targets[0] if item.targets else None
     upward = goal.upward if goal else item.direction.value == "higher_is_better"
     judged = assess_one(
-        value, goal.value if goal else None, upward, slope, (goal.year - year) if goal else 0, low, high
+        value,
+        goal.value if goal else None,
+        upward,
+        slope,
+        (goal.year - year) if goal else 0,
+        low,
+        high,
+        goal.green if goal else None,
+        goal.red if goal else None,
     )
     values = {"arrow": judged.arrow, "verdict": judged.verdict}
     if goal is not None:
@@ -140,7 +157,7 @@ def _scorecard_row(item: Definition, ref_area: str, own: pd.DataFrame, members: 
     }
     if item.targets:
         goal = item.targets[0]
-        values.update(target=goal.label, target_value=goal.value, target_year=goal.year)
+        values.update(target=target_text(goal), target_value=goal.value, target_year=goal.year)
     if len(window) >= MIN_TREND_POINTS:
         years = window["year"].to_numpy(dtype=int)
         slope, low, high, n_points = window_trend(years, window["value"].to_numpy(dtype=float), year, year - since + 1)

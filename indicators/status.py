@@ -8,7 +8,9 @@ they cannot disagree, and :data:`RULE_TEXT` is the one sentence the app and the 
 After the SDSN Sustainable Development Report (Sachs et al., SDR dashboards and trends):
 
 * **level** (colour) from the *distance to target* — how far the latest value is from the
-  target, as a share, so it reads the same for any unit (see :func:`distance_to_target`);
+  target, as a share, so it reads the same for any unit (see :func:`distance_to_target`); or, when the
+  target carries sourced *bands* (the SDR's own green and red thresholds, see :func:`level_of_bands`),
+  from those — a share cannot grade a target of 0, where every non-zero value is 100% away;
 * **arrow** from the *rate achieved* (the recent Theil-Sen slope, oriented so that positive
   means "towards better") against the *rate required* to reach the target by its year from
   the latest value.
@@ -81,7 +83,10 @@ RULE_TEXT = (
     "Status (colour) is the distance still to go to the target, as a share: the target itself for "
     "an at-least target, the latest value for an at-most target. 0 = Achieved (green); up to 25% = "
     "Challenges remain (yellow); up to 50% = Significant challenges (orange); more = Major challenges "
-    "(red). The arrow compares the change per year achieved over the recent trend window (Theil-Sen "
+    "(red). Where the target comes with a source's green and red thresholds (the Sustainable Development "
+    "Report's), the status is theirs: at or better than green = Achieved; at or worse than red = Major "
+    "challenges; in between, the half nearer green = Challenges remain, the other half = Significant "
+    "challenges; the green threshold then counts as the target for the arrow. The arrow compares the change per year achieved over the recent trend window (Theil-Sen "
     "slope; a slope whose 90% interval includes zero counts as no change) with the change per year "
     "required to reach the target by its year: ↑ on track (at least the required pace) or maintaining "
     "achievement (target met and not moving away); ↗ moderately improving (at least half the required "
@@ -116,6 +121,32 @@ def level_of(distance) -> np.ndarray:
         [np.isnan(distance), distance <= 0, distance <= CHALLENGES_REMAIN_MAX, distance <= SIGNIFICANT_CHALLENGES_MAX],
         ["insufficient_data", "achieved", "challenges_remain", "significant_challenges"],
         default="major_challenges",
+    ).astype(object)
+
+
+def level_of_bands(latest, green, red, upward) -> np.ndarray:
+    """The four-level status from sourced green/red thresholds, as the SDSN Sustainable Development
+    Report's SDG Dashboards grade an indicator (Sachs, Lafortune et al., SDR methods annex; thresholds per
+    indicator in its codebook): at or better than ``green`` -> achieved ("SDG achieved"); at or worse than
+    ``red`` -> major_challenges; in between, the interval is split at its midpoint
+    ``(green + red) / 2`` — the half nearer green (midpoint included) is challenges_remain (yellow),
+    the half nearer red significant_challenges (orange). The SDR methods text confirms the four
+    colours between these two thresholds; the midpoint split is how its dashboards separate yellow and
+    orange as far as we could read them (docs/foresight.md says what was and was not checked).
+    NaN ``latest``: insufficient_data.
+    """
+    latest, green, red, upward = np.broadcast_arrays(
+        np.asarray(latest, dtype=float),
+        np.asarray(green, dtype=float),
+        np.asarray(red, dtype=float),
+        np.asarray(upward, dtype=bool),
+    )
+    sign = np.where(upward, 1.0, -1.0)  # orient so that higher is better: green > red
+    x, g, r = sign * latest, sign * green, sign * red
+    return np.select(
+        [np.isnan(latest) | np.isnan(green) | np.isnan(red), x >= g, x <= r, x >= (g + r) / 2],
+        ["insufficient_data", "achieved", "major_challenges", "challenges_remain"],
+        default="significant_challenges",
     ).astype(object)
 
 
@@ -165,18 +196,30 @@ def trend_of(latest, target, upward, rate, years_left, rate_low=None, rate_high=
     return np.where(met & (oriented == 0), "on_track", trend).astype(object)
 
 
-def classify(latest, target, upward, rate, years_left, rate_low=None, rate_high=None) -> pd.DataFrame:
+def classify(
+    latest, target, upward, rate, years_left, rate_low=None, rate_high=None, green=None, red=None
+) -> pd.DataFrame:
     """Distance, level, trend, arrow, colour and sentence for many values at once (one row each).
 
     Rows without a target get level ``no_target``; rows without a latest value
     ``insufficient_data``. The sentence joins the level label and the trend label, both fixed
     texts, so the words can never say "improving" beside a ↓.
+
+    With ``green``/``red`` (a target's sourced bands; NaN or None: none), the level comes from
+    :func:`level_of_bands`, and the green threshold stands in for the target in the distance and the
+    arrow — so "Achieved" (at or better than green) and "target met" (maintaining achievement, never
+    stagnating) are still the same condition, and status and arrow cannot contradict each other.
     """
     latest = np.atleast_1d(np.asarray(latest, dtype=float))
     target = np.broadcast_to(np.asarray(target, dtype=float), latest.shape)
-    distance = distance_to_target(latest, target, upward)
-    level = np.where(np.isnan(target) & ~np.isnan(latest), "no_target", level_of(distance)).astype(object)
-    trend = trend_of(latest, target, upward, rate, years_left, rate_low, rate_high)
+    green = np.broadcast_to(np.asarray(np.nan if green is None else green, dtype=float), latest.shape)
+    red = np.broadcast_to(np.asarray(np.nan if red is None else red, dtype=float), latest.shape)
+    banded = ~np.isnan(target) & ~np.isnan(green) & ~np.isnan(red)
+    goal = np.where(banded, green, target)  # what "met" means: the target, or the green threshold
+    distance = distance_to_target(latest, goal, upward)
+    graded = np.where(banded, level_of_bands(latest, green, red, upward), level_of(distance))
+    level = np.where(np.isnan(target) & ~np.isnan(latest), "no_target", graded).astype(object)
+    trend = trend_of(latest, goal, upward, rate, years_left, rate_low, rate_high)
     arrows = [ARROWS[t] for t in trend]
     moving = trend_of(latest, np.nan, upward, rate, years_left, rate_low, rate_high)  # direction only
     verdicts = np.select(
@@ -232,8 +275,11 @@ def assess_one(
     years_left: float,
     rate_low: float | None = None,
     rate_high: float | None = None,
+    green: float | None = None,
+    red: float | None = None,
 ) -> Status:
-    """:func:`classify` for a single value (``target=None`` when the indicator has none)."""
+    """:func:`classify` for a single value (``target=None`` when the indicator has none; ``green``/``red``
+    the target's sourced bands, if any)."""
     row = classify(
         latest,
         np.nan if target is None else target,
@@ -242,5 +288,7 @@ def assess_one(
         years_left,
         None if rate_low is None else [rate_low],
         None if rate_high is None else [rate_high],
+        green,
+        red,
     ).iloc[0]
     return Status(**{k: (float(v) if k == "distance" else str(v)) for k, v in row.items()})

@@ -42,7 +42,10 @@ def method_target(definition: Definition) -> tuple[MethodTarget, str] | None:
         return None
     goal = definition.targets[0]
     source = goal.source if goal.source in TARGET_SOURCES else "threshold"  # source is metadata; status ignores it
-    return MethodTarget(value=goal.value, year=goal.year, source=source, kind=goal.kind, note=goal.label), goal.label
+    method = MethodTarget(
+        value=goal.value, year=goal.year, source=source, kind=goal.kind, note=goal.label, green=goal.green, red=goal.red
+    )
+    return method, goal.label
 
 
 @lru_cache(maxsize=2048)

@@ -38,6 +38,9 @@ class Target:
     source: str
     kind: str
     note: str = ""
+    #: Sourced status bands (see :func:`indicators.status.level_of_bands`); both or neither.
+    green: float | None = None
+    red: float | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -46,6 +49,13 @@ class Target:
             raise ValueError(f"target source must be one of {', '.join(SOURCES)}; got {self.source!r}")
         if not np.isfinite(float(self.value)):
             raise ValueError(f"target value must be a finite number; got {self.value!r}")
+        if (self.green is None) != (self.red is None):
+            raise ValueError("target bands need both a green and a red threshold, or neither")
+
+    @property
+    def goal(self) -> float:
+        """What "met" means for the status and the arrow: the green threshold when bands are given."""
+        return self.value if self.green is None else float(self.green)
 
     @property
     def upward(self) -> bool:
@@ -66,7 +76,7 @@ def assess(
     latest = trend["last_value"]
     sign = 1.0 if target.upward else -1.0
     years_left = target.year - trend["last_year"]
-    shortfall = sign * (target.value - latest)  # > 0: still to go
+    shortfall = sign * (target.goal - latest)  # > 0: still to go (to the green threshold, with bands)
     required = (shortfall / years_left).where(years_left > 0)  # oriented rate needed, > 0 when unmet
     judged = classify(
         latest.to_numpy(),
@@ -76,6 +86,8 @@ def assess(
         years_left.to_numpy(),
         trend["slope_low"].to_numpy(),
         trend["slope_high"].to_numpy(),
+        target.green,
+        target.red,
     ).set_index(trend.index)
     met = shortfall <= 0
     insufficient = trend["slope"].isna() & ~(met & latest.notna())

@@ -82,6 +82,57 @@ def test_broken_files_name_file_and_field(tmp_path, name, edit, expected):
     assert expected in str(error.value)
 
 
+BANDED = """\
+targets:
+- value: {value}
+  year: 2030
+  kind: {kind}
+  source: international
+  label: Test optimum
+  document: Test document
+  reference: Test table 1
+  published: 2025
+  bands: {{green: {green}, red: {red}{source}}}
+"""
+BAND_SOURCE = ", document: SDR codebook, reference: sdg1_lmicpov, published: 2025"
+
+
+@pytest.mark.parametrize(
+    ("name", "fields", "expected"),
+    [
+        # an at-most target: lower is better, so red must lie above green
+        ("red_wrong_side_most", dict(value=0, kind="at_most", green=13, red=2), "red must be greater than green"),
+        ("red_equal_green", dict(value=0, kind="at_most", green=2, red=2), "red must be greater than green"),
+        ("red_wrong_side_least", dict(value=100, kind="at_least", green=95, red=99), "red must be less than green"),
+        # green stricter than the goal itself would make "Achieved" harder than meeting the target
+        ("green_past_target", dict(value=3, kind="at_most", green=2, red=13), "must not be below the target value"),
+        ("green_above_least", dict(value=90, kind="at_least", green=95, red=50), "must not be above the target value"),
+    ],
+)
+def test_bad_status_bands_are_named(tmp_path, name, fields, expected):
+    text = GOOD.format(id=name) + BANDED.format(source=BAND_SOURCE, **fields)
+    path = _write(tmp_path, name, text)
+    with pytest.raises(DefinitionError) as error:
+        load_definition(path)
+    assert str(path) in str(error.value) and "field 'targets.0'" in str(error.value)
+    assert expected in str(error.value)
+
+
+def test_status_bands_without_a_source_are_refused(tmp_path):
+    text = GOOD.format(id="bands_unsourced") + BANDED.format(value=0, kind="at_most", green=2, red=13, source="")
+    path = _write(tmp_path, "bands_unsourced", text)
+    with pytest.raises(DefinitionError) as error:
+        load_definition(path)
+    for field in ("document", "reference", "published"):
+        assert f"field 'targets.0.bands.{field}': is required but missing" in str(error.value)
+
+
+def test_sourced_status_bands_load(tmp_path):
+    text = GOOD.format(id="bands_ok") + BANDED.format(value=0, kind="at_most", green=2, red=13, source=BAND_SOURCE)
+    goal = load_definition(_write(tmp_path, "bands_ok", text)).targets[0]
+    assert (goal.green, goal.red) == (2, 13) and goal.bands.citation == "as reported in SDR codebook, sdg1_lmicpov"
+
+
 def test_unknown_series_is_reported_with_nearby_codes(tmp_path):
     path = _write(tmp_path, "ghost", GOOD.format(id="ghost").replace("co2_pcap_terr", "co2_pcap_ter"))
     known = {("gapminder", "fasttrack", "co2_pcap_terr"), ("gapminder", "fasttrack", "gdp_pcap")}

@@ -28,6 +28,39 @@ def test_levels_from_distance_by_hand():
     assert assess_one(12.0, 0.0, False, -1.0, 5).distance == 1.0
 
 
+def test_levels_from_sourced_bands_by_hand():
+    # SDR 2025 codebook, sdg1_lmicpov ($3.65 a day poverty): optimum 0, green 2, red 13; midpoint 7.5
+    def level(latest):
+        return assess_one(latest, 0.0, False, -0.1, 5, green=2.0, red=13.0).level
+
+    assert level(1.04) == "achieved"  # Sweden's 2025 value: green, although not exactly 0
+    assert level(2.0) == "achieved"  # at the green threshold
+    assert level(7.0) == "challenges_remain"  # 7 <= 7.5: the half nearer green
+    assert level(7.5) == "challenges_remain"  # the midpoint itself counts with the green half
+    assert level(8.0) == "significant_challenges"  # the half nearer red
+    assert level(13.0) == "major_challenges"  # at the red threshold
+    assert level(40.0) == "major_challenges"
+    # without bands the share rule still grades a target of 0: 1.04 is 100% away
+    assert assess_one(1.04, 0.0, False, -0.1, 5).level == "major_challenges"
+    # at-least bands are the mirror image: green 95, red 50, midpoint 72.5
+    assert assess_one(96, 100, True, 0.1, 5, green=95, red=50).level == "achieved"
+    assert assess_one(73, 100, True, 0.1, 5, green=95, red=50).level == "challenges_remain"
+    assert assess_one(72, 100, True, 0.1, 5, green=95, red=50).level == "significant_challenges"
+    assert assess_one(50, 100, True, 0.1, 5, green=95, red=50).level == "major_challenges"
+
+
+def test_with_bands_the_arrow_measures_against_the_green_threshold():
+    # 1.04 is green: holding still is maintaining achievement (↑), not stagnation; rising is ↓
+    assert assess_one(1.04, 0.0, False, 0.0, 5, green=2, red=13).arrow == "↑"
+    assert assess_one(1.04, 0.0, False, 0.1, 5, green=2, red=13).arrow == "↓"
+    # 7 -> green 2 by 2030 from 2025 needs -1/yr; -1.0 is on track, -0.6 moderately, -0.4 stagnating
+    assert assess_one(7, 0.0, False, -1.0, 5, green=2, red=13).arrow == "↑"
+    assert assess_one(7, 0.0, False, -0.6, 5, green=2, red=13).arrow == "↗"
+    assert assess_one(7, 0.0, False, -0.4, 5, green=2, red=13).arrow == "→"
+    # the distance is the share still to go to the green threshold: (7 - 2) / 7
+    assert assess_one(7, 0.0, False, -1.0, 5, green=2, red=13).distance == pytest.approx(5 / 7)
+
+
 def test_arrows_from_required_vs_achieved_rate_by_hand():
     # 64 -> 80 by 2030 from 2014: needs +1/yr
     assert assess_one(64, 80, True, 1.0, 16).arrow == "↑"  # exactly the required pace
@@ -57,7 +90,7 @@ def test_rule_text_names_every_level_and_arrow():
 finite = st.floats(-1e4, 1e4, allow_nan=False)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=600, deadline=None)
 @given(
     latest=finite,
     target=st.one_of(st.none(), finite),
@@ -65,10 +98,17 @@ finite = st.floats(-1e4, 1e4, allow_nan=False)
     rate=finite,
     years_left=st.integers(-5, 40),
     half_width=st.one_of(st.none(), st.floats(0, 1e3)),
+    bands=st.one_of(st.none(), st.tuples(st.floats(0, 1e3), st.floats(1e-3, 1e3))),
 )
-def test_words_and_arrows_never_contradict(latest, target, upward, rate, years_left, half_width):
+def test_words_and_arrows_never_contradict(latest, target, upward, rate, years_left, half_width, bands):
     low, high = (None, None) if half_width is None else (rate - half_width, rate + half_width)
-    result = assess_one(latest, target, upward, rate, years_left, low, high)
+    green = red = None
+    if bands is not None and target is not None:
+        # as the schema allows: green at or on the worse side of the target, red further on that side
+        worse = -1.0 if upward else 1.0
+        green = target + worse * bands[0]
+        red = green + worse * bands[1]
+    result = assess_one(latest, target, upward, rate, years_left, low, high, green, red)
     oriented = rate if upward else -rate
     if half_width is not None and low <= 0 <= high:
         oriented = 0.0
@@ -87,9 +127,13 @@ def test_words_and_arrows_never_contradict(latest, target, upward, rate, years_l
         assert result.distance == 0 and result.arrow in ("↑", "↓")
     if result.arrow:
         assert result.arrow == ARROWS[result.trend]
-    gap = None if target is None else (target - latest if upward else latest - target)
+    goal = target if green is None else green  # with bands, "Achieved" means at or better than green
+    gap = None if goal is None else (goal - latest if upward else latest - goal)
     if gap is not None:
         assert (result.level == "achieved") == (gap <= 0)
+    if red is not None:
+        worse_than_red = latest <= red if upward else latest >= red
+        assert (result.level == "major_challenges") == (worse_than_red and gap > 0)
 
 
 def test_classify_is_vectorised_and_matches_the_scalar_form():

@@ -98,6 +98,8 @@ def outlook(view: FuturesView) -> Outlook:
         (target.year - latest_year) if target else 0.0,
         float(trend["slope_low"]),
         float(trend["slope_high"]),
+        target.green if target else None,
+        target.red if target else None,
     )
     return Outlook(
         latest_year=latest_year,
