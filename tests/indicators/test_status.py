@@ -4,6 +4,7 @@ contradict, and the four colours kept apart under simulated colour-vision defici
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -186,3 +187,15 @@ def test_a_value_falling_toward_its_target_too_slowly_is_not_called_stagnating()
     assert "stagnating" not in result.sentence and "improving, but at less than half the pace" in result.sentence
     flat = assess_one(5.956, 1.61, False, 0.0, 8)
     assert flat.arrow == "→" and flat.sentence.endswith("→ stagnating")
+
+
+def test_the_readme_quotes_the_rule_word_for_word():
+    """The rule is stated once: the README's quote is RULE_TEXT itself (wrapped), so neither drifts."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    block = []
+    for line in readme.splitlines():
+        if line.strip().startswith("> ") and (block or line.strip().startswith("> Status (colour)")):
+            block.append(line.strip()[2:])
+        elif block:
+            break
+    assert " ".join(block) == RULE_TEXT
