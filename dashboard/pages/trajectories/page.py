@@ -55,7 +55,9 @@ def body(link: frame.Link) -> None:
     levels = {*data.levels_chosen(chosen_now), *([catalog()[held].level] if held in catalog() else [])}
     indicator_ids = data.indicator_options(tuple(levels))
     if held not in indicator_ids:
-        st.session_state["traj_indicator"] = GDP
+        st.session_state["traj_indicator"] = (
+            state.DEFAULT_INDICATOR if state.DEFAULT_INDICATOR in indicator_ids else GDP
+        )
 
     controls = st.columns([3, 4])
     indicator = controls[0].selectbox(
@@ -81,7 +83,7 @@ def body(link: frame.Link) -> None:
     scale = options[1].radio("Scale", SCALES, key="traj_scale", horizontal=True, format_func=SCALE_LABELS.get)
     with_gdp = options[2].toggle(
         "GDP per capita alongside",
-        value=link.params.get("gdp") == "1",
+        value=state.gdp_alongside(link.params),
         key="traj_gdp",
         disabled=indicator == GDP,
     )
@@ -97,7 +99,7 @@ def body(link: frame.Link) -> None:
         base=base if scale == "indexed" else None,
         context=context,
     )
-    frame.sync_url(current.to_query() | ({"gdp": "1"} if with_gdp and indicator != GDP else {}))
+    frame.sync_url(current.to_query() | state.gdp_query(with_gdp, indicator))
 
     if not chosen:
         st.warning("Choose at least one place to draw the chart.")
