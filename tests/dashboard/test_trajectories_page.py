@@ -58,7 +58,9 @@ def test_the_empty_link_opens_on_life_expectancy_next_to_gdp():
     titles = _titles(at)
     assert len(titles) == 3, titles  # life expectancy, GDP per capita, ranking
     assert "Life expectancy" in titles[0] and "GDP per capita" in titles[1]
-    assert "ind" not in at.query_params and "gdp" not in at.query_params, "the default link stays empty"
+    assert not dict(at.query_params), f"the default link stays empty: {dict(at.query_params)}"
+    at.slider(key="traj_years").set_value((2000, 2025)).run()
+    assert "2000" in str(at.query_params["from"]), "chosen years are kept in the link"
 
 
 def test_a_link_to_gdp_per_capita_still_shows_gdp_alone():

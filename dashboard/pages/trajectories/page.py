@@ -99,7 +99,11 @@ def body(link: frame.Link) -> None:
         base=base if scale == "indexed" else None,
         context=context,
     )
-    frame.sync_url(current.to_query() | state.gdp_query(with_gdp, indicator))
+    # The indicator's default years are left out of the link, so the empty link stays empty.
+    linked = (
+        replace(current, start=None, end=None) if (start, end) == data.years_shown(indicator, None, None) else current
+    )
+    frame.sync_url(linked.to_query() | state.gdp_query(with_gdp, indicator))
 
     if not chosen:
         st.warning("Choose at least one place to draw the chart.")
