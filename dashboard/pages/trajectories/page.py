@@ -13,6 +13,7 @@ from dashboard import frame
 from dashboard.pages.trajectories import data, state
 from dashboard.pages.trajectories.data import GDP, PAGE
 from dashboard.pages.trajectories.state import MAX_AREAS, SCALES, TrajectoryView
+from dashboard.theme import label_unit
 from dashboard.url_state import SHARE_PARAMS
 from indicators import areas as places
 from indicators import query
@@ -126,7 +127,7 @@ def _group_row(current: TrajectoryView, ident: str, codes: tuple[str, ...], *, w
         names = ", ".join(query.area_name(code) for code in codes)
         regional = item.level != "country"
         st.caption(
-            f"{names}: {item.label} ({item.unit}), the {'regional' if regional else 'national'} measure of "
+            f"{names}: {label_unit(item.label, item.unit)}, the {'regional' if regional else 'national'} measure of "
             f"{catalog()[current.indicator].label} — a series of its own, not comparable in value with the "
             "chart above"
             + (f"; one year only ({first})" if first == last else "")
