@@ -5,6 +5,7 @@ silent-looking 5,000-row error.
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 import altair as alt
@@ -39,6 +40,18 @@ def series_styles(names: list[str]) -> tuple[alt.Scale, alt.Scale]:
 #: A chart title longer than this is wrapped onto more lines: Vega cuts a title at the chart's width with
 #: "…", and a title that names the place and the comparison is often longer than a half-width chart.
 TITLE_CHARS = 38
+
+
+def label_unit(label: str, unit: str) -> str:
+    """ "Life expectancy (years)": a label with its unit in brackets, or the label alone when it already
+    names the unit — "Regional GDP per inhabitant (PPS)" with unit PPS/inhabitant would otherwise read
+    "(PPS) (PPS/inhabitant)". A label names its unit when it ends in brackets and holds every word of it."""
+    if not unit:
+        return label
+    words = set(re.findall(r"[^\W\d_]+", unit.lower()))
+    if label.rstrip().endswith(")") and words and words <= set(re.findall(r"[^\W\d_]+", label.lower())):
+        return label
+    return f"{label} ({unit})"
 
 
 def title_lines(text: str, width: int = TITLE_CHARS) -> str | list[str]:

@@ -75,6 +75,9 @@ from indicators.methods.trend import wide
 
 #: The candidates :func:`choose` picks from, simplest first (ties go to the earlier one).
 METHODS = ("naive", "combo_damped", "combo_all", "combo_shrunk_drift", "combo_pooled")
+#: What a page says when "no change" itself is chosen: a gain over itself ("0% lower error than 'no change'")
+#: would contradict the choice (issue 15).
+NAIVE_CHOSEN = "No method beat 'no change' on the validation years, so the projection is the last value"
 #: What each candidate is, in a page's words.
 METHOD_LABELS = {
     "naive": "no change (the last value stays)",
@@ -514,6 +517,8 @@ class Selection:
         horizons = sorted(self.path_band)
         if not horizons:
             return "not validated: the last value is shown"
+        if self.path == "naive":
+            return NAIVE_CHOSEN
         return (
             f"{METHOD_LABELS.get(self.path, self.path)}, the same method for every year ahead (chosen over the "
             f"{horizons[0]}–{horizons[-1]}-year horizons on the {VALIDATION_ORIGINS} most recent origins up to "
@@ -525,6 +530,8 @@ class Selection:
         if horizon not in self.method:
             return "not validated at this horizon: the last value is shown"
         chosen = self.method[horizon]
+        if chosen == "naive":
+            return NAIVE_CHOSEN
         gain = 1 - self.mae.at[horizon, chosen] / self.mae.at[horizon, "naive"] if self.mae.at[horizon, "naive"] else 0
         return (
             f"{METHOD_LABELS.get(chosen, chosen)} (chosen on the {VALIDATION_ORIGINS} most recent origins up to {self.end_year}; "

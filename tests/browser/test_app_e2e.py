@@ -23,12 +23,25 @@ def test_bad_link_shows_a_notice_not_a_traceback(app_url, page, ui):
     ui.screenshot(page, "trajectories_bad_link")
 
 
+def test_the_empty_link_opens_on_life_expectancy_next_to_gdp(app_url, page, ui):
+    """Issue 15: the caption says "next to GDP, not instead of it", and the default view shows exactly that."""
+    page.goto(f"{app_url}/trajectories")
+    ui.wait_for_charts(page, 3)  # life expectancy, GDP per capita alongside, ranking
+    assert page.get_by_text("Life expectancy — Sweden").first.is_visible()
+    assert page.get_by_text("GDP per capita (PPP) —").first.is_visible()  # the title wraps after the dash
+    assert page.get_by_role("switch", name="GDP per capita alongside").is_checked()
+    assert "?" not in page.url, f"the default link stays empty: {page.url}"
+    assert ui.exception_boxes(page) == 0
+    ui.screenshot(page, "trajectories_default")
+
+
 def test_clicking_a_toggle_adds_the_gdp_chart(app_url, page, ui):
-    page.goto(f"{app_url}/trajectories?ind=life_expectancy&areas=SWE,IND")
+    page.goto(f"{app_url}/trajectories?ind=co2_per_capita&areas=SWE,IND&gdp=0")
     ui.wait_for_charts(page, 2)
+    assert not page.get_by_role("switch", name="GDP per capita alongside").is_checked()
     page.get_by_role("switch", name="GDP per capita alongside").click(force=True)
     ui.wait_for_charts(page, 3)
-    assert "gdp=1" in page.url
+    page.wait_for_function("() => !window.location.search.includes('gdp=')", timeout=60_000)
     assert ui.exception_boxes(page) == 0
     ui.screenshot(page, "trajectories_with_gdp")
 

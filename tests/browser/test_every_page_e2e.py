@@ -14,7 +14,7 @@ TABLE = "[data-testid='stDataFrame']"
 #: (url path, page title, charts that must draw at least)
 PAGES = [
     ("", "Overview", 4),
-    ("trajectories", "Trajectories", 2),
+    ("trajectories", "Trajectories", 3),  # life expectancy, GDP per capita alongside, ranking
     ("compare", "Compare", 1),
     ("your-index", "Your index", 1),  # equal weights: nothing moves, so no moves chart
     ("catalogue", "Indicators", 0),
@@ -106,7 +106,7 @@ def test_the_maps_year_slider_redraws_the_map(app_url, page, ui):
 
 
 def test_typing_part_of_a_name_and_enter_picks_that_one_place(app_url, page, ui):
-    _open(page, ui, app_url, "trajectories?areas=SWE", 1)  # one place: its line, no "ranking" of one
+    _open(page, ui, app_url, "trajectories?areas=SWE", 2)  # one place: its line and GDP's, no "ranking" of one
     page.get_by_role("combobox", name="Places (countries, groups, regions)").click()
     page.keyboard.type("Fra")
     page.keyboard.press("Enter")
@@ -114,6 +114,6 @@ def test_typing_part_of_a_name_and_enter_picks_that_one_place(app_url, page, ui)
     assert "areas=SWE%2CFRA" in page.url or "areas=SWE,FRA" in page.url, (
         f"one place picked, not all matches: {page.url}"
     )
-    ui.wait_for_charts(page, 2, timeout=60_000)
+    ui.wait_for_charts(page, 3, timeout=60_000)
     assert ui.exception_boxes(page) == 0
     ui.screenshot(page, "trajectories_fra_enter")

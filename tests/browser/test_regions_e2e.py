@@ -16,7 +16,8 @@ def _open(page, ui, app_url: str, link: str, charts: int) -> None:
 
 
 def test_typing_stockholm_in_trajectories_draws_the_region_line(app_url, page, ui):
-    _open(page, ui, app_url, "trajectories?areas=SWE", 1)  # one place: its line, no "ranking" of one
+    # GDP per capita, whose regional equivalent for Stockholm is GDP per inhabitant (PPS); one place: no ranking
+    _open(page, ui, app_url, "trajectories?ind=gdp_per_capita_ppp&areas=SWE", 1)
     finder = page.get_by_role("textbox", name="Find a region")
     finder.fill("Stockholm")
     finder.press("Enter")

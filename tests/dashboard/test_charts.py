@@ -182,3 +182,13 @@ def test_a_ranking_of_one_value_has_a_readable_axis():
         charts.ranked_chart(one, title="GDP", unit="$", higher_is_better=True).properties(width=300).to_dict()
     )
     assert "65,596.66" not in svg and "65,600" in svg
+
+
+def test_a_label_gets_its_unit_once():
+    from dashboard.theme import label_unit
+
+    assert label_unit("Regional GDP per inhabitant (PPS)", "PPS/inhabitant") == "Regional GDP per inhabitant (PPS)"
+    assert label_unit("Life expectancy (TL2)", "years") == "Life expectancy (TL2) (years)"
+    assert label_unit("Unemployment rate (regional)", "%") == "Unemployment rate (regional) (%)"
+    assert label_unit("Years of schooling", "years") == "Years of schooling (years)"  # no unit in brackets
+    assert label_unit("Life expectancy", "") == "Life expectancy"

@@ -89,6 +89,16 @@ def test_projection_band_never_goes_below_zero_for_a_rate():
     assert "lower error than 'no change'" in method
 
 
+def test_when_no_change_is_chosen_the_chart_says_no_method_beat_it():
+    """Issue 15: Sweden's life satisfaction keeps "no change"; the chart must not claim a 0% gain over itself."""
+    view = FuturesView(area="SWE", indicator="life_satisfaction")
+    table, method = data.projection(view, data.outlook(view))
+    assert set(table["method"]) == {"no change (the last value stays)"}
+    assert method == "No method beat 'no change' on the validation years, so the projection is the last value"
+    drawn = views.build_outlook(view)
+    assert f"Projection: {method}." in drawn.description and "lower error" not in drawn.description
+
+
 def test_projection_names_each_method_by_its_readable_label():
     from indicators.methods import forecast
 

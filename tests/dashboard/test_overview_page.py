@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.pages.overview import charts as scorecard
 from dashboard.pages.overview.state import OverviewView, parse_overview
+from indicators.numbers import readable
 from tests.dashboard.support import check_golden, open_page
 
 PAGE = "overview"
@@ -52,7 +53,9 @@ def test_standing_chart_text_alternative_and_table():
     )
     assert list(table["Rank"]) == ["8 of 59", "17 of 60", "50 of 58", "—"]
     assert list(table["Trend"]) == ["↑ improving", "↑ worsening", "→ no clear change", "too few points"]
-    assert scorecard.format_value(65596.66) == "65,597" and scorecard.format_value(0.05675) == "0.05675"
+    # One formatter: the table shows what the tooltip (NUMBER_FORMAT) and the signals (readable) show.
+    assert scorecard.format_value(65596.66) == readable(65596.66) == "65,600"
+    assert scorecard.format_value(0.05675) == "0.05675" and scorecard.format_value(82.83) == "82.83"
 
 
 def test_status_is_written_with_the_status_rule_labels_and_coloured_by_level():
@@ -175,6 +178,14 @@ def test_overview_renders_from_a_link_and_follows_widgets():
     assert at.query_params["peers"] in ("similar_gdp", ["similar_gdp"])
     at.selectbox(key="ov_area").set_value("SWE").run()
     assert not at.exception and "area" not in at.query_params  # the default place leaves the link short
+
+
+def test_the_tables_latest_values_are_written_as_the_tooltips_and_signals_write_them():
+    """Issue 15: the table showed 65,597 where the tooltip and the signal said 65,600."""
+    at = _open()
+    cells = [v for frame in at.dataframe for v in frame.value.get("Latest", []) if v != "no data"]
+    assert len(cells) > 10
+    assert all(readable(float(v.replace(",", ""))) == v for v in cells), cells
 
 
 @pytest.mark.slow

@@ -61,6 +61,16 @@ def test_trajectories_link_with_a_region_draws_it_on_its_levels_gdp_beside_the_c
     assert set(rows["ref_area"]) == {"SE11"} and rows["year"].between(2000, 2014).all()
 
 
+def test_a_regional_caption_does_not_repeat_a_unit_its_label_already_names():
+    """Issue 15: "Regional GDP per inhabitant (PPS) (PPS/inhabitant)" said the unit twice."""
+    at = open_page("trajectories", ind="gdp_per_capita_ppp", areas="SWE,SE11")
+    caption = next(c for c in _captions(at) if c.startswith("Stockholm: "))
+    assert caption.startswith("Stockholm: Regional GDP per inhabitant (PPS), the regional measure of GDP per capita")
+    assert "(PPS/inhabitant)" not in caption
+    at = open_page("trajectories", ind="life_expectancy", areas="SWE,SE11")
+    assert any(c.startswith("Stockholm: Life expectancy (TL2) (years), the regional") for c in _captions(at))
+
+
 def test_trajectories_gdl_code_in_any_case_round_trips():
     at = open_page("trajectories", areas="swer101,SWE")
     assert at.multiselect(key="traj_areas").value == ["SWEr101", "SWE"]

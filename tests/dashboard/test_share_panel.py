@@ -25,8 +25,9 @@ def app() -> AppTest:
 def test_each_chart_has_its_downloads(app):
     assert not app.exception
     labels = [b.proto.label for b in app.get("download_button")]
-    assert labels.count("PNG") == labels.count("SVG") == labels.count("HTML") == 2
-    assert labels.count("CSV") == 2  # plus the two "Download CSV" of the data tables
+    # CO2, GDP per capita alongside (on by default) and the ranking
+    assert labels.count("PNG") == labels.count("SVG") == labels.count("HTML") == 3
+    assert labels.count("CSV") == 3  # plus the three "Download CSV" of the data tables
 
 
 def test_permalink_iframe_and_citation_carry_the_view(app):
@@ -38,7 +39,8 @@ def test_permalink_iframe_and_citation_carry_the_view(app):
     )
     assert iframe.startswith('<iframe src="') and html.escape(permalink + "&embed=true") in iframe
     assert citation.endswith(f"Snapshot {version}. {permalink}") and "Gapminder" in citation
-    ranking_link = codes[3]
+    gdp_link, ranking_link = codes[3], codes[6]  # each panel: permalink, iframe, citation
+    assert "ind=gdp_per_capita_ppp" in gdp_link and "areas=USA,CHN,IND" in gdp_link
     assert "chart=ranking" in ranking_link and "ind=co2_per_capita" in ranking_link
 
 

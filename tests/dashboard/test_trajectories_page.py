@@ -25,21 +25,57 @@ def test_link_reproduces_the_view():
     assert at.selectbox(key="traj_indicator").value == "co2_per_capita"
     assert at.multiselect(key="traj_areas").value == ["SWE", "USA", "CHN"]
     assert at.slider(key="traj_years").value == (1990, 2020)
-    assert len(_charts(at)) == 2  # trajectory + ranking
+    assert len(_charts(at)) == 3  # trajectory + GDP per capita alongside + ranking
     assert any("Source:" in c.value for c in at.caption)
     assert at.query_params["ind"] == ["co2_per_capita"] or at.query_params["ind"] == "co2_per_capita"
 
 
 def test_widget_changes_update_the_url_and_charts():
     at = _open(areas="SWE,USA")
-    at.selectbox(key="traj_indicator").set_value("life_expectancy").run()
+    at.selectbox(key="traj_indicator").set_value("co2_per_capita").run()
     assert not at.exception
-    assert "life_expectancy" in str(at.query_params["ind"])
+    assert "co2_per_capita" in str(at.query_params["ind"])
+    assert len(_charts(at)) == 3  # indicator + GDP per capita (on by default) + ranking
+    at.toggle(key="traj_gdp").set_value(False).run()
+    assert len(_charts(at)) == 2  # indicator + ranking
+    assert "0" in str(at.query_params["gdp"])
     at.toggle(key="traj_gdp").set_value(True).run()
-    assert len(_charts(at)) == 3  # indicator + GDP per capita + ranking
+    assert len(_charts(at)) == 3 and "gdp" not in at.query_params
     at.radio(key="traj_scale").set_value("indexed").run()
     assert not at.exception
     assert "indexed" in str(at.query_params["scale"])
+
+
+def _titles(at: AppTest) -> list[str]:
+    return [c.proto.alt for c in _charts(at)]
+
+
+def test_the_empty_link_opens_on_life_expectancy_next_to_gdp():
+    """Issue 15: "next to GDP, not instead of it" — a wellbeing measure first, GDP per capita beside it."""
+    at = _open()
+    assert at.selectbox(key="traj_indicator").value == "life_expectancy"
+    assert at.toggle(key="traj_gdp").value is True
+    titles = _titles(at)
+    assert len(titles) == 3, titles  # life expectancy, GDP per capita, ranking
+    assert "Life expectancy" in titles[0] and "GDP per capita" in titles[1]
+    assert not dict(at.query_params), f"the default link stays empty: {dict(at.query_params)}"
+    at.slider(key="traj_years").set_value((2000, 2025)).run()
+    assert "2000" in str(at.query_params["from"]), "chosen years are kept in the link"
+
+
+def test_a_link_to_gdp_per_capita_still_shows_gdp_alone():
+    at = _open(ind="gdp_per_capita_ppp")
+    assert at.selectbox(key="traj_indicator").value == "gdp_per_capita_ppp"
+    assert at.toggle(key="traj_gdp").disabled  # nothing to put beside GDP itself
+    assert len(_charts(at)) == 2  # GDP per capita + ranking
+    assert "gdp_per_capita_ppp" in str(at.query_params["ind"])
+
+
+def test_a_link_with_gdp_0_shows_the_indicator_alone():
+    at = _open(areas="SWE,USA", gdp="0")
+    assert at.toggle(key="traj_gdp").value is False
+    assert len(_charts(at)) == 2  # life expectancy + ranking
+    assert "0" in str(at.query_params["gdp"])
 
 
 @pytest.mark.parametrize(
@@ -83,8 +119,10 @@ def test_the_csv_download_is_written_when_clicked_from_the_rows_shown():
 
 def test_one_place_gets_its_line_and_no_ranking_of_one():
     """A ranking of a single place (Sweden alone beside Stockholm's regional row) says nothing; it is not drawn."""
-    at = _open(areas="SWE")
-    titles = [c.proto.alt for c in _charts(at)]
+    at = _open(areas="SWE", gdp="0")
+    titles = _titles(at)
     assert len(titles) == 1 and "Line chart" in titles[0]
-    at = _open(areas="SWE,USA")
+    at = _open(areas="SWE")  # GDP per capita alongside: two lines, still no ranking
+    assert len(_titles(at)) == 2
+    at = _open(areas="SWE,USA", gdp="0")
     assert len(_charts(at)) == 2

@@ -380,3 +380,28 @@ def test_project_trains_the_pooled_model_on_every_place_not_only_the_ones_drawn(
     alone = fc.apply(forced, series[series.index.get_level_values(0) == "A3"], 2019, (1, 2), path=True)
     assert alone["forecast"].tolist() == alone["last_value"].tolist()  # one place cannot train it ...
     assert (table["forecast"] - table["last_value"]).abs().max() > 1e-6  # ... forty can
+
+
+def _selection(path: str, naive_mae: float, path_mae: float) -> fc.Selection:
+    """A validated selection whose path is ``path`` (MAE per horizon given; the other candidates worse)."""
+    mae = pd.DataFrame(9.0, index=[1, 3], columns=list(fc.METHODS))
+    mae["naive"] = naive_mae
+    mae[path] = path_mae
+    gain = 1 - path_mae / naive_mae
+    bands = {1: (0.9, 1.1), 3: (0.8, 1.2)}
+    return fc.Selection(2020, {1: path, 3: path}, mae, bands, True, path=path, path_gain=gain, path_band=bands)
+
+
+def test_when_no_change_is_chosen_the_caption_says_so_and_claims_no_gain_over_itself():
+    """Issue 15: "no change ... chosen ... 0% lower error than 'no change'" contradicted itself."""
+    naive = _selection("naive", 2.0, 2.0)
+    for text in (naive.describe_path(), naive.describe(1)):
+        assert text == "No method beat 'no change' on the validation years, so the projection is the last value"
+        assert "lower error" not in text
+
+
+def test_when_another_method_is_chosen_the_caption_gives_its_gain_over_no_change():
+    combo = _selection("combo_damped", 2.0, 1.5)
+    for text in (combo.describe_path(), combo.describe(3)):
+        assert text.startswith(fc.METHOD_LABELS["combo_damped"])
+        assert "25% lower error than 'no change'" in text and "No method beat" not in text

@@ -140,7 +140,7 @@ frame.run(
     PAGE,
     body,
     title="Futures",
-    caption="Are we on course for the target, and what would it take? The observed values, a projection chosen "
-    "because it beat 'no change' on the recent past (one method for every year ahead, its 90% band never "
+    caption="Are we on course for the target, and what would it take? The observed values, a projection ('no "
+    "change' unless a method beat it on the recent past; one method for every year ahead, its 90% band never "
     "narrowing further out), the target, and a pathway you can set.",
 )

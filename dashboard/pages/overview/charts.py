@@ -138,10 +138,8 @@ def scorecard_table(card: pd.DataFrame) -> pd.DataFrame:
 
 
 def format_value(value: float) -> str:
-    """Readable numbers: thousands separators for large values, four significant digits for small ones
-    (whole numbers kept whole: 65,612 rather than 65,610, since a table cell can afford the digits)."""
-    if abs(value) >= 1000:
-        return f"{value:,.0f}"
+    """The table's "Latest": :func:`indicators.numbers.readable` (four significant digits, thousands
+    separators), the same number the chart's tooltip and the signals show (65,600, not 65,597 beside it)."""
     return readable(value)
 
 

@@ -12,7 +12,7 @@ import altair as alt
 import pandas as pd
 
 from dashboard import estimate_marks
-from dashboard.theme import CONTEXT_GREY, NUMBER_FORMAT, PALETTE, check_rows, series_styles, title_lines
+from dashboard.theme import CONTEXT_GREY, NUMBER_FORMAT, PALETTE, check_rows, label_unit, series_styles, title_lines
 from indicators.numbers import readable
 
 Scale = Literal["linear", "log", "indexed"]
@@ -162,9 +162,9 @@ def describe_trajectories(frame: pd.DataFrame, title: str, unit: str) -> str:
         parts.append(
             f"{name}: {readable(first['value'])} in {int(first['year'])} to {readable(last['value'])} in {int(last['year'])}"
         )
-    return f"Line chart of {title} ({unit}). " + "; ".join(parts) + "."
+    return f"Line chart of {label_unit(title, unit)}. " + "; ".join(parts) + "."
 
 
 def describe_ranking(latest: pd.DataFrame, title: str, unit: str) -> str:
     items = [f"{int(r['rank'])}. {r['name']} {readable(r['value'])} ({int(r['year'])})" for _, r in latest.iterrows()]
-    return f"Ranking of {title} ({unit}), best first: " + "; ".join(items) + "."
+    return f"Ranking of {label_unit(title, unit)}, best first: " + "; ".join(items) + "."

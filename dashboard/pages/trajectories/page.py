@@ -13,6 +13,7 @@ from dashboard import frame
 from dashboard.pages.trajectories import data, state
 from dashboard.pages.trajectories.data import GDP, PAGE
 from dashboard.pages.trajectories.state import MAX_AREAS, SCALES, TrajectoryView
+from dashboard.theme import label_unit
 from dashboard.url_state import SHARE_PARAMS
 from indicators import areas as places
 from indicators import query
@@ -55,7 +56,9 @@ def body(link: frame.Link) -> None:
     levels = {*data.levels_chosen(chosen_now), *([catalog()[held].level] if held in catalog() else [])}
     indicator_ids = data.indicator_options(tuple(levels))
     if held not in indicator_ids:
-        st.session_state["traj_indicator"] = GDP
+        st.session_state["traj_indicator"] = (
+            state.DEFAULT_INDICATOR if state.DEFAULT_INDICATOR in indicator_ids else GDP
+        )
 
     controls = st.columns([3, 4])
     indicator = controls[0].selectbox(
@@ -81,7 +84,7 @@ def body(link: frame.Link) -> None:
     scale = options[1].radio("Scale", SCALES, key="traj_scale", horizontal=True, format_func=SCALE_LABELS.get)
     with_gdp = options[2].toggle(
         "GDP per capita alongside",
-        value=link.params.get("gdp") == "1",
+        value=state.gdp_alongside(link.params),
         key="traj_gdp",
         disabled=indicator == GDP,
     )
@@ -97,7 +100,11 @@ def body(link: frame.Link) -> None:
         base=base if scale == "indexed" else None,
         context=context,
     )
-    frame.sync_url(current.to_query() | ({"gdp": "1"} if with_gdp and indicator != GDP else {}))
+    # The indicator's default years are left out of the link, so the empty link stays empty.
+    linked = (
+        replace(current, start=None, end=None) if (start, end) == data.years_shown(indicator, None, None) else current
+    )
+    frame.sync_url(linked.to_query() | state.gdp_query(with_gdp, indicator))
 
     if not chosen:
         st.warning("Choose at least one place to draw the chart.")
@@ -120,7 +127,7 @@ def _group_row(current: TrajectoryView, ident: str, codes: tuple[str, ...], *, w
         names = ", ".join(query.area_name(code) for code in codes)
         regional = item.level != "country"
         st.caption(
-            f"{names}: {item.label} ({item.unit}), the {'regional' if regional else 'national'} measure of "
+            f"{names}: {label_unit(item.label, item.unit)}, the {'regional' if regional else 'national'} measure of "
             f"{catalog()[current.indicator].label} — a series of its own, not comparable in value with the "
             "chart above"
             + (f"; one year only ({first})" if first == last else "")

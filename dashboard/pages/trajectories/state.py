@@ -11,7 +11,9 @@ from dashboard.pages.trajectories import data
 
 MAX_AREAS = 12
 
-DEFAULT_INDICATOR = "gdp_per_capita_ppp"
+#: A wellbeing measure opens the page (its caption: "next to GDP, not instead of it"), with GDP per capita
+#: alongside (:func:`gdp_alongside`): a long, complete series for the default places.
+DEFAULT_INDICATOR = "life_expectancy"
 DEFAULT_AREAS = ("SWE", "USA", "DEU", "CHN", "IND", "BRA")
 SCALES = ("linear", "log", "indexed")
 
@@ -92,6 +94,23 @@ def parse_trajectory(
         changes["context"] = raw["context"].lower() in ("1", "true", "yes", "on")
 
     return replace(view, **changes, notices=tuple(notices))
+
+
+#: The ``gdp`` values that turn "GDP per capita alongside" off (it is on unless a link says otherwise).
+GDP_OFF = ("0", "false", "no", "off")
+
+
+def gdp_alongside(params: Mapping[str, object]) -> bool:
+    """Whether a link shows GDP per capita beside the chosen indicator: yes unless ``gdp=0``, so the default
+    link stays empty and old links with ``gdp=1`` still work."""
+    value = u.first_value(params, "gdp")
+    return value is None or value.strip().lower() not in GDP_OFF
+
+
+def gdp_query(with_gdp: bool, indicator: str) -> dict[str, str]:
+    """The ``gdp`` part of a link: only ``gdp=0`` when the toggle is off (and not on GDP itself, where the
+    toggle has nothing to add)."""
+    return {} if with_gdp or indicator == data.GDP else {"gdp": "0"}
 
 
 def _asked_codes(params: Mapping[str, object], key: str) -> list[str]:
