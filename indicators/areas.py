@@ -246,6 +246,17 @@ def regions_with_data(levels: tuple[str, ...] | None = None) -> frozenset[str]:
     return frozenset(code for level in chosen if level != "country" for code in areas_at_level(level).index)
 
 
+def link_places(listed: list[str], asked) -> list[str]:
+    """Places a link may name on a page whose picker lists ``listed``: those, plus every region with data
+    when ``asked`` (the codes the link names) holds one that is not listed. Finding every region with data
+    reads each regional table once (about 1.5 s cold), which a first view of a page's default link must
+    not pay."""
+    known = {code.upper() for code in listed}
+    if all(code.strip().upper() in known for code in asked if code.strip()):
+        return listed
+    return [*listed, *sorted(regions_with_data())]
+
+
 def find_regions(text: str, levels: tuple[str, ...] | None = None, limit: int = 8) -> pd.DataFrame:
     """ "Find my region": regions (of ``levels``, default every level with data) whose name, English name
     or code matches ``text``, best first (see :func:`search`), with ``label`` saying level and country."""

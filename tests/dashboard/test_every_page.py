@@ -6,9 +6,6 @@ Each test runs a page folder's Streamlit file with AppTest, the way a browser wo
 
 from __future__ import annotations
 
-import shutil
-import sys
-
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -130,21 +127,6 @@ def _chart_values(at: AppTest, area: str) -> list[float]:
             rows = pa.ipc.open_stream(dataset.data.data).read_all().to_pylist()
             values += [r["value"] for r in rows if r.get("ref_area") == area and "value" in r]
     return values
-
-
-@pytest.fixture
-def copied_store(tmp_path, monkeypatch):
-    """The committed store copied to a temporary folder that the app then reads (the real one is untouched)."""
-    root = tmp_path / "data_cache"
-    shutil.copytree(store.DATA_CACHE, root, ignore=shutil.ignore_patterns("refreshed"))
-    for name, module in list(sys.modules.items()):
-        if name.startswith("connectors") and hasattr(module, "DATA_CACHE"):
-            monkeypatch.setattr(module, "DATA_CACHE", root)
-    data_version.forget_computed()
-    yield root
-    monkeypatch.undo()
-    data_version.forget_computed()
-    data_version.current()
 
 
 def test_the_running_app_follows_a_new_data_version_without_a_restart(copied_store):

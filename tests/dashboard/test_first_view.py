@@ -5,8 +5,6 @@ code it was computed under — a refreshed store, changed code or another view r
 from __future__ import annotations
 
 import json
-import shutil
-import sys
 
 import pandas as pd
 import pyarrow as pa
@@ -166,21 +164,6 @@ def test_the_overview_page_draws_the_stored_rows_only_for_their_data_version(
         assert percentiles == {0.0}, "the stored rows were not drawn"
     else:
         assert percentiles - {0.0}, "the stored rows of another data version reached the chart"
-
-
-@pytest.fixture
-def copied_store(tmp_path, monkeypatch):
-    """The committed store copied to a temporary folder that the app then reads (as in test_every_page)."""
-    root = tmp_path / "data_cache"
-    shutil.copytree(store.DATA_CACHE, root, ignore=shutil.ignore_patterns("refreshed"))
-    for name, module in list(sys.modules.items()):
-        if name.startswith("connectors") and hasattr(module, "DATA_CACHE"):
-            monkeypatch.setattr(module, "DATA_CACHE", root)
-    data_version.forget_computed()
-    yield root
-    monkeypatch.undo()
-    data_version.forget_computed()
-    data_version.current()
 
 
 def _first_chart_values(at) -> dict[str, float]:

@@ -55,18 +55,9 @@ def place_options() -> list[str]:
 
 
 def area_options(asked: Iterable[str] = ()) -> list[str]:
-    """Places a link may name: the picker's and every region of a level with data (computed once per data
-    version).
-
-    Regions are added only when ``asked`` (the codes a link names) holds one that is not listed: finding
-    every region with data reads each regional table once (about 1.5 s cold), which a first view of the
-    page's default link must not pay.
-    """
-    listed = place_options()
-    known = {code.upper() for code in listed}
-    if all(code.strip().upper() in known for code in asked if code.strip()):
-        return listed
-    return [*listed, *sorted(areas.regions_with_data())]
+    """Places a link may name: the picker's and every region of a level with data (see
+    :func:`indicators.areas.link_places`)."""
+    return areas.link_places(place_options(), asked)
 
 
 def peer_options(area: str) -> list[str]:

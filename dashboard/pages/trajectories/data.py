@@ -57,17 +57,9 @@ def place_options() -> list[str]:
 
 
 def area_options(asked: Iterable[str] = ()) -> list[str]:
-    """Every place a link may name: the picker's places and every region with data.
-
-    Regions are added only when ``asked`` (the codes a link names) holds one that is not listed: finding
-    every region with data reads each regional table once (about 1.5 s cold), which a first view of the
-    page's default link must not pay.
-    """
-    listed = place_options()
-    known = {code.upper() for code in listed}
-    if all(code.strip().upper() in known for code in asked if code.strip()):
-        return listed
-    return [*listed, *sorted(areas.regions_with_data())]
+    """Every place a link may name: the picker's places and every region with data (see
+    :func:`indicators.areas.link_places`)."""
+    return areas.link_places(place_options(), asked)
 
 
 def levels_of(ref_area: str) -> tuple[str, ...]:
