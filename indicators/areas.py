@@ -80,6 +80,23 @@ def picker_areas(kinds: tuple[str, ...] = ("country", "aggregate")) -> pd.DataFr
     return chosen[["ref_area", "name", "kind", "group", "parent"]]
 
 
+@lru_cache(maxsize=16)
+def picker_places(levels: tuple[str, ...] = ("country",), groups: bool = True) -> tuple[str, ...]:
+    """The one picker order for a page that lists regions too: countries by name, then (``groups``)
+    aggregates by group, then the regions of every other level in ``levels`` by name, each once. Entities
+    that are neither (bunkers, "Africa not elsewhere specified", Antarctica) are never listed."""
+    kinds = ("country", "aggregate") if groups else ("country",)
+    chosen = list(picker_areas(kinds)["ref_area"]) if "country" in levels else []
+    seen = set(chosen)
+    for level in (lvl for lvl in LEVEL_ORDER if lvl in levels and lvl != "country"):
+        regions = areas_at_level(level)
+        for code in regions.sort_values("name").index:
+            if code not in seen:
+                seen.add(code)
+                chosen.append(code)
+    return tuple(chosen)
+
+
 @lru_cache(maxsize=1)
 def english_names() -> dict[str, str]:
     """ref_area -> English name, for regions whose stored name is in the local language."""

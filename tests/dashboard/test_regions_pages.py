@@ -12,6 +12,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import share
+from dashboard.pages.decoupling import state as decoupling_state
+from dashboard.pages.futures import state as futures_state
+from dashboard.pages.limits import state as limits_state
 from indicators import areas, assess, query
 from tests.dashboard.support import open_page
 
@@ -284,3 +287,23 @@ def test_overview_of_a_one_year_region_says_what_its_coverage_lacks():
     assert "is available for 2016 only; no change can be computed" in sentences[0]
     labels = [e.label for e in at.expander if e.label.startswith("Coverage")]
     assert labels and "too few values for a trend" in labels[0] and "0 " not in labels[0].split(":", 1)[1]
+
+
+@pytest.mark.parametrize(
+    "page, options",
+    [
+        ("futures", futures_state.area_options),
+        ("limits", limits_state.area_options),
+        ("decoupling", lambda: decoupling_state.area_options("country")),
+    ],
+)
+def test_every_place_picker_follows_the_one_picker_rule(page, options):
+    """Futures, Floors and ceilings and Decoupling list places by the same rule as the Overview: countries
+    first, never an entity that is neither a country, a group nor a region ("Africa not elsewhere
+    specified", "Belgium and Luxembourg", Antarctica), and regions findable in the same list."""
+    listed = options()
+    kinds = areas.classified()["kind"]
+    assert not [code for code in listed if kinds.get(code) == "other"], page
+    countries = [code for code in listed if kinds.get(code) == "country"]
+    assert listed[: len(countries)] == countries, f"{page}: countries first"
+    assert {"SWE", "IND"} <= set(listed)

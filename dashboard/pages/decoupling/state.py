@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from dashboard import url_state as u
-from indicators import decoupling, query
+from indicators import areas, decoupling, query
 from indicators.catalog import catalog
 
 #: Other GDP-like measures countries can be drawn against (the first x of each level is
@@ -65,11 +65,8 @@ def x_options(level: str) -> list[str]:
 
 
 def area_options(level: str) -> list[str]:
-    """Places of a level, by name; countries also list aggregates (World, EU27 …) after them."""
-    table = query.areas()
-    kinds = {level} | ({"aggregate"} if level == "country" else set())
-    table = table[table["level"].isin(kinds)]
-    return list(table.sort_values(["is_aggregate", "name"])["ref_area"])
+    """Places of a level, by name; countries also list groups (World, EU27 …) after them."""
+    return list(areas.picker_places((level,), groups=level == "country"))
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from dashboard import url_state as u
-from indicators import assess, query
+from indicators import areas, assess, query
 
 PARAMS = ("area", "ind", "rate", "by", "gdp")
 LEVELS = ("country", "nuts2", "tl2", "gdl_region")
@@ -38,11 +38,8 @@ def indicator_options(level: str) -> list[str]:
 
 
 def area_options() -> list[str]:
-    """Countries, then aggregates, then regions of every level, each by name."""
-    table = query.areas()
-    table = table[table["level"].isin([*LEVELS, "aggregate"])]
-    rank = table["level"].map({"country": 0, "aggregate": 1}).fillna(2)
-    return list(table.assign(_rank=rank).sort_values(["_rank", "name"])["ref_area"])
+    """Countries, then groups, then regions of every level, each by name (:func:`indicators.areas.picker_places`)."""
+    return list(areas.picker_places(LEVELS))
 
 
 def level_of_area(code: str) -> str:

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from dashboard import url_state as u
-from indicators import query
+from indicators import areas, query
 
 PARAMS = ("area",)
 LEVELS = ("country", "nuts2", "tl2", "gdl_region")
@@ -19,11 +19,8 @@ DEFAULT_AREA = "SWE"
 
 
 def area_options() -> list[str]:
-    """Countries first, then regions of every level, each by name (aggregates have no thresholds)."""
-    table = query.areas()
-    table = table[table["level"].isin(LEVELS) & ~table["is_aggregate"].fillna(False).astype(bool)]
-    rank = (table["level"] != "country").astype(int)
-    return list(table.assign(_rank=rank).sort_values(["_rank", "name"])["ref_area"])
+    """Countries, then regions of every level, each by name; no groups (aggregates have no thresholds)."""
+    return list(areas.picker_places(LEVELS, groups=False))
 
 
 @dataclass(frozen=True)
