@@ -21,6 +21,8 @@ from urllib.parse import quote, urlencode
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from connectors import yaml_loader
+
 HERE = Path(__file__).resolve().parent
 PROVIDERS_FILE = HERE / "providers.yaml"
 CATALOGUE_FILE = HERE / "catalogue.yaml"
@@ -265,7 +267,7 @@ def _check_citation(value: str) -> str:
 
 def _read_yaml(path: Path, top: str) -> dict:
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        data = yaml_loader.load(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
         raise RegistryError(f"{path}: cannot read ({exc.strerror})") from exc
     except yaml.YAMLError as exc:

@@ -18,11 +18,10 @@ import types
 from pathlib import Path
 
 import pyarrow.parquet as pq
-import yaml
 from tqdm import tqdm
 
 from connectors import areas as area_codes
-from connectors import quality
+from connectors import quality, yaml_loader
 from connectors.files import ddf, owid, regions
 from connectors.snapshot_steps import STEPS
 from connectors.snapshot_steps.common import SnapshotError
@@ -74,7 +73,7 @@ def builder_version() -> str:
 
 
 def load_spec(path: Path = SPEC_PATH) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return yaml_loader.load(path.read_text(encoding="utf-8"))
 
 
 def check_entry(entry: dict, shared: Path) -> types.ModuleType:

@@ -20,12 +20,11 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from connectors import yaml_loader
 from indicators.methods import expression, units
 from indicators.schema import Definition, DefinitionError, describe_validation_error
 
 DEFINITIONS_DIR = Path(__file__).resolve().parent / "definitions"
-#: libyaml's safe loader when PyYAML was built with it (ten times faster), else the pure-Python one.
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def definition_files(root: Path = DEFINITIONS_DIR) -> list[Path]:
@@ -39,7 +38,7 @@ def load_definition(path: Path) -> Definition:
     """Parse and validate one file; raise :class:`DefinitionError` listing every problem."""
     path = Path(path)
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
+        raw = yaml_loader.load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

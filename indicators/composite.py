@@ -33,6 +33,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from connectors import yaml_loader
 from indicators.methods.aggregate import AGGREGATORS, GEOMETRIC_FLOOR, aggregate
 from indicators.methods.normalise import NORMALISERS, normalise
 from indicators.methods.registry import DIRECTIONS, lookup
@@ -107,7 +108,7 @@ def load_composite(name_or_path: str | Path, root: Path = COMPOSITES_DIR) -> dic
     if not path.is_file():
         raise CompositeError(f"no composite definition at {path}; available: {', '.join(available_composites(root))}")
     try:
-        definition = yaml.safe_load(path.read_text(encoding="utf-8"))
+        definition = yaml_loader.load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise CompositeError(f"{path}: not valid YAML: {exc}") from None
     validate(definition, where=str(path))

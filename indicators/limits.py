@@ -21,7 +21,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
+
+from connectors import yaml_loader
 
 THRESHOLDS_FILE = Path(__file__).resolve().parent / "thresholds.yaml"
 KINDS = ("floor", "ceiling")
@@ -98,7 +99,7 @@ def parse_thresholds(raw: dict, where: str = "thresholds.yaml") -> dict[str, Thr
 @lru_cache(maxsize=1)
 def thresholds(path: Path = THRESHOLDS_FILE) -> dict[str, Threshold]:
     """Every declared threshold by indicator id (cached)."""
-    return parse_thresholds(yaml.safe_load(Path(path).read_text(encoding="utf-8")), str(path))
+    return parse_thresholds(yaml_loader.load(Path(path).read_text(encoding="utf-8")), str(path))
 
 
 def ratio(value, threshold: Threshold) -> np.ndarray:
