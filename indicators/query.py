@@ -229,8 +229,17 @@ def _chosen_series(indicator_id: str) -> tuple[SeriesRef, pd.DataFrame | None]:
 def source_used(indicator_id: str) -> SeriesRef:
     """The series a raw indicator's numbers come from now: an official dataset, or the snapshot fallback.
 
-    Chart source lines, CSV downloads and provenance name this one (see :func:`source_line`).
+    Chart source lines, CSV downloads and provenance name this one (see :func:`source_line`). When none of
+    the definition's official datasets is stored the answer is the snapshot's series without reading any
+    data: a page's source lines name dozens of indicators, and reading their datasets only to name them cost
+    a fresh server 0.6 s before its first chart.
     """
+    item = definition(indicator_id)
+    if item.series is not None:
+        stored = set(store.dataset_files())
+        if not any((ref.source, ref.dataset) in stored for ref in item.official_series):
+            _not_fetched(indicator_id)
+            return item.series
     return _chosen_series(indicator_id)[0]
 
 

@@ -155,6 +155,23 @@ def test_without_refreshed_data_every_indicator_reads_its_snapshot_series(store_
         assert not query.panel(ident).empty, ident
 
 
+def test_naming_the_source_reads_no_data_unless_an_official_dataset_is_stored(store_root, monkeypatch):
+    """A page's source lines name dozens of indicators: without a refreshed official dataset the answer is the
+    snapshot's series, the same one the full rule (which reads the data) picks — without reading any data."""
+    raw = [ident for ident, item in catalog().items() if item.series is not None]
+    waiting = query.awaiting_refresh()
+    picked = {ident: query._chosen_series(ident)[0] for ident in raw if ident not in waiting}
+    query.forget_cached_answers()
+    reads = []
+    monkeypatch.setattr(query, "_dataset_frame", lambda *key: reads.append(key))
+    for ident, series in picked.items():
+        assert query.source_used(ident) == series, ident
+    assert reads == []
+    for ident in waiting:  # an official-only indicator with nothing stored says which refresh brings it in
+        with pytest.raises(query.NotFetched, match="not fetched yet"):
+            query.source_used(ident)
+
+
 def _definition(**changes) -> dict:
     base = {
         "id": "x",
