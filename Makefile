@@ -9,7 +9,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test bench lint lock snapshot venv venv-s3 venv-test venv-dev clean
+.PHONY: run test bench lint lock snapshot venv venv-s3 venv-test venv-dev bytecode clean
 
 # $(call install_lock,LOCKFILE): (re)build .venv from LOCKFILE when it changed since it was last installed.
 # The stamp holds the lock's sha256; a stamp that no longer matches means the lock changed, so .venv is rebuilt.
@@ -38,7 +38,13 @@ venv-test:
 venv-dev:
 	$(call install_lock,requirements-dev.lock)
 
-run: venv
+# Our own modules compiled to bytecode once, as pip does for the installed libraries: a server otherwise
+# compiles them from source at every start where Python may not write .pyc files (PYTHONDONTWRITEBYTECODE,
+# a read-only checkout), about 0.2 s of CPU before the first chart. Only changed files are recompiled.
+bytecode:
+	@$(PY) -m compileall -q -j 0 app.py serve.py dashboard indicators connectors bench >/dev/null
+
+run: venv bytecode
 	$(PY) -m streamlit run serve.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
 # The numeric method tests run a second time under OpenBLAS's generic kernel: results must not depend on the machine.
@@ -47,7 +53,7 @@ test: venv-test
 	$(PY) -m pytest
 	OPENBLAS_CORETYPE=Prescott $(PY) -m pytest -q $(NUMERIC_TESTS)
 
-bench: venv-test
+bench: venv-test bytecode
 	$(PY) -m bench
 
 # Lint and format check of the whole tree (ruff settings in pyproject.toml); `ruff format .` fixes the format.
