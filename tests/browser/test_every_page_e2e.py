@@ -13,7 +13,7 @@ TABLE = "[data-testid='stDataFrame']"
 
 #: (url path, page title, charts that must draw at least)
 PAGES = [
-    ("", "Overview", 4),
+    ("", "Overview", 1),  # one tab per theme; only the open tab's chart is drawn
     ("trajectories", "Trajectories", 3),  # life expectancy, GDP per capita alongside, ranking
     ("compare", "Compare", 1),
     ("your-index", "Your index", 1),  # equal weights: nothing moves, so no moves chart
@@ -23,7 +23,11 @@ PAGES = [
 ]
 
 PERMALINKS = [
-    ("?area=DEU&peers=oecd&since=2015", "GDP per capita in Germany", 4),  # the Overview is the home page
+    (
+        "?area=DEU&peers=oecd&since=2015&theme=climate",
+        "Climate: emissions and energy",
+        1,
+    ),  # the Overview is the home page
     ("compare?ind=life_expectancy,co2_per_capita&peers=eu27&view=multiples", "Life expectancy", 2),
     ("maps?level=nuts2&year=2012", "NUTS", 1),
     ("your-index?index=beyond_gdp_index&w=inclusive:3,circular:1,climate:1", "inclusive", 2),
@@ -61,19 +65,30 @@ def test_permalinks_reopen_their_view(app_url, page, ui, link, expected, charts)
 
 
 def test_choosing_another_place_on_the_overview_redraws_it_and_updates_the_link(app_url, page, ui):
-    _open(page, ui, app_url, "", 4)
+    _open(page, ui, app_url, "", 1)
     page.get_by_role("combobox", name="Place (country, group or region)").click()
     page.keyboard.type("Japan")
     page.keyboard.press("Enter")
     page.wait_for_function("() => window.location.search.includes('area=JPN')", timeout=60_000)
     page.get_by_text("GDP per capita in Japan").first.wait_for(timeout=60_000)
-    ui.wait_for_charts(page, 4, timeout=60_000)
+    ui.wait_for_charts(page, 1, timeout=60_000)
     assert ui.exception_boxes(page) == 0
     ui.screenshot(page, "overview_japan")
 
 
+def test_a_theme_tab_on_the_overview_draws_its_chart_and_goes_into_the_link(app_url, page, ui):
+    _open(page, ui, app_url, "?area=SWE", 1)
+    page.get_by_role("tab", name="Economy").click()
+    page.wait_for_function("() => window.location.search.includes('theme=economy')", timeout=60_000)
+    page.get_by_text("Economy: GDP and income, beside the rest").first.wait_for(timeout=60_000)
+    page.get_by_text("Sweden — economy indicators against").first.wait_for(timeout=60_000)
+    assert page.get_by_text("Inclusive: people and fairness").count() == 0, "only the open tab is drawn"
+    assert ui.exception_boxes(page) == 0
+    ui.screenshot(page, "overview_economy_tab")
+
+
 def test_a_share_panel_opens_with_the_permalink_of_its_chart(app_url, page, ui):
-    _open(page, ui, app_url, "?area=SWE", 4)
+    _open(page, ui, app_url, "?area=SWE", 1)
     assert page.locator("[data-testid='stCode']").count() == 0, "closed panels send nothing"
     page.locator("summary").filter(has_text="Share, embed or download this chart").first.click()
     code = page.locator("[data-testid='stCode']").first

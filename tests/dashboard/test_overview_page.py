@@ -129,15 +129,29 @@ def test_a_standing_chart_link_names_a_framework_component_when_grouped_by_frame
     assert wrong.theme == "current_wellbeing" and "'theme' must be one of current_wellbeing" in wrong.notices[0]
 
 
+def _drawn_groups(at: AppTest, titles) -> list[str]:
+    return [h.value for h in at.subheader if h.value in titles.values()]
+
+
 @pytest.mark.slow
-def test_grouping_by_framework_draws_one_block_per_component_from_the_definitions():
+def test_grouping_by_framework_draws_one_tab_per_component_from_the_definitions():
     from dashboard.pages.overview import data
     from indicators import assess, query
 
     at = _open(group="framework")
     assert at.radio(key="ov_group").value == "framework"
-    headings = [h.value for h in at.subheader if h.value in data.FRAMEWORK_TITLES.values()]
-    assert headings == list(data.FRAMEWORK_TITLES.values())  # all four have Swedish indicators
+    assert [t.label for t in at.tabs] == list(data.TAB_LABELS["framework"].values())
+    # Only the open tab is drawn; each tab draws its own component (all four have Swedish indicators).
+    assert _drawn_groups(at, data.FRAMEWORK_TITLES) == [data.FRAMEWORK_TITLES["current_wellbeing"]]
+    for key, label in data.TAB_LABELS["framework"].items():
+        at.session_state["ov_tab"] = label
+        at.run()
+        assert not at.exception
+        assert _drawn_groups(at, data.FRAMEWORK_TITLES) == [data.FRAMEWORK_TITLES[key]]
+        assert len(at.get("vega_lite_chart")) == 1 and len(at.dataframe) == 1
+        assert at.query_params.get("theme") == (None if key == "current_wellbeing" else key)
+    at.session_state["ov_tab"] = data.TAB_LABELS["framework"]["current_wellbeing"]
+    at.run()
     definitions = query.definitions()
     view = OverviewView(group="framework")
     members = data.peer_group(view.area, view.peers, view.similar, view.custom).members
@@ -148,8 +162,22 @@ def test_grouping_by_framework_draws_one_block_per_component_from_the_definition
     assert sum(len(rows) for rows in parts) == len(assess.scorecard(view.area, members, view.since))
     assert list(at.dataframe[0].value["Indicator"]) == list(parts[0]["label"])
     at.radio(key="ov_group").set_value("theme").run()
-    assert not at.exception and "group" not in at.query_params
-    assert [h.value for h in at.subheader][: len(data.THEME_TITLES)] == list(data.THEME_TITLES.values())
+    assert not at.exception and "group" not in at.query_params and "theme" not in at.query_params
+    assert [t.label for t in at.tabs] == list(data.TAB_LABELS["theme"].values())
+    assert _drawn_groups(at, data.THEME_TITLES) == [data.THEME_TITLES["inclusive"]]
+
+
+@pytest.mark.slow
+def test_a_link_opens_the_tab_it_names_and_a_bad_one_gets_a_notice():
+    from dashboard.pages.overview import data
+
+    at = _open(theme="climate")
+    assert not at.exception and at.session_state["ov_tab"] == "Climate"
+    assert _drawn_groups(at, data.THEME_TITLES) == [data.THEME_TITLES["climate"]]
+    assert at.query_params["theme"] == "climate"
+    at = _open(theme="weather")
+    assert _drawn_groups(at, data.THEME_TITLES) == [data.THEME_TITLES["inclusive"]]
+    assert any("must be one of inclusive, circular, climate, economy; ignored" in w.value for w in at.info)
 
 
 def _open(**params: str) -> AppTest:
@@ -163,15 +191,17 @@ def test_overview_renders_from_a_link_and_follows_widgets():
     assert at.selectbox(key="ov_peers").value == "oecd"
     headline = [m.value for m in at.markdown if "GDP per capita in Germany" in m.value]
     assert headline and "wellbeing indicators with a trend since 2015" in headline[0]
-    assert len(at.get("vega_lite_chart")) == 4  # one standing chart per theme
-    assert len(at.dataframe) >= 4
+    # One tab per theme; only the open one (the first) is drawn: its standing chart and its table.
+    assert [t.label for t in at.tabs] == ["Inclusive", "Circular", "Climate", "Economy"]
+    assert len(at.get("vega_lite_chart")) == 1
+    assert len(at.dataframe) == 1
     from indicators import status
 
     rule = [e for e in at.expander if e.label == "How status and arrows are decided"]
     assert len(rule) == 1 and rule[0].markdown[0].value == status.RULE_TEXT
     shown = {v for frame in at.dataframe for v in frame.value.get("Status", [])}
     assert shown & set(status.LEVEL_LABELS.values()), "some indicator with a target has a four-level status"
-    assert sum("Source:" in c.value for c in at.caption) >= 4
+    assert sum("Source:" in c.value for c in at.caption) >= 1
     at.selectbox(key="ov_peers").set_value("similar_gdp").run()
     assert not at.exception
     assert at.slider(key="ov_similar").value == 15
@@ -193,7 +223,7 @@ def test_overview_bad_link_gets_a_notice_not_a_traceback():
     at = _open(area="<script>", peers="nope", since="abc")
     assert at.info and "were not understood" in at.info[0].value
     assert at.selectbox(key="ov_area").value == "SWE"
-    assert len(at.get("vega_lite_chart")) == 4
+    assert len(at.get("vega_lite_chart")) == 1
 
 
 @pytest.mark.slow

@@ -28,6 +28,10 @@ FRAMEWORK_TITLES = {
 }
 #: ``group=`` of an Overview link -> the titles of its charts, in page order (``theme`` first: the default).
 GROUP_TITLES = {"theme": THEME_TITLES, "framework": FRAMEWORK_TITLES}
+#: The short name of each chart's tab ("Inclusive"), from its title ("Inclusive: people and fairness").
+TAB_LABELS = {
+    group: {key: title.split(":")[0] for key, title in titles.items()} for group, titles in GROUP_TITLES.items()
+}
 GROUP_LABELS = {"theme": "Theme", "framework": "Well-being framework (now, inequality, later, elsewhere)"}
 FIRST_SINCE = 1990
 #: Peer groups offered for a region: its own country's regions (the page's default, ``income_group`` in the

@@ -30,10 +30,11 @@ SIGNAL_TITLES = {
 }
 
 
-def _initialise_widgets(view: OverviewView) -> None:
+def _initialise_widgets(view: OverviewView, tab: str) -> None:
     frame.seed_widgets(
         "ov",
         lambda: {
+            "ov_tab": data.TAB_LABELS[view.group][tab],
             "ov_area": view.area,
             "ov_peers": view.peers,
             "ov_since": view.since,
@@ -49,10 +50,11 @@ def _found_region(code: str) -> None:
 
 
 def body(link: frame.Link) -> None:
-    # ``theme`` names one chart of a shared link (see views.py); the page shows every theme.
+    # ``theme`` names one chart of a shared link (see views.py): the tab the page opens on.
     view = state.parse_page(link.params, extra_allowed=(*SHARE_PARAMS, "theme"))
-    _initialise_widgets(view)
-    frame.show_link_notices(link, view.notices)
+    tab, tab_notices = state.parse_tab(link.params, view.group)
+    _initialise_widgets(view, tab)
+    frame.show_link_notices(link, view.notices + tab_notices)
 
     listed = data.place_options()
     chosen_now = st.session_state.get("ov_area", view.area)
@@ -103,24 +105,37 @@ def body(link: frame.Link) -> None:
         horizontal=True,
     )
     current = OverviewView(area=area, peers=peers, since=since, similar=similar, custom=custom, group=grouping)
-    frame.sync_url(current.to_query())
+    labels = data.TAB_LABELS[current.group]
+    if st.session_state.get("ov_tab") not in labels.values():  # the grouping changed: its first chart
+        st.session_state["ov_tab"] = next(iter(labels.values()))
+    selected = next(key for key, label in labels.items() if label == st.session_state["ov_tab"])
+    first = next(iter(labels))
+    frame.sync_url(current.to_query() | ({"theme": selected} if selected != first else {}))
 
     group = data.peer_group(current.area, current.peers, current.similar, current.custom)
     for note in group.notes:
         st.caption(f"Note: {note}.")
-    # The headline needs every theme; its slot comes first on the page but is filled last, so each
-    # theme appears as soon as it is computed (a cold first view shows charts within a second).
+    # The headline needs every theme; its slot comes first on the page but is filled last, so the chart
+    # appears as soon as its theme is computed (a cold first view shows it within a second).
     headline_slot = st.container()
+    # One tab per theme (or framework component), and only the open one is drawn: four charts and tables
+    # at once made the page 11,000 px tall and kept the visitor's browser busy for a second before the
+    # first chart showed. ``theme=`` in the link opens a tab; the address follows the tab clicked.
+    tabs = st.tabs(list(labels.values()), key="ov_tab", on_change="rerun")
     # An empty link's view is what the server-start warm-up computes: wait for its step rather than
     # compute the same numbers at the same time (a no-op once it is done, or without a warm-up).
     warmed = current == OverviewView() and data_version.current() == warmup.warmed_version()
-    for key, title in data.GROUP_TITLES[current.group].items():
-        if warmed:
-            warmup.wait_for(f"overview {key}")
-        rows = data.group_rows(area, group.members, since, current.group, key)
-        if rows.empty:
+    for (key, title), tab_container in zip(data.GROUP_TITLES[current.group].items(), tabs, strict=True):
+        if key != selected:
             continue
-        _theme_block(rows, title, StandingView(current, key), group, since)
+        with tab_container:
+            if warmed:
+                warmup.wait_for(f"overview {key}")
+            rows = data.group_rows(area, group.members, since, current.group, key)
+            if rows.empty:
+                st.info(f"No indicator of this group has data for {query.area_name(area)}.")
+                continue
+            _theme_block(rows, title, StandingView(current, key), group, since)
     if warmed:
         warmup.wait_for("overview headline")
     card = assess.scorecard(area, group.members, since)

@@ -83,11 +83,17 @@ def parse_page(params: Mapping[str, object], extra_allowed: Iterable[str] = ()) 
     )
 
 
+def parse_tab(params: Mapping[str, object], group: str) -> tuple[str, tuple[str, ...]]:
+    """The chart a page link opens on (``theme=``, a key of the grouping's titles; the first by default) and
+    a notice when the link names another."""
+    notices: list[str] = []
+    titles = data.GROUP_TITLES[group]
+    theme = u.choice(u.first_value(params, "theme"), "theme", tuple(titles), next(iter(titles)), notices)
+    return theme, tuple(notices)
+
+
 def parse(params: Mapping[str, object]) -> StandingView:
     """An Overview link with ``theme=`` -> one chart of the link's grouping; a bad theme gets a notice."""
-    raw = u.first_value(params, "theme")
     overview = parse_page({k: v for k, v in params.items() if k != "theme"})
-    notices = list(overview.notices)
-    titles = data.GROUP_TITLES[overview.group]
-    theme = u.choice(raw, "theme", tuple(titles), next(iter(titles)), notices)
-    return StandingView(overview, theme, tuple(notices))
+    theme, notices = parse_tab(params, overview.group)
+    return StandingView(overview, theme, overview.notices + notices)
