@@ -144,6 +144,38 @@ def table(indicator_ids: list[str], path: bool = False) -> pd.DataFrame:
     return out
 
 
+def hindsight(indicator_ids: list[str], series_for=None) -> pd.DataFrame:
+    """The best ANY selection among our candidates could have done, chosen with hindsight: for every cell
+    (indicator, horizon), every candidate and component (no change, drift, shrunk drift, damped trend, Theta,
+    the pooled model and the four combinations) forecasts from each origin, and the cell keeps the lowest
+    MAE ratio. No honest rule can beat this bound (it sees the outcomes); if its median is above the target,
+    no selection rule over these methods reaches the target. A diagnostic, not a method."""
+    names = list(forecast.FORECASTERS)
+    rows = []
+    for indicator in indicator_ids:
+        series = (series_for or series_of)(indicator)
+        observed = series.rename("observed").reset_index()
+        errors = []
+        for origin in ORIGINS:
+            history = series[series.index.get_level_values(1) <= origin]
+            matrix, seen = forecast._window_observed(forecast.wide(history), origin, forecast.WINDOW)
+            values = matrix.to_numpy(dtype=float)
+            forecasts = forecast.candidate_forecasts(values, max(HORIZONS), names, seen)
+            for h in HORIZONS:
+                frame = pd.DataFrame({"ref_area": matrix.index, "year": origin + h, "last": values[:, -1]})
+                for name in names:
+                    frame[name] = forecasts[name][:, h - 1]
+                frame = frame.merge(observed, on=["ref_area", "year"]).assign(horizon=h)
+                errors.append(frame)
+        table = pd.concat(errors, ignore_index=True)
+        for h, part in table.groupby("horizon"):
+            naive_mae = (part["last"] - part["observed"]).abs().mean()
+            ratios = {name: (part[name] - part["observed"]).abs().mean() / naive_mae for name in names}
+            best = min(ratios, key=ratios.get)
+            rows.append({"indicator": indicator, "horizon": int(h), "best": best, "ratio": ratios[best]} | ratios)
+    return pd.DataFrame(rows)
+
+
 def summary(results: pd.DataFrame) -> dict:
     return {
         "cells": len(results),
@@ -243,8 +275,19 @@ def run() -> list[dict]:
 
 
 if __name__ == "__main__":
+    import sys
+
     pd.set_option("display.width", 200)
     ids = eligible_indicators() if os.environ.get("BENCH_BACKTEST_ALL") else INDICATORS
+    if sys.argv[1:2] == ["hindsight"]:  # the bound no selection rule over these methods can beat
+        bound = hindsight(ids)
+        print(bound.round(3).to_string(index=False))
+        print(
+            f"hindsight bound: median best ratio {bound['ratio'].median():.3f}; "
+            f"{(bound['ratio'] <= 0.95).sum()} of {len(bound)} cells at or below 0.95; "
+            f"{(bound['ratio'] > 1 + 1e-9).sum()} above 1"
+        )
+        sys.exit(0)
     result = table(ids)
     print(result.drop(columns=["seconds"]).round(3).to_string(index=False))
     print(summary(result))
