@@ -26,14 +26,15 @@ LOG = logging.getLogger("beyond_gdp.warmup")
 #: Pause between background steps, so the server's event loop (which shares the interpreter lock
 #: with this thread) can answer visitors in between.
 STEP_PAUSE_S = 0.005
-#: The Overview's steps for an empty link, in the order the page draws them.
+#: The Overview's steps for an empty link: its open tab, then the headline and signals the same page draws
+#: below it, then the other tabs (drawn only when clicked).
 FIRST_VIEW_STEPS = (
     "overview inclusive",
+    "overview headline",
+    "overview signals",
     "overview circular",
     "overview climate",
     "overview economy",
-    "overview headline",
-    "overview signals",
 )
 #: The first-view steps that come after the warm-up holds back (see :func:`hold_back`).
 HELD_STEPS = FIRST_VIEW_STEPS[1:]
@@ -99,8 +100,9 @@ def warmed_version() -> str | None:
 def first_view_steps(
     stop: threading.Event | None = None, hold: float = FIRST_CHART_WAIT_S
 ) -> Iterator[tuple[str, Callable[[], object]]]:
-    """What the default page (Overview, an empty link) computes, in the order it draws it; after its first
-    chart it holds back (up to ``hold`` seconds, see :func:`hold_back`) until a page has sent a chart."""
+    """What the default page (Overview, an empty link) computes, in the order of :data:`FIRST_VIEW_STEPS`;
+    after its first chart it holds back (up to ``hold`` seconds, see :func:`hold_back`) until a page has sent
+    a chart."""
     from dashboard.frame import drawn_chart, place_label
     from dashboard.pages.overview import data, state
     from indicators import assess
@@ -108,24 +110,25 @@ def first_view_steps(
     version = _remember_version()
     view = state.parse_page({})  # equal (and hashed alike) to the view the page builds from its widgets
     group = data.peer_group(view.area, view.peers, view.similar, view.custom)
-    for index, theme in enumerate(data.THEME_TITLES):
 
-        def theme_block(theme: str = theme, first: bool = index == 0) -> None:
-            if first:  # the place picker above the first chart names every place it offers
-                for code in data.area_options():
-                    place_label(code)
-            rows = data.group_rows(view.area, group.members, view.since, "theme", theme)
-            if rows["percentile"].notna().any():
-                drawn_chart("scorecard", state.StandingView(view, theme), version)
-            data.theme_table(view.area, group.members, view.since, theme)
+    def theme_block(theme: str, first: bool = False) -> None:
+        if first:  # the place picker above the first chart names every place it offers
+            for code in data.area_options():
+                place_label(code)
+        rows = data.group_rows(view.area, group.members, view.since, "theme", theme)
+        if rows["percentile"].notna().any():
+            drawn_chart("scorecard", state.StandingView(view, theme), version)
+        data.theme_table(view.area, group.members, view.since, theme)
 
-        if index == 1:
-            # The first theme's chart (rows precomputed for this view, see overview/first_view.py) is what a
-            # fresh server must show first; the rest waits until it is sent.
-            hold_back(stop, hold)
-        yield f"overview {theme}", theme_block
+    first, *others = data.THEME_TITLES
+    yield f"overview {first}", lambda: theme_block(first, first=True)
+    # The first tab's chart (rows precomputed for this view, see overview/first_view.py) is what a fresh
+    # server must show first; the rest waits until it is sent.
+    hold_back(stop, hold)
     yield "overview headline", lambda: assess.place_headline(view.area, group.members, view.since)
     yield "overview signals", lambda: assess.place_signals(view.area, group.members, view.since)
+    for theme in others:
+        yield f"overview {theme}", lambda theme=theme: theme_block(theme)
 
 
 def other_page_steps() -> Iterator[tuple[str, Callable[[], object]]]:
