@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import altair as alt
 
-from dashboard.theme import title_lines
+from dashboard.theme import heading
 from indicators.numbers import readable
 
 #: Characters per title line; subtitles (smaller type) take a little more.
@@ -19,15 +19,9 @@ SUBTITLE_WIDTH = 84
 
 
 def wrapped(title: str, subtitle: str | list[str] = "") -> alt.TitleParams:
-    """``alt.TitleParams`` with the title and each subtitle line wrapped (by :func:`dashboard.theme.title_lines`)
-    at widths for the new pages' mostly full-width charts."""
-    subtitles = [subtitle] if isinstance(subtitle, str) else list(subtitle)
-    sub_lines = []
-    for line in filter(None, subtitles):
-        wrapped_line = title_lines(line, SUBTITLE_WIDTH)
-        sub_lines += wrapped_line if isinstance(wrapped_line, list) else [wrapped_line]
-    lines = title_lines(title, TITLE_WIDTH)
-    return alt.TitleParams(lines, subtitle=sub_lines) if sub_lines else alt.TitleParams(lines)
+    """The title and each subtitle line wrapped and never cut (:func:`dashboard.theme.heading`), at widths
+    for the new pages' mostly full-width charts."""
+    return heading(title, subtitle, width=TITLE_WIDTH, subtitle_width=SUBTITLE_WIDTH)
 
 
 def published(value: float) -> str:

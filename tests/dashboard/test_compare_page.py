@@ -34,7 +34,7 @@ def test_ranked_dots_golden_spec_median_and_hollow_older_values():
     )
     spec = chart.to_dict(validate=True)
     check_golden("compare_ranked", spec)
-    assert "hollow dots: a year before 2025" in spec["title"]["subtitle"]
+    assert "hollow dots: a year before 2025" in " ".join(spec["title"]["subtitle"])  # wrapped, never cut
     medians = [layer for layer in spec["layer"] if layer.get("mark", {}).get("strokeDash")]
     assert len(medians) == 1
     assert vlc.vegalite_to_svg(json.dumps(spec)).startswith("<svg")

@@ -16,6 +16,7 @@ from dashboard import estimate_marks
 from dashboard.pages.compare import charts as compare_charts
 from dashboard.pages.compare.data import PAGE, peer_group, shown_rows
 from dashboard.pages.compare.state import CompareView, parse
+from dashboard.theme import heading
 from dashboard.view_kind import Drawn, ViewKind
 from indicators import assess, query
 from indicators.schema import Direction
@@ -98,9 +99,9 @@ def build_multiples(view: CompareView) -> Drawn:
         alt.vconcat(*panels)
         .resolve_scale(x="independent")
         .properties(
-            title=alt.TitleParams(
+            title=heading(
                 title,
-                subtitle=estimate_marks.subtitle(
+                estimate_marks.subtitle(
                     "Better is always to the right; dashed line: the peer-group median",
                     estimate_marks.LETTER_LINE,
                     table[table["indicator"].isin(drawn)],
