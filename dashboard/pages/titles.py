@@ -8,6 +8,8 @@ that names the place and the comparison would lose exactly the words that make i
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import altair as alt
 
 from dashboard.theme import heading
@@ -28,3 +30,16 @@ def published(value: float) -> str:
     """A target or threshold as its source states it: 30, 1.61, 6.5 (no padding zeros, no float noise
     such as 100 − 70 = 30.000000000000004)."""
     return readable(value)
+
+
+def years_of(years: Iterable[int], up_to: int | None = None) -> str:
+    """Which year(s) a chart of latest values shows, for its title: '2016' when every value is of one year,
+    'latest year per place, 2014–2016' when they differ ('latest up to 2012 per place, 2010–2012' when a
+    year was chosen). A journalist quoting "(latest)" could not say of when."""
+    found = sorted({int(y) for y in years})
+    if not found:
+        return "no values" if up_to is None else f"no values up to {up_to}"
+    if len(found) == 1:
+        return str(found[0])
+    which = "latest year per place" if up_to is None else f"latest up to {up_to} per place"
+    return f"{which}, {found[0]}–{found[-1]}"
