@@ -101,7 +101,11 @@ def build_outlook(view: FuturesView) -> Drawn:
     if look.target is not None:
         label = look.target.label
         if look.aims_at_green:  # the line is drawn where the status counts the target as met
-            label = f"Aimed at: {aim_text(look, item.unit)}"
+            # Short, as it is drawn inside the plot; the summary above and the rates chart name the source.
+            label = (
+                f"Aimed at: green threshold {with_unit(look.aim, item.unit)}, "
+                f"target {with_unit(look.target.value, item.unit)}"
+            )
         goal = {"value": look.aim, "year": look.target.year, "label": label}
     bound = None
     if look.boundary is not None:
