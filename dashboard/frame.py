@@ -275,10 +275,28 @@ def region_finder(
     place.caption(f"Picked {markdown_text(hits[0][1])}." + (f" Other matches: {others}." if others else ""))
 
 
+#: :data:`CHART_FURNITURE_PX` holds two title and two subtitle lines; each further line adds this much (the
+#: 16 px title and 12 px subtitle with their line spacing). Titles are wrapped, never cut, so a long place
+#: name makes more lines, and without room for them the plot itself was pushed out of the chart's box.
+TITLE_LINE_PX = 20
+SUBTITLE_LINE_PX = 15
+
+
+def _lines(text: object) -> int:
+    return len(text) if isinstance(text, list) else (1 if text else 0)
+
+
 def chart_height(spec: dict) -> int | str:
-    """The one height rule (see :data:`CHART_FURNITURE_PX`); a chart without a fixed height sizes itself."""
+    """The one height rule (see :data:`CHART_FURNITURE_PX`, plus room for title lines beyond two); a chart
+    without a fixed height sizes itself."""
     height = spec.get("height")
-    return height + CHART_FURNITURE_PX if isinstance(height, int) else "content"
+    if not isinstance(height, int):
+        return "content"
+    title = spec.get("title")
+    title = title if isinstance(title, dict) else {"text": title}
+    extra = TITLE_LINE_PX * max(0, _lines(title.get("text")) - 2)
+    extra += SUBTITLE_LINE_PX * max(0, _lines(title.get("subtitle")) - 2)
+    return height + CHART_FURNITURE_PX + extra
 
 
 # -- charts ------------------------------------------------------------------------------------

@@ -60,6 +60,37 @@ def title_lines(text: str, width: int = TITLE_CHARS) -> str | list[str]:
     return lines if len(lines) > 1 else text
 
 
+#: Subtitle lines (smaller type) take a little more than :data:`TITLE_CHARS`.
+SUBTITLE_CHARS = 56
+
+
+def heading(
+    title: str,
+    subtitle: str | list[str] | None = None,
+    *,
+    width: int = TITLE_CHARS,
+    subtitle_width: int = SUBTITLE_CHARS,
+    **params,
+) -> alt.TitleParams:
+    """A chart's title and subtitle, wrapped into lines (:func:`title_lines`) and never cut: ``limit=0``.
+
+    Why the limit: Streamlit gives a title without one a limit of the chart's width minus 40 px, and Vega
+    then cuts every longer line with "…" — on a narrow column or a phone, the words that name the place
+    or the year. With ``limit=0`` Vega draws each line whole; the wrapping keeps lines short enough to fit.
+    Every chart builder's title goes through here (``tests/dashboard/test_titles_never_cut.py`` checks
+    every view kind's spec). ``params`` go to :class:`alt.TitleParams` (e.g. ``fontSize``).
+    """
+    lines = [subtitle] if isinstance(subtitle, str) else list(subtitle or [])
+    sub_lines: list[str] = []
+    for line in filter(None, lines):
+        part = title_lines(line, subtitle_width)
+        sub_lines += part if isinstance(part, list) else [part]
+    text = title_lines(title, width)
+    if sub_lines:
+        return alt.TitleParams(text, subtitle=sub_lines, limit=0, **params)
+    return alt.TitleParams(text, limit=0, **params)
+
+
 #: The Vega-Lite (d3) format of every number a chart shows people (tooltips, labels, legends): four
 #: significant digits with thousands separators and no padding zeros — 65,610, 82.8, 0.0123. Never "g",
 #: which writes 22,600 as "2.26e+4"; it matches :func:`indicators.numbers.readable` in captions and titles.

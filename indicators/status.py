@@ -196,6 +196,22 @@ def trend_of(latest, target, upward, rate, years_left, rate_low=None, rate_high=
     return np.where(met & (oriented == 0), "on_track", trend).astype(object)
 
 
+def goal_of(target, green=None, red=None) -> np.ndarray:
+    """The point "met" means, which the distance, the arrow and any required pace or pathway measure against:
+    the target's green threshold where it carries sourced bands (both ``green`` and ``red``; see
+    :data:`RULE_TEXT`), otherwise the target itself (NaN: no target). Arrays or scalars; a scalar gives a
+    0-d array (``float()`` it).
+
+    One function, so the Futures page's required rate and "year reached" aim at the same point as the
+    status arrow beside them: for $3.65-a-day poverty, the SDR's green threshold 2 %, not its optimum 0 %.
+    """
+    target = np.asarray(np.nan if target is None else target, dtype=float)
+    green = np.asarray(np.nan if green is None else green, dtype=float)
+    red = np.asarray(np.nan if red is None else red, dtype=float)
+    banded = ~np.isnan(target) & ~np.isnan(green) & ~np.isnan(red)
+    return np.where(banded, green, target)
+
+
 def classify(
     latest, target, upward, rate, years_left, rate_low=None, rate_high=None, green=None, red=None
 ) -> pd.DataFrame:
@@ -215,7 +231,7 @@ def classify(
     green = np.broadcast_to(np.asarray(np.nan if green is None else green, dtype=float), latest.shape)
     red = np.broadcast_to(np.asarray(np.nan if red is None else red, dtype=float), latest.shape)
     banded = ~np.isnan(target) & ~np.isnan(green) & ~np.isnan(red)
-    goal = np.where(banded, green, target)  # what "met" means: the target, or the green threshold
+    goal = goal_of(target, green, red)  # what "met" means: the target, or the green threshold
     distance = distance_to_target(latest, goal, upward)
     graded = np.where(banded, level_of_bands(latest, green, red, upward), level_of(distance))
     level = np.where(np.isnan(target) & ~np.isnan(latest), "no_target", graded).astype(object)

@@ -8,29 +8,40 @@ that names the place and the comparison would lose exactly the words that make i
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import altair as alt
 
-from dashboard.theme import title_lines
+from dashboard.theme import heading
 from indicators.numbers import readable
 
-#: Characters per title line; subtitles (smaller type) take a little more.
-TITLE_WIDTH = 56
-SUBTITLE_WIDTH = 84
+#: Characters per title line; subtitles (smaller type) take a little more. Titles are never cut
+#: (:func:`dashboard.theme.heading`), so a line must fit the narrowest place a full-width chart is drawn: a
+#: phone's 360 px of text, at 7.8 px a character of the 16 px bold title and 5.9 of the 12 px subtitle.
+TITLE_WIDTH = 44
+SUBTITLE_WIDTH = 60
 
 
 def wrapped(title: str, subtitle: str | list[str] = "") -> alt.TitleParams:
-    """``alt.TitleParams`` with the title and each subtitle line wrapped (by :func:`dashboard.theme.title_lines`)
-    at widths for the new pages' mostly full-width charts."""
-    subtitles = [subtitle] if isinstance(subtitle, str) else list(subtitle)
-    sub_lines = []
-    for line in filter(None, subtitles):
-        wrapped_line = title_lines(line, SUBTITLE_WIDTH)
-        sub_lines += wrapped_line if isinstance(wrapped_line, list) else [wrapped_line]
-    lines = title_lines(title, TITLE_WIDTH)
-    return alt.TitleParams(lines, subtitle=sub_lines) if sub_lines else alt.TitleParams(lines)
+    """The title and each subtitle line wrapped and never cut (:func:`dashboard.theme.heading`), at widths
+    for the new pages' mostly full-width charts."""
+    return heading(title, subtitle, width=TITLE_WIDTH, subtitle_width=SUBTITLE_WIDTH)
 
 
 def published(value: float) -> str:
     """A target or threshold as its source states it: 30, 1.61, 6.5 (no padding zeros, no float noise
     such as 100 − 70 = 30.000000000000004)."""
     return readable(value)
+
+
+def years_of(years: Iterable[int], up_to: int | None = None) -> str:
+    """Which year(s) a chart of latest values shows, for its title: '2016' when every value is of one year,
+    'latest year per place, 2014–2016' when they differ ('latest up to 2012 per place, 2010–2012' when a
+    year was chosen). A journalist quoting "(latest)" could not say of when."""
+    found = sorted({int(y) for y in years})
+    if not found:
+        return "no values" if up_to is None else f"no values up to {up_to}"
+    if len(found) == 1:
+        return str(found[0])
+    which = "latest year per place" if up_to is None else f"latest up to {up_to} per place"
+    return f"{which}, {found[0]}–{found[-1]}"

@@ -34,7 +34,7 @@ def test_ranked_dots_golden_spec_median_and_hollow_older_values():
     )
     spec = chart.to_dict(validate=True)
     check_golden("compare_ranked", spec)
-    assert "hollow dots: a year before 2025" in spec["title"]["subtitle"]
+    assert "hollow dots: a year before 2025" in " ".join(spec["title"]["subtitle"])  # wrapped, never cut
     medians = [layer for layer in spec["layer"] if layer.get("mark", {}).get("strokeDash")]
     assert len(medians) == 1
     assert vlc.vegalite_to_svg(json.dumps(spec)).startswith("<svg")
@@ -161,3 +161,54 @@ def test_compare_bad_link_gets_a_notice_and_the_default_view():
     assert at.info and "were not understood" in at.info[0].value
     assert at.multiselect(key="cmp_indicators").value == list(CompareView().indicators)
     assert len(at.get("vega_lite_chart")) == 3
+
+
+# -- issue 15: a title of latest values says of which year(s) -------------------------------------
+
+
+def test_years_of_names_one_year_or_the_span_of_latest_years():
+    from dashboard.pages.titles import years_of
+
+    assert years_of([2016, 2016]) == "2016"
+    assert years_of([2016, 2014, 2015]) == "latest year per place, 2014–2016"
+    assert years_of([2010, 2012], up_to=2012) == "latest up to 2012 per place, 2010–2012"
+
+
+@pytest.mark.parametrize("chart", ["compare", "compare_multiples"])
+def test_a_compare_view_of_one_year_names_that_year_not_latest(chart):
+    from dashboard import share
+
+    # Germany's OECD TL2 regions: the well-being scores are of 2016 only.
+    shared = share.share_link(f"compare?level=tl2&within=DEU&ind=tl2_score_life_satisfaction&chart={chart}")
+    assert set(shared.data["year"]) == {2016}
+    assert shared.meta.title.endswith("(2016)") and "latest" not in shared.meta.title
+    spec = shared.chart.to_dict(validate=False)
+    panels = spec.get("vconcat", [spec])
+    assert all(
+        "(2016)" in " ".join(p["title"]["text"] if isinstance(p["title"]["text"], list) else [p["title"]["text"]])
+        for p in panels
+    )
+
+
+def test_a_compare_view_of_several_years_names_their_span():
+    from dashboard import share
+
+    shared = share.share_link(
+        "compare?ind=plastic_share_of_municipal_waste,ewaste_recycling_rate&chart=compare_multiples"
+    )
+    years = shared.data["year"]
+    assert years.nunique() > 1
+    assert f"latest year per place, {years.min()}–{years.max()}" in shared.meta.title
+    strips = shared.chart.to_dict(validate=False)["vconcat"]
+    for strip, ident in zip(strips, dict.fromkeys(shared.data["indicator"]), strict=True):
+        own = shared.data.loc[shared.data["indicator"] == ident, "year"]
+        text = " ".join(strip["title"]["text"]) if isinstance(strip["title"]["text"], list) else strip["title"]["text"]
+        assert f"{own.min()}–{own.max()}" in text or str(own.min()) in text
+
+
+@pytest.mark.slow
+def test_the_table_view_names_the_years_of_each_column():
+    at = _open(ind="plastic_share_of_municipal_waste,life_expectancy", view="table")
+    columns = list(at.dataframe[0].value.columns)
+    assert any("latest year per place, " in c for c in columns), columns
+    assert any(c.startswith("Life expectancy (20") for c in columns), columns

@@ -90,7 +90,7 @@ def test_a_trajectory_draws_estimated_values_hollow_with_a_caption_and_a_csv_col
     drawn = trajectory_views.build_trajectory(view)
     spec = drawn.chart.to_dict()
     assert len(_hollow(spec)) == 1
-    assert ESTIMATE_HOLLOW_LINE in _subtitle(spec)
+    assert ESTIMATE_HOLLOW_LINE in " ".join(_subtitle(spec))  # wrapped to the column, never cut
     assert ESTIMATE_TOOLTIP_TITLE in _tooltip_titles(spec)
     # The rows drawn hollow are exactly the ones the publisher flagged (Germany 2022–2024, among others).
     assert drawn.data["estimated"].tolist() == _flagged(drawn.data, GDP_EUR).tolist()

@@ -73,6 +73,46 @@ def test_a_pathway_moving_away_never_meets_the_target():
     assert views.pathway_text(view, data.outlook(view)).endswith("never meets the target")
 
 
+def test_with_sourced_bands_required_pace_and_year_reached_aim_at_the_green_threshold():
+    """Issue 15: the status counts the SDR's green threshold (2 %) as the target for $3.65-a-day poverty, so
+    "required", the target line and "year reached" aim there too — not at the optimum 0 %."""
+    from indicators import status
+
+    view = FuturesView(area="BRA", indicator="poverty_rate_365", by=2030)
+    look = data.outlook(view)
+    goal = look.target
+    assert goal.value == 0 and goal.bands is not None
+    assert look.aim == float(status.goal_of(goal.value, goal.green, goal.red)) == goal.bands.green
+    assert look.latest > look.aim, "Brazil is above the green threshold, so a pace is required"
+    assert look.required.change == pytest.approx((look.aim - look.latest) / (2030 - look.latest_year))
+    assert data.pathway(view, look).set_index("year")["value"].loc[2030] == pytest.approx(look.aim)
+    assert views.pathway_text(view, look).endswith("reaches the green threshold in 2030")
+    # The arrow and the required bar measure against the same point: on track exactly when fast enough.
+    assert (look.status.trend == "on_track") == (look.slope <= look.required.change)
+    drawn = views.build_outlook(view)
+    spec = drawn.chart.to_dict()
+    rules = [layer for layer in spec["layer"] if layer.get("mark", {}).get("type") == "rule"]
+    drawn_goal = [v for layer in rules for v in spec["datasets"][layer["data"]["name"]] if "label" in v]
+    assert [row["value"] for row in drawn_goal] == [2.0]
+    assert "green threshold 2 %" in drawn_goal[0]["label"] and "target 0 %" in drawn_goal[0]["label"]
+    csv = drawn.data.set_index("series")
+    assert csv.at["green threshold (aimed at)", "value"] == 2.0 and csv.at["target", "value"] == 0.0
+    rates = views.build_rates(view)
+    subtitle = " ".join(rates.chart.to_dict()["title"]["subtitle"])
+    assert "green threshold 2 %" in subtitle and "target 0 %" in subtitle
+    assert "to the green threshold 2 %" in rates.data.loc[1, "what"]
+
+
+def test_without_bands_the_aim_is_the_target_itself():
+    view = FuturesView(area="IND", indicator="under5_mortality", by=2030)
+    look = data.outlook(view)
+    assert look.target.bands is None and look.aim == look.target.value and not look.aims_at_green
+    assert views.aim_text(look, "per 1,000") == ""
+    assert "green threshold" not in views.target_text(look)
+    csv = views.build_outlook(view).data
+    assert "green threshold (aimed at)" not in set(csv["series"])
+
+
 def test_achieved_bar_is_the_slope_the_status_arrow_uses():
     look = _look(area="IND", indicator="under5_mortality")
     rates = views.rates_frame(FuturesView(area="IND", indicator="under5_mortality"), look)

@@ -15,6 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import export, share
+from dashboard.pages.titles import years_of
 from dashboard.pages.your_index import data as index_views
 from indicators import assess, query
 from indicators import index_query as iq
@@ -51,7 +52,11 @@ def test_a_multiples_link_draws_one_strip_per_indicator_of_the_peer_group():
     assert shared.data["ref_area"].tolist() == rows["ref_area"].tolist()
     assert list(dict.fromkeys(shared.data["indicator"])) == list(IDS)
     spec = shared.chart.to_dict()
-    assert [part["title"]["text"] for part in spec["vconcat"]] == [query.definition(i).label for i in IDS]
+    # Each strip names its indicator and the year(s) of its values (issue 15: never a bare "latest").
+    expected = [
+        f"{query.definition(i).label} ({years_of(shared.data.loc[shared.data['indicator'] == i, 'year'])})" for i in IDS
+    ]
+    assert [part["title"]["text"] for part in spec["vconcat"]] == expected
     assert shared.meta.source_line == query.source_line(list(IDS))
     assert shared.meta.permalink == f"{BASE}/{MULTIPLES}&v={query.data_version()}"
     assert share.share_link(shared.meta.permalink).data.equals(shared.data)

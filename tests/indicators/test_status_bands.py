@@ -4,6 +4,8 @@ green/red thresholds the same value is green, as the SDR rates it."""
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import pytest
 
@@ -47,3 +49,14 @@ def test_panel_assessment_with_bands_by_hand():
 def test_bands_need_both_thresholds():
     with pytest.raises(ValueError, match="both a green and a red"):
         Target(value=0.0, year=2030, source="international", kind="at_most", green=2.0)
+
+
+def test_goal_of_is_the_green_threshold_only_with_both_bands():
+    from indicators import status
+
+    assert float(status.goal_of(0.0, 2.0, 13.0)) == 2.0
+    assert float(status.goal_of(25.0)) == 25.0  # no bands: the target itself
+    assert float(status.goal_of(0.0, 2.0, None)) == 0.0  # half a band is no band
+    assert math.isnan(float(status.goal_of(None, 2.0, 13.0)))  # no target: nothing to aim at
+    both = status.goal_of([0.0, 25.0], [2.0, float("nan")], [13.0, float("nan")])
+    assert both.tolist() == [2.0, 25.0]

@@ -11,7 +11,7 @@ import altair as alt
 import pandas as pd
 
 from dashboard import estimate_marks
-from dashboard.theme import NUMBER_FORMAT, PALETTE, check_rows, title_lines
+from dashboard.theme import NUMBER_FORMAT, PALETTE, check_rows, heading
 from indicators.numbers import readable
 
 HIGHLIGHT = PALETTE[0]
@@ -101,7 +101,7 @@ def ranked_dots(
     letters = [estimate_marks.letters(base)] if estimate_tip else []
     subtitle = estimate_marks.subtitle(subtitle, estimate_marks.LETTER_LINE, ranked)
     return alt.layer(dots, labels, *letters, *_median_rule(median, median_label)).properties(
-        title=alt.TitleParams(title_lines(title), subtitle=subtitle),
+        title=heading(title, subtitle),
         height=max(100, ROW_HEIGHT * len(data)),
         width="container",
     )
@@ -133,7 +133,7 @@ def strip_panel(
     names = chosen.mark_text(dy=-14, fontSize=11, fontWeight="bold", color=HIGHLIGHT).encode(y=y, text="name:N")
     letters = [estimate_marks.letters(base.encode(y=y), dx=0, dy=11)] if estimate_tip else []
     return alt.layer(others, *_median_rule(median, "Peer-group median"), marks, names, *letters).properties(
-        title=alt.TitleParams(title_lines(title), fontSize=14), height=70, width="container"
+        title=heading(title, fontSize=14), height=70, width="container"
     )
 
 

@@ -18,6 +18,7 @@ from dashboard import data_version, frame, share
 from dashboard.pages.compare import charts, data, state, views
 from dashboard.pages.compare.data import PAGE, shown_rows
 from dashboard.pages.compare.state import COMPARE_CHARTS, FORMS, MAX_INDICATORS, CompareView
+from dashboard.pages.titles import years_of
 from dashboard.url_state import PEER_KINDS, SHARE_PARAMS, SIMILAR_RANGE
 from indicators import areas, assess, query
 
@@ -269,7 +270,11 @@ def _multiples(current: CompareView) -> None:
 
 
 def _table(table: pd.DataFrame, shown: tuple[str, ...], current: CompareView) -> None:
-    labels = {ident: query.definition(ident).label for ident in shown}
+    # Each column names the year(s) of its values, as the charts' titles do: "(latest)" says not of when.
+    labels = {
+        ident: f"{query.definition(ident).label} ({years_of(table.loc[table['indicator'] == ident, 'year'], current.year)})"
+        for ident in shown
+    }
     wide = table.pivot_table(index="name", columns="indicator", values="value", aggfunc="first")
     wide = wide.reindex(columns=[i for i in shown if i in wide.columns]).rename(columns=labels)
     st.dataframe(wide, width="stretch")

@@ -16,6 +16,8 @@ from dashboard import estimate_marks
 from dashboard.pages.compare import charts as compare_charts
 from dashboard.pages.compare.data import PAGE, peer_group, shown_rows
 from dashboard.pages.compare.state import CompareView, parse
+from dashboard.pages.titles import years_of
+from dashboard.theme import heading
 from dashboard.view_kind import Drawn, ViewKind
 from indicators import assess, query
 from indicators.schema import Direction
@@ -34,7 +36,7 @@ def build_ranked(view: CompareView) -> Drawn:
     if rows.empty:
         raise query.QueryError(f"none of the {len(group.members)} areas in {group.label} has a value of {item.label}")
     median = float(rows["median"].iloc[0])
-    when = "latest" if view.year is None else f"latest up to {view.year}"
+    when = years_of(rows["year"], view.year)
     title = f"{item.label} — {query.area_name(view.area)} among {group.label} ({when})"
     chart = compare_charts.ranked_dots(
         rows,
@@ -76,7 +78,7 @@ def build_multiples(view: CompareView) -> Drawn:
         median = float(rows["median"].iloc[0])
         strip = compare_charts.strip_panel(
             rows,
-            title=item.label,
+            title=f"{item.label} ({years_of(rows['year'], view.year)})",
             unit=item.unit,
             higher_is_better=item.direction == Direction.higher_is_better,
             highlight=[view.area],
@@ -91,16 +93,16 @@ def build_multiples(view: CompareView) -> Drawn:
         raise query.QueryError(
             f"none of the {len(group.members)} areas in {group.label} has a value of these indicators"
         )
-    when = "latest" if view.year is None else f"latest up to {view.year}"
+    when = years_of(table.loc[table["indicator"].isin(drawn), "year"], view.year)
     count = f"{len(drawn)} indicator{'s' if len(drawn) > 1 else ''}"
     title = f"{query.area_name(view.area)} among {group.label} on {count} ({when})"
     chart = (
         alt.vconcat(*panels)
         .resolve_scale(x="independent")
         .properties(
-            title=alt.TitleParams(
+            title=heading(
                 title,
-                subtitle=estimate_marks.subtitle(
+                estimate_marks.subtitle(
                     "Better is always to the right; dashed line: the peer-group median",
                     estimate_marks.LETTER_LINE,
                     table[table["indicator"].isin(drawn)],

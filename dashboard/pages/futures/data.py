@@ -10,7 +10,10 @@
 * **Status and arrow**: :func:`indicators.status.assess_one` from the Theil–Sen slope over the last ten
   years, the one rule stated in :data:`indicators.status.RULE_TEXT`; that slope is the "achieved"
   bar, so the bar and the arrow can never disagree.
-* **Required, pathway, year reached, implied decoupling**: :mod:`indicators.pathways`.
+* **Required, pathway, year reached, implied decoupling**: :mod:`indicators.pathways`, aimed at
+  :attr:`Outlook.aim` — the point the status arrow measures against (:func:`indicators.status.goal_of`:
+  a target's sourced green threshold where it has bands, else the target), so "required" and the arrow
+  beside it can never aim at two different values.
 """
 
 from __future__ import annotations
@@ -50,6 +53,14 @@ class Outlook:
     required: pathways.Rate | None  # to meet the target by its year (None without a target or time left)
     status: status.Status
     boundary: limits.Threshold | None = None  # a sourced per-person floor or ceiling in the indicator's unit
+    #: The value the required rate, the target line, a "by" pathway and "year reached" aim at: the one the
+    #: status arrow uses (:func:`indicators.status.goal_of`); None without a target.
+    aim: float | None = None
+
+    @property
+    def aims_at_green(self) -> bool:
+        """True when the target carries sourced bands, so the aim is their green threshold, not the target."""
+        return self.target is not None and self.aim is not None and self.target.bands is not None
 
 
 def boundary_of(indicator_id: str) -> limits.Threshold | None:
@@ -87,9 +98,10 @@ def outlook(view: FuturesView) -> Outlook:
     target = target_of(view.indicator)
     item = query.definition(view.indicator)
     upward = target.kind == "at_least" if target else item.direction.value == "higher_is_better"
+    aim = float(status.goal_of(target.value, target.green, target.red)) if target else None
     required = None
     if target and target.year > latest_year:
-        required = pathways.required_rate(latest_year, latest, target.year, target.value)
+        required = pathways.required_rate(latest_year, latest, target.year, aim)
     verdict = status.assess_one(
         latest,
         target.value if target else None,
@@ -111,6 +123,7 @@ def outlook(view: FuturesView) -> Outlook:
         required=required,
         status=verdict,
         boundary=boundary_of(view.indicator),
+        aim=aim,
     )
 
 
@@ -154,11 +167,12 @@ def projection(view: FuturesView, look: Outlook) -> tuple[pd.DataFrame, str]:
 
 def pathway_rate(view: FuturesView, look: Outlook) -> float | None:
     """The pathway's compound change per year (0.05 = +5%): the link's ``rate``, or what reaches the
-    target by ``by`` (None when neither is set, or the target cannot be reached by a compound rate)."""
+    target's :attr:`Outlook.aim` by ``by`` (None when neither is set, or the aim cannot be reached by a
+    compound rate)."""
     if view.rate is not None:
         return view.rate / 100.0
-    if view.by is not None and look.target is not None and view.by > look.latest_year:
-        return pathways.rate_between(look.latest_year, look.latest, view.by, look.target.value).rate
+    if view.by is not None and look.aim is not None and view.by > look.latest_year:
+        return pathways.rate_between(look.latest_year, look.latest, view.by, look.aim).rate
     return None
 
 
@@ -171,9 +185,10 @@ def pathway(view: FuturesView, look: Outlook) -> pd.DataFrame:
 
 
 def year_reached(look: Outlook, rate: float) -> int | None:
-    if look.target is None:
+    """The first whole year a path at ``rate`` meets :attr:`Outlook.aim` (None: never, or no target)."""
+    if look.target is None or look.aim is None:
         return None
-    return pathways.year_reached(look.latest_year, look.latest, look.target.value, look.upward, rate=rate)
+    return pathways.year_reached(look.latest_year, look.latest, look.aim, look.upward, rate=rate)
 
 
 def year_boundary_reached(look: Outlook, rate: float) -> int | None:

@@ -105,7 +105,7 @@ def _summary(view: state.FuturesView, look: data.Outlook, decoupling: bool) -> N
     item = query.definition(view.indicator)
     lines = [
         f"**{query.area_name(view.area)}, {item.label}**: {readable(look.latest)} {item.unit} in "
-        f"{look.latest_year}; {target_text(look)}.",
+        f"{look.latest_year}; {target_text(look, item.unit)}.",
     ]
     if look.boundary is not None:
         lines.append(boundary_text(look) + ".")
@@ -119,7 +119,11 @@ def _summary(view: state.FuturesView, look: data.Outlook, decoupling: bool) -> N
         growth, origin = data.gdp_growth(view)
         measure_rate = rate if rate is not None else (look.required.rate if look.required else None)
         if growth is not None and measure_rate is not None:
-            what = "your pathway" if rate is not None else "reaching the target in time"
+            what = (
+                "your pathway"
+                if rate is not None
+                else ("reaching the green threshold in time" if look.aims_at_green else "reaching the target in time")
+            )
             needed = pathways.implied_intensity_rate(measure_rate, growth)
             lines.append(
                 f"Decoupling implied: with GDP per person growing {percent(growth)} ({origin}), {what} needs "

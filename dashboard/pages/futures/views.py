@@ -27,12 +27,33 @@ def percent(rate: float | None) -> str:
     return "n/a" if rate is None or math.isnan(rate) else f"{rate * 100:+.1f}%/yr".replace("-", "−")
 
 
-def target_text(look: data.Outlook) -> str:
+def with_unit(value: float, unit: str) -> str:
+    """'2 %', '1.5 t': a target or threshold with the indicator's unit."""
+    return f"{published(value)} {unit}".strip()
+
+
+def aim_text(look: data.Outlook, unit: str) -> str:
+    """Which point the required pace, the target line and "year reached" aim at, when it is not the target
+    itself: 'green threshold 2 % (SDSN, Sustainable Development Report 2025, indicator codebook), target 0 %'.
+    '' when they aim at the target (no sourced bands)."""
+    if not look.aims_at_green:
+        return ""
+    t = look.target
+    return f"green threshold {with_unit(look.aim, unit)} ({t.bands.document}), target {with_unit(t.value, unit)}"
+
+
+def target_text(look: data.Outlook, unit: str = "") -> str:
     if look.target is None:
         return "no target is declared for this indicator"
     t = look.target
     bound = "at least" if t.kind == "at_least" else "at most"
-    return f"{t.label} ({t.source}): {bound} {published(t.value)} by {t.year}"
+    text = f"{t.label} ({t.source}): {bound} {with_unit(t.value, unit)} by {t.year}"
+    if look.aims_at_green:
+        text += (
+            f"; the status counts it as met at the source's green threshold, so the required pace, the target "
+            f"line and the year reached aim at the {aim_text(look, unit)}"
+        )
+    return text
 
 
 def pathway_text(view: FuturesView, look: data.Outlook) -> str:
@@ -43,7 +64,8 @@ def pathway_text(view: FuturesView, look: data.Outlook) -> str:
     text = f"Your pathway: {percent(rate)} from {look.latest_year}"
     if look.target is not None:
         reached = data.year_reached(look, rate)
-        text += f", meets the target in {reached}" if reached else ", never meets the target"
+        met = "reaches the green threshold" if look.aims_at_green else "meets the target"
+        text += f", {met} in {reached}" if reached else f", never {met}"
     if look.boundary is not None:
         inside = data.year_boundary_reached(look, rate)
         what = "floor" if look.boundary.kind == "floor" else "per-person boundary"
@@ -77,7 +99,14 @@ def build_outlook(view: FuturesView) -> Drawn:
     path = data.pathway(view, look)
     goal = None
     if look.target is not None:
-        goal = {"value": look.target.value, "year": look.target.year, "label": f"{look.target.label}"}
+        label = look.target.label
+        if look.aims_at_green:  # the line is drawn where the status counts the target as met
+            # Short, as it is drawn inside the plot; the summary above and the rates chart name the source.
+            label = (
+                f"Aimed at: green threshold {with_unit(look.aim, item.unit)}, "
+                f"target {with_unit(look.target.value, item.unit)}"
+            )
+        goal = {"value": look.aim, "year": look.target.year, "label": label}
     bound = None
     if look.boundary is not None:
         what = "Floor" if look.boundary.kind == "floor" else "Per-person boundary"
@@ -102,12 +131,13 @@ def build_outlook(view: FuturesView) -> Drawn:
     if bound:
         rows = pd.concat([rows, pd.DataFrame([{"value": bound["value"], "series": "boundary"}])], ignore_index=True)
     if goal:
-        rows = pd.concat(
-            [rows, pd.DataFrame([{"year": goal["year"], "value": goal["value"], "series": "target"}])],
-            ignore_index=True,
-        )
+        goals = [{"year": goal["year"], "value": look.target.value, "series": "target"}]
+        if look.aims_at_green:
+            goals.insert(0, {"year": goal["year"], "value": goal["value"], "series": "green threshold (aimed at)"})
+        rows = pd.concat([rows, pd.DataFrame(goals)], ignore_index=True)
     description = (
-        f"{item.label} ({item.unit}) in {place}: {readable(look.latest)} in {look.latest_year}; {target_text(look)}. "
+        f"{item.label} ({item.unit}) in {place}: {readable(look.latest)} in {look.latest_year}; "
+        f"{target_text(look, item.unit)}. "
         f"Status: {look.status.sentence}. Projection: {method}."
         + (f" {pathway_text(view, look)}." if not path.empty else "")
     )
@@ -153,7 +183,12 @@ def rates_frame(view: FuturesView, look: data.Outlook) -> pd.DataFrame:
     if look.required is not None:
         rows.append(
             {
-                "what": f"Required, {look.latest_year}–{look.target.year}",
+                "what": f"Required, {look.latest_year}–{look.target.year}"
+                + (
+                    f" (to the green threshold {with_unit(look.aim, query.definition(view.indicator).unit)})"
+                    if look.aims_at_green
+                    else ""
+                ),
                 "kind": "required",
                 "per_year": look.required.change,
                 "label": f"{readable(look.required.change)} {unit} a year ({percent(look.required.rate)} relative)",
@@ -182,9 +217,9 @@ def build_rates(view: FuturesView) -> Drawn:
     if look.target is None:
         subtitle = "No target is declared for this indicator, so no rate is required"
     elif look.latest_year >= look.target.year:
-        subtitle = f"The target year {look.target.year} has passed; {target_text(look)}"
+        subtitle = f"The target year {look.target.year} has passed; {target_text(look, item.unit)}"
     else:
-        subtitle = f"To reach {target_text(look)}"
+        subtitle = f"To reach {target_text(look, item.unit)}"
     return Drawn(
         chart=charts.rates_chart(rates, title=title, subtitle=subtitle, unit=change_unit(item.unit)),
         data=_csv(rates, view),

@@ -12,7 +12,7 @@ import pandas as pd
 
 from dashboard import estimate_marks
 from dashboard.pages.maps.data import Geometry
-from dashboard.theme import NUMBER_FORMAT, check_rows, title_lines
+from dashboard.theme import NUMBER_FORMAT, check_rows, heading
 from indicators.numbers import readable
 
 NO_DATA_COLOUR = "#E4E4E4"
@@ -95,7 +95,7 @@ def choropleth(
         alt.layer(shapes, legend_for_missing)
         .resolve_scale(color="independent")
         .project(**geo.projection)
-        .properties(title=alt.TitleParams(title_lines(title), subtitle=subtitle), height=height, width=width)
+        .properties(title=heading(title, subtitle), height=height, width=width)
         # Shapes without a value keep their place, drawn in the 'No data' grey (Vega-Lite 5.19+).
         .configure_scale(invalid={"color": {"value": NO_DATA_COLOUR}})
     )

@@ -11,7 +11,7 @@ import altair as alt
 import pandas as pd
 
 from dashboard import estimate_marks
-from dashboard.theme import NUMBER_FORMAT, check_rows, title_lines
+from dashboard.theme import NUMBER_FORMAT, check_rows, heading
 from indicators.numbers import readable
 from indicators.status import LEVEL_COLOURS, LEVEL_LABELS, LEVELS, VERDICTS
 
@@ -97,9 +97,7 @@ def standing_chart(card: pd.DataFrame, *, title: str, peer_label: str) -> alt.La
         "vermillion = worsening, grey = no clear change.",
     ]
     return alt.layer(track, middle, names, dots, arrows, *letters, data=data).properties(
-        title=alt.TitleParams(
-            title_lines(title), subtitle=estimate_marks.subtitle(subtitle, estimate_marks.LETTER_LINE, card)
-        ),
+        title=heading(title, estimate_marks.subtitle(subtitle, estimate_marks.LETTER_LINE, card)),
         height=max(80, ROW_HEIGHT * len(data)),
         width="container",
     )

@@ -12,7 +12,7 @@ import altair as alt
 import pandas as pd
 
 from dashboard import estimate_marks
-from dashboard.theme import CONTEXT_GREY, NUMBER_FORMAT, PALETTE, check_rows, label_unit, series_styles, title_lines
+from dashboard.theme import CONTEXT_GREY, NUMBER_FORMAT, PALETTE, check_rows, heading, label_unit, series_styles
 from indicators.numbers import readable
 
 Scale = Literal["linear", "log", "indexed"]
@@ -21,23 +21,21 @@ POINTS_UP_TO_YEARS = 40
 
 
 #: Title and subtitle line widths (characters) for this page's charts: they always sit in columns, three
-#: abreast when GDP is drawn alongside (about 300 px at a laptop's width), where a 38-character title line
-#: was cut with "…" ("Life expectancy — Sweden, US…").
-COLUMN_TITLE_CHARS = 28
-COLUMN_SUBTITLE_CHARS = 44
+#: abreast when GDP is drawn alongside (about 200 px of text at an 1100 px window, 7.8 px a character of
+#: the 16 px bold title, 5.9 of the 12 px subtitle), where a 38-character title line was cut with "…"
+#: ("Life expectancy — Sweden, US…"). Titles are never cut (:func:`dashboard.theme.heading`), so a line
+#: wider than its column would be clipped at the chart's edge: these widths keep it inside.
+COLUMN_TITLE_CHARS = 24
+COLUMN_SUBTITLE_CHARS = 32
+#: Widest place name beside the ranking's dots, in pixels.
+RANK_LABEL_PX = 110
 #: Legend entries per row: four names did not fit a third of the page ("Germa…" and no China).
 LEGEND_COLUMNS = 2
 
 
 def _heading(title: str, subtitle: str | list[str] | None = None) -> alt.TitleParams:
     """The chart's title and subtitle wrapped for a one-third column, never cut."""
-    lines = [subtitle] if isinstance(subtitle, str) else list(subtitle or [])
-    wrapped: list[str] = []
-    for line in lines:
-        part = title_lines(line, COLUMN_SUBTITLE_CHARS)
-        wrapped += part if isinstance(part, list) else [part]
-    heading = title_lines(title, COLUMN_TITLE_CHARS)
-    return alt.TitleParams(heading, subtitle=wrapped) if wrapped else alt.TitleParams(heading)
+    return heading(title, subtitle, width=COLUMN_TITLE_CHARS, subtitle_width=COLUMN_SUBTITLE_CHARS)
 
 
 def _value_title(unit: str, scale: Scale, base_year: int | None) -> str:
@@ -116,7 +114,14 @@ def ranked_chart(
     """
     check_rows(len(latest), title)
     data, estimate_tip = estimate_marks.prepared(latest.assign(highlight=latest["ref_area"].isin(highlight or [])))
-    y = alt.Y("name:N", title=None, sort=alt.EncodingSortField("rank", order="ascending"))
+    # A one-third column has about 200 px: Vega's default 180 px of name would leave no room for the dots
+    # (a GDL region's name runs to 111 characters). The full name is in the title and the tooltip.
+    y = alt.Y(
+        "name:N",
+        title=None,
+        sort=alt.EncodingSortField("rank", order="ascending"),
+        axis=alt.Axis(labelLimit=RANK_LABEL_PX),
+    )
     x = alt.X("value:Q", title=unit, scale=alt.Scale(zero=False), axis=alt.Axis(format=NUMBER_FORMAT))
     tooltip = [
         alt.Tooltip("name:N", title="Area"),

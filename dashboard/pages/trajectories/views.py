@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dashboard.pages.titles import years_of
 from dashboard.pages.trajectories import charts
 from dashboard.pages.trajectories.data import PAGE, context_places, years_shown
 from dashboard.pages.trajectories.state import TrajectoryView, parse
@@ -67,7 +68,7 @@ def build_ranking(view: TrajectoryView) -> Drawn:
     if latest.empty:
         raise query.QueryError(f"no values of {item.label} for {', '.join(view.areas)} up to {end}")
     higher = item.direction == Direction.higher_is_better
-    title = f"{item.label}: latest values of {places(view.areas)} ranked"
+    title = f"{item.label}: latest values of {places(view.areas)} ranked ({years_of(latest['year'])})"
     chart = charts.ranked_chart(
         latest, title=title, unit=item.unit, higher_is_better=higher, highlight=list(view.areas[:1])
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from dashboard.theme import CONTEXT_GREY, PALETTE, check_rows, title_lines
+from dashboard.theme import CONTEXT_GREY, PALETTE, check_rows, heading
 
 #: Income groups in a fixed order and colour, so the pattern "who ranks high" is visible at a glance.
 INCOME_ORDER = ["High income", "Upper middle income", "Lower middle income", "Low income", "Not classified"]
@@ -61,7 +61,7 @@ def interval_chart(frame: pd.DataFrame, *, title: str, subtitle: str = "") -> al
     dots = base.mark_circle(size=70, opacity=1).encode(x=x, color=colour)
     height = max(140, ROW_PX * len(data))
     return alt.layer(bars, dots).properties(
-        title=alt.TitleParams(title_lines(title), subtitle=subtitle or _interval_subtitle(data)),
+        title=heading(title, subtitle or _interval_subtitle(data)),
         height=height,
         width="container",
     )
@@ -131,7 +131,7 @@ def rank_change_chart(frame: pd.DataFrame, *, title: str) -> alt.LayerChart:
     equal = base.mark_circle(size=60, color="#777777", opacity=1).encode(x=axis_x)
     yours = base.mark_circle(size=80, color=PALETTE[0], opacity=1).encode(x="rank:Q")
     return alt.layer(line, equal, yours).properties(
-        title=alt.TitleParams(title_lines(title), subtitle="Grey: rank at equal weights · blue: rank at your weights"),
+        title=heading(title, "Grey: rank at equal weights · blue: rank at your weights"),
         height=max(140, ROW_PX * len(data)),
         width="container",
     )
