@@ -14,6 +14,7 @@ from streamlit.proto.Dataframe_pb2 import Dataframe
 
 from connectors import store
 from dashboard import data_version, frame
+from dashboard.pages.decoupling import data as decoupling_data
 from dashboard.pages.decoupling.state import DecouplingView
 from dashboard.pages.futures import data as futures_data
 from dashboard.pages.futures.state import FuturesView
@@ -39,9 +40,10 @@ def test_a_new_data_version_drops_the_answers_cached_for_reruns(copied_store):
     swe = decoupling._series("life_expectancy", ["SWE"])
     look = futures_data.outlook(FuturesView(area="SWE", indicator="life_expectancy"))
     places = overview_data.place_options()
-    assert last >= look.latest_year and not swe.empty
+    dropped = min(last, query.year_range("gdp_per_capita_ppp")[1])
+    judged = DecouplingView(y="life_expectancy", start=2000, end=dropped)
+    assert last >= look.latest_year and not swe.empty and not decoupling_data.verdicts(judged)[0].empty
 
-    dropped = last
     _refresh_without(copied_store, dropped)
     assert data_version.current() != version  # the next run sees the new version and drops the caches
 
@@ -52,6 +54,8 @@ def test_a_new_data_version_drops_the_answers_cached_for_reruns(copied_store):
     new_look = futures_data.outlook(FuturesView(area="SWE", indicator="life_expectancy"))
     assert new_look.latest_year < dropped
     assert new_look.latest == pytest.approx(2.0 * float(swe.loc[("SWE", new_look.latest_year)]))
+    table, notes = decoupling_data.verdicts(judged)
+    assert table.empty and any(str(dropped) in note for note in notes), "no verdict on a year that is gone"
     assert overview_data.place_options() == places  # the areas did not change
 
 
