@@ -32,6 +32,7 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
+from streamlit.dataframe_util import convert_anything_to_arrow_bytes
 from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
 
 from dashboard import data_version, export, share, warmup
@@ -312,12 +313,43 @@ def drawn_chart(view_kind: str, view: Any, version: str) -> tuple[Drawn, dict]:
     return drawn, drawn.chart.to_dict(validate=False)
 
 
+def _is_table(rows: Any) -> bool:
+    """A named dataset of records (a chart's rows), not GeoJSON/TopoJSON geometry (which Vega-Lite itself
+    must read from the spec)."""
+    if not isinstance(rows, list) or not rows or not isinstance(rows[0], dict):
+        return False
+    return not (rows[0].get("type") == "Feature" and "geometry" in rows[0])
+
+
+@lru_cache(maxsize=256)
+def sent_spec(view_kind: str, view: Any, version: str) -> dict:
+    """:func:`drawn_chart`'s spec as ``st.vega_lite_chart`` sends it: each named table of rows already in
+    Arrow IPC bytes (Streamlit's own conversion, which it skips for bytes), converted once per view and
+    data version instead of on every rerun. The spec itself is unchanged (exports and tests read that
+    one). Shared between sessions: read-only."""
+    _, spec = drawn_chart(view_kind, view, version)
+    datasets = spec.get("datasets")
+    if not isinstance(datasets, dict) or not any(_is_table(rows) for rows in datasets.values()):
+        return spec
+    sent = {name: convert_anything_to_arrow_bytes(rows) if _is_table(rows) else rows for name, rows in datasets.items()}
+    return {**spec, "datasets": sent}
+
+
 @lru_cache(maxsize=256)
 def drawn_view(view_kind: str, view: Any, base: str, version: str) -> tuple[share.SharedView, dict]:
     """A view built once per (kind, view, address, data version) with its spec: the page draws the chart
     and the share panel offers it from this one build. Shared between sessions: read-only."""
     drawn, spec = drawn_chart(view_kind, view, version)
     return share.build(registry()[view_kind], view, base_url=base, drawn=drawn), spec
+
+
+@lru_cache(maxsize=256)
+def drawn_rows(view_kind: str, view: Any, base: str, version: str) -> pd.DataFrame:
+    """Exactly the rows a view draws, as its table and CSV show them (:func:`dashboard.share.csv_rows`),
+    built once per (kind, view, address, data version) rather than on every rerun of the page. Shared
+    between sessions: read-only."""
+    shared, _ = drawn_view(view_kind, view, base, version)
+    return share.csv_rows(shared)
 
 
 def base_url(page: str) -> str:
@@ -350,23 +382,26 @@ def chart_block(
     page = registry()[kind].page
     version = data_version.current()
     try:
-        drawn, spec = drawn_chart(kind, view, version)
+        drawn, _ = drawn_chart(kind, view, version)
+        spec = sent_spec(kind, view, version)
     except Exception as error:  # noqa: BLE001 — one chart's failure must not take the page down
         return _chart_failed(error, page)
-    if spec_patch is not None:
+    if spec_patch is not None:  # sees the spec as sent: its tables of rows are Arrow bytes
         spec = spec_patch(spec)
     # The chart goes out before its source line, table and share panel: those read provenance and (on a
     # fresh server) whole datasets that the picture itself does not need, and the browser draws meanwhile.
     st.vega_lite_chart(spec, width="stretch", height=chart_height(spec), alt=drawn.description or None)
     warmup.chart_sent()  # a fresh server's warm-up holds back until its first visitor has a chart
+    base = base_url(page)
     try:
-        shared, _ = drawn_view(kind, view, base_url(page), version)
+        shared, _ = drawn_view(kind, view, base, version)
+        rows = drawn_rows(kind, view, base, version)
     except Exception as error:  # noqa: BLE001
         return _chart_failed(error, page)
     for line in shared.meta.notes:
         st.caption(f"Note: {line}.")
     st.caption(f"{note} {shared.meta.source_line}".strip())
-    data_table(share.csv_rows(shared), file_name=shared.file_name("csv"), key=key)
+    data_table(rows, file_name=shared.file_name("csv"), key=key)
     share_panel(kind, view, key=f"share_{key}")
     return shared
 

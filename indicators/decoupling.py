@@ -25,6 +25,8 @@ by about 5% before it is called anything but coupled), so that rounding noise is
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
 
@@ -199,6 +201,15 @@ def connected_scatter(x: pd.Series, y: pd.Series, start: int | None = None, end:
 
 
 def _series(indicator_id: str, ref_areas=None) -> pd.Series:
+    """One indicator's values for ``ref_areas`` (all when None), indexed by ``(ref_area, year)``."""
+    return _series_for(indicator_id, None if ref_areas is None else tuple(ref_areas))
+
+
+@lru_cache(maxsize=64)
+def _series_for(indicator_id: str, ref_areas: tuple[str, ...] | None) -> pd.Series:
+    # Cached per data version (cleared with every other cache of ``indicators``): a new period on the
+    # Decoupling page judges the same places' series again, and cutting them out of the panel is most of
+    # the work. Read-only.
     from indicators import query
 
     frame = query.panel(indicator_id, ref_areas)

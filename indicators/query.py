@@ -362,7 +362,10 @@ def panel(
     if isinstance(indicator_ids, str):
         indicator_ids = [indicator_ids]
     frames = [_indicator_frame(i) for i in indicator_ids]
-    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=PANEL_COLUMNS)
+    if len(frames) == 1:
+        frame = frames[0]  # one indicator: no concatenated copy of its whole panel (filtered below)
+    else:
+        frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=PANEL_COLUMNS)
     if ref_areas is not None:
         frame = frame[frame["ref_area"].isin(list(ref_areas))]
     if years is not None:
@@ -558,7 +561,10 @@ def trajectory(
     return frame, notes
 
 
+@lru_cache(maxsize=1024)
 def year_range(indicator_id: str) -> tuple[int, int]:
+    """First and last year with a value of the indicator (cached per data version: pages ask for it in
+    widget labels and option lists on every rerun, and each answer scans the whole panel)."""
     frame = _indicator_frame(indicator_id)
     return int(frame["year"].min()), int(frame["year"].max())
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import pandas as pd
 
 from indicators import areas, assess, query
@@ -19,10 +21,17 @@ def options(level: str) -> tuple[list[str], list[str]]:
     """(indicator ids, area codes) available at a level: for countries the countries by name, then the
     aggregates to focus on (never entities such as "World Marine Bunkers"); for a regional level its regions
     (OECD TL2 regions in Europe by their NUTS codes), by name."""
-    indicators = [d.id for d in assess.definitions_at(level)]
+    indicators, codes = _options(level)
+    return list(indicators), list(codes)
+
+
+@lru_cache(maxsize=8)
+def _options(level: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    # Built once per level and data version: the page asks twice per rerun, for up to ~2,000 regions.
+    indicators = tuple(d.id for d in assess.definitions_at(level))
     if level == "country":
-        return indicators, list(areas.picker_areas()["ref_area"])
-    return indicators, list(areas.areas_at_level(level).sort_values("name").index)
+        return indicators, tuple(areas.picker_areas()["ref_area"])
+    return indicators, tuple(areas.areas_at_level(level).sort_values("name").index)
 
 
 def default_indicators(level: str, country: str | None, count: int = 2) -> list[str]:
@@ -48,10 +57,16 @@ def default_indicators(level: str, country: str | None, count: int = 2) -> list[
 def parents(level: str | None = None) -> list[str]:
     """Countries that have regions at ``level`` (any regional level when None), by name: the choices of
     "Regions within one country"."""
+    return list(_parents(level))
+
+
+@lru_cache(maxsize=8)
+def _parents(level: str | None) -> tuple[str, ...]:
+    # Once per level and data version: every link is checked against these on every rerun.
     chosen = [level] if level else list(levels())
     codes = {c for lvl in chosen if lvl != "country" for c in areas.areas_at_level(lvl)["country"].dropna()}
     table = query.areas()
-    return sorted(codes & set(table.index), key=query.area_name)
+    return tuple(sorted(codes & set(table.index), key=query.area_name))
 
 
 def regions_within(country: str | None, level: str, codes: list[str]) -> list[str]:

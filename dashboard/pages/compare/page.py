@@ -14,7 +14,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from dashboard import data_version, frame, share
+from dashboard import data_version, frame
 from dashboard.pages.compare import charts, data, state, views
 from dashboard.pages.compare.data import PAGE, shown_rows
 from dashboard.pages.compare.state import COMPARE_CHARTS, FORMS, MAX_INDICATORS, CompareView
@@ -243,8 +243,10 @@ def _multiples(current: CompareView) -> None:
     """The strips as the share registry draws them from the link (one stacked chart, built once per view and
     cached), laid out two to a row, with exactly their rows as a table and CSV, and one share panel."""
     view = replace(current, chart="multiples", notices=())
+    base, version = frame.base_url(PAGE), data_version.current()
     try:
-        shared, spec = frame.drawn_view("compare_multiples", view, frame.base_url(PAGE), data_version.current())
+        shared, spec = frame.drawn_view("compare_multiples", view, base, version)
+        rows_drawn = frame.drawn_rows("compare_multiples", view, base, version)
     except query.QueryError as error:
         st.warning(f"Nothing to draw: {frame.markdown_text(str(error))}.")
         return
@@ -265,7 +267,7 @@ def _multiples(current: CompareView) -> None:
                 alt=alt_text,
             )
     st.caption(shared.meta.source_line)
-    frame.data_table(share.csv_rows(shared), file_name=shared.file_name("csv"), key="cmp_multiples")
+    frame.data_table(rows_drawn, file_name=shared.file_name("csv"), key="cmp_multiples")
     frame.share_panel("compare_multiples", view, key="share_cmp_multiples")
 
 

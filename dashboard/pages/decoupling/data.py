@@ -10,6 +10,9 @@ change, since "decoupling" life expectancy or unemployment from GDP is not what 
 
 from __future__ import annotations
 
+from dataclasses import replace
+from functools import lru_cache
+
 import pandas as pd
 
 from dashboard.pages.decoupling.state import DEFAULT_START, DecouplingView
@@ -114,7 +117,21 @@ def verdicts(view: DecouplingView) -> tuple[pd.DataFrame, list[str]]:
     Columns: ``ref_area, name, measure`` (the drawn measure), ``pressure, driver`` (the ids judged),
     ``pressure_label, driver_label``, then :func:`indicators.decoupling.decoupling_table`'s columns;
     ``verdict`` and ``verdict_label`` are empty for a measure that is not a pressure.
+
+    Computed once per measures, places, period and data version (the page and its rates chart both ask;
+    the scale and context switches do not change it): read-only.
     """
+    table, notes = _verdicts(replace(view, log=False, context=False))
+    return table, list(notes)
+
+
+@lru_cache(maxsize=256)
+def _verdicts(view: DecouplingView) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    table, notes = _judged(view)
+    return table, tuple(notes)
+
+
+def _judged(view: DecouplingView) -> tuple[pd.DataFrame, list[str]]:
     start, end = years_shown(view)
     if end <= start:
         return pd.DataFrame(), [f"the period {start}–{end} is a single year; choose two years to compare"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from dashboard import url_state as u
 from indicators import areas, decoupling, query
@@ -35,6 +36,12 @@ PARAMS = ("y", "x", "areas", "from", "to", "log", "context")
 
 def levels() -> list[str]:
     """Levels whose GDP measure has more than one year (a trail needs two points; TL2 has one year)."""
+    return list(_levels())
+
+
+@lru_cache(maxsize=1)
+def _levels() -> tuple[str, ...]:
+    # Once per data version: every option label of the y picker asks for its level.
     known = catalog()
     found = []
     for level, x in decoupling.SCATTER_X.items():
@@ -42,7 +49,7 @@ def levels() -> list[str]:
             first, last = query.year_range(x)
             if last > first:
                 found.append(level)
-    return found
+    return tuple(found)
 
 
 def level_of(indicator_id: str) -> str:

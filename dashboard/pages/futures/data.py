@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pandas as pd
 
@@ -90,6 +91,14 @@ def target_of(indicator_id: str) -> Target | None:
 
 
 def outlook(view: FuturesView) -> Outlook:
+    """What the charts and the summary say about the view's place and indicator (the pathway and GDP
+    settings do not change it): computed once per place, indicator and data version (read-only)."""
+    return _outlook(view.area, view.indicator)
+
+
+@lru_cache(maxsize=512)
+def _outlook(area: str, indicator: str) -> Outlook:
+    view = FuturesView(area=area, indicator=indicator)
     frame = history(view)
     latest_year, latest = int(frame["year"].iloc[-1]), float(frame["value"].iloc[-1])
     own = derived.series_from_panel(query.panel(view.indicator, [view.area]), view.indicator)
@@ -214,14 +223,21 @@ def gdp_growth(view: FuturesView, end_year: int | None = None) -> tuple[float | 
     measure = gdp_measure(view)
     if measure is None:
         return None, "no GDP series for this place"
-    values = pathways.place_series(measure, view.area)
-    if end_year is not None:
-        values = values[values.index <= end_year]
-    achieved = pathways.achieved_rate(values, TREND_WINDOW)
+    achieved = _achieved_growth(measure, view.area, end_year)
     if achieved is None or achieved.rate is None:
         return None, "no GDP series for this place"
     label = query.definition(measure).label
     return achieved.rate, f"{label}, {achieved.start_year}–{achieved.end_year}"
+
+
+@lru_cache(maxsize=1024)
+def _achieved_growth(measure: str, area: str, end_year: int | None) -> pathways.Rate | None:
+    """The GDP measure's change over the :data:`TREND_WINDOW` years to ``end_year`` (default its latest),
+    once per place, year and data version."""
+    values = pathways.place_series(measure, area)
+    if end_year is not None:
+        values = values[values.index <= end_year]
+    return pathways.achieved_rate(values, TREND_WINDOW)
 
 
 def applies_decoupling(view: FuturesView) -> bool:

@@ -7,8 +7,11 @@ the chart fills a phone screen as well as a desktop one.
 
 from __future__ import annotations
 
+import threading
+
 import altair as alt
 import pandas as pd
+from pandas.io.formats.style import Styler
 
 from dashboard import estimate_marks
 from dashboard.theme import NUMBER_FORMAT, check_rows, heading
@@ -161,9 +164,42 @@ def status_style(value: str) -> str:
     return f"background-color: {colour}; color: #000000" if colour else ""
 
 
-def styled_table(table: pd.DataFrame):
-    """:func:`scorecard_table` with its Status cells coloured by level (the words stay in the cell)."""
-    return table.style.map(status_style, subset=["Status"])
+def computed_once(styler: Styler) -> Styler:
+    """``styler``, made to work out its styles once. ``st.dataframe`` runs a Styler's style functions
+    (``_compute``) and lays out every cell (``_translate``) each time it sends the table, i.e. on every
+    rerun; a table cached per view (and shared between sessions) answers both from its first run instead.
+    Streamlit accepts only the Styler class itself (it checks the type's name, not a subclass), so the two
+    methods are wrapped on this one instance. Read-only afterwards: no styles may be added."""
+    lock = threading.Lock()
+    compute, translate = styler._compute, styler._translate
+    done: dict[tuple, object] = {}
+
+    def compute_once():
+        with lock:
+            if "computed" not in done:
+                compute()
+                done["computed"] = True
+        return styler
+
+    def translate_once(*args, **kwargs):
+        key = ("translated", args, tuple(sorted(kwargs.items())))
+        with lock:
+            if key not in done:
+                done[key] = translate(*args, **kwargs)
+            return done[key]
+
+    styler._compute = compute_once
+    styler._translate = translate_once
+    return styler
+
+
+def styled_table(table: pd.DataFrame, uuid: str | None = None) -> Styler:
+    """:func:`scorecard_table` with its Status cells coloured by level (the words stay in the cell).
+
+    Only the coloured cells carry an id (``cell_ids=False``): the browser reads the other cells' own
+    text, which is already what they show, so Streamlit has one column of display values to send, not ten.
+    ``uuid`` names the table's CSS (unique on a page); without it Streamlit picks one per element."""
+    return Styler(table, uuid=uuid, cell_ids=False).map(status_style, subset=["Status"])
 
 
 def _target_text(row: pd.Series) -> str:

@@ -114,6 +114,14 @@ def group_rows(area: str, members: tuple[str, ...], since: int, group: str, key:
 
 
 @lru_cache(maxsize=256)
+def styled_group_table(area: str, members: tuple[str, ...], since: int, group: str, key: str):
+    """:func:`group_table` with its Status cells coloured (:func:`charts.styled_table`), styled once per
+    view and data version rather than on every rerun (read-only; its CSS is named after ``key``)."""
+    table = group_table(area, members, since, group, key)
+    return charts.computed_once(charts.styled_table(table, uuid=f"ov_{group}_{key}"))
+
+
+@lru_cache(maxsize=256)
 def group_table(area: str, members: tuple[str, ...], since: int, group: str, key: str):
     """:func:`group_rows` as the page's table shows it (the theme tables are shared with the warm-up)."""
     if group == "theme":

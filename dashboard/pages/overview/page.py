@@ -186,7 +186,7 @@ def _theme_block(rows, title: str, view: StandingView, group: assess.PeerGroup, 
         frame.chart_block("scorecard", view, key=f"ov_{theme}")
     table = data.group_table(view.overview.area, group.members, since, view.overview.group, theme)
     st.dataframe(
-        charts.styled_table(table),
+        data.styled_group_table(view.overview.area, group.members, since, view.overview.group, theme),
         hide_index=True,
         width="stretch",
         height=ROW_PX * (len(table) + 1) + 3,  # every row visible: no scrolling hides an indicator
