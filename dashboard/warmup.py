@@ -103,7 +103,7 @@ def first_view_steps(
     """What the default page (Overview, an empty link) computes, in the order of :data:`FIRST_VIEW_STEPS`;
     after its first chart it holds back (up to ``hold`` seconds, see :func:`hold_back`) until a page has sent
     a chart."""
-    from dashboard.frame import drawn_chart, place_label
+    from dashboard.frame import place_label, sent_spec
     from dashboard.pages.overview import data, state
     from indicators import assess
 
@@ -116,8 +116,8 @@ def first_view_steps(
             for code in data.area_options():
                 place_label(code)
         rows = data.group_rows(view.area, group.members, view.since, "theme", theme)
-        if rows["percentile"].notna().any():
-            drawn_chart("scorecard", state.StandingView(view, theme), version)
+        if rows["percentile"].notna().any():  # the spec as the page sends it (rows already in Arrow bytes)
+            sent_spec("scorecard", state.StandingView(view, theme), version)
         data.theme_table(view.area, group.members, view.since, theme)
 
     first, *others = data.THEME_TITLES
@@ -133,7 +133,7 @@ def first_view_steps(
 
 def other_page_steps() -> Iterator[tuple[str, Callable[[], object]]]:
     """The chart of an empty link on every other page (each view kind's default)."""
-    from dashboard.frame import drawn_chart
+    from dashboard.frame import sent_spec
     from dashboard.pages.overview.data import PAGE as OVERVIEW
     from dashboard.registry import registry
     from indicators import query
@@ -146,7 +146,7 @@ def other_page_steps() -> Iterator[tuple[str, Callable[[], object]]]:
         def default_chart(kind=kind) -> None:
             # A default view may have nothing to draw (Your index's moves at equal weights): nothing to warm.
             with contextlib.suppress(query.QueryError):
-                drawn_chart(kind.kind, kind.parse({}), version)
+                sent_spec(kind.kind, kind.parse({}), version)
 
         yield f"{kind.page} {kind.kind}", default_chart
 

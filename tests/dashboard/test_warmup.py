@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from dashboard import data_version, warmup
-from dashboard.frame import drawn_chart
+from dashboard.frame import drawn_chart, sent_spec
 from dashboard.pages.overview import data as overview_data
 from dashboard.pages.overview import state as overview_state
 from dashboard.pages.overview import views as overview_views
@@ -35,6 +35,9 @@ def test_the_first_view_steps_fill_the_caches_the_overview_page_reads():
     hits = drawn_chart.cache_info().hits
     drawn, spec = drawn_chart("scorecard", StandingView(view, "economy"), data_version.current())
     assert drawn_chart.cache_info().hits == hits + 1, "the page's chart must be a cache hit"
+    hits = sent_spec.cache_info().hits
+    sent_spec("scorecard", StandingView(view, "inclusive"), data_version.current())
+    assert sent_spec.cache_info().hits == hits + 1, "the spec as sent (rows in Arrow bytes) must be a cache hit"
     title = overview_views.chart_title("economy", assess.area_name(view.area), group.label)
     assert spec["title"]["text"] == title_lines(title)
     hits = assess.place_signals.cache_info().hits
