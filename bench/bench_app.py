@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RERUNS = 15
 SYNTHETIC_ROWS = 10_000_000
 SESSIONS = 10
-FIRST_VIEW_RUNS = 3
+FIRST_VIEW_RUNS = 7  # per-run ratios on one quiet machine ranged 1.02-1.37: a median of 3 is mostly noise
 #: The floor for (c): a Streamlit app with nothing but one chart of two made-up points.
 MINIMAL_APP = """import streamlit as st
 st.title("Minimal")
