@@ -146,8 +146,9 @@ def latest_values(panel: pd.DataFrame, year: int | None = None, max_age: int = M
 def world_table(assessed: pd.DataFrame, gdp: pd.Series | None = None) -> pd.DataFrame:
     """Per place: social thresholds achieved and boundaries transgressed, out of those with data.
 
-    Columns ``social_achieved, social_total, boundaries_transgressed, boundaries_total`` and, when
-    ``gdp`` (indexed by ref_area) is given, ``gdp_per_capita``.
+    Columns ``social_achieved, social_total, boundaries_transgressed, boundaries_total``; when ``assessed``
+    has years, ``first_year`` and ``last_year`` (the oldest and newest value the place is judged on, so a
+    title can say of when); and when ``gdp`` (indexed by ref_area) is given, ``gdp_per_capita``.
     """
     floors = assessed[assessed["kind"] == "floor"].groupby("ref_area")["met"]
     ceilings = assessed[assessed["kind"] == "ceiling"].groupby("ref_area")["met"]
@@ -160,6 +161,9 @@ def world_table(assessed: pd.DataFrame, gdp: pd.Series | None = None) -> pd.Data
         }
     )
     table = table.fillna(0).astype(int)
+    if "year" in assessed:
+        years = assessed.groupby("ref_area")["year"]
+        table["first_year"], table["last_year"] = years.min().astype(int), years.max().astype(int)
     if gdp is not None:
         table["gdp_per_capita"] = gdp.reindex(table.index)
     table.index.name = "ref_area"

@@ -34,14 +34,15 @@ def published(value: float) -> str:
     return readable(value)
 
 
-def years_of(years: Iterable[int], up_to: int | None = None) -> str:
+def years_of(years: Iterable[int], up_to: int | None = None, per: str = "place") -> str:
     """Which year(s) a chart of latest values shows, for its title: '2016' when every value is of one year,
     'latest year per place, 2014–2016' when they differ ('latest up to 2012 per place, 2010–2012' when a
-    year was chosen). A journalist quoting "(latest)" could not say of when."""
+    year was chosen; ``per`` names what each value's year is the latest of). A journalist quoting
+    "(latest)" could not say of when."""
     found = sorted({int(y) for y in years})
     if not found:
         return "no values" if up_to is None else f"no values up to {up_to}"
     if len(found) == 1:
         return str(found[0])
-    which = "latest year per place" if up_to is None else f"latest up to {up_to} per place"
+    which = f"latest year per {per}" if up_to is None else f"latest up to {up_to} per {per}"
     return f"{which}, {found[0]}–{found[-1]}"

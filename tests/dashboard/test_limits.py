@@ -140,6 +140,28 @@ def test_page_draws_place_and_world_with_sources():
     assert any("shortfall" in m.value for m in at.markdown)
 
 
+def test_both_titles_say_of_which_years_the_values_are():
+    """A journalist quoting the floors and ceilings must be able to say of when: the place's title names its
+    measures' years, the world view's subtitle the span of data years behind it."""
+    import re
+
+    from dashboard import data_version
+    from dashboard.frame import drawn_chart
+    from dashboard.pages.limits.state import LimitsView
+
+    def title_text(spec: dict, part: str = "text") -> str:
+        lines = spec["title"][part]
+        return " ".join(lines) if isinstance(lines, list) else lines
+
+    version = data_version.current()
+    _, place = drawn_chart("limits", LimitsView(area="SWE"), version)
+    place_title = title_text(place)
+    assert re.search(r"\((\d{4}|latest year per measure, \d{4}–\d{4})\)$", place_title), place_title
+    _, world = drawn_chart("limits_world", LimitsView(area="SWE"), version)
+    subtitle = title_text(world, "subtitle")
+    assert re.search(r"latest data \((\d{4}|latest year per country and measure, \d{4}–\d{4})\)", subtitle)
+
+
 def test_page_changing_place_updates_the_link():
     at = _open()
     at.selectbox(key="lim_area").set_value("SE11").run()

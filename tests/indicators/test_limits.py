@@ -64,7 +64,7 @@ def test_ratios_shortfall_and_overshoot_by_hand():
         {
             "indicator": ["extreme_poverty_rate", "co2_consumption_per_capita", "extreme_poverty_rate", "gdp"],
             "ref_area": ["A", "A", "B", "A"],
-            "year": [2019, 2019, 2019, 2019],
+            "year": [2019, 2017, 2019, 2019],
             "value": [10.0, 3.22, 1.0, 5.0],
         }
     )
@@ -84,6 +84,9 @@ def test_ratios_shortfall_and_overshoot_by_hand():
         1,
     ]
     assert world.loc["B", "boundaries_total"] == 0 and world.loc["B", "gdp_per_capita"] == 50.0
+    # the years each place is judged on, so a title can say of when
+    assert world.loc["A", ["first_year", "last_year"]].tolist() == [2017, 2019]
+    assert world.loc["B", ["first_year", "last_year"]].tolist() == [2019, 2019]
 
 
 def test_a_country_is_judged_on_country_indicators_only():

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dashboard.pages.limits import charts, data
 from dashboard.pages.limits.state import LimitsView, parse
-from dashboard.pages.titles import published
+from dashboard.pages.titles import published, years_of
 from dashboard.view_kind import Drawn, ViewKind
 from indicators import limits, query
 from indicators.numbers import readable
@@ -38,11 +38,14 @@ def build_place(view: LimitsView) -> Drawn:
         row=[f"{r.dimension}" + ("" if r.where == place else " (national)") for r in frame.itertuples(index=False)],
     )
     floors, ceilings = frame[frame["kind"] == "floor"], frame[frame["kind"] == "ceiling"]
-    title = f"{place}: social floors achieved and planetary boundaries respected, per person"
+    title = (
+        f"{place}: social floors achieved and planetary boundaries respected, per person "
+        f"({years_of(frame['year'], per='measure')})"
+    )
     subtitle = (
         f"Floors: {int(floors['met'].sum())} of {len(floors)} achieved; ceilings: "
         f"{int((~ceilings['met'].astype(bool)).sum())} of {len(ceilings)} overshot. Value ÷ threshold; "
-        "thresholds from O'Neill et al. (2018) and Fanning et al. (2022); latest data year per row"
+        "thresholds from O'Neill et al. (2018) and Fanning et al. (2022); each row's latest data year"
         + ("; rows marked (national) are the country's values" if (frame["where"] != place).any() else "")
     )
     columns = [
@@ -64,6 +67,11 @@ def build_place(view: LimitsView) -> Drawn:
     )
 
 
+def _data_years(table) -> str:
+    """The span of data years behind the world view (each country's oldest and newest value it is judged on)."""
+    return years_of([table["first_year"].min(), table["last_year"].max()], per="country and measure")
+
+
 def build_world(view: LimitsView) -> Drawn:
     table, left_out = data.world()
     if table.empty:
@@ -75,7 +83,7 @@ def build_world(view: LimitsView) -> Drawn:
     highlight = own if own in set(table["ref_area"]) else None
     title = "Who lives well within limits? Social thresholds achieved vs planetary boundaries transgressed"
     subtitle = (
-        f"{len(table)} countries, latest data; {len(floors)} social floors and {len(ceilings)} per-person boundaries "
+        f"{len(table)} countries, latest data ({_data_years(table)}); {len(floors)} social floors and {len(ceilings)} per-person boundaries "
         f"(O'Neill et al. 2018; Fanning et al. 2022); {left_out} countries with too little data left out; "
         "dots spread slightly around their exact share so that countries with the same share stay visible"
         + (f"; ringed: {query.area_name(highlight)}" if highlight else "")
@@ -87,7 +95,7 @@ def build_world(view: LimitsView) -> Drawn:
         notes.append(f"{query.area_name(view.area)} is a region: its country, {query.area_name(highlight)}, is ringed")
     rows = table[
         ["ref_area", "name", "social_achieved", "social_total", "boundaries_transgressed", "boundaries_total",
-         "social_share", "boundary_share", "gdp_per_capita"]
+         "social_share", "boundary_share", "gdp_per_capita", "first_year", "last_year"]
     ]  # fmt: skip
     ids = tuple(dict.fromkeys([*(t.indicator for t in floors + ceilings), limits.GDP_PER_CAPITA]))
     return Drawn(
