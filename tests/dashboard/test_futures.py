@@ -94,7 +94,8 @@ def test_with_sourced_bands_required_pace_and_year_reached_aim_at_the_green_thre
     rules = [layer for layer in spec["layer"] if layer.get("mark", {}).get("type") == "rule"]
     drawn_goal = [v for layer in rules for v in spec["datasets"][layer["data"]["name"]] if "label" in v]
     assert [row["value"] for row in drawn_goal] == [2.0]
-    assert "green threshold 2 %" in drawn_goal[0]["label"] and "target 0 %" in drawn_goal[0]["label"]
+    in_plot = drawn_goal[0]["short"]  # the text drawn beside the line; the tooltip keeps the target's label
+    assert "green threshold 2 %" in in_plot and "target 0 %" in in_plot
     csv = drawn.data.set_index("series")
     assert csv.at["green threshold (aimed at)", "value"] == 2.0 and csv.at["target", "value"] == 0.0
     rates = views.build_rates(view)
@@ -276,3 +277,17 @@ def test_export_link_names_the_place_and_the_target_in_the_title():
 
 
 # -- first-class view: baked, pinned -------------------------------------------------------------
+
+
+def test_the_text_drawn_beside_the_target_line_is_short_and_the_tooltip_keeps_the_full_label():
+    """A long target label drawn inside the plot squeezed a phone's plot to a thin strip (Vega makes room for
+    every mark): the line's text is short; the full label stays in the tooltip and the summary."""
+    view = FuturesView(area="IND", indicator="co2_consumption_per_capita")
+    spec = views.build_outlook(view).chart.to_dict()
+    texts = [layer for layer in spec["layer"] if layer.get("mark", {}).get("type") == "text"]
+    drawn = [layer["encoding"]["text"]["field"] for layer in texts]
+    rows = [v for layer in texts for v in spec["datasets"][layer["data"]["name"]] if "short" in v]
+    assert "short" in drawn and len(rows) == 1
+    assert rows[0]["short"].startswith("Target: at most 1.61") and rows[0]["short"].endswith("by 2030")
+    assert len(rows[0]["short"]) <= 45
+    assert rows[0]["label"].startswith("Per-capita share of the climate boundary")

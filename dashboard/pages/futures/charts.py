@@ -110,10 +110,10 @@ def outlook_chart(
             .encode(x="year:Q", y="value:Q", tooltip=[alt.Tooltip("label:N", title="Target")])
         )
         start = goal.assign(year=int(history["year"].min()))
-        layers.append(
+        layers.append(  # drawn inside the plot: the short form when there is one (the tooltips keep the label)
             alt.Chart(start)
             .mark_text(align="left", dy=-9, fontSize=11, color=TARGET_COLOUR, fontWeight="bold")
-            .encode(x="year:Q", y="value:Q", text="label:N")
+            .encode(x="year:Q", y="value:Q", text="short:N" if "short" in goal else "label:N")
         )
     subtitle = estimate_marks.subtitle(subtitle, estimate_marks.HOLLOW_LINE, history)
     return alt.layer(*layers).properties(title=wrapped(title, subtitle), height=height, width="container")

@@ -99,14 +99,17 @@ def build_outlook(view: FuturesView) -> Drawn:
     path = data.pathway(view, look)
     goal = None
     if look.target is not None:
-        label = look.target.label
+        # Drawn inside the plot, so short: a long label ("Per-capita share of the climate boundary: 1.61 t CO2
+        # a year (no deadline …)") made a phone's plot a thin strip. The summary above names the source.
+        words = "at least" if look.target.kind == "at_least" else "at most"
+        short = f"Target: {words} {with_unit(look.target.value, item.unit)} by {look.target.year}"
         if look.aims_at_green:  # the line is drawn where the status counts the target as met
             # Short, as it is drawn inside the plot; the summary above and the rates chart name the source.
-            label = (
+            short = (
                 f"Aimed at: green threshold {with_unit(look.aim, item.unit)}, "
                 f"target {with_unit(look.target.value, item.unit)}"
             )
-        goal = {"value": look.aim, "year": look.target.year, "label": label}
+        goal = {"value": look.aim, "year": look.target.year, "label": look.target.label, "short": short}
     bound = None
     if look.boundary is not None:
         what = "Floor" if look.boundary.kind == "floor" else "Per-person boundary"
