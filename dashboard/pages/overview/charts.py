@@ -7,8 +7,6 @@ the chart fills a phone screen as well as a desktop one.
 
 from __future__ import annotations
 
-import threading
-
 import altair as alt
 import pandas as pd
 from pandas.io.formats.style import Styler
@@ -162,35 +160,6 @@ def status_style(value: str) -> str:
     (every one of the four colours keeps a contrast of at least 4.5:1 with black)."""
     colour = STATUS_CELL_COLOURS.get(value)
     return f"background-color: {colour}; color: #000000" if colour else ""
-
-
-def computed_once(styler: Styler) -> Styler:
-    """``styler``, made to work out its styles once. ``st.dataframe`` runs a Styler's style functions
-    (``_compute``) and lays out every cell (``_translate``) each time it sends the table, i.e. on every
-    rerun; a table cached per view (and shared between sessions) answers both from its first run instead.
-    Streamlit accepts only the Styler class itself (it checks the type's name, not a subclass), so the two
-    methods are wrapped on this one instance. Read-only afterwards: no styles may be added."""
-    lock = threading.Lock()
-    compute, translate = styler._compute, styler._translate
-    done: dict[tuple, object] = {}
-
-    def compute_once():
-        with lock:
-            if "computed" not in done:
-                compute()
-                done["computed"] = True
-        return styler
-
-    def translate_once(*args, **kwargs):
-        key = ("translated", args, tuple(sorted(kwargs.items())))
-        with lock:
-            if key not in done:
-                done[key] = translate(*args, **kwargs)
-            return done[key]
-
-    styler._compute = compute_once
-    styler._translate = translate_once
-    return styler
 
 
 def styled_table(table: pd.DataFrame, uuid: str | None = None) -> Styler:

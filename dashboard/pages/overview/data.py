@@ -113,12 +113,12 @@ def group_rows(area: str, members: tuple[str, ...], since: int, group: str, key:
     return card[chosen].reset_index(drop=True)
 
 
-@lru_cache(maxsize=256)
 def styled_group_table(area: str, members: tuple[str, ...], since: int, group: str, key: str):
-    """:func:`group_table` with its Status cells coloured (:func:`charts.styled_table`), styled once per
-    view and data version rather than on every rerun (read-only; its CSS is named after ``key``)."""
+    """:func:`group_table` with its Status cells coloured (:func:`charts.styled_table`; its CSS named after
+    ``key``). Built per run, not cached: a Styler works out its styles when Streamlit sends it, and one shared
+    between sessions would be styled by two at once. The page draws one tab's table, a few milliseconds."""
     table = group_table(area, members, since, group, key)
-    return charts.computed_once(charts.styled_table(table, uuid=f"ov_{group}_{key}"))
+    return charts.styled_table(table, uuid=f"ov_{group}_{key}")
 
 
 @lru_cache(maxsize=256)
