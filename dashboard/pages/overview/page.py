@@ -119,8 +119,8 @@ def body(link: frame.Link) -> None:
     # appears as soon as its theme is computed (a cold first view shows it within a second).
     headline_slot = st.container()
     # One tab per theme (or framework component), and only the open one is drawn: four charts and tables
-    # at once made the page 11,000 px tall and kept the visitor's browser busy for a second before the
-    # first chart showed. ``theme=`` in the link opens a tab; the address follows the tab clicked.
+    # at once made the page 11,000 px tall, and the browser drew three of them below the fold.
+    # ``theme=`` in the link opens a tab; the address follows the tab clicked.
     tabs = st.tabs(list(labels.values()), key="ov_tab", on_change="rerun")
     # An empty link's view is what the server-start warm-up computes: wait for its step rather than
     # compute the same numbers at the same time (a no-op once it is done, or without a warm-up).
