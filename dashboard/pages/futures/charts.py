@@ -41,7 +41,10 @@ def outlook_chart(
     or ceiling, with no year) is ``{"value", "label"}`` or None. An observed value the publisher estimated
     (``history["estimated"]``) is drawn as a hollow point, with a caption line saying so."""
     check_rows(len(history) + len(projection) + len(pathway), title)
-    colour = alt.Color("series:N", title=None, scale=alt.Scale(domain=SERIES, range=SERIES_COLOURS))
+    # Two legend columns: the three entries in one row were cut at a phone's width (a legend does not wrap).
+    colour = alt.Color(
+        "series:N", title=None, scale=alt.Scale(domain=SERIES, range=SERIES_COLOURS), legend=alt.Legend(columns=2)
+    )
     x = alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1))
     y = alt.Y("value:Q", title=unit, scale=alt.Scale(zero=False))
     value_tip = alt.Tooltip("value:Q", title=unit, format=NUMBER_FORMAT)
