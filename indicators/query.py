@@ -197,6 +197,12 @@ def _series_rows(ref: SeriesRef) -> pd.DataFrame | None:
     return _dataset_series(ref.source, ref.dataset).get(ref.code)
 
 
+def _stored_official(item: Definition) -> list[SeriesRef]:
+    """The definition's official datasets that the store holds, in order of preference."""
+    stored = set(store.dataset_files())
+    return [ref for ref in item.official_series if (ref.source, ref.dataset) in stored]
+
+
 @lru_cache(maxsize=256)
 def _chosen_series(indicator_id: str) -> tuple[SeriesRef, pd.DataFrame | None]:
     """The first of the definition's series, in order of preference, that is stored and has observations.
@@ -210,10 +216,7 @@ def _chosen_series(indicator_id: str) -> tuple[SeriesRef, pd.DataFrame | None]:
     if item.series is None:
         raise QueryError(f"indicator {indicator_id!r} is derived (formula: {item.formula}); use panel()")
     _not_fetched(indicator_id)
-    stored = set(store.dataset_files())
-    for ref in item.official_series:
-        if (ref.source, ref.dataset) not in stored:
-            continue
+    for ref in _stored_official(item):
         try:
             rows = _series_rows(ref)
         except store.StoreError as exc:
@@ -235,11 +238,9 @@ def source_used(indicator_id: str) -> SeriesRef:
     a fresh server 0.6 s before its first chart.
     """
     item = definition(indicator_id)
-    if item.series is not None:
-        stored = set(store.dataset_files())
-        if not any((ref.source, ref.dataset) in stored for ref in item.official_series):
-            _not_fetched(indicator_id)
-            return item.series
+    if item.series is not None and not _stored_official(item):
+        _not_fetched(indicator_id)
+        return item.series
     return _chosen_series(indicator_id)[0]
 
 
