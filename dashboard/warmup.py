@@ -125,7 +125,7 @@ def first_view_steps(
     # The first tab's chart (rows precomputed for this view, see overview/first_view.py) is what a fresh
     # server must show first; the rest waits until it is sent.
     hold_back(stop, hold)
-    yield "overview headline", lambda: assess.place_headline(view.area, group.members, view.since)
+    yield "overview headline", lambda: data.place_headline(view.area, group.members, view.since)
     yield "overview signals", lambda: assess.place_signals(view.area, group.members, view.since)
     for theme in others:
         yield f"overview {theme}", lambda theme=theme: theme_block(theme)

@@ -99,7 +99,14 @@ def scorecard(ref_area: str, members: tuple[str, ...], since: int = 2010) -> pd.
     when the value is more than :data:`RECENT_YEARS` older than the place's newest value; ``estimated`` is
     True when the publisher marked the latest value as estimated, modelled or provisional.
     """
-    card = pd.concat([scorecard_theme(ref_area, members, since, theme) for theme in THEME_ORDER], ignore_index=True)
+    return assemble([scorecard_theme(ref_area, members, since, theme) for theme in THEME_ORDER])
+
+
+def assemble(themes_rows: list[pd.DataFrame]) -> pd.DataFrame:
+    """The scorecard from its themes' rows (:func:`scorecard_theme`, in :data:`THEME_ORDER`), with ``recent``
+    judged against the newest value of all of them. Separate so that a page holding the themes' rows already
+    (the Overview's precomputed default view) builds the same scorecard without computing them again."""
+    card = pd.concat(themes_rows, ignore_index=True)
     with_data = card["year"].notna()
     if with_data.any():
         newest = card.loc[with_data, "year"].max()

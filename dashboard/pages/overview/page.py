@@ -138,7 +138,7 @@ def body(link: frame.Link) -> None:
             _theme_block(rows, title, StandingView(current, key), group, since)
     if warmed:
         warmup.wait_for("overview headline")
-    card = assess.scorecard(area, group.members, since)
+    card = data.place_card(area, group.members, since)
     with headline_slot:
         _headline_block(card, area, since, group)
         with st.expander("How status and arrows are decided"):
@@ -153,7 +153,7 @@ def _headline_block(card, area: str, since: int, group: assess.PeerGroup) -> Non
     if card["year"].isna().all():
         st.warning(f"There is no data for {query.area_name(area)} yet.")
         return
-    sentence, coverage = assess.place_headline(area, group.members, since)
+    sentence, coverage = data.place_headline(area, group.members, since)
     st.markdown(f"##### {sentence}")
     if coverage:
         wellbeing = card[card["theme"].isin(assess.WELLBEING_THEMES)]
