@@ -23,8 +23,9 @@ FORBIDDEN = {
     "indicators": {"dashboard", "streamlit", "altair"},
     "dashboard": {"connectors"},
 }
-#: Only a page's thin Streamlit file and the shared frame import streamlit.
-STREAMLIT_ALLOWED = ("dashboard/frame.py",)
+#: Only a page's thin Streamlit file, the shared frame and the server's HTTP side (which reads Streamlit's own
+#: manifest and base path) import streamlit.
+STREAMLIT_ALLOWED = ("dashboard/frame.py", "dashboard/preload.py")
 STREAMLIT_PAGE_FILE = "page.py"
 #: Code where a plain import always serves; imports by name are refused here.
 NO_IMPORT_BY_NAME = ("connectors", "indicators", "dashboard", "bench", "app.py", "serve.py")

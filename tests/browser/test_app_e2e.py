@@ -56,3 +56,31 @@ def test_readable_on_a_phone(app_url, browser, ui):
     assert width <= 380, f"page scrolls sideways on a 360 px phone ({width} px wide)"
     ui.screenshot(page, "trajectories_phone")
     context.close()
+
+
+def test_the_page_sends_the_charts_code_and_the_browser_uses_it_once(app_url, page, ui):
+    """dashboard/preload.py: the page's answer names the chart's code, the browser fetches it while it loads the
+    page (before the app has even drawn its frame, so before any chart was sent) and never a second time."""
+    import urllib.request
+
+    with urllib.request.urlopen(f"{app_url}/") as answer:
+        link = answer.headers["Link"]
+    assert link, "the page's answer has no Link header naming the chart's code"
+    files = [part.split(">")[0].lstrip(" <") for part in link.split(",")]
+    embed = next(name for name in files if name.rsplit("/", 1)[-1].startswith("embed."))
+    for name in files:
+        with urllib.request.urlopen(f"{app_url}{name}") as answer:
+            assert answer.status == 200, name
+    page.add_init_script(
+        "new MutationObserver((_, o) => { if (document.querySelector('[data-testid=stApp]')) {"
+        " window.__appAt = performance.now(); o.disconnect(); } }).observe(document, {subtree: true, childList: true});"
+    )
+    page.goto(f"{app_url}/")
+    ui.wait_for_charts(page, 1)
+    fetched = page.evaluate(
+        "name => performance.getEntriesByType('resource').filter(e => e.name.endsWith(name)).map(e => e.startTime)",
+        embed,
+    )
+    assert len(fetched) == 1, f"{embed} fetched {len(fetched)} times"
+    assert fetched[0] < page.evaluate("window.__appAt"), "the chart's code is asked for with the page, not after"
+    assert ui.exception_boxes(page) == 0
