@@ -63,6 +63,33 @@ def area_name(ref_area: str) -> str:
     return query.area_name(ref_area)
 
 
+def _without_parts_list(name: str) -> str:
+    """``name`` without a closing parenthesised list of its parts ("Kazakhstan - North region (Akmolinskaya
+    (incl Astana city), Kostnaiskaya, …)" -> "Kazakhstan - North region"); unchanged when it has none. Only a
+    list (a comma inside) is dropped: "Bolivia (Plurinational State of)" keeps its parenthesis."""
+    if not name.endswith(")"):
+        return name
+    depth = 0
+    for position in range(len(name) - 1, -1, -1):
+        depth += {")": 1, "(": -1}.get(name[position], 0)
+        if depth == 0:
+            inside, before = name[position + 1 : -1], name[:position].rstrip()
+            return before if "," in inside and before else name
+    return name
+
+
+def short_names(codes: tuple[str, ...] | list[str]) -> dict[str, str]:
+    """Each area's name for a chart's title and legend: a sub-national region's name without the list of
+    provinces Global Data Lab appends to it (names run to 111 characters, which filled a phone's screen
+    with a 14-line title and pushed legend entries out of the chart), as long as the names stay distinct
+    among ``codes``; every other name in full. Tooltips and tables keep the full name."""
+    full = {code: query.area_name(code) for code in codes}
+    short = {code: _without_parts_list(name) if level_of(code) != "country" else name for code, name in full.items()}
+    if len(set(short.values())) < len(set(full.values())):
+        return full
+    return short
+
+
 @lru_cache(maxsize=1)
 def classified() -> pd.DataFrame:
     """The areas table with ``kind`` (country | region | aggregate | other), ``group`` and ``parent``

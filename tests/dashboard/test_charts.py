@@ -92,6 +92,49 @@ def test_more_series_than_colours_are_still_told_apart():
     check_golden("trajectory_twelve", spec)
 
 
+def _drawn_width(chart: alt.TopLevelMixin) -> float:
+    svg = vlc.vegalite_to_svg(json.dumps(chart.to_dict()))
+    return float(svg.split('width="', 1)[1].split('"', 1)[0])
+
+
+def test_a_legend_of_long_names_never_widens_the_chart_beyond_a_phones_width():
+    """Synthetic values under Global Data Lab's longest region names (111 characters): two legend columns of
+    them overflowed a 400 px phone and pushed one entry out of sight. One column, labels cut at the chart's
+    width (the tooltip keeps the full name)."""
+    names = [
+        "Kazakhstan - North region (Akmolinskaya (incl Astana city), Kostnaiskaya, Pavlodarskaya, North-Kaz)",
+        "Paraguay - North-West (Boqueron, Alto Paraguay, Presidente Hayes, Conception, Amambay, San pedro)",
+        "Algeria - Nord Centre (Alger, Blida, Boumerdes, Tipaza, Bouira, Medea, Tizi-Ouzou, Bejaia, Chlef)",
+    ]
+    rows = [(f"R{i}", name, year, 60.0 + i + year / 100) for i, name in enumerate(names) for year in (2000, 2001)]
+    long_names = pd.DataFrame(rows, columns=["ref_area", "name", "year", "value"])
+    short = long_names.assign(name=long_names["ref_area"])
+    phone = 330  # the plot's width in a 400 px window
+    drawn = {
+        label: _drawn_width(charts.trajectory_chart(frame, title="t", unit="years").properties(width=phone))
+        for label, frame in (("long", long_names), ("short", short))
+    }
+    assert drawn["long"] == drawn["short"], drawn
+    legend = charts.trajectory_chart(long_names, title="t", unit="years").to_dict()["layer"][0]["encoding"]["color"]
+    assert legend["legend"]["columns"] == 1
+    assert (
+        charts.trajectory_chart(short, title="t", unit="years").to_dict()["layer"][0]["encoding"]["color"]["legend"][
+            "columns"
+        ]
+        == charts.LEGEND_COLUMNS
+    )
+
+
+def test_the_legend_shows_the_label_column_and_the_tooltip_the_full_name():
+    frame = pd.DataFrame(
+        {"ref_area": ["R1", "R1"], "name": ["North (a, b, c)", "North (a, b, c)"], "year": [2000, 2001]}
+    ).assign(value=[1.0, 2.0], label="North")
+    spec = charts.trajectory_chart(frame, title="t", unit="u").to_dict()
+    line = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "line")
+    assert line["encoding"]["color"]["field"] == "label" and line["encoding"]["color"]["scale"]["domain"] == ["North"]
+    assert {"field": "name", "title": "Area", "type": "nominal"} in line["encoding"]["tooltip"]
+
+
 def test_ranking_is_dots_without_stems_from_an_arbitrary_floor():
     spec = _roundtrip(
         charts.ranked_chart(

@@ -131,3 +131,32 @@ def test_a_headline_whose_gdp_like_series_has_one_year_says_so():
 def test_labels_keep_their_acronyms_mid_sentence():
     assert headline._mid_sentence("GDP per capita") == "GDP per capita"
     assert headline._mid_sentence("Regional GDP per inhabitant (PPS)") == "regional GDP per inhabitant (PPS)"
+
+
+def test_a_regions_list_of_provinces_is_left_out_of_its_short_name():
+    assert areas._without_parts_list("Kazakhstan - North region (Akmolinskaya (incl Astana city), Kostnaiskaya)") == (
+        "Kazakhstan - North region"
+    )
+    assert areas._without_parts_list("Bolivia (Plurinational State of)") == "Bolivia (Plurinational State of)"
+    assert areas._without_parts_list("(a, b)") == "(a, b)"  # nothing would be left
+    assert areas._without_parts_list("North (a, b") == "North (a, b"  # unbalanced: left alone
+    assert areas._without_parts_list("Stockholm") == "Stockholm"
+
+
+def test_short_names_shorten_regions_only_and_only_while_they_stay_distinct(monkeypatch):
+    names = {
+        "R1": "Nigeria - North (Kano, Kaduna)",
+        "R2": "Nigeria - North (Borno, Yobe)",
+        "R3": "Kenya - Coast (Mombasa, Kwale)",
+        "C1": "Congo (Republic, of the)",
+    }
+    monkeypatch.setattr(areas.query, "area_name", names.get)
+    monkeypatch.setattr(areas, "level_of", lambda code: "country" if code.startswith("C") else "gdl_region")
+    assert areas.short_names(["R3", "C1"]) == {"R3": "Kenya - Coast", "C1": "Congo (Republic, of the)"}
+    # two regions whose short names would be the same: every name in full
+    assert areas.short_names(["R1", "R2", "R3"]) == {code: names[code] for code in ("R1", "R2", "R3")}
+
+
+def test_short_names_of_real_regions():
+    found = areas.short_names(["KAZr105", "SE11", "SWE"])
+    assert found == {"KAZr105": "Kazakhstan - North region", "SE11": "Stockholm", "SWE": "Sweden"}

@@ -31,6 +31,8 @@ COLUMN_SUBTITLE_CHARS = 32
 RANK_LABEL_PX = 110
 #: Legend entries per row: four names did not fit a third of the page ("Germa…" and no China).
 LEGEND_COLUMNS = 2
+#: Longer names get one entry per row: two such columns overflowed a phone's chart and hid an entry.
+LEGEND_TWO_COLUMN_CHARS = 18
 
 
 def _heading(title: str, subtitle: str | list[str] | None = None) -> alt.TitleParams:
@@ -56,7 +58,8 @@ def trajectory_chart(
 ) -> alt.LayerChart:
     """Lines over time for the chosen areas, over optional grey context lines of all others.
 
-    ``frame`` has columns ``ref_area, name, year, value`` and optionally ``estimated``; for
+    ``frame`` has columns ``ref_area, name, year, value`` and optionally ``estimated`` and ``label`` (the
+    legend's name for each place, distinct per place; the tooltip keeps ``name`` in full); for
     ``scale='indexed'`` the values are expected to be indexed already (the indicator layer does the
     arithmetic). Values the publisher estimated are drawn as hollow points, with a caption line saying so.
     """
@@ -77,15 +80,25 @@ def trajectory_chart(
             .mark_line(strokeWidth=1, opacity=0.35, color=CONTEXT_GREY)
             .encode(x=x, y=y, detail="ref_area:N", tooltip=tooltip)
         )
-    order = list(dict.fromkeys(frame["name"]))
+    if "label" not in frame:
+        frame = frame.assign(label=frame["name"])
+    order = list(dict.fromkeys(frame["label"]))
     colours, dashes = series_styles(order)
-    # One legend for colour and dash, drawn as short lines so a dashed series shows its dash.
-    legend = alt.Legend(symbolType="stroke", symbolStrokeWidth=2.5, symbolSize=250, columns=LEGEND_COLUMNS)
-    colour = alt.Color("name:N", title=None, sort=order, scale=colours, legend=legend)
+    # One legend for colour and dash, drawn as short lines so a dashed series shows its dash. Its labels are
+    # never wider than the chart (cut with "…" only when a name is; the tooltip has it in full).
+    columns = LEGEND_COLUMNS if max(len(name) for name in order) <= LEGEND_TWO_COLUMN_CHARS else 1
+    legend = alt.Legend(
+        symbolType="stroke",
+        symbolStrokeWidth=2.5,
+        symbolSize=250,
+        columns=columns,
+        labelLimit={"expr": f"max(60, width / {columns} - 40)"},
+    )
+    colour = alt.Color("label:N", title=None, sort=order, scale=colours, legend=legend)
     base = alt.Chart(frame).encode(x=x, y=y, color=colour, tooltip=tooltip + estimate_tip)
     layers.append(
         base.mark_line(strokeWidth=2.5).encode(
-            strokeDash=alt.StrokeDash("name:N", sort=order, scale=dashes, title=None)
+            strokeDash=alt.StrokeDash("label:N", sort=order, scale=dashes, title=None)
         )
     )
     if frame["year"].nunique() <= POINTS_UP_TO_YEARS:

@@ -124,7 +124,7 @@ def _group_row(current: TrajectoryView, ident: str, codes: tuple[str, ...], *, w
     item = catalog()[ident]
     first, last = query.year_range(ident)
     if ident != current.indicator:
-        names = ", ".join(query.area_name(code) for code in codes)
+        names = ", ".join(places.short_names(codes).values())
         regional = item.level != "country"
         st.caption(
             f"{names}: {label_unit(item.label, item.unit)}, the {'regional' if regional else 'national'} measure of "

@@ -13,13 +13,14 @@ from dashboard.pages.trajectories import charts
 from dashboard.pages.trajectories.data import PAGE, context_places, years_shown
 from dashboard.pages.trajectories.state import TrajectoryView, parse
 from dashboard.view_kind import Drawn, ViewKind
-from indicators import query
+from indicators import areas, query
 from indicators.schema import Direction
 
 
 def places(codes: tuple[str, ...] | list[str], at_most: int = 3) -> str:
-    """The places a chart shows, in words: "Sweden, India and Brazil" or "Sweden, India and 4 more"."""
-    names = [query.area_name(code) for code in codes]
+    """The places a chart shows, in words: "Sweden, India and Brazil" or "Sweden, India and 4 more" (a region
+    without the list of its provinces, see :func:`indicators.areas.short_names`)."""
+    names = list(areas.short_names(codes).values())
     if len(names) <= at_most:
         return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
     return ", ".join(names[: at_most - 1]) + f" and {len(names) - at_most + 1} more"
@@ -42,8 +43,14 @@ def build_trajectory(view: TrajectoryView) -> Drawn:
     label = item.label if base is None else f"{item.label} (index, {base} = 100)"
     period = str(start) if start == end else f"{start}–{end}"  # OECD TL2 tables have one year
     title = f"{label} — {places(view.areas)}, {period}"
+    legend_names = areas.short_names(tuple(frame["ref_area"].unique()))
     chart = charts.trajectory_chart(
-        frame, title=title, unit=item.unit, scale=view.scale, base_year=base, context=context
+        frame.assign(label=frame["ref_area"].map(legend_names)),
+        title=title,
+        unit=item.unit,
+        scale=view.scale,
+        base_year=base,
+        context=context,
     )
     data = frame[["ref_area", "name", "year", "value", "estimated"]]
     if context is not None and not context.empty:
