@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 import time
 from pathlib import Path
@@ -123,6 +124,18 @@ def test_a_stopped_warm_up_releases_every_page_waiting_for_the_first_view(monkey
     stop.set()
     warmup.warm_everything(stop)
     assert all(event.is_set() for event in warmup._PENDING.values())
+
+
+def test_the_warm_up_hands_the_interpreter_lock_on_sooner_while_it_runs_and_restores_the_default(monkeypatch):
+    seen = []
+    monkeypatch.setattr(
+        warmup, "first_view_steps", lambda stop: iter([("a", lambda: seen.append(sys.getswitchinterval()))])
+    )
+    monkeypatch.setattr(warmup, "other_page_steps", lambda: iter([("b", lambda: 1 / 0)]))  # a failing step
+    before = sys.getswitchinterval()
+    assert warmup.warm_everything() == ["b"]
+    assert seen == [warmup.SWITCH_INTERVAL_S] and before > warmup.SWITCH_INTERVAL_S
+    assert sys.getswitchinterval() == before
 
 
 def test_after_the_first_screen_the_warm_up_holds_back_until_a_page_has_sent_a_chart(monkeypatch):
