@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
 from dashboard import preload
 
@@ -84,7 +85,10 @@ def _answer(scope: dict, content_type: bytes, header: bytes = b"</static/js/a.js
     async def receive():
         return {"type": "http.request"}
 
-    asyncio.run(preload.PreloadChartCode(app, header=header)(scope, receive, send))
+    call = preload.PreloadChartCode(app, header=header)(scope, receive, send)
+    # in a thread of its own: Playwright's sync API (the browser tests) keeps an event loop running in this one
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, call).result()
     return sent
 
 
