@@ -4,7 +4,7 @@ Streamlit's browser code loads each element's JavaScript only when that element 
 that is about 1.5 MB in 17 files (Vega, vega-embed, the Arrow reader), asked for only after the first run
 has sent the chart, from a server that is still busy with the rest of the page. In browser traces of a fresh
 server (issue 15) the chart was drawn 0.9-1.3 s after it was sent, against 0.4 s for a bare one-chart app;
-with the code asked for together with the page, 0.4 s. Every page but two opens on a chart, and the files are
+with the code asked for together with the page, 0.4-0.7 s. Every page but two opens on a chart, and the files are
 the browser's to cache, so sending them with the page costs a visitor nothing they would not load anyway.
 
 Which files: the chart element's module and its static imports, read from the Vite manifest Streamlit ships
